@@ -1,0 +1,155 @@
+//! tipbox-portal: the public web site and its operator commands.
+//!
+//! Exit codes: 0 success, 1 a check failed, 2 usage or input error.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tipbox::portal::{self, ConfigFile, Overrides};
+use tipbox::store::Store;
+
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "tipbox-portal", version, about = "The public tipbox portal: takes tips, seals them, never reads them")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web site.
+    ///
+    /// With no --config and no --recipient it runs on the DEMO keys from keys-example/
+    /// (anyone can decrypt what is sent to it). Examples:
+    ///
+    ///   tipbox-portal serve
+    ///
+    ///   tipbox-portal serve --config /etc/tipbox/portal.toml
+    ///
+    ///   tipbox-portal serve --recipient age1... --verify-key 3f2a... --data /var/lib/tipbox
+    Serve {
+        /// TOML config file (see README.md for every option).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on [default: 127.0.0.1:8080]. Use port 0 for any free port.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Data folder [default: ./tipbox-data].
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The office's age recipient (repeatable); replaces the config's list.
+        #[arg(long = "recipient", value_name = "AGE_RECIPIENT")]
+        recipients: Vec<String>,
+        /// The office's verify key, as printed by `tipbox-review init`.
+        #[arg(long, value_name = "KEY")]
+        verify_key: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let result = match cli.command {
+        Command::Serve {
+            config,
+            listen,
+            data,
+            recipients,
+            verify_key,
+        } => serve(
+            config,
+            Overrides {
+                listen,
+                data,
+                recipients,
+                verify_key,
+            },
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tipbox-portal: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Logs go to stderr. HTTP libraries are capped at `warn` whatever TIPBOX_LOG says: their
+/// debug output would include request headers, which must never be logged.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let wanted = std::env::var("TIPBOX_LOG").unwrap_or_else(|_| "info".into());
+    let filter = EnvFilter::try_new(format!("{wanted},hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"))
+        .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
+    let file = match &config {
+        Some(path) => ConfigFile::load(path).map_err(|e| e.to_string())?,
+        None if overrides.recipients.is_empty() => ConfigFile::demo(),
+        None => ConfigFile::parse("", std::path::Path::new("(command line)")).map_err(|e| e.to_string())?,
+    };
+    let settings = file.resolve(overrides).map_err(|e| e.to_string())?;
+    if settings.demo {
+        eprintln!(
+            "tipbox-portal: WARNING: running on the DEMO keys from keys-example/. Anyone can \
+             decrypt what is submitted. Never use this for real tips: create keys with \
+             `tipbox-review init` and pass --recipient and --verify-key, or --config."
+        );
+    }
+    let store = Store::open(&settings.data, settings.kdf).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}. Is another program using it?", settings.listen))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the listening address: {e}"))?;
+        // Tests and scripts read this line to find the port when listening on port 0.
+        eprintln!("tipbox-portal: listening on http://{local}");
+        tracing::info!(data = %settings.data.display(), "portal started");
+        let state = portal::App::new(settings, store);
+        portal::run(listener, state, shutdown_signal())
+            .await
+            .map_err(|e| format!("the server stopped: {e}"))?;
+        tracing::info!("portal stopped");
+        Ok(())
+    })
+}
+
+/// SIGTERM (systemd, kill) or Ctrl-C: stop accepting, finish what is in flight, exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

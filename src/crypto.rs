@@ -1,0 +1,208 @@
+//! The one place tipbox touches sodiumoxide (libsodium).
+//!
+//! sodiumoxide is deprecated upstream (RUSTSEC-2021-0137, see SECURITY.md); keeping every
+//! call behind this small module means it can be swapped for another libsodium binding or
+//! for RustCrypto crates without touching the rest of the code. Everything returned that is
+//! secret comes back in a zeroizing type.
+
+use std::sync::Once;
+
+use sodiumoxide::crypto::{box_, kdf, pwhash::argon2id13, sealedbox, sign};
+use zeroize::Zeroizing;
+
+/// Initialise libsodium once (it picks its fastest implementations and seeds its RNG).
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        sodiumoxide::init().expect("libsodium failed to initialise");
+    });
+}
+
+/// argon2id cost parameters. Stored in the portal's metadata so that a later change of the
+/// defaults never breaks lookups of receipts issued earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KdfParams {
+    /// Passes over memory (libsodium "opslimit").
+    pub passes: u64,
+    /// Memory in bytes (libsodium "memlimit").
+    pub memory: usize,
+}
+
+impl KdfParams {
+    /// 64 MiB, 2 passes: libsodium's "interactive" level, about 121 ms on the reference
+    /// machine. Receipts carry >= 89 bits of entropy, so the KDF's job is to make a seized
+    /// store's lookup keys costly to test at scale, not to stretch a weak password; the
+    /// brute-force arithmetic is in SECURITY.md.
+    pub const DEFAULT: KdfParams = KdfParams {
+        passes: 2,
+        memory: 64 * 1024 * 1024,
+    };
+
+    /// Cheap parameters for tests of code paths that do not care about KDF cost.
+    pub const INSECURE_FOR_TESTS: KdfParams = KdfParams {
+        passes: 1,
+        memory: 8 * 1024,
+    };
+}
+
+pub const SALT_LEN: usize = argon2id13::SALTBYTES;
+pub const KEY_LEN: usize = 32;
+
+/// argon2id(secret, salt) -> 32-byte master key.
+pub fn argon2id(
+    secret: &[u8],
+    salt: &[u8; SALT_LEN],
+    params: KdfParams,
+) -> Result<Zeroizing<[u8; KEY_LEN]>, CryptoError> {
+    init();
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    argon2id13::derive_key(
+        &mut out[..],
+        secret,
+        &argon2id13::Salt(*salt),
+        argon2id13::OpsLimit(params.passes as usize),
+        argon2id13::MemLimit(params.memory),
+    )
+    .map_err(|()| CryptoError::Kdf)?;
+    Ok(out)
+}
+
+/// Derive an independent 32-byte subkey from a master key (libsodium crypto_kdf, BLAKE2b).
+/// Knowing one subkey reveals nothing about the master key or the other subkeys.
+pub fn subkey(
+    master: &[u8; KEY_LEN],
+    id: u64,
+    context: &[u8; 8],
+) -> Result<Zeroizing<[u8; KEY_LEN]>, CryptoError> {
+    init();
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    let key = kdf::blake2b::Key(*master);
+    kdf::blake2b::derive_from_key(&mut out[..], id, *context, &key).map_err(|()| CryptoError::Kdf)?;
+    Ok(out)
+}
+
+/// BLAKE2b-256 of `data` (unkeyed): used for claim-token verifiers and content checksums.
+pub fn hash256(data: &[u8]) -> [u8; 32] {
+    init();
+    let mut st = sodiumoxide::crypto::generichash::State::new(Some(32), None)
+        .expect("32 is a valid BLAKE2b output length");
+    st.update(data).expect("hash state is fresh");
+    let digest = st.finalize().expect("hash state is fresh");
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+/// X25519 public key for a secret scalar (the reporter's reply key pair).
+pub fn x25519_public(secret: &[u8; KEY_LEN]) -> [u8; 32] {
+    init();
+    box_::SecretKey(*secret).public_key().0
+}
+
+/// Seal `msg` to an X25519 public key (anonymous sender; libsodium sealed box).
+pub fn seal_to(public: &[u8; 32], msg: &[u8]) -> Vec<u8> {
+    init();
+    sealedbox::seal(msg, &box_::PublicKey(*public))
+}
+
+/// Open a sealed box with the X25519 secret scalar.
+pub fn open_sealed(secret: &[u8; KEY_LEN], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    init();
+    let sk = box_::SecretKey(*secret);
+    let pk = sk.public_key();
+    sealedbox::open(sealed, &pk, &sk)
+        .map(Zeroizing::new)
+        .map_err(|()| CryptoError::Open)
+}
+
+/// An ed25519 signing key pair; the secret half zeroizes on drop (sodiumoxide's type does).
+pub struct SigningKey {
+    secret: sign::SecretKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey([redacted])")
+    }
+}
+
+impl SigningKey {
+    pub fn generate() -> Self {
+        init();
+        let (_, secret) = sign::gen_keypair();
+        SigningKey { secret }
+    }
+    /// From the 32-byte seed (what tipbox stores, encrypted).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        init();
+        let (_, secret) = sign::keypair_from_seed(&sign::Seed(*seed));
+        SigningKey { secret }
+    }
+    pub fn seed(&self) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(&self.secret.0[..32]);
+        out
+    }
+    pub fn verify_key(&self) -> [u8; 32] {
+        self.secret.public_key().0
+    }
+    pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
+        sign::sign_detached(msg, &self.secret).to_bytes()
+    }
+}
+
+/// Check an ed25519 signature.
+pub fn verify_signature(verify_key: &[u8; 32], msg: &[u8], signature: &[u8; 64]) -> bool {
+    init();
+    match sign::Signature::from_bytes(&signature[..]) {
+        Ok(sig) => sign::verify_detached(&sig, msg, &sign::PublicKey(*verify_key)),
+        Err(_) => false,
+    }
+}
+
+/// Fill `buf` from the operating system's CSPRNG.
+pub fn random_bytes(buf: &mut [u8]) {
+    getrandom::fill(buf).expect("the operating system's random number generator failed");
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("key derivation failed (out of memory?)")]
+    Kdf,
+    #[error("sealed message could not be opened")]
+    Open,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subkeys_differ_by_id_and_are_deterministic() {
+        let master = [7u8; 32];
+        let a = subkey(&master, 1, b"tipboxRc").unwrap();
+        let b = subkey(&master, 2, b"tipboxRc").unwrap();
+        assert_ne!(*a, *b);
+        assert_eq!(*a, *subkey(&master, 1, b"tipboxRc").unwrap());
+    }
+
+    #[test]
+    fn sealed_box_round_trip() {
+        let secret = [9u8; 32];
+        let public = x25519_public(&secret);
+        let sealed = seal_to(&public, b"reply");
+        assert_eq!(&open_sealed(&secret, &sealed).unwrap()[..], b"reply");
+        assert!(open_sealed(&[8u8; 32], &sealed).is_err());
+    }
+
+    #[test]
+    fn signatures_verify_and_reject_tampering() {
+        let key = SigningKey::generate();
+        let sig = key.sign(b"bundle");
+        assert!(verify_signature(&key.verify_key(), b"bundle", &sig));
+        assert!(!verify_signature(&key.verify_key(), b"bundlE", &sig));
+        let again = SigningKey::from_seed(&key.seed());
+        assert_eq!(again.verify_key(), key.verify_key());
+        assert_eq!(format!("{again:?}"), "SigningKey([redacted])");
+    }
+}

@@ -1,0 +1,21 @@
+//! tipbox: a secure anonymous tip-reporting portal with an encrypted inbox.
+//!
+//! Where each concept lives:
+//! - [`receipt`]: the reporter's receipt code and everything derived from it;
+//! - [`tip`]: the tip container (text fields, attachments, manifest) that gets sealed;
+//! - [`seal`]: streaming age encryption of a tip as it arrives;
+//! - [`metadata`]: removing EXIF/XMP/GPS from images before sealing;
+//! - [`store`]: the portal's durable store of ciphertext and its index;
+//! - [`portal`]: the public web site (`tipbox-portal serve`);
+//! - [`keys`]: the office's key files (age identity, signing key);
+//! - [`crypto`]: the single wrapper around libsodium.
+#![forbid(unsafe_code)]
+
+pub mod crypto;
+pub mod keys;
+pub mod metadata;
+pub mod portal;
+pub mod receipt;
+pub mod seal;
+pub mod store;
+pub mod tip;

@@ -1,0 +1,221 @@
+//! `tipbox-portal serve` configuration: a TOML file, overridden by command-line flags, with
+//! the demo keys as the fallback. Every option is documented in README.md.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::keys::{self, KeyError};
+use crate::seal::Recipients;
+
+/// The demo configuration compiled into the binary, so `tipbox-portal serve` works from
+/// any folder. The matching secret keys are in keys-example/ for anyone to read.
+pub const DEMO_CONFIG: &str = include_str!("../../keys-example/portal.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Address to listen on. Default 127.0.0.1:8080 (loopback: put Tor or a reverse proxy
+    /// in front).
+    pub listen: Option<SocketAddr>,
+    /// Data folder. Default ./tipbox-data.
+    pub data: Option<PathBuf>,
+    /// The office's age recipients (age1...). Every tip is sealed to all of them.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// The office's ed25519 verify key (64 hex characters) for update bundles.
+    pub verify_key: Option<String>,
+    /// Sent as the `Onion-Location` header, e.g. "http://xyz.onion".
+    pub onion_location: Option<String>,
+    /// Largest upload per submission or follow-up, in MiB. Default 500.
+    pub max_upload_mib: Option<u64>,
+    /// Largest image cleaned of metadata in memory, in MiB. Default 32.
+    pub max_image_mib: Option<u64>,
+    /// Most attachments per submission. Default 50.
+    pub max_attachments: Option<u32>,
+    /// Shortest accepted description, in characters. Default 10.
+    pub min_description_chars: Option<usize>,
+    /// Submissions accepted per minute across all clients. Default 120.
+    pub submissions_per_minute: Option<u32>,
+    /// Receipt lookups accepted per minute across all clients. Default 240.
+    pub lookups_per_minute: Option<u32>,
+    /// argon2id derivations run at once. Default: the number of CPU cores.
+    pub kdf_workers: Option<usize>,
+    /// Tip categories offered on the form. Default: the campaign's categories.
+    pub categories: Option<Vec<Category>>,
+    /// Marks the built-in demo configuration (shows a banner on every page).
+    #[serde(default)]
+    pub demo: bool,
+}
+
+/// A category offered on the form, with its label in each language.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub key: String,
+    #[serde(rename = "zh-Hans")]
+    pub zh_hans: String,
+    #[serde(rename = "zh-Hant")]
+    pub zh_hant: String,
+    pub en: String,
+}
+
+impl Category {
+    pub fn label(&self, lang: super::i18n::Lang) -> &str {
+        match lang {
+            super::i18n::Lang::ZhHans => &self.zh_hans,
+            super::i18n::Lang::ZhHant => &self.zh_hant,
+            super::i18n::Lang::En => &self.en,
+        }
+    }
+}
+
+/// The kinds of gang crime the campaign targets (from the offices' public reports), the
+/// officials who shield them, and "other".
+pub fn default_categories() -> Vec<Category> {
+    let c = |key: &str, hans: &str, hant: &str, en: &str| Category {
+        key: key.into(),
+        zh_hans: hans.into(),
+        zh_hant: hant.into(),
+        en: en.into(),
+    };
+    vec![
+        c("umbrella", "公职人员充当“保护伞”", "公職人員充當「保護傘」", "Officials shielding gangs (\"protective umbrella\")"),
+        c("village-tyrant", "村霸、宗族恶势力", "村霸、宗族惡勢力", "Village tyrants and clan gangs"),
+        c("market-bully", "欺行霸市、强买强卖、收保护费", "欺行霸市、強買強賣、收保護費", "Market bullying, forced trading, protection money"),
+        c("loan-shark", "套路贷、非法高利放贷、暴力催收", "套路貸、非法高利放貸、暴力催收", "Predatory loans and violent debt collection"),
+        c("land-projects", "强揽工程、非法占地、非法采砂采矿", "強攬工程、非法佔地、非法採砂採礦", "Seized contracts, illegal land use, illegal sand mining"),
+        c("vice", "黄赌毒", "黃賭毒", "Gambling, drugs and prostitution rings"),
+        c("violence", "寻衅滋事、聚众斗殴、暴力伤害", "尋釁滋事、聚眾鬥毆、暴力傷害", "Intimidation, gang fights and violence"),
+        c("other", "其他涉黑涉恶线索", "其他涉黑涉惡線索", "Other gang-related information"),
+    ]
+}
+
+/// Settings the portal runs with, after merging file, flags and defaults.
+#[derive(Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data: PathBuf,
+    pub recipients: Recipients,
+    pub verify_key: [u8; 32],
+    pub onion_location: Option<String>,
+    pub max_upload_bytes: u64,
+    pub max_image_bytes: u64,
+    pub max_attachments: u32,
+    pub min_description_chars: usize,
+    pub submissions_per_minute: u32,
+    pub lookups_per_minute: u32,
+    pub kdf_workers: usize,
+    pub kdf: crate::crypto::KdfParams,
+    pub categories: Vec<Category>,
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("no age recipient is configured: set `recipients` in the config file or pass --recipient age1...")]
+    NoRecipients,
+    #[error("no verify key is configured: set `verify_key` in the config file or pass --verify-key")]
+    NoVerifyKey,
+    #[error("`{0}` must be greater than zero")]
+    Zero(&'static str),
+    #[error("the category list must not be empty and keys must be unique, lowercase letters, digits and dashes")]
+    Categories,
+}
+
+/// Command-line overrides.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub data: Option<PathBuf>,
+    pub recipients: Vec<String>,
+    pub verify_key: Option<String>,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })
+    }
+
+    pub fn demo() -> ConfigFile {
+        Self::parse(DEMO_CONFIG, Path::new("keys-example/portal.toml")).expect("the demo config is valid")
+    }
+
+    /// Merge with command-line overrides and defaults.
+    pub fn resolve(self, o: Overrides) -> Result<Settings, ConfigError> {
+        // Demo mode ends as soon as real keys are given on the command line.
+        let demo = self.demo && o.recipients.is_empty() && o.verify_key.is_none();
+        let recipient_strings = if o.recipients.is_empty() {
+            self.recipients
+        } else {
+            o.recipients
+        };
+        let recipients = recipient_strings
+            .iter()
+            .map(|r| keys::parse_recipient(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let recipients = Recipients::new(recipients).ok_or(ConfigError::NoRecipients)?;
+        let verify_key = o.verify_key.or(self.verify_key).ok_or(ConfigError::NoVerifyKey)?;
+        let verify_key = keys::parse_verify_key(&verify_key)?;
+        let categories = self.categories.unwrap_or_else(default_categories);
+        let mut keys_seen = std::collections::HashSet::new();
+        if categories.is_empty()
+            || !categories.iter().all(|c| {
+                !c.key.is_empty()
+                    && c.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && keys_seen.insert(c.key.clone())
+            })
+        {
+            return Err(ConfigError::Categories);
+        }
+        let positive = |v: Option<u64>, default: u64, name: &'static str| match v {
+            Some(0) => Err(ConfigError::Zero(name)),
+            Some(v) => Ok(v),
+            None => Ok(default),
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Settings {
+            listen: o
+                .listen
+                .or(self.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data: o.data.or(self.data).unwrap_or_else(|| PathBuf::from("tipbox-data")),
+            recipients,
+            verify_key,
+            onion_location: self.onion_location,
+            max_upload_bytes: positive(self.max_upload_mib, 500, "max_upload_mib")? << 20,
+            max_image_bytes: positive(self.max_image_mib, 32, "max_image_mib")? << 20,
+            max_attachments: positive(self.max_attachments.map(u64::from), 50, "max_attachments")? as u32,
+            min_description_chars: self.min_description_chars.unwrap_or(10),
+            submissions_per_minute: positive(self.submissions_per_minute.map(u64::from), 120, "submissions_per_minute")?
+                as u32,
+            lookups_per_minute: positive(self.lookups_per_minute.map(u64::from), 240, "lookups_per_minute")? as u32,
+            kdf_workers: positive(self.kdf_workers.map(|v| v as u64), cores as u64, "kdf_workers")? as usize,
+            kdf: crate::crypto::KdfParams::DEFAULT,
+            categories,
+            demo,
+        })
+    }
+}

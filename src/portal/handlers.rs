@@ -1,0 +1,762 @@
+//! Request handlers. Each reads only the headers it needs (Accept-Language,
+//! Content-Length), never stores or logs them, and answers every failure with a page in the
+//! reporter's language that keeps what they typed.
+
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::body::Body;
+use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use super::i18n::{Lang, Texts};
+use super::kdf::KdfError;
+use super::pages::*;
+use super::{App, FORM_OVERHEAD};
+use crate::receipt::{CodeError, ReceiptCode};
+use crate::seal::{self, Limits, SealError, SealInput};
+use crate::store::{self, OutboxRecord, TipRecord};
+use crate::tip::{Kind, Manifest};
+
+/// Longest text field accepted (location, description, message), in bytes.
+const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn negotiate(q: &LangQuery, headers: &HeaderMap) -> Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(q.lang.as_deref(), accept)
+}
+
+fn chrome(app: &App, lang: Lang, path: &'static str) -> Chrome {
+    Chrome::new(lang, app.settings.demo, path)
+}
+
+pub async fn index(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let c = chrome(&app, negotiate(&q, &headers), "/");
+    render(StatusCode::OK, &IndexPage { c })
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../templates/static/tipbox.css"),
+    )
+        .into_response()
+}
+
+pub async fn not_found(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = negotiate(&q, &headers);
+    error_page(&app, lang, StatusCode::NOT_FOUND, lang.texts().err_not_found.to_owned())
+}
+
+fn error_page(app: &App, lang: Lang, status: StatusCode, message: String) -> Response {
+    render(
+        status,
+        &ErrorPage {
+            c: chrome(app, lang, "/"),
+            message,
+        },
+    )
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
+// ---------------------------------------------------------------------------------------
+// Submitting a tip
+// ---------------------------------------------------------------------------------------
+
+/// What the reporter typed, kept to show the form again if anything goes wrong.
+#[derive(Default)]
+struct SubmitForm {
+    category: String,
+    location: Zeroizing<String>,
+    description: Zeroizing<String>,
+    reward: bool,
+    honeypot: bool,
+    attachments: u32,
+}
+
+fn submit_page(app: &App, lang: Lang, form: &SubmitForm, errors: Vec<String>) -> SubmitPage {
+    let categories = app
+        .settings
+        .categories
+        .iter()
+        .map(|cat| CategoryOption {
+            key: cat.key.clone(),
+            label: cat.label(lang).to_owned(),
+            selected: cat.key == form.category,
+        })
+        .collect();
+    SubmitPage {
+        c: chrome(app, lang, "/submit"),
+        categories,
+        location: form.location.to_string(),
+        description: form.description.to_string(),
+        reward: form.reward,
+        errors,
+    }
+}
+
+pub async fn submit_form(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = negotiate(&q, &headers);
+    render(StatusCode::OK, &submit_page(&app, lang, &SubmitForm::default(), vec![]))
+}
+
+/// Why reading an upload stopped early.
+enum UploadProblem {
+    TooLarge,
+    TooManyFiles,
+    BadRequest,
+    /// The sealer stopped (its error is collected from its join handle).
+    SealerStopped,
+}
+
+impl UploadProblem {
+    fn from_multipart(e: MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            UploadProblem::TooLarge
+        } else {
+            UploadProblem::BadRequest
+        }
+    }
+}
+
+/// Message and status for an upload problem, in the reporter's language.
+fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, String) {
+    match p {
+        UploadProblem::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.err_too_large.replace("{max}", &mib(app.settings.max_upload_bytes)),
+        ),
+        UploadProblem::TooManyFiles => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.err_too_many_files
+                .replace("{max}", &app.settings.max_attachments.to_string()),
+        ),
+        UploadProblem::BadRequest | UploadProblem::SealerStopped => {
+            (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned())
+        }
+    }
+}
+
+fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
+    match e {
+        SealError::ImageTooLarge { .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.err_image_too_large
+                .replace("{max}", &mib(app.settings.max_image_bytes)),
+        ),
+        SealError::ImageDamaged(_) => (StatusCode::UNPROCESSABLE_ENTITY, t.err_image_damaged.to_owned()),
+        SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
+        SealError::Io(_) | SealError::Encrypt(_) => {
+            // Details go to the log (they never hold tip content); the reporter gets a kind page.
+            tracing::error!(error = %e, "sealing failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
+        }
+    }
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// Body budget when the announced length is already over the limit: enough for the text
+/// fields (which come before files in our forms) so they can be shown again, nothing more.
+const OVERSIZE_TEXT_BUDGET: usize = 2 * MAX_TEXT_BYTES + 64 * 1024;
+
+/// Open an upload form. When Content-Length is over the limit, the body is cut to a small
+/// budget: the text fields are read back for the form, the files are never read, and the
+/// answer is 413 (SPEC invariant 6).
+async fn open_upload(app: &App, req: Request) -> (Result<Multipart, MultipartRejection>, bool) {
+    let oversize = content_length(req.headers()).is_some_and(|n| n > app.settings.max_upload_bytes + FORM_OVERHEAD);
+    let req = if oversize {
+        let (parts, body) = req.into_parts();
+        Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, OVERSIZE_TEXT_BUDGET)))
+    } else {
+        req
+    };
+    (Multipart::from_request(req, app).await, oversize)
+}
+
+/// Read a text field, refusing more than `MAX_TEXT_BYTES`. The value never leaves
+/// zeroizing memory except to the sealer and the re-shown form.
+async fn read_text(field: &mut Field<'_>) -> Result<Zeroizing<String>, UploadProblem> {
+    let mut buf = Zeroizing::new(Vec::new());
+    while let Some(chunk) = field.chunk().await.map_err(UploadProblem::from_multipart)? {
+        if buf.len() + chunk.len() > MAX_TEXT_BYTES {
+            return Err(UploadProblem::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    match std::str::from_utf8(&buf) {
+        // Normalise line endings as browsers send them (CRLF) so stored text is stable.
+        Ok(s) => Ok(Zeroizing::new(s.replace("\r\n", "\n"))),
+        Err(_) => Err(UploadProblem::BadRequest),
+    }
+}
+
+/// Send one input to the sealer; a closed channel means the sealer stopped with an error.
+async fn feed(tx: &tokio::sync::mpsc::Sender<SealInput>, input: SealInput) -> Result<(), UploadProblem> {
+    tx.send(input).await.map_err(|_| UploadProblem::SealerStopped)
+}
+
+/// Stream one attachment into the sealer. Returns false for the empty part browsers send
+/// when no file was chosen.
+async fn feed_attachment(
+    field: &mut Field<'_>,
+    tx: &tokio::sync::mpsc::Sender<SealInput>,
+) -> Result<bool, UploadProblem> {
+    let name: String = field.file_name().unwrap_or("").chars().take(255).collect();
+    let content_type: String = field.content_type().unwrap_or("").chars().take(127).collect();
+    let first = field.chunk().await.map_err(UploadProblem::from_multipart)?;
+    let Some(first) = first.filter(|c| !c.is_empty()) else {
+        if name.is_empty() {
+            return Ok(false);
+        }
+        // An empty file with a name: keep it (it is what the reporter chose).
+        feed(tx, SealInput::FileStart { name, content_type }).await?;
+        feed(tx, SealInput::FileEnd).await?;
+        return Ok(true);
+    };
+    feed(tx, SealInput::FileStart { name, content_type }).await?;
+    feed(tx, SealInput::FileData(first)).await?;
+    while let Some(chunk) = field.chunk().await.map_err(UploadProblem::from_multipart)? {
+        feed(tx, SealInput::FileData(chunk)).await?;
+    }
+    feed(tx, SealInput::FileEnd).await?;
+    Ok(true)
+}
+
+/// Read the submission form, passing text and files to the sealer as they arrive.
+async fn receive_submission(
+    app: &App,
+    multipart: &mut Multipart,
+    tx: Option<&tokio::sync::mpsc::Sender<SealInput>>,
+    form: &mut SubmitForm,
+) -> Result<(), UploadProblem> {
+    while let Some(mut field) = multipart.next_field().await.map_err(UploadProblem::from_multipart)? {
+        let name = field.name().unwrap_or("").to_owned();
+        match name.as_str() {
+            "category" => {
+                let value = read_text(&mut field).await?;
+                form.category = value.chars().take(64).collect();
+                if let Some(tx) = tx {
+                    feed(tx, SealInput::Field { name: "category", value }).await?;
+                }
+            }
+            "location" | "description" => {
+                let value = read_text(&mut field).await?;
+                let (slot, key) = if name == "location" {
+                    (&mut form.location, "location")
+                } else {
+                    (&mut form.description, "description")
+                };
+                *slot = value.clone();
+                if let Some(tx) = tx {
+                    feed(tx, SealInput::Field { name: key, value }).await?;
+                }
+            }
+            "reward" => {
+                let value = read_text(&mut field).await?;
+                form.reward = value.as_str() == "on";
+            }
+            "website" => {
+                form.honeypot = !read_text(&mut field).await?.trim().is_empty();
+            }
+            "attachment" => match tx {
+                Some(tx) => {
+                    if form.attachments >= app.settings.max_attachments {
+                        return Err(UploadProblem::TooManyFiles);
+                    }
+                    if feed_attachment(&mut field, tx).await? {
+                        form.attachments += 1;
+                    }
+                }
+                // Not sealing (busy or oversize): skip file contents without keeping them.
+                None => {
+                    if field.file_name().is_some_and(|n| !n.is_empty()) {
+                        form.attachments += 1;
+                    }
+                    while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {}
+                }
+            },
+            // `lang` and anything unknown: read and drop.
+            _ => while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {},
+        }
+    }
+    Ok(())
+}
+
+fn validate_submission(app: &App, t: &Texts, form: &SubmitForm) -> Vec<String> {
+    let mut errors = Vec::new();
+    if form.honeypot {
+        errors.push(t.err_rejected.to_owned());
+    }
+    if !app.settings.categories.iter().any(|c| c.key == form.category) {
+        errors.push(t.err_category.to_owned());
+    }
+    let chars = form.description.trim().chars().count();
+    if chars == 0 {
+        errors.push(t.err_description_required.to_owned());
+    } else if chars < app.settings.min_description_chars {
+        errors.push(
+            t.err_description_short
+                .replace("{min}", &app.settings.min_description_chars.to_string()),
+        );
+    }
+    errors
+}
+
+fn reattach_note(t: &Texts, form: &SubmitForm, errors: &mut Vec<String>) {
+    if form.attachments > 0 {
+        errors.push(t.err_reattach.to_owned());
+    }
+}
+
+pub async fn submit(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    let t = lang.texts();
+    let mut form = SubmitForm::default();
+    let (multipart, oversize) = open_upload(&app, req).await;
+    let Ok(mut multipart) = multipart else {
+        return error_page(&app, lang, StatusCode::BAD_REQUEST, t.err_bad_request.to_owned());
+    };
+    if oversize {
+        // Read the text back for the form; seal nothing; never read the files.
+        let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+        let (status, msg) = upload_problem(&app, t, &UploadProblem::TooLarge);
+        let mut errors = vec![msg];
+        reattach_note(t, &form, &mut errors);
+        return render(status, &submit_page(&app, lang, &form, errors));
+    }
+
+    if app.submit_limiter.check().is_err() {
+        // Busy: read the text back into the form, seal nothing, ask to retry.
+        let result = receive_submission(&app, &mut multipart, None, &mut form).await;
+        let mut errors = vec![t.err_busy.to_owned()];
+        if let Err(p) = result {
+            errors.push(upload_problem(&app, t, &p).1);
+        }
+        reattach_note(t, &form, &mut errors);
+        return render(StatusCode::TOO_MANY_REQUESTS, &submit_page(&app, lang, &form, errors));
+    }
+
+    // The receipt's key derivation (~120 ms) runs while the upload streams in.
+    let receipt = ReceiptCode::generate();
+    let keys = app.kdf.derive_for_submission(receipt.clone());
+    let pending = match app.store.begin_blob() {
+        Ok(p) => p,
+        Err(e) => return internal_error_form(&app, lang, &form, &e),
+    };
+    let blob_id = pending.blob_id.clone();
+    let limits = Limits {
+        max_image_bytes: app.settings.max_image_bytes,
+    };
+    let (tx, sealer) = seal::start(pending, app.settings.recipients.clone(), limits);
+
+    let received = receive_submission(&app, &mut multipart, Some(&tx), &mut form).await;
+    let mut errors = Vec::new();
+    let mut status = StatusCode::BAD_REQUEST;
+    match received {
+        Ok(()) => errors = validate_submission(&app, t, &form),
+        Err(UploadProblem::SealerStopped) => {
+            drop(tx);
+            let (s, msg) = match sealer.await {
+                Ok(Err(e)) => seal_problem(&app, t, &e),
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
+            };
+            let mut errors = vec![msg];
+            reattach_note(t, &form, &mut errors);
+            return render(s, &submit_page(&app, lang, &form, errors));
+        }
+        Err(p) => {
+            let (s, msg) = upload_problem(&app, t, &p);
+            status = s;
+            errors.push(msg);
+        }
+    }
+    if !errors.is_empty() {
+        // The sealer stops and removes its partial ciphertext before we answer.
+        drop(tx);
+        let _ = sealer.await;
+        reattach_note(t, &form, &mut errors);
+        return render(status, &submit_page(&app, lang, &form, errors));
+    }
+
+    let keys = match keys.await {
+        Ok(Ok(keys)) => keys,
+        _ => {
+            tracing::error!("receipt key derivation failed");
+            return internal_error_form(&app, lang, &form, &"key derivation");
+        }
+    };
+    let tip_id = store::Store::new_id();
+    let day = store::today();
+    if form.reward {
+        let _ = feed(&tx, SealInput::Field {
+            name: "reward",
+            value: Zeroizing::new("on".into()),
+        })
+        .await;
+    }
+    let manifest = Manifest {
+        format: 1,
+        kind: Kind::Tip,
+        portal_id: app.store.meta().portal_id.clone(),
+        tip_id: tip_id.clone(),
+        blob_id,
+        day: day.clone(),
+        lang: lang.code().to_owned(),
+        reply_public_key: Some(hex::encode(keys.reply_public)),
+        claim_verifier: Some(keys.claim_token.verifier()),
+        fields: 0,
+        attachments: 0,
+    };
+    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
+    drop(tx);
+    let sealed = match sealer.await {
+        Ok(Ok(sealed)) => sealed,
+        Ok(Err(e)) => {
+            let (s, msg) = seal_problem(&app, t, &e);
+            let mut errors = vec![msg];
+            reattach_note(t, &form, &mut errors);
+            return render(s, &submit_page(&app, lang, &form, errors));
+        }
+        Err(_) => return internal_error_form(&app, lang, &form, &"sealer task"),
+    };
+
+    let outbox = OutboxRecord {
+        format: 1,
+        kind: Kind::Tip,
+        tip_id: tip_id.clone(),
+        day: day.clone(),
+        size: sealed.size,
+    };
+    let record = TipRecord {
+        format: 1,
+        tip_id,
+        day,
+        reply_public_key: hex::encode(keys.reply_public),
+    };
+    let store = app.store.clone();
+    let lookup = keys.lookup_key;
+    let committed = tokio::task::spawn_blocking(move || store.commit(sealed.pending, &outbox, Some((&lookup, &record)))).await;
+    match committed {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return internal_error_form(&app, lang, &form, &e),
+        Err(_) => return internal_error_form(&app, lang, &form, &"commit task"),
+    }
+    // Durable: only now is the receipt shown (SPEC invariant 3).
+    render(
+        StatusCode::OK,
+        &ReceiptPage {
+            c: chrome(&app, lang, "/submit"),
+            receipt: receipt.grouped().to_string(),
+        },
+    )
+}
+
+fn internal_error_form(app: &App, lang: Lang, form: &SubmitForm, cause: &dyn std::fmt::Display) -> Response {
+    // The cause names a component or an OS error about our own files, never request data.
+    tracing::error!(cause = %cause, "submission failed");
+    let t = lang.texts();
+    let mut errors = vec![t.err_internal.to_owned()];
+    reattach_note(t, form, &mut errors);
+    render(StatusCode::INTERNAL_SERVER_ERROR, &submit_page(app, lang, form, errors))
+}
+
+// ---------------------------------------------------------------------------------------
+// Looking up a tip
+// ---------------------------------------------------------------------------------------
+
+pub async fn status_form(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let lang = negotiate(&q, &headers);
+    render(
+        StatusCode::OK,
+        &StatusFormPage {
+            c: chrome(&app, lang, "/status"),
+            receipt: String::new(),
+            message: String::new(),
+            errors: vec![],
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    receipt: String,
+}
+
+fn code_error_message(t: &Texts, e: CodeError) -> String {
+    match e {
+        CodeError::Empty => t.err_receipt_empty.to_owned(),
+        CodeError::NotDigits => t.err_receipt_chars.to_owned(),
+        CodeError::WrongLength { got, want } => t
+            .err_receipt_length
+            .replace("{want}", &want.to_string())
+            .replace("{got}", &got.to_string()),
+        CodeError::CheckDigit => t.err_receipt_check.to_owned(),
+    }
+}
+
+/// The outcome of resolving a typed receipt to a stored tip.
+enum Lookup {
+    Found(Box<ReceiptCode>, TipRecord),
+    Problem(StatusCode, String),
+}
+
+async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
+    let code = match ReceiptCode::parse(typed) {
+        Ok(code) => code,
+        Err(e) => return Lookup::Problem(StatusCode::OK, code_error_message(t, e)),
+    };
+    let keys = match app.kdf.derive_for_lookup(code.clone()).await {
+        Ok(keys) => keys,
+        Err(KdfError::Busy) => return Lookup::Problem(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned()),
+        Err(KdfError::Failed) => {
+            tracing::error!("receipt key derivation failed");
+            return Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
+        }
+    };
+    match app.store.find_tip(&keys.lookup_key) {
+        Ok(Some(record)) => Lookup::Found(Box::new(code), record),
+        Ok(None) => Lookup::Problem(StatusCode::NOT_FOUND, t.err_receipt_unknown.to_owned()),
+        Err(e) => {
+            tracing::error!(error = %e, "index read failed");
+            Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
+        }
+    }
+}
+
+fn status_page(app: &App, lang: Lang, code: &ReceiptCode, record: &TipRecord, message: String, errors: Vec<String>) -> StatusPage {
+    let t = lang.texts();
+    let status_key = "received";
+    StatusPage {
+        c: chrome(app, lang, "/status"),
+        receipt: code.grouped().to_string(),
+        status_key: status_key.to_owned(),
+        status_label: t.status_label(status_key).to_owned(),
+        day: record.day.clone(),
+        message,
+        errors,
+    }
+}
+
+pub async fn status(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    form: Result<Form<LookupForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    let t = lang.texts();
+    let typed = Zeroizing::new(form.map(|Form(f)| f.receipt).unwrap_or_default());
+    let form_page = |status: StatusCode, msg: String| {
+        render(
+            status,
+            &StatusFormPage {
+                c: chrome(&app, lang, "/status"),
+                receipt: typed.chars().take(80).collect(),
+                message: String::new(),
+                errors: vec![msg],
+            },
+        )
+    };
+    if app.lookup_limiter.check().is_err() {
+        return form_page(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned());
+    }
+    match lookup(&app, t, &typed).await {
+        Lookup::Found(code, record) => render(StatusCode::OK, &status_page(&app, lang, &code, &record, String::new(), vec![])),
+        Lookup::Problem(status, msg) => form_page(status, msg),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Adding information to a tip
+// ---------------------------------------------------------------------------------------
+
+pub async fn followup(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    req: Request,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    let t = lang.texts();
+    let mut receipt_typed = Zeroizing::new(String::new());
+    let mut message = Zeroizing::new(String::new());
+    let reshow = |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
+        render(
+            status,
+            &StatusFormPage {
+                c: chrome(app, lang, "/status"),
+                receipt: receipt.chars().take(80).collect(),
+                message: message.to_owned(),
+                errors,
+            },
+        )
+    };
+    let (multipart, oversize) = open_upload(&app, req).await;
+    let Ok(mut multipart) = multipart else {
+        return error_page(&app, lang, StatusCode::BAD_REQUEST, t.err_bad_request.to_owned());
+    };
+    if oversize || app.submit_limiter.check().is_err() {
+        // Read the text back (files are skipped, never stored), then explain.
+        let mut files = 0;
+        while let Ok(Some(mut field)) = multipart.next_field().await {
+            match field.name().unwrap_or("") {
+                "receipt" => receipt_typed = read_text(&mut field).await.unwrap_or_default(),
+                "message" => message = read_text(&mut field).await.unwrap_or_default(),
+                _ => {
+                    files += u32::from(field.file_name().is_some_and(|n| !n.is_empty()));
+                    while let Ok(Some(_)) = field.chunk().await {}
+                }
+            }
+        }
+        let (status, msg) = if oversize {
+            upload_problem(&app, t, &UploadProblem::TooLarge)
+        } else {
+            (StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned())
+        };
+        let mut errors = vec![msg];
+        if files > 0 {
+            errors.push(t.err_reattach.to_owned());
+        }
+        return reshow(&app, status, &receipt_typed, &message, errors);
+    }
+    let pending = match app.store.begin_blob() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "follow-up failed");
+            return error_page(&app, lang, StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
+        }
+    };
+    let blob_id = pending.blob_id.clone();
+    let limits = Limits {
+        max_image_bytes: app.settings.max_image_bytes,
+    };
+    let (tx, sealer) = seal::start(pending, app.settings.recipients.clone(), limits);
+    let mut attachments = 0u32;
+    let received: Result<(), UploadProblem> = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(UploadProblem::from_multipart)? {
+            match field.name().unwrap_or("") {
+                "receipt" => receipt_typed = read_text(&mut field).await?,
+                "message" => {
+                    message = read_text(&mut field).await?;
+                    feed(&tx, SealInput::Field {
+                        name: "message",
+                        value: message.clone(),
+                    })
+                    .await?;
+                }
+                "attachment" => {
+                    if attachments >= app.settings.max_attachments {
+                        return Err(UploadProblem::TooManyFiles);
+                    }
+                    if feed_attachment(&mut field, &tx).await? {
+                        attachments += 1;
+                    }
+                }
+                _ => while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {},
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let mut reattach = Vec::new();
+    if attachments > 0 {
+        reattach.push(t.err_reattach.to_owned());
+    }
+    if let Err(p) = received {
+        drop(tx);
+        let (status, msg) = match p {
+            UploadProblem::SealerStopped => match sealer.await {
+                Ok(Err(e)) => seal_problem(&app, t, &e),
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
+            },
+            p => upload_problem(&app, t, &p),
+        };
+        return reshow(&app, status, &receipt_typed, &message, [vec![msg], reattach].concat());
+    }
+    let (code, record) = match lookup(&app, t, &receipt_typed).await {
+        Lookup::Found(code, record) => (code, record),
+        Lookup::Problem(status, msg) => {
+            drop(tx);
+            let _ = sealer.await;
+            return reshow(&app, status, &receipt_typed, &message, [vec![msg], reattach].concat());
+        }
+    };
+    if message.trim().is_empty() && attachments == 0 {
+        drop(tx);
+        let _ = sealer.await;
+        let page = status_page(&app, lang, &code, &record, String::new(), vec![t.err_message_required.to_owned()]);
+        return render(StatusCode::BAD_REQUEST, &page);
+    }
+    let day = store::today();
+    let manifest = Manifest {
+        format: 1,
+        kind: Kind::Followup,
+        portal_id: app.store.meta().portal_id.clone(),
+        tip_id: record.tip_id.clone(),
+        blob_id,
+        day: day.clone(),
+        lang: lang.code().to_owned(),
+        reply_public_key: None,
+        claim_verifier: None,
+        fields: 0,
+        attachments: 0,
+    };
+    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
+    drop(tx);
+    let sealed = match sealer.await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            let (status, msg) = seal_problem(&app, t, &e);
+            let page = status_page(&app, lang, &code, &record, message.to_string(), [vec![msg], reattach].concat());
+            return render(status, &page);
+        }
+        Err(_) => return error_page(&app, lang, StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
+    };
+    let outbox = OutboxRecord {
+        format: 1,
+        kind: Kind::Followup,
+        tip_id: record.tip_id.clone(),
+        day,
+        size: sealed.size,
+    };
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || store.commit(sealed.pending, &outbox, None)).await {
+        Ok(Ok(())) => render(
+            StatusCode::OK,
+            &FollowupDonePage {
+                c: chrome(&app, lang, "/status"),
+            },
+        ),
+        other => {
+            if let Ok(Err(e)) = other {
+                tracing::error!(error = %e, "follow-up commit failed");
+            }
+            let page = status_page(&app, lang, &code, &record, message.to_string(), vec![t.err_internal.to_owned()]);
+            render(StatusCode::INTERNAL_SERVER_ERROR, &page)
+        }
+    }
+}
+

@@ -1,0 +1,126 @@
+//! The public web site: `tipbox-portal serve`.
+//!
+//! `app(state)` builds the router; `run(listener, state, shutdown)` serves it, so tests bind
+//! port 0 and the binary handles SIGTERM. Nothing here ever sees the client's address (no
+//! `ConnectInfo`), and nothing logs requests: the only log lines are start-up, shutdown
+//! and internal faults, none of which carry request data.
+
+pub mod config;
+mod handlers;
+pub mod i18n;
+mod kdf;
+mod pages;
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::{ConfigFile, Overrides, Settings};
+pub use kdf::KdfPool;
+
+use crate::store::Store;
+
+/// Multipart framing and text fields on top of the attachment limit.
+const FORM_OVERHEAD: u64 = 4 << 20;
+/// Body limit for the url-encoded receipt lookup form.
+const LOOKUP_FORM_LIMIT: usize = 16 * 1024;
+
+/// Shared state of the running portal.
+#[derive(Clone)]
+pub struct App {
+    pub settings: Arc<Settings>,
+    pub store: Arc<Store>,
+    kdf: KdfPool,
+    /// Rate limits are global, not per client: behind Tor every client is 127.0.0.1, and
+    /// keying on addresses would mean keeping them.
+    submit_limiter: Arc<DefaultDirectRateLimiter>,
+    lookup_limiter: Arc<DefaultDirectRateLimiter>,
+}
+
+impl App {
+    pub fn new(settings: Settings, store: Store) -> App {
+        let meta = store.meta().clone();
+        let kdf = KdfPool::new(meta.salt_bytes(), meta.kdf, settings.kdf_workers);
+        let per_minute = |n: u32| {
+            let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+            // A burst of a tenth of the minute's allowance, at least one.
+            let burst = NonZeroU32::new((n.get() / 10).max(1)).unwrap_or(NonZeroU32::MIN);
+            Arc::new(RateLimiter::direct(Quota::per_minute(n).allow_burst(burst)))
+        };
+        App {
+            submit_limiter: per_minute(settings.submissions_per_minute),
+            lookup_limiter: per_minute(settings.lookups_per_minute),
+            settings: Arc::new(settings),
+            store: Arc::new(store),
+            kdf,
+        }
+    }
+}
+
+/// Content-Security-Policy: nothing from anywhere but this origin, no scripts at all.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+/// The router with every route and the security headers on every response.
+pub fn app(state: App) -> Router {
+    let upload_limit = (state.settings.max_upload_bytes + FORM_OVERHEAD) as usize;
+    let onion = state
+        .settings
+        .onion_location
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok());
+    let uploads = Router::new()
+        .route("/submit", get(handlers::submit_form).post(handlers::submit))
+        .route("/status/followup", axum::routing::post(handlers::followup))
+        .layer(DefaultBodyLimit::max(upload_limit));
+    let mut router = Router::new()
+        .route("/", get(handlers::index))
+        .route("/status", get(handlers::status_form).post(handlers::status))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/tipbox.css", get(handlers::stylesheet))
+        .layer(DefaultBodyLimit::max(LOOKUP_FORM_LIMIT))
+        .merge(uploads)
+        .fallback(handlers::not_found)
+        .with_state(state);
+    let headers: [(HeaderName, &str); 9] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "no-store"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "accelerometer=(), ambient-light-sensor=(), camera=(), geolocation=(), gyroscope=(), \
+             magnetometer=(), microphone=(), interest-cohort=()",
+        ),
+        (header::SERVER, "tipbox"),
+    ];
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    if let Some(onion) = onion {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("onion-location"),
+            onion,
+        ));
+    }
+    router
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish first.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

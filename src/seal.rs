@@ -1,0 +1,231 @@
+//! Sealing: encrypting a tip to the office's age recipients while it streams in.
+//!
+//! The web handler reads the upload chunk by chunk and passes each chunk through a small
+//! bounded channel to a blocking thread that owns the age stream and the temp file. Memory
+//! per upload is therefore the channel (a few chunks) plus age's 64 KiB chunk buffer,
+//! whatever the upload's size. Plaintext exists only in those buffers; the file gets
+//! ciphertext only. The one exception is images: JPEG/PNG/WebP are held in memory (up to a
+//! configured cap) so their metadata can be removed before they are sealed.
+
+use std::io::{BufWriter, Write};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use zeroize::Zeroizing;
+
+use crate::metadata::{self, ImageKind, SNIFF_LEN};
+use crate::store::PendingBlob;
+use crate::tip::{ContainerWriter, FileEnd, FileStart, Manifest};
+
+/// The office's age recipients a portal seals to. Every tip is sealed to all of them.
+#[derive(Clone)]
+pub struct Recipients(Arc<Vec<age::x25519::Recipient>>);
+
+impl Recipients {
+    pub fn new(list: Vec<age::x25519::Recipient>) -> Option<Self> {
+        if list.is_empty() {
+            None
+        } else {
+            Some(Recipients(Arc::new(list)))
+        }
+    }
+    pub fn list(&self) -> &[age::x25519::Recipient] {
+        &self.0
+    }
+    /// Short fingerprint of the recipient set, recorded with each blob so the ledger knows
+    /// which keys sealed it after keys are rotated.
+    pub fn fingerprint(&self) -> String {
+        let mut all: Vec<String> = self.0.iter().map(|r| r.to_string()).collect();
+        all.sort();
+        hex::encode(&crate::crypto::hash256(all.join("\n").as_bytes())[..8])
+    }
+}
+
+/// What the handler feeds the sealer.
+pub enum SealInput {
+    Field { name: &'static str, value: Zeroizing<String> },
+    FileStart { name: String, content_type: String },
+    FileData(Bytes),
+    FileEnd,
+    /// Close the container with this manifest (counts are filled in by the sealer).
+    Finish(Box<Manifest>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("an image is larger than {limit} bytes and cannot be cleaned of its metadata")]
+    ImageTooLarge { limit: u64 },
+    #[error(transparent)]
+    ImageDamaged(#[from] metadata::StripError),
+    #[error("writing the sealed tip failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("age refused the recipients: {0}")]
+    Encrypt(String),
+    #[error("the upload ended before it was complete")]
+    Incomplete,
+}
+
+/// A sealed blob ready to be committed.
+pub struct Sealed {
+    pub pending: PendingBlob,
+    pub size: u64,
+}
+
+pub struct Limits {
+    /// Largest image held in memory for metadata removal.
+    pub max_image_bytes: u64,
+}
+
+/// Start a sealer thread for `pending`. Drop the sender without `Finish` to abort: the
+/// partial file is removed.
+pub fn start(
+    pending: PendingBlob,
+    recipients: Recipients,
+    limits: Limits,
+) -> (
+    mpsc::Sender<SealInput>,
+    tokio::task::JoinHandle<Result<Sealed, SealError>>,
+) {
+    // Four chunks in flight: enough to overlap network and encryption, small enough that
+    // memory does not depend on the upload size.
+    let (tx, rx) = mpsc::channel(4);
+    let join = tokio::task::spawn_blocking(move || run(pending, recipients, limits, rx));
+    (tx, join)
+}
+
+enum FileState {
+    None,
+    /// Collecting the first bytes to recognise the type.
+    Sniffing(FileStart, Zeroizing<Vec<u8>>),
+    /// An image, held whole for metadata removal.
+    Image(FileStart, ImageKind, Zeroizing<Vec<u8>>),
+    /// Anything else, streamed straight through.
+    Streaming(FileStart, u64),
+}
+
+fn run(
+    mut pending: PendingBlob,
+    recipients: Recipients,
+    limits: Limits,
+    mut rx: mpsc::Receiver<SealInput>,
+) -> Result<Sealed, SealError> {
+    let file = pending.take_file();
+    let encryptor = age::Encryptor::with_recipients(recipients.list().iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|e| SealError::Encrypt(e.to_string()))?;
+    let stream = encryptor.wrap_output(BufWriter::with_capacity(64 * 1024, file))?;
+    let mut w = ContainerWriter::new(stream)?;
+    let mut state = FileState::None;
+    let mut next_index = 0u32;
+
+    while let Some(input) = rx.blocking_recv() {
+        match input {
+            SealInput::Field { name, value } => w.field(name, &value)?,
+            SealInput::FileStart { name, content_type } => {
+                let start = FileStart {
+                    index: next_index,
+                    name,
+                    content_type,
+                };
+                next_index += 1;
+                state = FileState::Sniffing(start, Zeroizing::new(Vec::new()));
+            }
+            SealInput::FileData(chunk) => {
+                state = match state {
+                    FileState::None => return Err(SealError::Incomplete),
+                    FileState::Sniffing(start, mut head) => {
+                        head.extend_from_slice(&chunk);
+                        if head.len() < SNIFF_LEN {
+                            FileState::Sniffing(start, head)
+                        } else {
+                            begin_file(&mut w, start, head, &limits)?
+                        }
+                    }
+                    FileState::Image(start, kind, mut data) => {
+                        if (data.len() + chunk.len()) as u64 > limits.max_image_bytes {
+                            return Err(SealError::ImageTooLarge {
+                                limit: limits.max_image_bytes,
+                            });
+                        }
+                        data.extend_from_slice(&chunk);
+                        FileState::Image(start, kind, data)
+                    }
+                    FileState::Streaming(start, size) => {
+                        w.file_data(&chunk)?;
+                        FileState::Streaming(start, size + chunk.len() as u64)
+                    }
+                };
+            }
+            SealInput::FileEnd => {
+                let state_now = std::mem::replace(&mut state, FileState::None);
+                let state_now = match state_now {
+                    // A file shorter than the signature: whatever it is, it is no image.
+                    FileState::Sniffing(start, head) => begin_file(&mut w, start, head, &limits)?,
+                    other => other,
+                };
+                match state_now {
+                    FileState::None | FileState::Sniffing(..) => return Err(SealError::Incomplete),
+                    FileState::Streaming(start, size) => w.file_end(&FileEnd {
+                        index: start.index,
+                        size,
+                        metadata_removed: false,
+                    })?,
+                    FileState::Image(start, kind, data) => {
+                        let cleaned = metadata::strip(kind, Bytes::from(data.to_vec()))?;
+                        w.file_start(&start)?;
+                        w.file_data(&cleaned)?;
+                        w.file_end(&FileEnd {
+                            index: start.index,
+                            size: cleaned.len() as u64,
+                            metadata_removed: true,
+                        })?;
+                        // `cleaned` shares no buffer with `data`; both drop here and `data` is zeroized.
+                        drop(cleaned);
+                    }
+                }
+            }
+            SealInput::Finish(mut manifest) => {
+                if !matches!(state, FileState::None) {
+                    return Err(SealError::Incomplete);
+                }
+                let (fields, attachments) = w.counts();
+                manifest.fields = fields;
+                manifest.attachments = attachments;
+                let stream = w.finish(&manifest)?;
+                let mut buffered = stream.finish()?;
+                buffered.flush()?;
+                let file = buffered.into_inner().map_err(|e| e.into_error())?;
+                let size = file.metadata()?.len();
+                pending.put_file(file);
+                return Ok(Sealed { pending, size });
+            }
+        }
+    }
+    // The handler went away without finishing (rejected form, client disconnected): the
+    // pending blob is dropped here, which removes its ciphertext.
+    Err(SealError::Incomplete)
+}
+
+fn begin_file<W: Write>(
+    w: &mut ContainerWriter<W>,
+    start: FileStart,
+    head: Zeroizing<Vec<u8>>,
+    limits: &Limits,
+) -> Result<FileState, SealError> {
+    match metadata::sniff(&head) {
+        Some(kind) => {
+            if head.len() as u64 > limits.max_image_bytes {
+                return Err(SealError::ImageTooLarge {
+                    limit: limits.max_image_bytes,
+                });
+            }
+            Ok(FileState::Image(start, kind, head))
+        }
+        None => {
+            w.file_start(&start)?;
+            w.file_data(&head)?;
+            let size = head.len() as u64;
+            Ok(FileState::Streaming(start, size))
+        }
+    }
+}

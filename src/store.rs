@@ -1,0 +1,399 @@
+//! The portal's store: sealed blobs as files, sled as their index.
+//!
+//! ```text
+//! DATA/
+//!   portal.json     portal id, receipt salt, KDF parameters (written once, fsync'd)
+//!   blobs/<id>.age  one sealed container per tip or follow-up (age ciphertext only)
+//!   tmp/            ciphertext being written; emptied at start-up
+//!   index/          sled: lookup key -> tip record, blob id -> outbox record
+//! ```
+//!
+//! Durability (SPEC invariant 3). sled's `flush()` uses `sync_file_range`, which neither
+//! forces file metadata nor the drive's cache, and sled keeps whole values in memory, so:
+//! 1. ciphertext streams into `tmp/`, then `fsync`, `rename` into `blobs/`, `fsync(blobs/)`;
+//! 2. the index entries go into sled in one transaction, then `flush()`, then we `fsync`
+//!    every file of sled's directory and the directory itself;
+//! 3. only then does the caller show the receipt.
+//!
+//! A crash before step 3 shows no receipt; a blob without an index entry is still exported
+//! (export takes every file in `blobs/`), so even then the office receives the tip.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+
+use crate::crypto::{self, KdfParams, SALT_LEN};
+use crate::receipt::LookupKey;
+use crate::tip::Kind;
+
+pub const META_FILE: &str = "portal.json";
+const BLOBS_DIR: &str = "blobs";
+const TMP_DIR: &str = "tmp";
+const INDEX_DIR: &str = "index";
+pub const BLOB_SUFFIX: &str = ".age";
+
+const TREE_TIPS: &str = "tips-by-lookup-key";
+const TREE_OUTBOX: &str = "outbox";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create or write the data folder {path}: {source}. Check that it exists, is writable by this user, and that the disk is not full")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the index in {path} cannot be opened: {source}. Is another tipbox-portal running on this data folder?")]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+    #[error("{path} is damaged or from an incompatible version: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("the index could not be updated: {0}")]
+    IndexWrite(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The portal's identity and receipt salt. Public values, but they must never change:
+/// a new salt would orphan every receipt issued so far.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PortalMeta {
+    pub format: u32,
+    /// Random id; bundles name it so one ledger can serve several portals.
+    pub portal_id: String,
+    /// argon2id salt for receipts (hex).
+    pub salt: String,
+    pub kdf: KdfParams,
+}
+
+impl PortalMeta {
+    pub fn salt_bytes(&self) -> [u8; SALT_LEN] {
+        let mut out = [0u8; SALT_LEN];
+        if let Ok(bytes) = hex::decode(&self.salt) {
+            if bytes.len() == SALT_LEN {
+                out.copy_from_slice(&bytes);
+            }
+        }
+        out
+    }
+}
+
+/// What the portal keeps about a tip, keyed by its lookup key. No content, no time of day.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TipRecord {
+    pub format: u32,
+    pub tip_id: String,
+    /// UTC day of arrival.
+    pub day: String,
+    /// X25519 public key (hex) replies are sealed to.
+    pub reply_public_key: String,
+}
+
+/// A sealed blob waiting to be exported and acknowledged.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OutboxRecord {
+    pub format: u32,
+    pub kind: Kind,
+    pub tip_id: String,
+    pub day: String,
+    pub size: u64,
+}
+
+/// A blob being written: ciphertext only, in `tmp/`, removed on drop unless committed.
+pub struct PendingBlob {
+    pub blob_id: String,
+    tmp_path: PathBuf,
+    file: Option<File>,
+}
+
+impl PendingBlob {
+    /// The file to stream ciphertext into.
+    pub fn file(&mut self) -> &mut File {
+        self.file.as_mut().expect("pending blob already closed")
+    }
+    pub fn take_file(&mut self) -> File {
+        self.file.take().expect("pending blob already closed")
+    }
+    pub fn put_file(&mut self, file: File) {
+        self.file = Some(file);
+    }
+}
+
+impl Drop for PendingBlob {
+    fn drop(&mut self) {
+        // Not committed (rejected form, client gone, error): remove the ciphertext.
+        if !self.tmp_path.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp_path);
+        }
+    }
+}
+
+pub struct Store {
+    root: PathBuf,
+    meta: PortalMeta,
+    db: sled::Db,
+    tips: sled::Tree,
+    outbox: sled::Tree,
+}
+
+impl Store {
+    /// Open (or create) the store. Creates the salt and portal id on first use.
+    pub fn open(root: &Path, kdf: KdfParams) -> Result<Store, StoreError> {
+        create_private_dir(root)?;
+        for sub in [BLOBS_DIR, TMP_DIR, INDEX_DIR] {
+            create_private_dir(&root.join(sub))?;
+        }
+        // Anything in tmp/ is an upload that never finished: no receipt was shown for it.
+        let tmp = root.join(TMP_DIR);
+        for entry in fs::read_dir(&tmp).map_err(io_err(&tmp))? {
+            let entry = entry.map_err(io_err(&tmp))?;
+            let _ = fs::remove_file(entry.path());
+        }
+        let meta = load_or_create_meta(root, kdf)?;
+        let index = root.join(INDEX_DIR);
+        let db = sled::Config::new()
+            .path(&index)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .map_err(|source| StoreError::Index {
+                path: index.clone(),
+                source,
+            })?;
+        let open_tree = |name: &str| {
+            db.open_tree(name).map_err(|source| StoreError::Index {
+                path: index.clone(),
+                source,
+            })
+        };
+        let tips = open_tree(TREE_TIPS)?;
+        let outbox = open_tree(TREE_OUTBOX)?;
+        Ok(Store {
+            root: root.to_owned(),
+            meta,
+            db,
+            tips,
+            outbox,
+        })
+    }
+
+    pub fn meta(&self) -> &PortalMeta {
+        &self.meta
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A fresh random id (128 bits, hex) for a tip or blob.
+    pub fn new_id() -> String {
+        let mut id = [0u8; 16];
+        crypto::random_bytes(&mut id);
+        hex::encode(id)
+    }
+
+    /// Start writing a new blob in `tmp/`.
+    pub fn begin_blob(&self) -> Result<PendingBlob, StoreError> {
+        let blob_id = Self::new_id();
+        let tmp_path = self.root.join(TMP_DIR).join(format!("{blob_id}{BLOB_SUFFIX}"));
+        let file = private_file_options()
+            .open(&tmp_path)
+            .map_err(io_err(&tmp_path))?;
+        Ok(PendingBlob {
+            blob_id,
+            tmp_path,
+            file: Some(file),
+        })
+    }
+
+    /// Make a blob and its index entries durable. Blocking: call from a blocking thread.
+    pub fn commit(
+        &self,
+        mut pending: PendingBlob,
+        outbox: &OutboxRecord,
+        tip: Option<(&LookupKey, &TipRecord)>,
+    ) -> Result<(), StoreError> {
+        let file = pending.take_file();
+        // The exact time of arrival must not survive on disk: the file's times say the day.
+        set_times_to_day(&file, &outbox.day);
+        file.sync_all().map_err(io_err(&pending.tmp_path))?;
+        drop(file);
+        let final_path = self.blob_path(&pending.blob_id);
+        fs::rename(&pending.tmp_path, &final_path).map_err(io_err(&final_path))?;
+        pending.tmp_path = PathBuf::new(); // committed: Drop must not remove anything
+        sync_dir(&self.root.join(BLOBS_DIR))?;
+
+        let outbox_value = serde_json::to_vec(outbox).expect("records serialize");
+        let tip_value = tip.map(|(key, rec)| (key.0, serde_json::to_vec(rec).expect("records serialize")));
+        (&self.tips, &self.outbox)
+            .transaction(|(tips, out)| {
+                out.insert(pending.blob_id.as_bytes(), outbox_value.clone())?;
+                if let Some((key, value)) = &tip_value {
+                    tips.insert(&key[..], value.clone())?;
+                }
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| StoreError::IndexWrite(format!("{e:?}")))?;
+        self.durable_flush()
+    }
+
+    /// sled's flush, then a real fsync of its files (see the module comment).
+    pub fn durable_flush(&self) -> Result<(), StoreError> {
+        self.db
+            .flush()
+            .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+        let index = self.root.join(INDEX_DIR);
+        for entry in fs::read_dir(&index).map_err(io_err(&index))? {
+            let path = entry.map_err(io_err(&index))?.path();
+            if path.is_file() {
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io_err(&path))?;
+            }
+        }
+        sync_dir(&index)
+    }
+
+    pub fn find_tip(&self, key: &LookupKey) -> Result<Option<TipRecord>, StoreError> {
+        match self.tips.get(key.0).map_err(|e| StoreError::IndexWrite(e.to_string()))? {
+            None => Ok(None),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt {
+                    path: self.root.join(INDEX_DIR),
+                    reason: format!("tip record: {e}"),
+                }),
+        }
+    }
+
+    /// Ids of every sealed blob on disk (whether or not indexed), sorted.
+    pub fn blob_ids(&self) -> Result<Vec<String>, StoreError> {
+        let dir = self.root.join(BLOBS_DIR);
+        let mut ids = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(io_err(&dir))? {
+            let name = entry.map_err(io_err(&dir))?.file_name();
+            if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(BLOB_SUFFIX)) {
+                ids.push(id.to_owned());
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    pub fn outbox_record(&self, blob_id: &str) -> Result<Option<OutboxRecord>, StoreError> {
+        match self
+            .outbox
+            .get(blob_id.as_bytes())
+            .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+        {
+            None => Ok(None),
+            Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt {
+                path: self.root.join(INDEX_DIR),
+                reason: format!("outbox record: {e}"),
+            }),
+        }
+    }
+
+    pub fn blob_path(&self, blob_id: &str) -> PathBuf {
+        self.root.join(BLOBS_DIR).join(format!("{blob_id}{BLOB_SUFFIX}"))
+    }
+}
+
+fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreError> {
+    let path = root.join(META_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => {
+            let meta: PortalMeta = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            if meta.format != 1 || hex::decode(&meta.salt).map(|s| s.len()) != Ok(SALT_LEN) {
+                return Err(StoreError::Corrupt {
+                    path,
+                    reason: "unknown format or bad salt".into(),
+                });
+            }
+            Ok(meta)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut salt = [0u8; SALT_LEN];
+            crypto::random_bytes(&mut salt);
+            let meta = PortalMeta {
+                format: 1,
+                portal_id: Store::new_id(),
+                salt: hex::encode(salt),
+                kdf,
+            };
+            let json = serde_json::to_vec_pretty(&meta).expect("meta serializes");
+            write_durably(&path, &json)?;
+            Ok(meta)
+        }
+        Err(e) => Err(StoreError::Io { path, source: e }),
+    }
+}
+
+/// Write a small file atomically: temp file, fsync, rename, fsync the directory.
+pub fn write_durably(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    let mut f = private_file_options().open(&tmp).map_err(io_err(&tmp))?;
+    f.write_all(contents).map_err(io_err(&tmp))?;
+    f.sync_all().map_err(io_err(&tmp))?;
+    fs::rename(&tmp, path).map_err(io_err(path))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))
+}
+
+fn private_file_options() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(io_err(dir))
+}
+
+fn set_times_to_day(file: &File, day: &str) {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(date) = time::Date::parse(day, &format) {
+        let midnight = date.midnight().assume_utc();
+        let t = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(midnight.unix_timestamp().max(0) as u64);
+        let _ = file.set_times(fs::FileTimes::new().set_accessed(t).set_modified(t));
+    }
+}
+
+/// Today's UTC date as `YYYY-MM-DD`: the finest time tipbox stores.
+pub fn today() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&format)
+        .expect("dates format")
+}

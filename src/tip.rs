@@ -1,0 +1,500 @@
+//! The tip: what a reporter sends, as a streamable container that is sealed with age.
+//!
+//! The container is written while the upload streams in, so it is a sequence of records
+//! rather than one document: text fields as they arrive, each attachment as a start record,
+//! data records and an end record, then a manifest, padding and an end marker. Everything
+//! here is plaintext that only ever exists inside an age stream (see `seal`) or in the
+//! reviewer's memory.
+//!
+//! ```text
+//! container := MAGIC version:u8 record*
+//! record    := tag:u8 length:u32be payload[length]
+//! ```
+//! Tags and payloads are documented in docs/formats.md. Readers reject unknown tags,
+//! oversized records and anything after the end record, so a hostile container cannot make
+//! the reviewer allocate without bound.
+
+use std::io::{self, Read, Write};
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+pub const MAGIC: &[u8; 7] = b"TIPBOX\0";
+pub const FORMAT_VERSION: u8 = 1;
+
+const TAG_FIELD: u8 = 1;
+const TAG_FILE_START: u8 = 2;
+const TAG_FILE_DATA: u8 = 3;
+const TAG_FILE_END: u8 = 4;
+const TAG_MANIFEST: u8 = 5;
+const TAG_PADDING: u8 = 6;
+const TAG_END: u8 = 7;
+
+/// Largest data record the writer emits and the reader accepts.
+pub const MAX_DATA_RECORD: usize = 1 << 20;
+/// Largest metadata record (fields, file headers, manifest).
+pub const MAX_META_RECORD: usize = 1 << 20;
+/// Padding is written in records of at most this size.
+const MAX_PADDING_RECORD: usize = 1 << 20;
+/// Smallest padded size: every short text tip looks the same on disk.
+pub const MIN_PADDED_SIZE: u64 = 16 * 1024;
+
+/// What a container holds: an original tip, or information added to one later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Tip,
+    Followup,
+}
+
+/// Closing record of a container: identifiers and the values derived from the receipt that
+/// the ledger needs (reply key, claim-token verifier). Never holds the receipt itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub kind: Kind,
+    pub portal_id: String,
+    pub tip_id: String,
+    pub blob_id: String,
+    /// UTC day of arrival, `YYYY-MM-DD`; never a time of day.
+    pub day: String,
+    /// Language the reporter used, so replies can be written in it.
+    pub lang: String,
+    /// X25519 public key (hex) that replies to this tip are sealed to. Tips only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_public_key: Option<String>,
+    /// Verifier (hex) of the reward claim token. Tips only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_verifier: Option<String>,
+    pub fields: u32,
+    pub attachments: u32,
+}
+
+/// Header of one attachment inside the container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStart {
+    pub index: u32,
+    /// The name the reporter's browser sent. Untrusted: the reviewer CLI never uses it as a
+    /// path.
+    pub name: String,
+    pub content_type: String,
+}
+
+/// Trailer of one attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEnd {
+    pub index: u32,
+    pub size: u64,
+    /// True when image metadata (EXIF, XMP, GPS, comments) was removed before sealing.
+    pub metadata_removed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Field {
+    name: String,
+    value: String,
+}
+
+/// Size every sealed container is padded to: Padmé (at most ~12% overhead, leaks O(log log n)
+/// bits of the length), and never less than [`MIN_PADDED_SIZE`].
+pub fn padded_size(len: u64) -> u64 {
+    let len = len.max(MIN_PADDED_SIZE);
+    let e = 63 - len.leading_zeros() as u64; // floor(log2 len)
+    let s = 64 - e.leading_zeros() as u64; // floor(log2 e) + 1
+    let last_bits = e - s;
+    let mask = (1u64 << last_bits) - 1;
+    (len + mask) & !mask
+}
+
+/// Writes a container into any `Write` (in tipbox: an age stream).
+pub struct ContainerWriter<W: Write> {
+    inner: W,
+    written: u64,
+    fields: u32,
+    attachments: u32,
+}
+
+impl<W: Write> ContainerWriter<W> {
+    pub fn new(mut inner: W) -> io::Result<Self> {
+        inner.write_all(MAGIC)?;
+        inner.write_all(&[FORMAT_VERSION])?;
+        Ok(ContainerWriter {
+            inner,
+            written: MAGIC.len() as u64 + 1,
+            fields: 0,
+            attachments: 0,
+        })
+    }
+
+    fn record(&mut self, tag: u8, payload: &[u8]) -> io::Result<()> {
+        let len = u32::try_from(payload.len()).map_err(|_| io::Error::other("record too large"))?;
+        self.inner.write_all(&[tag])?;
+        self.inner.write_all(&len.to_be_bytes())?;
+        self.inner.write_all(payload)?;
+        self.written += 5 + payload.len() as u64;
+        Ok(())
+    }
+
+    fn json_record<T: Serialize>(&mut self, tag: u8, value: &T) -> io::Result<()> {
+        let json = Zeroizing::new(serde_json::to_vec(value).map_err(io::Error::other)?);
+        if json.len() > MAX_META_RECORD {
+            return Err(io::Error::other("metadata record too large"));
+        }
+        self.record(tag, &json)
+    }
+
+    pub fn field(&mut self, name: &str, value: &str) -> io::Result<()> {
+        self.fields += 1;
+        self.json_record(
+            TAG_FIELD,
+            &Field {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            },
+        )
+    }
+
+    pub fn file_start(&mut self, start: &FileStart) -> io::Result<()> {
+        self.attachments += 1;
+        self.json_record(TAG_FILE_START, start)
+    }
+
+    pub fn file_data(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            let n = data.len().min(MAX_DATA_RECORD);
+            self.record(TAG_FILE_DATA, &data[..n])?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    pub fn file_end(&mut self, end: &FileEnd) -> io::Result<()> {
+        self.json_record(TAG_FILE_END, end)
+    }
+
+    pub fn counts(&self) -> (u32, u32) {
+        (self.fields, self.attachments)
+    }
+
+    /// Write the manifest, pad to the bucket size, close, and hand back the inner writer.
+    pub fn finish(mut self, manifest: &Manifest) -> io::Result<W> {
+        self.json_record(TAG_MANIFEST, manifest)?;
+        // Two record headers still to come at most (padding, end), plus the padding body.
+        let target = padded_size(self.written + 10);
+        let mut remaining = target.saturating_sub(self.written + 10);
+        let zeros = vec![0u8; MAX_PADDING_RECORD.min(remaining as usize)];
+        while remaining > 0 {
+            let n = (remaining as usize).min(MAX_PADDING_RECORD);
+            self.record(TAG_PADDING, &zeros[..n])?;
+            remaining -= n as u64;
+        }
+        self.record(TAG_END, &[])?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+/// One record as read back.
+pub enum Record {
+    Field { name: String, value: Zeroizing<String> },
+    FileStart(FileStart),
+    FileData(Zeroizing<Vec<u8>>),
+    FileEnd(FileEnd),
+    Manifest(Manifest),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    #[error("not a tipbox container (bad magic)")]
+    BadMagic,
+    #[error("container format version {0} is not supported by this build; upgrade tipbox")]
+    UnsupportedVersion(u8),
+    #[error("container is truncated")]
+    Truncated,
+    #[error("container has an unknown record type {0}")]
+    UnknownTag(u8),
+    #[error("container record of {0} bytes exceeds the limit")]
+    RecordTooLarge(usize),
+    #[error("container record is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("reading the container failed: {0}")]
+    Io(#[source] io::Error),
+}
+
+/// Reads a container record by record, checking structure as it goes.
+pub struct ContainerReader<R: Read> {
+    inner: R,
+    done: bool,
+    open_file: Option<u32>,
+    saw_manifest: bool,
+}
+
+impl<R: Read> ContainerReader<R> {
+    pub fn new(mut inner: R) -> Result<Self, ContainerError> {
+        let mut head = [0u8; 8];
+        read_exact(&mut inner, &mut head)?;
+        if &head[..7] != MAGIC {
+            return Err(ContainerError::BadMagic);
+        }
+        if head[7] != FORMAT_VERSION {
+            return Err(ContainerError::UnsupportedVersion(head[7]));
+        }
+        Ok(ContainerReader {
+            inner,
+            done: false,
+            open_file: None,
+            saw_manifest: false,
+        })
+    }
+
+    /// Next meaningful record, or `None` after the end record. Padding is skipped.
+    pub fn next_record(&mut self) -> Result<Option<Record>, ContainerError> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let mut head = [0u8; 5];
+            read_exact(&mut self.inner, &mut head)?;
+            let tag = head[0];
+            let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+            let limit = match tag {
+                TAG_FILE_DATA => MAX_DATA_RECORD,
+                TAG_PADDING => MAX_PADDING_RECORD,
+                TAG_END => 0,
+                TAG_FIELD | TAG_FILE_START | TAG_FILE_END | TAG_MANIFEST => MAX_META_RECORD,
+                other => return Err(ContainerError::UnknownTag(other)),
+            };
+            if len > limit {
+                return Err(ContainerError::RecordTooLarge(len));
+            }
+            let mut payload = Zeroizing::new(vec![0u8; len]);
+            read_exact(&mut self.inner, &mut payload)?;
+            if self.saw_manifest && !matches!(tag, TAG_PADDING | TAG_END) {
+                return Err(ContainerError::Malformed("record after the manifest"));
+            }
+            match tag {
+                TAG_PADDING => continue,
+                TAG_END => {
+                    if !self.saw_manifest {
+                        return Err(ContainerError::Malformed("end without a manifest"));
+                    }
+                    // Nothing may follow the end record.
+                    let mut probe = [0u8; 1];
+                    match self.inner.read(&mut probe) {
+                        Ok(0) => {}
+                        Ok(_) => return Err(ContainerError::Malformed("data after the end record")),
+                        Err(e) => return Err(ContainerError::Io(e)),
+                    }
+                    self.done = true;
+                    return Ok(None);
+                }
+                TAG_FIELD => {
+                    self.expect_no_open_file()?;
+                    let field: Field = parse_json(&payload)?;
+                    return Ok(Some(Record::Field {
+                        name: field.name,
+                        value: Zeroizing::new(field.value),
+                    }));
+                }
+                TAG_FILE_START => {
+                    self.expect_no_open_file()?;
+                    let start: FileStart = parse_json(&payload)?;
+                    self.open_file = Some(start.index);
+                    return Ok(Some(Record::FileStart(start)));
+                }
+                TAG_FILE_DATA => {
+                    if self.open_file.is_none() {
+                        return Err(ContainerError::Malformed("file data outside a file"));
+                    }
+                    return Ok(Some(Record::FileData(payload)));
+                }
+                TAG_FILE_END => {
+                    let end: FileEnd = parse_json(&payload)?;
+                    if self.open_file != Some(end.index) {
+                        return Err(ContainerError::Malformed("file end does not match its start"));
+                    }
+                    self.open_file = None;
+                    return Ok(Some(Record::FileEnd(end)));
+                }
+                TAG_MANIFEST => {
+                    self.expect_no_open_file()?;
+                    self.saw_manifest = true;
+                    return Ok(Some(Record::Manifest(parse_json(&payload)?)));
+                }
+                _ => unreachable!("tags were checked above"),
+            }
+        }
+    }
+
+    fn expect_no_open_file(&self) -> Result<(), ContainerError> {
+        match self.open_file {
+            Some(_) => Err(ContainerError::Malformed("record inside an unfinished file")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn read_exact<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<(), ContainerError> {
+    r.read_exact(buf).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => ContainerError::Truncated,
+        _ => ContainerError::Io(e),
+    })
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(payload: &[u8]) -> Result<T, ContainerError> {
+    serde_json::from_slice(payload).map_err(|_| ContainerError::Malformed("invalid JSON metadata"))
+}
+
+/// A whole container in memory: convenient for small tips and tests. Large attachments
+/// should be streamed with [`ContainerReader`] instead.
+pub struct OpenedTip {
+    pub fields: Vec<(String, Zeroizing<String>)>,
+    pub attachments: Vec<OpenedAttachment>,
+    pub manifest: Manifest,
+}
+
+pub struct OpenedAttachment {
+    pub start: FileStart,
+    pub end: FileEnd,
+    pub data: Zeroizing<Vec<u8>>,
+}
+
+impl OpenedTip {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Read a whole container, holding at most `max_attachment_bytes` of attachment data.
+    pub fn read<R: Read>(reader: R, max_attachment_bytes: u64) -> Result<Self, ContainerError> {
+        let mut reader = ContainerReader::new(reader)?;
+        let mut fields = Vec::new();
+        let mut attachments = Vec::new();
+        let mut current: Option<(FileStart, Zeroizing<Vec<u8>>)> = None;
+        let mut total = 0u64;
+        let mut manifest = None;
+        while let Some(record) = reader.next_record()? {
+            match record {
+                Record::Field { name, value } => fields.push((name, value)),
+                Record::FileStart(start) => current = Some((start, Zeroizing::new(Vec::new()))),
+                Record::FileData(chunk) => {
+                    total += chunk.len() as u64;
+                    if total > max_attachment_bytes {
+                        return Err(ContainerError::RecordTooLarge(total as usize));
+                    }
+                    if let Some((_, data)) = current.as_mut() {
+                        data.extend_from_slice(&chunk);
+                    }
+                }
+                Record::FileEnd(end) => {
+                    let (start, data) = current.take().ok_or(ContainerError::Malformed("file end without start"))?;
+                    attachments.push(OpenedAttachment { start, end, data });
+                }
+                Record::Manifest(m) => manifest = Some(m),
+            }
+        }
+        let manifest = manifest.ok_or(ContainerError::Malformed("no manifest"))?;
+        Ok(OpenedTip {
+            fields,
+            attachments,
+            manifest,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format: 1,
+            kind: Kind::Tip,
+            portal_id: "p".into(),
+            tip_id: "t".into(),
+            blob_id: "b".into(),
+            day: "2026-11-22".into(),
+            lang: "zh-Hans".into(),
+            reply_public_key: Some("00".into()),
+            claim_verifier: None,
+            fields: 1,
+            attachments: 1,
+        }
+    }
+
+    fn sample() -> Vec<u8> {
+        let mut w = ContainerWriter::new(Vec::new()).unwrap();
+        w.field("description", "村霸强占土地").unwrap();
+        w.file_start(&FileStart {
+            index: 0,
+            name: "../../etc/passwd".into(),
+            content_type: "text/plain".into(),
+        })
+        .unwrap();
+        w.file_data(&vec![7u8; MAX_DATA_RECORD + 10]).unwrap();
+        w.file_end(&FileEnd {
+            index: 0,
+            size: MAX_DATA_RECORD as u64 + 10,
+            metadata_removed: false,
+        })
+        .unwrap();
+        w.finish(&manifest()).unwrap()
+    }
+
+    #[test]
+    fn round_trip() {
+        let bytes = sample();
+        let tip = OpenedTip::read(&bytes[..], u64::MAX).unwrap();
+        assert_eq!(tip.field("description"), Some("村霸强占土地"));
+        assert_eq!(tip.attachments.len(), 1);
+        assert_eq!(tip.attachments[0].data.len(), MAX_DATA_RECORD + 10);
+        assert_eq!(tip.manifest, manifest());
+    }
+
+    #[test]
+    fn containers_are_padded_to_buckets() {
+        assert_eq!(sample().len() as u64, padded_size(sample().len() as u64));
+        let mut w = ContainerWriter::new(Vec::new()).unwrap();
+        w.field("description", "short").unwrap();
+        let short = w.finish(&manifest()).unwrap();
+        let mut w = ContainerWriter::new(Vec::new()).unwrap();
+        w.field("description", &"long ".repeat(2000)).unwrap();
+        let long = w.finish(&manifest()).unwrap();
+        assert_eq!(short.len(), long.len(), "short texts share one bucket");
+        assert_eq!(short.len() as u64, MIN_PADDED_SIZE);
+    }
+
+    #[test]
+    fn padme_overhead_is_bounded() {
+        for len in [1u64, 20_000, 1 << 20, 100 << 20, (500 << 20) + 12345] {
+            let p = padded_size(len);
+            assert!(p >= len);
+            assert!(p >= MIN_PADDED_SIZE);
+            if len > MIN_PADDED_SIZE {
+                assert!((p - len) as f64 / len as f64 <= 0.12, "{len} -> {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_rejected() {
+        let bytes = sample();
+        for cut in (0..bytes.len()).step_by(997) {
+            assert!(OpenedTip::read(&bytes[..cut], u64::MAX).is_err(), "cut at {cut}");
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(OpenedTip::read(&extra[..], u64::MAX).is_err());
+    }
+
+    #[test]
+    fn hostile_lengths_do_not_allocate() {
+        let mut bytes = MAGIC.to_vec();
+        bytes.push(FORMAT_VERSION);
+        bytes.push(TAG_FILE_DATA);
+        bytes.extend_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(
+            OpenedTip::read(&bytes[..], u64::MAX),
+            Err(ContainerError::RecordTooLarge(_))
+        ));
+    }
+}

@@ -1,0 +1,300 @@
+//! Shared helpers for the integration tests: start the real `tipbox-portal` binary on a
+//! random port with a temp data folder, talk to it over real HTTP, decrypt what it stored
+//! with the real (demo) office key.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use age::secrecy::SecretString;
+use tipbox::tip::OpenedTip;
+
+pub const PORTAL_BIN: &str = env!("CARGO_BIN_EXE_tipbox-portal");
+pub const REVIEW_BIN: &str = env!("CARGO_BIN_EXE_tipbox-review");
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A running portal. Killed (SIGKILL) on drop if still running.
+pub struct Portal {
+    pub child: Child,
+    pub addr: String,
+    pub data: PathBuf,
+    pub tmpdir: PathBuf,
+    pub stderr_path: PathBuf,
+    pub stdout_path: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct PortalOptions {
+    /// Extra lines for a config file (the demo keys are always included).
+    pub config: String,
+    /// Reuse an existing data folder (for restarts).
+    pub data: Option<PathBuf>,
+    pub extra_args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for PortalOptions {
+    fn default() -> Self {
+        PortalOptions {
+            config: String::new(),
+            data: None,
+            extra_args: vec![],
+            env: vec![],
+        }
+    }
+}
+
+impl Portal {
+    pub fn start() -> Portal {
+        Portal::start_with(PortalOptions::default())
+    }
+
+    pub fn start_with(opts: PortalOptions) -> Portal {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_owned();
+        let data = opts.data.clone().unwrap_or_else(|| root.join("data"));
+        let tmpdir = root.join("tmp");
+        std::fs::create_dir_all(&tmpdir).unwrap();
+        let config_path = root.join("portal.toml");
+        let demo = std::fs::read_to_string(repo_path("keys-example/portal.toml")).unwrap();
+        std::fs::write(&config_path, format!("{demo}\n{}\n", opts.config)).unwrap();
+        let stderr_path = root.join("stderr.log");
+        let stdout_path = root.join("stdout.log");
+        let mut cmd = Command::new(PORTAL_BIN);
+        cmd.arg("serve")
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .arg("--data")
+            .arg(&data)
+            .args(&opts.extra_args)
+            .env("TMPDIR", &tmpdir)
+            .env("TIPBOX_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout_path).unwrap())
+            .stderr(std::fs::File::create(&stderr_path).unwrap());
+        for (k, v) in &opts.env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start tipbox-portal");
+        let addr = wait_for_address(&stderr_path);
+        Portal {
+            child,
+            addr,
+            data,
+            tmpdir,
+            stderr_path,
+            stdout_path,
+            _dir: Some(dir),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn logs(&self) -> String {
+        let mut s = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        s.push_str(&std::fs::read_to_string(&self.stdout_path).unwrap_or_default());
+        s
+    }
+
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Keep the temp folder alive beyond this portal (for restarts on the same data).
+    pub fn take_dir(&mut self) -> tempfile::TempDir {
+        self._dir.take().unwrap()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for_address(stderr: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(stderr).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains("listening on http://")) {
+            return line.rsplit("http://").next().unwrap().trim().to_owned();
+        }
+        assert!(Instant::now() < deadline, "portal did not start; stderr:\n{text}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(300))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Text content of the element with `id` (first occurrence), HTML-unescaped minimally.
+pub fn element_text(html: &str, id: &str) -> Option<String> {
+    let marker = format!("id=\"{id}\"");
+    let start = html.find(&marker)?;
+    let after = &html[start..];
+    let open_end = after.find('>')? + 1;
+    let close = after[open_end..].find('<')?;
+    Some(after[open_end..open_end + close].trim().to_owned())
+}
+
+pub struct Tip<'a> {
+    pub category: &'a str,
+    pub location: &'a str,
+    pub description: &'a str,
+    pub reward: bool,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub lang: &'a str,
+}
+
+impl Default for Tip<'_> {
+    fn default() -> Self {
+        Tip {
+            category: "umbrella",
+            location: "某县某镇",
+            description: "村霸张某强占集体土地，镇干部收钱包庇。",
+            reward: false,
+            files: vec![],
+            lang: "zh-Hans",
+        }
+    }
+}
+
+pub fn submit_form(tip: &Tip) -> reqwest::blocking::multipart::Form {
+    let mut form = reqwest::blocking::multipart::Form::new()
+        .text("category", tip.category.to_owned())
+        .text("location", tip.location.to_owned())
+        .text("description", tip.description.to_owned());
+    if tip.reward {
+        form = form.text("reward", "on");
+    }
+    for (name, data) in &tip.files {
+        let part = reqwest::blocking::multipart::Part::bytes(data.clone())
+            .file_name(name.clone())
+            .mime_str("application/octet-stream")
+            .unwrap();
+        form = form.part("attachment", part);
+    }
+    form
+}
+
+/// Submit a tip; returns (status, body).
+pub fn submit(portal: &Portal, tip: &Tip) -> (u16, String) {
+    let resp = client()
+        .post(portal.url(&format!("/submit?lang={}", tip.lang)))
+        .multipart(submit_form(tip))
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().unwrap())
+}
+
+/// Submit a tip that must succeed; returns the receipt code as shown.
+pub fn submit_ok(portal: &Portal, tip: &Tip) -> String {
+    let (status, body) = submit(portal, tip);
+    assert_eq!(status, 200, "submission failed: {body}");
+    element_text(&body, "receipt-code").expect("receipt-code element")
+}
+
+pub fn lookup(portal: &Portal, receipt: &str, lang: &str) -> (u16, String) {
+    let resp = client()
+        .post(portal.url(&format!("/status?lang={lang}")))
+        .form(&[("receipt", receipt)])
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().unwrap())
+}
+
+/// The demo office's identities, unlocked once per test process (scrypt is slow on purpose).
+pub fn demo_identities() -> &'static Vec<age::x25519::Identity> {
+    static IDS: OnceLock<Vec<age::x25519::Identity>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let pass = std::fs::read_to_string(repo_path("keys-example/passphrase.txt")).unwrap();
+        let pass = SecretString::from(pass.trim_end().to_owned());
+        tipbox::keys::load_identities(&repo_path("keys-example"), &pass).unwrap()
+    })
+}
+
+/// Decrypt one stored blob with the demo office key; also returns the plaintext length.
+pub fn open_blob(path: &Path) -> (OpenedTip, usize) {
+    let bytes = std::fs::read(path).unwrap();
+    let decryptor = age::Decryptor::new_buffered(&bytes[..]).unwrap();
+    let mut reader = decryptor
+        .decrypt(demo_identities().iter().map(|i| i as &dyn age::Identity))
+        .unwrap();
+    let mut plain = Vec::new();
+    reader.read_to_end(&mut plain).unwrap();
+    let tip = OpenedTip::read(&plain[..], u64::MAX).unwrap();
+    (tip, plain.len())
+}
+
+/// Every sealed blob in a data folder.
+pub fn blob_paths(data: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(data.join("blobs"))
+        .map(|rd| rd.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Every regular file below `dir`, recursively.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Files below `dir` whose bytes contain `needle`.
+pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    all_files(dir)
+        .into_iter()
+        .filter(|p| {
+            std::fs::read(p)
+                .map(|b| b.windows(needle.len()).any(|w| w == needle))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// The portal's peak resident memory (VmHWM) in KiB.
+pub fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
