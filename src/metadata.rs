@@ -90,8 +90,9 @@ fn strip_png(data: Bytes) -> Option<Bytes> {
 fn strip_webp(data: Bytes) -> Option<Bytes> {
     use img_parts::ImageEXIF;
     let mut webp = WebP::from_bytes(data).ok()?;
-    webp.set_exif(None);
+    // XMP first: set_exif recomputes the VP8X feature flags from the chunks left.
     webp.remove_chunks_by_id(*b"XMP ");
+    webp.set_exif(None);
     Some(webp.encoder().bytes())
 }
 
