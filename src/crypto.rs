@@ -77,7 +77,8 @@ pub fn subkey(
     init();
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     let key = kdf::blake2b::Key(*master);
-    kdf::blake2b::derive_from_key(&mut out[..], id, *context, &key).map_err(|()| CryptoError::Kdf)?;
+    kdf::blake2b::derive_from_key(&mut out[..], id, *context, &key)
+        .map_err(|()| CryptoError::Kdf)?;
     Ok(out)
 }
 
@@ -106,7 +107,10 @@ pub fn seal_to(public: &[u8; 32], msg: &[u8]) -> Vec<u8> {
 }
 
 /// Open a sealed box with the X25519 secret scalar.
-pub fn open_sealed(secret: &[u8; KEY_LEN], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub fn open_sealed(
+    secret: &[u8; KEY_LEN],
+    sealed: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     init();
     let sk = box_::SecretKey(*secret);
     let pk = sk.public_key();

@@ -53,7 +53,9 @@ pub fn parse_recipient(s: &str) -> Result<age::x25519::Recipient, KeyError> {
 /// Parse an ed25519 verify key (64 hex characters).
 pub fn parse_verify_key(s: &str) -> Result<[u8; 32], KeyError> {
     let bytes = hex::decode(s.trim()).map_err(|_| KeyError::BadVerifyKey(shorten(s)))?;
-    bytes.try_into().map_err(|_| KeyError::BadVerifyKey(shorten(s)))
+    bytes
+        .try_into()
+        .map_err(|_| KeyError::BadVerifyKey(shorten(s)))
 }
 
 fn shorten(s: &str) -> String {
@@ -89,11 +91,20 @@ pub fn generate(dir: &Path, passphrase: &SecretString) -> Result<PublicKeys, Key
         identity.to_string().expose_secret()
     ));
     let seed_hex = Zeroizing::new(hex::encode(*signing.seed()));
-    write_secret(&dir.join(IDENTITY_FILE), identity_text.as_bytes(), passphrase)?;
+    write_secret(
+        &dir.join(IDENTITY_FILE),
+        identity_text.as_bytes(),
+        passphrase,
+    )?;
     write_secret(&dir.join(SIGNING_KEY_FILE), seed_hex.as_bytes(), passphrase)?;
-    fs::write(dir.join(RECIPIENT_FILE), format!("{recipient}\n")).map_err(io(&dir.join(RECIPIENT_FILE)))?;
-    fs::write(dir.join(VERIFY_KEY_FILE), format!("{verify_key}\n")).map_err(io(&dir.join(VERIFY_KEY_FILE)))?;
-    Ok(PublicKeys { recipient, verify_key })
+    fs::write(dir.join(RECIPIENT_FILE), format!("{recipient}\n"))
+        .map_err(io(&dir.join(RECIPIENT_FILE)))?;
+    fs::write(dir.join(VERIFY_KEY_FILE), format!("{verify_key}\n"))
+        .map_err(io(&dir.join(VERIFY_KEY_FILE)))?;
+    Ok(PublicKeys {
+        recipient,
+        verify_key,
+    })
 }
 
 fn write_secret(path: &Path, plaintext: &[u8], passphrase: &SecretString) -> Result<(), KeyError> {
@@ -121,7 +132,8 @@ fn read_secret(path: &Path, passphrase: &SecretString) -> Result<Zeroizing<Vec<u
         path: path.to_owned(),
         source,
     })?;
-    let decryptor = age::Decryptor::new_buffered(&bytes[..]).map_err(|_| KeyError::WrongPassphrase(path.to_owned()))?;
+    let decryptor = age::Decryptor::new_buffered(&bytes[..])
+        .map_err(|_| KeyError::WrongPassphrase(path.to_owned()))?;
     let identity = age::scrypt::Identity::new(passphrase.clone());
     let mut reader = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
@@ -134,7 +146,10 @@ fn read_secret(path: &Path, passphrase: &SecretString) -> Result<Zeroizing<Vec<u
 }
 
 /// Unlock the office's age identities (one per non-comment line of identity.age).
-pub fn load_identities(dir: &Path, passphrase: &SecretString) -> Result<Vec<age::x25519::Identity>, KeyError> {
+pub fn load_identities(
+    dir: &Path,
+    passphrase: &SecretString,
+) -> Result<Vec<age::x25519::Identity>, KeyError> {
     let path = dir.join(IDENTITY_FILE);
     let text = read_secret(&path, passphrase)?;
     let text = std::str::from_utf8(&text).map_err(|_| KeyError::Damaged(path.clone()))?;
@@ -157,6 +172,8 @@ pub fn load_signing_key(dir: &Path, passphrase: &SecretString) -> Result<Signing
     let text = read_secret(&path, passphrase)?;
     let seed = hex::decode(text.trim_ascii()).map_err(|_| KeyError::Damaged(path.clone()))?;
     let seed = Zeroizing::new(seed);
-    let seed: &[u8; 32] = seed[..].try_into().map_err(|_| KeyError::Damaged(path.clone()))?;
+    let seed: &[u8; 32] = seed[..]
+        .try_into()
+        .map_err(|_| KeyError::Damaged(path.clone()))?;
     Ok(SigningKey::from_seed(seed))
 }

@@ -41,7 +41,9 @@ pub enum CodeError {
     NotDigits,
     #[error("the code has {got} digits; it should have {want}")]
     WrongLength { got: usize, want: usize },
-    #[error("the code's check digit does not match: one digit is probably mistyped or two are swapped")]
+    #[error(
+        "the code's check digit does not match: one digit is probably mistyped or two are swapped"
+    )]
     CheckDigit,
 }
 
@@ -79,13 +81,20 @@ impl ReceiptCode {
 
     /// The expensive part: argon2id over the receipt, then cheap subkeys. Run it on the
     /// bounded KDF pool, never on an async worker thread.
-    pub fn derive(&self, salt: &[u8; SALT_LEN], params: KdfParams) -> Result<ReceiptKeys, crypto::CryptoError> {
+    pub fn derive(
+        &self,
+        salt: &[u8; SALT_LEN],
+        params: KdfParams,
+    ) -> Result<ReceiptKeys, crypto::CryptoError> {
         let master = crypto::argon2id(self.0.as_bytes(), salt, params)?;
         let lookup = crypto::subkey(&master, SUBKEY_LOOKUP, SUBKEY_CONTEXT)?;
         let reply_secret = crypto::subkey(&master, SUBKEY_REPLY, SUBKEY_CONTEXT)?;
         let claim = crypto::subkey(&master, SUBKEY_CLAIM, SUBKEY_CONTEXT)?;
         let reply_public = crypto::x25519_public(&reply_secret);
-        let claim_token = ClaimToken(Zeroizing::new(digits_from_bytes(&claim, CLAIM_RANDOM_DIGITS)));
+        let claim_token = ClaimToken(Zeroizing::new(digits_from_bytes(
+            &claim,
+            CLAIM_RANDOM_DIGITS,
+        )));
         Ok(ReceiptKeys {
             lookup_key: LookupKey(*lookup),
             reply_secret,
@@ -190,18 +199,25 @@ fn normalize_code(input: &str, want: usize) -> Result<Zeroizing<String>, CodeErr
             // Full-width digits from Chinese input methods.
             '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
             c if c.is_whitespace() => {}
-            '-' | '－' | '‐' | '‑' | '‒' | '–' | '—' | '_' | '.' | '·' | '・' | '。' => {}
+            '-' | '－' | '‐' | '‑' | '‒' | '–' | '—' | '_' | '.' | '·' | '・' | '。' =>
+                {}
             _ => return Err(CodeError::NotDigits),
         }
         if out.len() > 64 {
-            return Err(CodeError::WrongLength { got: out.len(), want });
+            return Err(CodeError::WrongLength {
+                got: out.len(),
+                want,
+            });
         }
     }
     if out.is_empty() {
         return Err(CodeError::Empty);
     }
     if out.len() != want {
-        return Err(CodeError::WrongLength { got: out.len(), want });
+        return Err(CodeError::WrongLength {
+            got: out.len(),
+            want,
+        });
     }
     let value: u128 = out.parse().map_err(|_| CodeError::NotDigits)?;
     if !damm::verify(value) {
@@ -301,16 +317,27 @@ mod tests {
         assert_eq!(a.reply_public, b.reply_public);
         assert_eq!(a.claim_token, b.claim_token);
         assert_ne!(a.lookup_key.0, *a.reply_secret);
-        assert_eq!(ClaimToken::parse(&a.claim_token.grouped()).unwrap(), a.claim_token);
-        let other_salt = code.derive(&[4u8; SALT_LEN], KdfParams::INSECURE_FOR_TESTS).unwrap();
+        assert_eq!(
+            ClaimToken::parse(&a.claim_token.grouped()).unwrap(),
+            a.claim_token
+        );
+        let other_salt = code
+            .derive(&[4u8; SALT_LEN], KdfParams::INSECURE_FOR_TESTS)
+            .unwrap();
         assert_ne!(a.lookup_key, other_salt.lookup_key);
     }
 
     #[test]
     fn debug_output_is_redacted() {
         let code = ReceiptCode::generate();
-        let keys = code.derive(&[0u8; SALT_LEN], KdfParams::INSECURE_FOR_TESTS).unwrap();
-        for shown in [format!("{code:?}"), format!("{keys:?}"), format!("{:?}", keys.claim_token)] {
+        let keys = code
+            .derive(&[0u8; SALT_LEN], KdfParams::INSECURE_FOR_TESTS)
+            .unwrap();
+        for shown in [
+            format!("{code:?}"),
+            format!("{keys:?}"),
+            format!("{:?}", keys.claim_token),
+        ] {
             assert!(!shown.contains(code.digits()));
             assert!(shown.contains("redacted"));
         }

@@ -44,8 +44,14 @@ impl Recipients {
 
 /// What the handler feeds the sealer.
 pub enum SealInput {
-    Field { name: &'static str, value: Zeroizing<String> },
-    FileStart { name: String, content_type: String },
+    Field {
+        name: &'static str,
+        value: Zeroizing<String>,
+    },
+    FileStart {
+        name: String,
+        content_type: String,
+    },
     FileData(Bytes),
     FileEnd,
     /// Close the container with this manifest (counts are filled in by the sealer).
@@ -111,8 +117,9 @@ fn run(
     mut rx: mpsc::Receiver<SealInput>,
 ) -> Result<Sealed, SealError> {
     let file = pending.take_file();
-    let encryptor = age::Encryptor::with_recipients(recipients.list().iter().map(|r| r as &dyn age::Recipient))
-        .map_err(|e| SealError::Encrypt(e.to_string()))?;
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.list().iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| SealError::Encrypt(e.to_string()))?;
     let stream = encryptor.wrap_output(BufWriter::with_capacity(64 * 1024, file))?;
     let mut w = ContainerWriter::new(stream)?;
     let mut state = FileState::None;

@@ -205,7 +205,10 @@ impl Store {
     /// Start writing a new blob in `tmp/`.
     pub fn begin_blob(&self) -> Result<PendingBlob, StoreError> {
         let blob_id = Self::new_id();
-        let tmp_path = self.root.join(TMP_DIR).join(format!("{blob_id}{BLOB_SUFFIX}"));
+        let tmp_path = self
+            .root
+            .join(TMP_DIR)
+            .join(format!("{blob_id}{BLOB_SUFFIX}"));
         let file = private_file_options()
             .open(&tmp_path)
             .map_err(io_err(&tmp_path))?;
@@ -234,7 +237,8 @@ impl Store {
         sync_dir(&self.root.join(BLOBS_DIR))?;
 
         let outbox_value = serde_json::to_vec(outbox).expect("records serialize");
-        let tip_value = tip.map(|(key, rec)| (key.0, serde_json::to_vec(rec).expect("records serialize")));
+        let tip_value =
+            tip.map(|(key, rec)| (key.0, serde_json::to_vec(rec).expect("records serialize")));
         (&self.tips, &self.outbox)
             .transaction(|(tips, out)| {
                 out.insert(pending.blob_id.as_bytes(), outbox_value.clone())?;
@@ -265,14 +269,20 @@ impl Store {
     }
 
     pub fn find_tip(&self, key: &LookupKey) -> Result<Option<TipRecord>, StoreError> {
-        match self.tips.get(key.0).map_err(|e| StoreError::IndexWrite(e.to_string()))? {
+        match self
+            .tips
+            .get(key.0)
+            .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+        {
             None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| StoreError::Corrupt {
-                    path: self.root.join(INDEX_DIR),
-                    reason: format!("tip record: {e}"),
-                }),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt {
+                        path: self.root.join(INDEX_DIR),
+                        reason: format!("tip record: {e}"),
+                    })
+            }
         }
     }
 
@@ -297,15 +307,21 @@ impl Store {
             .map_err(|e| StoreError::IndexWrite(e.to_string()))?
         {
             None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt {
-                path: self.root.join(INDEX_DIR),
-                reason: format!("outbox record: {e}"),
-            }),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt {
+                        path: self.root.join(INDEX_DIR),
+                        reason: format!("outbox record: {e}"),
+                    })
+            }
         }
     }
 
     pub fn blob_path(&self, blob_id: &str) -> PathBuf {
-        self.root.join(BLOBS_DIR).join(format!("{blob_id}{BLOB_SUFFIX}"))
+        self.root
+            .join(BLOBS_DIR)
+            .join(format!("{blob_id}{BLOB_SUFFIX}"))
     }
 }
 
@@ -313,10 +329,11 @@ fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreE
     let path = root.join(META_FILE);
     match fs::read(&path) {
         Ok(bytes) => {
-            let meta: PortalMeta = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
+            let meta: PortalMeta =
+                serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
             if meta.format != 1 || hex::decode(&meta.salt).map(|s| s.len()) != Ok(SALT_LEN) {
                 return Err(StoreError::Corrupt {
                     path,
@@ -354,7 +371,9 @@ pub fn write_durably(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(io_err(dir))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
 }
 
 fn private_file_options() -> OpenOptions {

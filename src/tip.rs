@@ -196,7 +196,10 @@ impl<W: Write> ContainerWriter<W> {
 
 /// One record as read back.
 pub enum Record {
-    Field { name: String, value: Zeroizing<String> },
+    Field {
+        name: String,
+        value: Zeroizing<String>,
+    },
     FileStart(FileStart),
     FileData(Zeroizing<Vec<u8>>),
     FileEnd(FileEnd),
@@ -282,7 +285,9 @@ impl<R: Read> ContainerReader<R> {
                     let mut probe = [0u8; 1];
                     match self.inner.read(&mut probe) {
                         Ok(0) => {}
-                        Ok(_) => return Err(ContainerError::Malformed("data after the end record")),
+                        Ok(_) => {
+                            return Err(ContainerError::Malformed("data after the end record"))
+                        }
                         Err(e) => return Err(ContainerError::Io(e)),
                     }
                     self.done = true;
@@ -311,7 +316,9 @@ impl<R: Read> ContainerReader<R> {
                 TAG_FILE_END => {
                     let end: FileEnd = parse_json(&payload)?;
                     if self.open_file != Some(end.index) {
-                        return Err(ContainerError::Malformed("file end does not match its start"));
+                        return Err(ContainerError::Malformed(
+                            "file end does not match its start",
+                        ));
                     }
                     self.open_file = None;
                     return Ok(Some(Record::FileEnd(end)));
@@ -328,7 +335,9 @@ impl<R: Read> ContainerReader<R> {
 
     fn expect_no_open_file(&self) -> Result<(), ContainerError> {
         match self.open_file {
-            Some(_) => Err(ContainerError::Malformed("record inside an unfinished file")),
+            Some(_) => Err(ContainerError::Malformed(
+                "record inside an unfinished file",
+            )),
             None => Ok(()),
         }
     }
@@ -361,7 +370,10 @@ pub struct OpenedAttachment {
 
 impl OpenedTip {
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Read a whole container, holding at most `max_attachment_bytes` of attachment data.
@@ -386,7 +398,9 @@ impl OpenedTip {
                     }
                 }
                 Record::FileEnd(end) => {
-                    let (start, data) = current.take().ok_or(ContainerError::Malformed("file end without start"))?;
+                    let (start, data) = current
+                        .take()
+                        .ok_or(ContainerError::Malformed("file end without start"))?;
                     attachments.push(OpenedAttachment { start, end, data });
                 }
                 Record::Manifest(m) => manifest = Some(m),
@@ -479,7 +493,10 @@ mod tests {
     fn every_truncation_is_rejected() {
         let bytes = sample();
         for cut in (0..bytes.len()).step_by(997) {
-            assert!(OpenedTip::read(&bytes[..cut], u64::MAX).is_err(), "cut at {cut}");
+            assert!(
+                OpenedTip::read(&bytes[..cut], u64::MAX).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut extra = bytes.clone();
         extra.push(0);

@@ -67,7 +67,11 @@ fn kill_9_during_concurrent_submissions_loses_no_receipt_that_was_shown() {
         let shown = receipts.lock().unwrap().clone();
         all_receipts.extend(shown);
     }
-    assert!(all_receipts.len() >= 10, "too few submissions to mean anything: {}", all_receipts.len());
+    assert!(
+        all_receipts.len() >= 10,
+        "too few submissions to mean anything: {}",
+        all_receipts.len()
+    );
 
     // Restart and check every receipt ever shown.
     let portal = Portal::start_with(PortalOptions {
@@ -78,7 +82,10 @@ fn kill_9_during_concurrent_submissions_loses_no_receipt_that_was_shown() {
     for r in &all_receipts {
         let (status, page) = lookup(&portal, r, "en");
         assert_eq!(status, 200, "receipt {r} was shown but its tip is gone");
-        assert_eq!(element_text(&page, "tip-status").as_deref(), Some("received"));
+        assert_eq!(
+            element_text(&page, "tip-status").as_deref(),
+            Some("received")
+        );
     }
     // No half-written ciphertext survives a restart, and every stored blob is complete.
     assert!(all_files(&data.join("tmp")).is_empty());
@@ -88,7 +95,11 @@ fn kill_9_during_concurrent_submissions_loses_no_receipt_that_was_shown() {
         let (tip, _) = open_blob(b);
         assert!(tip.field("description").is_some());
     }
-    eprintln!("{} receipts shown over 4 kills, {} blobs on disk, all intact", all_receipts.len(), blobs.len());
+    eprintln!(
+        "{} receipts shown over 4 kills, {} blobs on disk, all intact",
+        all_receipts.len(),
+        blobs.len()
+    );
 }
 
 /// Generates `len` bytes of a pattern without holding them.
@@ -116,7 +127,11 @@ fn upload(portal: &Portal, len: u64) {
         .text("category", "other")
         .text("description", "大文件上传测试：内存不随文件增长")
         .part("attachment", part);
-    let resp = client().post(portal.url("/submit")).multipart(form).send().unwrap();
+    let resp = client()
+        .post(portal.url("/submit"))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
 }
 
@@ -137,6 +152,10 @@ fn memory_does_not_grow_with_upload_size() {
         large - small
     );
     let blobs = blob_paths(&portal.data);
-    let biggest = blobs.iter().map(|p| std::fs::metadata(p).unwrap().len()).max().unwrap();
+    let biggest = blobs
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .max()
+        .unwrap();
     assert!(biggest > 300 << 20, "the large upload was stored");
 }

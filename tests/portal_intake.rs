@@ -11,16 +11,31 @@ use tipbox::tip::{Kind, MIN_PADDED_SIZE};
 #[test]
 fn submit_then_look_up_in_every_language() {
     let portal = Portal::start();
-    for (lang, word) in [("zh-Hans", "已受理"), ("zh-Hant", "已受理"), ("en", "Received")] {
-        let receipt = submit_ok(&portal, &Tip { lang, ..Tip::default() });
+    for (lang, word) in [
+        ("zh-Hans", "已受理"),
+        ("zh-Hant", "已受理"),
+        ("en", "Received"),
+    ] {
+        let receipt = submit_ok(
+            &portal,
+            &Tip {
+                lang,
+                ..Tip::default()
+            },
+        );
         // Seven groups of four digits; the code parses with its check digit.
         assert_eq!(receipt.split(' ').count(), 7, "{receipt}");
-        assert!(receipt.split(' ').all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_digit())));
+        assert!(receipt
+            .split(' ')
+            .all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_digit())));
         ReceiptCode::parse(&receipt).unwrap();
 
         let (status, page) = lookup(&portal, &receipt, lang);
         assert_eq!(status, 200);
-        assert_eq!(element_text(&page, "tip-status").as_deref(), Some("received"));
+        assert_eq!(
+            element_text(&page, "tip-status").as_deref(),
+            Some("received")
+        );
         assert!(page.contains(word), "{lang} status page should say {word}");
         assert!(page.contains(&format!("<html lang=\"{lang}\"")));
     }
@@ -57,7 +72,10 @@ fn receipt_input_is_normalized_spaces_dashes_full_width() {
     for typed in [digits, dashed, full_width, format!("  {receipt}  ")] {
         let (status, page) = lookup(&portal, &typed, "en");
         assert_eq!(status, 200, "{typed}");
-        assert_eq!(element_text(&page, "tip-status").as_deref(), Some("received"));
+        assert_eq!(
+            element_text(&page, "tip-status").as_deref(),
+            Some("received")
+        );
     }
 }
 
@@ -66,11 +84,18 @@ fn mistyped_receipt_is_caught_by_its_check_digit_and_unknown_gets_same_page_shap
     let portal = Portal::start();
     let receipt = submit_ok(&portal, &Tip::default());
     let mut digits: Vec<u8> = receipt.bytes().filter(u8::is_ascii_digit).collect();
-    digits[5] = if digits[5] == b'9' { b'0' } else { digits[5] + 1 };
+    digits[5] = if digits[5] == b'9' {
+        b'0'
+    } else {
+        digits[5] + 1
+    };
     let typo = String::from_utf8(digits.clone()).unwrap();
     let (status, page) = lookup(&portal, &typo, "en");
     assert_eq!(status, 200);
-    assert!(page.contains("check digit"), "typo must be explained kindly");
+    assert!(
+        page.contains("check digit"),
+        "typo must be explained kindly"
+    );
     assert!(element_text(&page, "tip-status").is_none());
     // The typed code is kept in the form so it can be corrected.
     assert!(page.contains(&typo));
@@ -82,7 +107,13 @@ fn mistyped_receipt_is_caught_by_its_check_digit_and_unknown_gets_same_page_shap
     assert!(page.contains("No tip was found"));
     assert!(page.contains("id=\"receipt\""));
 
-    for junk in ["", "abc", "１２３", &"9".repeat(5000), "<script>alert(1)</script>"] {
+    for junk in [
+        "",
+        "abc",
+        "１２３",
+        &"9".repeat(5000),
+        "<script>alert(1)</script>",
+    ] {
         let (status, page) = lookup(&portal, junk, "zh-Hans");
         assert!(status == 200 || status == 404, "{status} for {junk:?}");
         assert!(!page.contains("<script>alert"), "input must be escaped");
@@ -97,7 +128,10 @@ fn sealed_tip_holds_everything_and_opens_only_with_the_office_key() {
         &portal,
         &Tip {
             reward: true,
-            files: vec![("账本.xlsx".into(), file.clone()), ("second.bin".into(), vec![0x42; 70_000])],
+            files: vec![
+                ("账本.xlsx".into(), file.clone()),
+                ("second.bin".into(), vec![0x42; 70_000]),
+            ],
             ..Tip::default()
         },
     );
@@ -106,7 +140,10 @@ fn sealed_tip_holds_everything_and_opens_only_with_the_office_key() {
     let (tip, plain_len) = open_blob(&blobs[0]);
     assert_eq!(tip.field("category"), Some("umbrella"));
     assert_eq!(tip.field("location"), Some("某县某镇"));
-    assert_eq!(tip.field("description"), Some("村霸张某强占集体土地，镇干部收钱包庇。"));
+    assert_eq!(
+        tip.field("description"),
+        Some("村霸张某强占集体土地，镇干部收钱包庇。")
+    );
     assert_eq!(tip.field("reward"), Some("on"));
     assert_eq!(tip.attachments.len(), 2);
     assert_eq!(tip.attachments[0].start.name, "账本.xlsx");
@@ -116,32 +153,65 @@ fn sealed_tip_holds_everything_and_opens_only_with_the_office_key() {
     assert_eq!(tip.manifest.kind, Kind::Tip);
     assert_eq!(tip.manifest.attachments, 2);
     assert_eq!(tip.manifest.lang, "zh-Hans");
-    assert_eq!(plain_len as u64, tipbox::tip::padded_size(plain_len as u64), "padded to a bucket");
+    assert_eq!(
+        plain_len as u64,
+        tipbox::tip::padded_size(plain_len as u64),
+        "padded to a bucket"
+    );
 
     // The reply key and claim verifier inside the tip are the ones derived from the receipt
     // with this portal's salt: the ledger can reply and check claims without the receipt.
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(portal.data.join("portal.json")).unwrap()).unwrap();
-    let salt: [u8; 16] = hex::decode(meta["salt"].as_str().unwrap()).unwrap().try_into().unwrap();
+    let salt: [u8; 16] = hex::decode(meta["salt"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
     let params: KdfParams = serde_json::from_value(meta["kdf"].clone()).unwrap();
-    let keys = ReceiptCode::parse(&receipt).unwrap().derive(&salt, params).unwrap();
-    assert_eq!(tip.manifest.reply_public_key, Some(hex::encode(keys.reply_public)));
-    assert_eq!(tip.manifest.claim_verifier, Some(keys.claim_token.verifier()));
+    let keys = ReceiptCode::parse(&receipt)
+        .unwrap()
+        .derive(&salt, params)
+        .unwrap();
+    assert_eq!(
+        tip.manifest.reply_public_key,
+        Some(hex::encode(keys.reply_public))
+    );
+    assert_eq!(
+        tip.manifest.claim_verifier,
+        Some(keys.claim_token.verifier())
+    );
     assert_eq!(tip.manifest.portal_id, meta["portal_id"].as_str().unwrap());
 
     // Another key cannot open it.
     let stranger = age::x25519::Identity::generate();
     let bytes = std::fs::read(&blobs[0]).unwrap();
     let d = age::Decryptor::new_buffered(&bytes[..]).unwrap();
-    assert!(d.decrypt(std::iter::once(&stranger as &dyn age::Identity)).is_err());
+    assert!(d
+        .decrypt(std::iter::once(&stranger as &dyn age::Identity))
+        .is_err());
 }
 
 #[test]
 fn short_tips_are_padded_to_the_same_size() {
     let portal = Portal::start();
-    submit_ok(&portal, &Tip { description: "短描述但足够十个字了吧", ..Tip::default() });
-    submit_ok(&portal, &Tip { description: &"很长的描述".repeat(800), ..Tip::default() });
-    let sizes: Vec<usize> = blob_paths(&portal.data).iter().map(|p| open_blob(p).1).collect();
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "短描述但足够十个字了吧",
+            ..Tip::default()
+        },
+    );
+    submit_ok(
+        &portal,
+        &Tip {
+            description: &"很长的描述".repeat(800),
+            ..Tip::default()
+        },
+    );
+    let sizes: Vec<usize> = blob_paths(&portal.data)
+        .iter()
+        .map(|p| open_blob(p).1)
+        .collect();
     assert_eq!(sizes, vec![MIN_PADDED_SIZE as usize; 2]);
 }
 
@@ -164,9 +234,18 @@ fn followup_is_sealed_and_joined_to_its_tip() {
     assert_eq!(resp.status().as_u16(), 200);
     assert!(resp.text().unwrap().contains("Information added"));
 
-    let opened: Vec<_> = blob_paths(&portal.data).iter().map(|p| open_blob(p).0).collect();
-    let tip = opened.iter().find(|t| t.manifest.kind == Kind::Tip).unwrap();
-    let followup = opened.iter().find(|t| t.manifest.kind == Kind::Followup).unwrap();
+    let opened: Vec<_> = blob_paths(&portal.data)
+        .iter()
+        .map(|p| open_blob(p).0)
+        .collect();
+    let tip = opened
+        .iter()
+        .find(|t| t.manifest.kind == Kind::Tip)
+        .unwrap();
+    let followup = opened
+        .iter()
+        .find(|t| t.manifest.kind == Kind::Followup)
+        .unwrap();
     assert_eq!(followup.manifest.tip_id, tip.manifest.tip_id);
     assert_eq!(followup.field("message"), Some("补充：二号证人是村会计"));
     assert_eq!(&followup.attachments[0].data[..], b"more");
@@ -177,42 +256,83 @@ fn followup_is_sealed_and_joined_to_its_tip() {
     let form = reqwest::blocking::multipart::Form::new()
         .text("receipt", ReceiptCode::generate().digits().to_owned())
         .text("message", "lost words must come back");
-    let resp = client().post(portal.url("/status/followup?lang=en")).multipart(form).send().unwrap();
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 404);
     assert!(resp.text().unwrap().contains("lost words must come back"));
     assert_eq!(blob_paths(&portal.data).len(), before);
-    assert!(all_files(&portal.data.join("tmp")).is_empty(), "rejected follow-up leaves no temp file");
+    assert!(
+        all_files(&portal.data.join("tmp")).is_empty(),
+        "rejected follow-up leaves no temp file"
+    );
 }
 
 #[test]
 fn rejected_forms_keep_the_text_and_store_nothing() {
     let portal = Portal::start();
     // Too short.
-    let (status, page) = submit(&portal, &Tip { description: "太短", lang: "en", ..Tip::default() });
+    let (status, page) = submit(
+        &portal,
+        &Tip {
+            description: "太短",
+            lang: "en",
+            ..Tip::default()
+        },
+    );
     assert_eq!(status, 400);
     assert!(page.contains("too short"));
     assert!(page.contains("太短"), "typed text is kept");
     assert!(page.contains("某县某镇"));
     // Missing description.
-    let (status, page) = submit(&portal, &Tip { description: "", lang: "en", ..Tip::default() });
+    let (status, page) = submit(
+        &portal,
+        &Tip {
+            description: "",
+            lang: "en",
+            ..Tip::default()
+        },
+    );
     assert_eq!(status, 400);
     assert!(page.contains("Please describe what happened"));
     // Unknown category.
-    let (status, page) = submit(&portal, &Tip { category: "nope", lang: "en", ..Tip::default() });
+    let (status, page) = submit(
+        &portal,
+        &Tip {
+            category: "nope",
+            lang: "en",
+            ..Tip::default()
+        },
+    );
     assert_eq!(status, 400);
     assert!(page.contains("choose the kind of tip"));
     // Honeypot filled in (a bot), with an attachment: the reporter is told to re-attach.
-    let form = submit_form(&Tip { files: vec![("a.txt".into(), b"x".to_vec())], ..Tip::default() })
-        .text("website", "http://spam.example");
-    let resp = client().post(portal.url("/submit?lang=en")).multipart(form).send().unwrap();
+    let form = submit_form(&Tip {
+        files: vec![("a.txt".into(), b"x".to_vec())],
+        ..Tip::default()
+    })
+    .text("website", "http://spam.example");
+    let resp = client()
+        .post(portal.url("/submit?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     let page = resp.text().unwrap();
     assert!(page.contains("could not be accepted"));
     assert!(page.contains("choose your attachments again"));
     assert!(element_text(&page, "receipt-code").is_none());
 
-    assert!(blob_paths(&portal.data).is_empty(), "nothing stored for rejected forms");
-    assert!(all_files(&portal.data.join("tmp")).is_empty(), "no partial ciphertext left");
+    assert!(
+        blob_paths(&portal.data).is_empty(),
+        "nothing stored for rejected forms"
+    );
+    assert!(
+        all_files(&portal.data.join("tmp")).is_empty(),
+        "no partial ciphertext left"
+    );
 }
 
 #[test]
@@ -251,20 +371,38 @@ fn oversized_upload_gets_413_before_it_is_buffered() {
     // A form announcing a 10 GiB body: answered 413 after the text fields, long before 10 GiB
     // could be read (the writer stops when the server closes the connection).
     let (page, sent) = raw_multipart_post(&portal.addr, "/submit?lang=en", 10 << 30, true);
-    assert!(page.starts_with("HTTP/1.1 413"), "{}", &page[..page.len().min(200)]);
-    assert!(sent < 256 << 20, "the server kept reading: {sent} bytes accepted");
+    assert!(
+        page.starts_with("HTTP/1.1 413"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    assert!(
+        sent < 256 << 20,
+        "the server kept reading: {sent} bytes accepted"
+    );
 
     // A browser's form with a too-large file: Content-Length is over the limit. The text
     // fields (sent first) come back in the form; the file is never read.
     let (page, _) = raw_multipart_post(&portal.addr, "/submit?lang=en", 8 << 20, true);
-    assert!(page.starts_with("HTTP/1.1 413"), "{}", &page[..page.len().min(200)]);
+    assert!(
+        page.starts_with("HTTP/1.1 413"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
     assert!(page.contains("too large"));
-    assert!(page.contains("这段文字在超限时必须保留"), "typed text is kept");
+    assert!(
+        page.contains("这段文字在超限时必须保留"),
+        "typed text is kept"
+    );
     assert!(page.contains("某县某镇"));
 
     // No length announced (chunked): the limit is hit while streaming; same answer.
     let (page, _) = raw_multipart_post(&portal.addr, "/submit?lang=en", 8 << 20, false);
-    assert!(page.starts_with("HTTP/1.1 413"), "{}", &page[..page.len().min(200)]);
+    assert!(
+        page.starts_with("HTTP/1.1 413"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
     assert!(page.contains("这段文字在超限时必须保留"));
     assert!(blob_paths(&portal.data).is_empty());
     assert!(all_files(&portal.data.join("tmp")).is_empty());
@@ -278,12 +416,23 @@ fn send_end(w: &mut std::net::TcpStream) -> std::io::Result<()> {
 /// POST a multipart form with text fields first and one `file_len`-byte file, from a
 /// writer thread, and read the whole answer (the server may answer before the body ends).
 /// Returns the answer and how many file bytes were written before the server closed.
-fn raw_multipart_post(addr: &str, path: &str, file_len: usize, announce_length: bool) -> (String, usize) {
+fn raw_multipart_post(
+    addr: &str,
+    path: &str,
+    file_len: usize,
+    announce_length: bool,
+) -> (String, usize) {
     use std::io::{Read, Write};
     let boundary = "----tipboxTestBoundary";
     let mut head = String::new();
-    for (name, value) in [("category", "umbrella"), ("location", "某县某镇"), ("description", "这段文字在超限时必须保留")] {
-        head.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    for (name, value) in [
+        ("category", "umbrella"),
+        ("location", "某县某镇"),
+        ("description", "这段文字在超限时必须保留"),
+    ] {
+        head.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
     }
     head.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"big.bin\"\r\n\
@@ -292,7 +441,8 @@ fn raw_multipart_post(addr: &str, path: &str, file_len: usize, announce_length: 
     let tail = format!("\r\n--{boundary}--\r\n");
     let total = head.len() + file_len + tail.len();
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
     let length_header = if announce_length {
         format!("Content-Length: {total}\r\n")
     } else {
@@ -344,7 +494,8 @@ fn raw_multipart_post(addr: &str, path: &str, file_len: usize, announce_length: 
 #[test]
 fn security_headers_on_every_response_and_no_cookies() {
     let portal = Portal::start_with(PortalOptions {
-        config: "onion_location = \"http://exampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion\"".into(),
+        config: "onion_location = \"http://exampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion\""
+            .into(),
         ..Default::default()
     });
     let c = client();
@@ -356,9 +507,18 @@ fn security_headers_on_every_response_and_no_cookies() {
         c.get(portal.url("/healthz")).send().unwrap(),
         c.get(portal.url("/static/tipbox.css")).send().unwrap(),
         c.get(portal.url("/no-such-page")).send().unwrap(),
-        c.post(portal.url("/status")).form(&[("receipt", receipt.as_str())]).send().unwrap(),
-        c.post(portal.url("/status")).form(&[("receipt", "1")]).send().unwrap(),
-        c.post(portal.url("/submit")).body("not multipart").send().unwrap(),
+        c.post(portal.url("/status"))
+            .form(&[("receipt", receipt.as_str())])
+            .send()
+            .unwrap(),
+        c.post(portal.url("/status"))
+            .form(&[("receipt", "1")])
+            .send()
+            .unwrap(),
+        c.post(portal.url("/submit"))
+            .body("not multipart")
+            .send()
+            .unwrap(),
         c.delete(portal.url("/submit")).send().unwrap(),
     ];
     for resp in responses {
@@ -381,15 +541,32 @@ fn security_headers_on_every_response_and_no_cookies() {
         assert_eq!(h["cache-control"], "no-store", "{url}");
         assert_eq!(h["cross-origin-opener-policy"], "same-origin", "{url}");
         let pp = h["permissions-policy"].to_str().unwrap();
-        for feature in ["camera=()", "microphone=()", "geolocation=()", "accelerometer=()", "gyroscope=()", "magnetometer=()"] {
-            assert!(pp.contains(feature), "{url}: Permissions-Policy lacks {feature}");
+        for feature in [
+            "camera=()",
+            "microphone=()",
+            "geolocation=()",
+            "accelerometer=()",
+            "gyroscope=()",
+            "magnetometer=()",
+        ] {
+            assert!(
+                pp.contains(feature),
+                "{url}: Permissions-Policy lacks {feature}"
+            );
         }
         assert!(h.get("set-cookie").is_none(), "{url} sets a cookie");
         assert!(h["onion-location"].to_str().unwrap().ends_with(".onion"));
         let status = resp.status().as_u16();
         assert!(status < 500, "{url} answered {status}");
     }
-    assert_eq!(c.get(portal.url("/healthz")).send().unwrap().text().unwrap(), "ok");
+    assert_eq!(
+        c.get(portal.url("/healthz"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap(),
+        "ok"
+    );
 }
 
 #[test]
@@ -400,21 +577,47 @@ fn pages_need_no_script_and_load_nothing_from_elsewhere() {
     let mut pages = vec![];
     for lang in ["zh-Hans", "zh-Hant", "en"] {
         for path in ["/", "/submit", "/status"] {
-            pages.push(c.get(portal.url(&format!("{path}?lang={lang}"))).send().unwrap().text().unwrap());
+            pages.push(
+                c.get(portal.url(&format!("{path}?lang={lang}")))
+                    .send()
+                    .unwrap()
+                    .text()
+                    .unwrap(),
+            );
         }
         pages.push(lookup(&portal, &receipt, lang).1);
     }
     for page in pages {
         let lower = page.to_lowercase();
         assert!(!lower.contains("<script"), "no script");
-        assert!(!lower.contains(" on") || !lower.contains("onclick="), "no inline handlers");
-        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "action=\"http"] {
+        assert!(
+            !lower.contains(" on") || !lower.contains("onclick="),
+            "no inline handlers"
+        );
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "action=\"http",
+        ] {
             assert!(!lower.contains(attr), "no third-party resource ({attr})");
         }
         // Every form control has a label.
-        for id in ["category", "location", "description", "attachment", "reward", "receipt", "message"] {
+        for id in [
+            "category",
+            "location",
+            "description",
+            "attachment",
+            "reward",
+            "receipt",
+            "message",
+        ] {
             if page.contains(&format!("id=\"{id}\"")) {
-                assert!(page.contains(&format!("for=\"{id}\"")), "control {id} has no label");
+                assert!(
+                    page.contains(&format!("for=\"{id}\"")),
+                    "control {id} has no label"
+                );
             }
         }
     }
@@ -427,7 +630,16 @@ fn command_line_keys_override_config_and_bad_keys_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     // Started from what `tipbox-review init` prints: no config file at all, no demo banner.
     let mut child = std::process::Command::new(PORTAL_BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--recipient", recipient.trim(), "--verify-key", verify.trim(), "--data"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--recipient",
+            recipient.trim(),
+            "--verify-key",
+            verify.trim(),
+            "--data",
+        ])
         .arg(dir.path().join("data"))
         .stderr(std::fs::File::create(dir.path().join("err")).unwrap())
         .spawn()
@@ -442,17 +654,37 @@ fn command_line_keys_override_config_and_bad_keys_exit_2() {
         assert!(std::time::Instant::now() < deadline, "{text}");
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
-    let page = client().get(format!("http://{addr}/")).send().unwrap().text().unwrap();
+    let page = client()
+        .get(format!("http://{addr}/"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(!page.contains("class=\"demo\""));
     child.kill().unwrap();
     child.wait().unwrap();
 
     for args in [
-        vec!["serve", "--recipient", "age1notarecipient", "--verify-key", verify.trim()],
-        vec!["serve", "--recipient", recipient.trim(), "--verify-key", "zz"],
+        vec![
+            "serve",
+            "--recipient",
+            "age1notarecipient",
+            "--verify-key",
+            verify.trim(),
+        ],
+        vec![
+            "serve",
+            "--recipient",
+            recipient.trim(),
+            "--verify-key",
+            "zz",
+        ],
         vec!["serve", "--config", "/nonexistent/portal.toml"],
     ] {
-        let out = std::process::Command::new(PORTAL_BIN).args(&args).output().unwrap();
+        let out = std::process::Command::new(PORTAL_BIN)
+            .args(&args)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.starts_with("tipbox-portal: "), "{err}");
@@ -465,7 +697,10 @@ fn command_line_keys_override_config_and_bad_keys_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("listen_port"), "unknown keys are named");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("listen_port"),
+        "unknown keys are named"
+    );
 }
 
 #[test]
@@ -483,7 +718,10 @@ fn sigterm_stops_the_portal_cleanly() {
             assert!(code.success(), "exit status {code:?}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "portal ignored SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "portal ignored SIGTERM"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(portal.logs().contains("portal stopped"));

@@ -39,7 +39,10 @@ fn identifying_headers_and_tip_content_never_reach_disk_or_logs() {
         reward: true,
         ..Tip::default()
     });
-    let resp = identifying(c.post(portal.url("/submit"))).multipart(form).send().unwrap();
+    let resp = identifying(c.post(portal.url("/submit")))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert!(resp.headers().get("set-cookie").is_none());
     let receipt = element_text(&resp.text().unwrap(), "receipt-code").unwrap();
@@ -51,12 +54,25 @@ fn identifying_headers_and_tip_content_never_reach_disk_or_logs() {
     let form = reqwest::blocking::multipart::Form::new()
         .text("receipt", receipt.clone())
         .text("message", followup_msg);
-    let resp = identifying(c.post(portal.url("/status/followup"))).multipart(form).send().unwrap();
+    let resp = identifying(c.post(portal.url("/status/followup")))
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     // A failed lookup and a rejected form too: error paths must not log input either.
-    identifying(c.post(portal.url("/status"))).form(&[("receipt", "123 desc-canary-91c4")]).send().unwrap();
-    let form = submit_form(&Tip { description: "desc-canary-91c4", ..Tip::default() }).text("website", "x");
-    identifying(c.post(portal.url("/submit"))).multipart(form).send().unwrap();
+    identifying(c.post(portal.url("/status")))
+        .form(&[("receipt", "123 desc-canary-91c4")])
+        .send()
+        .unwrap();
+    let form = submit_form(&Tip {
+        description: "desc-canary-91c4",
+        ..Tip::default()
+    })
+    .text("website", "x");
+    identifying(c.post(portal.url("/submit")))
+        .multipart(form)
+        .send()
+        .unwrap();
 
     let digits: String = receipt.split(' ').collect();
     let canaries: Vec<&[u8]> = vec![
@@ -79,23 +95,44 @@ fn identifying_headers_and_tip_content_never_reach_disk_or_logs() {
     let logs = portal.logs();
     for canary in &canaries {
         let shown = String::from_utf8_lossy(canary);
-        assert!(files_containing(&portal.data, canary).is_empty(), "{shown} found in the data folder: {:?}", files_containing(&portal.data, canary));
-        assert!(files_containing(&portal.tmpdir, canary).is_empty(), "{shown} found in TMPDIR");
-        assert!(!logs.contains(&*shown), "{shown} found in the logs:\n{logs}");
+        assert!(
+            files_containing(&portal.data, canary).is_empty(),
+            "{shown} found in the data folder: {:?}",
+            files_containing(&portal.data, canary)
+        );
+        assert!(
+            files_containing(&portal.tmpdir, canary).is_empty(),
+            "{shown} found in TMPDIR"
+        );
+        assert!(
+            !logs.contains(&*shown),
+            "{shown} found in the logs:\n{logs}"
+        );
     }
     // The client's address as seen on the socket is never stored either.
     assert!(files_containing(&portal.data, b"127.0.0.1").is_empty());
-    assert!(all_files(&portal.tmpdir).is_empty(), "the portal writes nothing to TMPDIR");
+    assert!(
+        all_files(&portal.tmpdir).is_empty(),
+        "the portal writes nothing to TMPDIR"
+    );
 
     // The content really is there, sealed: the office key opens it.
-    let opened: Vec<_> = blob_paths(&portal.data).iter().map(|p| open_blob(p).0).collect();
+    let opened: Vec<_> = blob_paths(&portal.data)
+        .iter()
+        .map(|p| open_blob(p).0)
+        .collect();
     assert!(opened.iter().any(|t| t.field("description") == Some(desc)));
-    assert!(opened.iter().any(|t| t.field("message") == Some(followup_msg)));
+    assert!(opened
+        .iter()
+        .any(|t| t.field("message") == Some(followup_msg)));
 
     // No exact time: stored files carry midnight UTC of the day, never the time of day.
     for blob in blob_paths(&portal.data) {
         let modified = std::fs::metadata(&blob).unwrap().modified().unwrap();
-        let secs = modified.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let secs = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         assert_eq!(secs % 86_400, 0, "{} has a time of day", blob.display());
     }
 }
@@ -107,8 +144,13 @@ fn upload_is_ciphertext_on_disk_while_it_is_still_arriving() {
     let pattern = b"STREAM-CANARY-5e2b-0123456789abcdef ";
     let file_len = 24 << 20;
     let mut head = String::new();
-    for (name, value) in [("category", "umbrella"), ("description", "流式上传测试：明文不得落盘")] {
-        head.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    for (name, value) in [
+        ("category", "umbrella"),
+        ("description", "流式上传测试：明文不得落盘"),
+    ] {
+        head.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
     }
     head.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"stream.bin\"\r\n\
@@ -136,10 +178,16 @@ fn upload_is_ciphertext_on_disk_while_it_is_still_arriving() {
         if written >= 4 << 20 {
             break;
         }
-        assert!(Instant::now() < deadline, "nothing reached tmp/ while uploading ({written} bytes)");
+        assert!(
+            Instant::now() < deadline,
+            "nothing reached tmp/ while uploading ({written} bytes)"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(files_containing(&portal.data, b"STREAM-CANARY-5e2b").is_empty(), "plaintext on disk mid-upload");
+    assert!(
+        files_containing(&portal.data, b"STREAM-CANARY-5e2b").is_empty(),
+        "plaintext on disk mid-upload"
+    );
     assert!(files_containing(&portal.tmpdir, b"STREAM-CANARY-5e2b").is_empty());
     assert!(files_containing(&portal.data, "明文不得落盘".as_bytes()).is_empty());
 
@@ -147,7 +195,11 @@ fn upload_is_ciphertext_on_disk_while_it_is_still_arriving() {
     s.write_all(tail.as_bytes()).unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{}", &answer[..answer.len().min(300)]);
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
     assert!(files_containing(&portal.data, b"STREAM-CANARY-5e2b").is_empty());
     let (tip, _) = open_blob(&blob_paths(&portal.data)[0]);
     assert_eq!(tip.attachments[0].data.len(), file_len);
@@ -158,11 +210,15 @@ fn upload_is_ciphertext_on_disk_while_it_is_still_arriving() {
 
 const GPS_CANARY: &[u8] = b"GPS-CANARY 39.9042N 116.4074E";
 /// Stand-in for compressed pixel data; must survive byte for byte.
-const PIXELS: &[u8] = &[0xD2, 0xCF, 0x20, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAB];
+const PIXELS: &[u8] = &[
+    0xD2, 0xCF, 0x20, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAB,
+];
 
 fn jpeg_with_metadata() -> Vec<u8> {
     let mut b = vec![0xFF, 0xD8];
-    b.extend_from_slice(&[0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+    b.extend_from_slice(&[
+        0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ]);
     b.extend_from_slice(&[0xFF, 0xDB, 0, 67, 0]);
     b.extend_from_slice(&[1u8; 64]);
     b.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
@@ -176,9 +232,18 @@ fn jpeg_with_metadata() -> Vec<u8> {
     let mut xmp = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
     xmp.extend_from_slice(GPS_CANARY);
     let segments = jpeg.segments_mut();
-    segments.insert(1, img_parts::jpeg::JpegSegment::new_with_contents(0xE1, Bytes::from(xmp)));
-    segments.insert(1, img_parts::jpeg::JpegSegment::new_with_contents(0xFE, Bytes::from_static(GPS_CANARY)));
-    segments.insert(1, img_parts::jpeg::JpegSegment::new_with_contents(0xED, Bytes::from_static(GPS_CANARY)));
+    segments.insert(
+        1,
+        img_parts::jpeg::JpegSegment::new_with_contents(0xE1, Bytes::from(xmp)),
+    );
+    segments.insert(
+        1,
+        img_parts::jpeg::JpegSegment::new_with_contents(0xFE, Bytes::from_static(GPS_CANARY)),
+    );
+    segments.insert(
+        1,
+        img_parts::jpeg::JpegSegment::new_with_contents(0xED, Bytes::from_static(GPS_CANARY)),
+    );
     let mut out = jpeg.encoder().bytes().to_vec();
     // Phones append preview images after the end marker, each with its own EXIF.
     out.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE1]);
@@ -196,9 +261,15 @@ fn png_with_metadata() -> Vec<u8> {
     };
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     out.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
-    out.extend(chunk(b"tEXt", &[b"Comment\0".as_slice(), GPS_CANARY].concat()));
+    out.extend(chunk(
+        b"tEXt",
+        &[b"Comment\0".as_slice(), GPS_CANARY].concat(),
+    ));
     out.extend(chunk(b"eXIf", &[b"MM\0*".as_slice(), GPS_CANARY].concat()));
-    out.extend(chunk(b"iTXt", &[b"XML:com.adobe.xmp\0\0\0\0\0".as_slice(), GPS_CANARY].concat()));
+    out.extend(chunk(
+        b"iTXt",
+        &[b"XML:com.adobe.xmp\0\0\0\0\0".as_slice(), GPS_CANARY].concat(),
+    ));
     out.extend(chunk(b"tIME", &[7, 234, 11, 22, 2, 3, 4]));
     out.extend(chunk(b"IDAT", PIXELS));
     out.extend(chunk(b"IEND", &[]));
@@ -238,28 +309,58 @@ fn jpeg_png_webp_lose_their_metadata_and_keep_their_pixels() {
         ("chat.webp", webp_with_metadata()),
     ];
     for (_, data) in &images {
-        assert!(data.windows(GPS_CANARY.len()).any(|w| w == GPS_CANARY), "fixture has metadata");
+        assert!(
+            data.windows(GPS_CANARY.len()).any(|w| w == GPS_CANARY),
+            "fixture has metadata"
+        );
     }
-    let mut files: Vec<(String, Vec<u8>)> = images.iter().map(|(n, d)| (n.to_string(), d.clone())).collect();
+    let mut files: Vec<(String, Vec<u8>)> = images
+        .iter()
+        .map(|(n, d)| (n.to_string(), d.clone()))
+        .collect();
     // A document is kept exactly as sent (the form warns about it).
-    files.push(("notes.txt".into(), [b"doc ".as_slice(), GPS_CANARY].concat()));
-    submit_ok(&portal, &Tip { files, ..Tip::default() });
+    files.push((
+        "notes.txt".into(),
+        [b"doc ".as_slice(), GPS_CANARY].concat(),
+    ));
+    submit_ok(
+        &portal,
+        &Tip {
+            files,
+            ..Tip::default()
+        },
+    );
     let (tip, _) = open_blob(&blob_paths(&portal.data)[0]);
     assert_eq!(tip.attachments.len(), 4);
     for att in &tip.attachments[..3] {
         let name = &att.start.name;
         assert!(att.end.metadata_removed, "{name}");
-        assert!(!att.data.windows(GPS_CANARY.len()).any(|w| w == GPS_CANARY), "{name} still has metadata");
-        assert!(att.data.windows(PIXELS.len()).any(|w| w == PIXELS), "{name} lost its pixels");
+        assert!(
+            !att.data.windows(GPS_CANARY.len()).any(|w| w == GPS_CANARY),
+            "{name} still has metadata"
+        );
+        assert!(
+            att.data.windows(PIXELS.len()).any(|w| w == PIXELS),
+            "{name} lost its pixels"
+        );
         assert_eq!(att.end.size, att.data.len() as u64);
     }
-    assert!(tip.attachments[0].data.ends_with(&[0xFF, 0xD9]), "JPEG ends at its end marker");
-    img_parts::jpeg::Jpeg::from_bytes(Bytes::from(tip.attachments[0].data.to_vec())).expect("JPEG still parses");
-    img_parts::png::Png::from_bytes(Bytes::from(tip.attachments[1].data.to_vec())).expect("PNG still parses");
-    img_parts::webp::WebP::from_bytes(Bytes::from(tip.attachments[2].data.to_vec())).expect("WebP still parses");
+    assert!(
+        tip.attachments[0].data.ends_with(&[0xFF, 0xD9]),
+        "JPEG ends at its end marker"
+    );
+    img_parts::jpeg::Jpeg::from_bytes(Bytes::from(tip.attachments[0].data.to_vec()))
+        .expect("JPEG still parses");
+    img_parts::png::Png::from_bytes(Bytes::from(tip.attachments[1].data.to_vec()))
+        .expect("PNG still parses");
+    img_parts::webp::WebP::from_bytes(Bytes::from(tip.attachments[2].data.to_vec()))
+        .expect("WebP still parses");
     let doc = &tip.attachments[3];
     assert!(!doc.end.metadata_removed);
-    assert_eq!(&doc.data[..], &[b"doc ".as_slice(), GPS_CANARY].concat()[..]);
+    assert_eq!(
+        &doc.data[..],
+        &[b"doc ".as_slice(), GPS_CANARY].concat()[..]
+    );
 }
 
 #[test]
@@ -269,7 +370,9 @@ fn damaged_or_oversized_images_are_refused_with_the_text_kept() {
         ..Default::default()
     });
     // Looks like a JPEG, is not one: it cannot be cleaned, so it is not stored.
-    let broken = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x40, b'E', b'x', b'i', b'f', 0, 0, 1, 2, 3];
+    let broken = vec![
+        0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x40, b'E', b'x', b'i', b'f', 0, 0, 1, 2, 3,
+    ];
     let (status, page) = submit(
         &portal,
         &Tip {

@@ -14,7 +14,11 @@ use tipbox::store::Store;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "tipbox-portal", version, about = "The public tipbox portal: takes tips, seals them, never reads them")]
+#[command(
+    name = "tipbox-portal",
+    version,
+    about = "The public tipbox portal: takes tips, seals them, never reads them"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,8 +89,14 @@ fn main() -> ExitCode {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let wanted = std::env::var("TIPBOX_LOG").unwrap_or_else(|_| "info".into());
-    let filter = EnvFilter::try_new(format!("{wanted},hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"))
-        .unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"));
+    let filter = EnvFilter::try_new(format!(
+        "{wanted},hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"
+    ))
+    .unwrap_or_else(|_| {
+        EnvFilter::new(
+            "info,hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn",
+        )
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -98,7 +108,8 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
     let file = match &config {
         Some(path) => ConfigFile::load(path).map_err(|e| e.to_string())?,
         None if overrides.recipients.is_empty() => ConfigFile::demo(),
-        None => ConfigFile::parse("", std::path::Path::new("(command line)")).map_err(|e| e.to_string())?,
+        None => ConfigFile::parse("", std::path::Path::new("(command line)"))
+            .map_err(|e| e.to_string())?,
     };
     let settings = file.resolve(overrides).map_err(|e| e.to_string())?;
     if settings.demo {
@@ -116,7 +127,12 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}. Is another program using it?", settings.listen))?;
+            .map_err(|e| {
+                format!(
+                    "cannot listen on {}: {e}. Is another program using it?",
+                    settings.listen
+                )
+            })?;
         let local = listener
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;

@@ -13,10 +13,19 @@ use zeroize::Zeroizing;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "tipbox-review", version, about = "The reviewer's CLI for tipbox (air-gapped machine)")]
+#[command(
+    name = "tipbox-review",
+    version,
+    about = "The reviewer's CLI for tipbox (air-gapped machine)"
+)]
 struct Cli {
     /// Ledger folder.
-    #[arg(long, env = "TIPBOX_LEDGER", global = true, default_value = "tipbox-ledger")]
+    #[arg(
+        long,
+        env = "TIPBOX_LEDGER",
+        global = true,
+        default_value = "tipbox-ledger"
+    )]
     ledger: PathBuf,
     /// Read the passphrase from this file instead of prompting (for scripts).
     #[arg(long, env = "TIPBOX_PASSPHRASE_FILE", global = true)]
@@ -56,7 +65,8 @@ fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, S
         ),
         None => {
             let first = Zeroizing::new(
-                rpassword::prompt_password("Passphrase: ").map_err(|e| format!("cannot read the passphrase: {e}"))?,
+                rpassword::prompt_password("Passphrase: ")
+                    .map_err(|e| format!("cannot read the passphrase: {e}"))?,
             );
             if confirm {
                 let again = Zeroizing::new(
@@ -79,7 +89,8 @@ fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, S
 
 fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<ExitCode, String> {
     let passphrase = read_passphrase(passphrase_file, true)?;
-    let keys = tipbox::keys::generate(&ledger.join("keys"), &passphrase).map_err(|e| e.to_string())?;
+    let keys =
+        tipbox::keys::generate(&ledger.join("keys"), &passphrase).map_err(|e| e.to_string())?;
     println!("recipient: {}", keys.recipient);
     println!("verify-key: {}", keys.verify_key);
     Ok(ExitCode::SUCCESS)

@@ -81,14 +81,54 @@ pub fn default_categories() -> Vec<Category> {
         en: en.into(),
     };
     vec![
-        c("umbrella", "公职人员充当“保护伞”", "公職人員充當「保護傘」", "Officials shielding gangs (\"protective umbrella\")"),
-        c("village-tyrant", "村霸、宗族恶势力", "村霸、宗族惡勢力", "Village tyrants and clan gangs"),
-        c("market-bully", "欺行霸市、强买强卖、收保护费", "欺行霸市、強買強賣、收保護費", "Market bullying, forced trading, protection money"),
-        c("loan-shark", "套路贷、非法高利放贷、暴力催收", "套路貸、非法高利放貸、暴力催收", "Predatory loans and violent debt collection"),
-        c("land-projects", "强揽工程、非法占地、非法采砂采矿", "強攬工程、非法佔地、非法採砂採礦", "Seized contracts, illegal land use, illegal sand mining"),
-        c("vice", "黄赌毒", "黃賭毒", "Gambling, drugs and prostitution rings"),
-        c("violence", "寻衅滋事、聚众斗殴、暴力伤害", "尋釁滋事、聚眾鬥毆、暴力傷害", "Intimidation, gang fights and violence"),
-        c("other", "其他涉黑涉恶线索", "其他涉黑涉惡線索", "Other gang-related information"),
+        c(
+            "umbrella",
+            "公职人员充当“保护伞”",
+            "公職人員充當「保護傘」",
+            "Officials shielding gangs (\"protective umbrella\")",
+        ),
+        c(
+            "village-tyrant",
+            "村霸、宗族恶势力",
+            "村霸、宗族惡勢力",
+            "Village tyrants and clan gangs",
+        ),
+        c(
+            "market-bully",
+            "欺行霸市、强买强卖、收保护费",
+            "欺行霸市、強買強賣、收保護費",
+            "Market bullying, forced trading, protection money",
+        ),
+        c(
+            "loan-shark",
+            "套路贷、非法高利放贷、暴力催收",
+            "套路貸、非法高利放貸、暴力催收",
+            "Predatory loans and violent debt collection",
+        ),
+        c(
+            "land-projects",
+            "强揽工程、非法占地、非法采砂采矿",
+            "強攬工程、非法佔地、非法採砂採礦",
+            "Seized contracts, illegal land use, illegal sand mining",
+        ),
+        c(
+            "vice",
+            "黄赌毒",
+            "黃賭毒",
+            "Gambling, drugs and prostitution rings",
+        ),
+        c(
+            "violence",
+            "寻衅滋事、聚众斗殴、暴力伤害",
+            "尋釁滋事、聚眾鬥毆、暴力傷害",
+            "Intimidation, gang fights and violence",
+        ),
+        c(
+            "other",
+            "其他涉黑涉恶线索",
+            "其他涉黑涉惡線索",
+            "Other gang-related information",
+        ),
     ]
 }
 
@@ -126,7 +166,9 @@ pub enum ConfigError {
     Key(#[from] KeyError),
     #[error("no age recipient is configured: set `recipients` in the config file or pass --recipient age1...")]
     NoRecipients,
-    #[error("no verify key is configured: set `verify_key` in the config file or pass --verify-key")]
+    #[error(
+        "no verify key is configured: set `verify_key` in the config file or pass --verify-key"
+    )]
     NoVerifyKey,
     #[error("`{0}` must be greater than zero")]
     Zero(&'static str),
@@ -160,7 +202,8 @@ impl ConfigFile {
     }
 
     pub fn demo() -> ConfigFile {
-        Self::parse(DEMO_CONFIG, Path::new("keys-example/portal.toml")).expect("the demo config is valid")
+        Self::parse(DEMO_CONFIG, Path::new("keys-example/portal.toml"))
+            .expect("the demo config is valid")
     }
 
     /// Merge with command-line overrides and defaults.
@@ -177,14 +220,19 @@ impl ConfigFile {
             .map(|r| keys::parse_recipient(r))
             .collect::<Result<Vec<_>, _>>()?;
         let recipients = Recipients::new(recipients).ok_or(ConfigError::NoRecipients)?;
-        let verify_key = o.verify_key.or(self.verify_key).ok_or(ConfigError::NoVerifyKey)?;
+        let verify_key = o
+            .verify_key
+            .or(self.verify_key)
+            .ok_or(ConfigError::NoVerifyKey)?;
         let verify_key = keys::parse_verify_key(&verify_key)?;
         let categories = self.categories.unwrap_or_else(default_categories);
         let mut keys_seen = std::collections::HashSet::new();
         if categories.is_empty()
             || !categories.iter().all(|c| {
                 !c.key.is_empty()
-                    && c.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && c.key
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                     && keys_seen.insert(c.key.clone())
             })
         {
@@ -195,24 +243,41 @@ impl ConfigFile {
             Some(v) => Ok(v),
             None => Ok(default),
         };
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Ok(Settings {
             listen: o
                 .listen
                 .or(self.listen)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-            data: o.data.or(self.data).unwrap_or_else(|| PathBuf::from("tipbox-data")),
+            data: o
+                .data
+                .or(self.data)
+                .unwrap_or_else(|| PathBuf::from("tipbox-data")),
             recipients,
             verify_key,
             onion_location: self.onion_location,
             max_upload_bytes: positive(self.max_upload_mib, 500, "max_upload_mib")? << 20,
             max_image_bytes: positive(self.max_image_mib, 32, "max_image_mib")? << 20,
-            max_attachments: positive(self.max_attachments.map(u64::from), 50, "max_attachments")? as u32,
-            min_description_chars: self.min_description_chars.unwrap_or(10),
-            submissions_per_minute: positive(self.submissions_per_minute.map(u64::from), 120, "submissions_per_minute")?
+            max_attachments: positive(self.max_attachments.map(u64::from), 50, "max_attachments")?
                 as u32,
-            lookups_per_minute: positive(self.lookups_per_minute.map(u64::from), 240, "lookups_per_minute")? as u32,
-            kdf_workers: positive(self.kdf_workers.map(|v| v as u64), cores as u64, "kdf_workers")? as usize,
+            min_description_chars: self.min_description_chars.unwrap_or(10),
+            submissions_per_minute: positive(
+                self.submissions_per_minute.map(u64::from),
+                120,
+                "submissions_per_minute",
+            )? as u32,
+            lookups_per_minute: positive(
+                self.lookups_per_minute.map(u64::from),
+                240,
+                "lookups_per_minute",
+            )? as u32,
+            kdf_workers: positive(
+                self.kdf_workers.map(|v| v as u64),
+                cores as u64,
+                "kdf_workers",
+            )? as usize,
             kdf: crate::crypto::KdfParams::DEFAULT,
             categories,
             demo,

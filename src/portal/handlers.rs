@@ -2,8 +2,8 @@
 //! Content-Length), never stores or logs them, and answers every failure with a page in the
 //! reporter's language that keeps what they typed.
 
-use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::body::Body;
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{Form, FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,7 +38,11 @@ fn chrome(app: &App, lang: Lang, path: &'static str) -> Chrome {
     Chrome::new(lang, app.settings.demo, path)
 }
 
-pub async fn index(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn index(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let c = chrome(&app, negotiate(&q, &headers), "/");
     render(StatusCode::OK, &IndexPage { c })
 }
@@ -51,9 +55,18 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-pub async fn not_found(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn not_found(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = negotiate(&q, &headers);
-    error_page(&app, lang, StatusCode::NOT_FOUND, lang.texts().err_not_found.to_owned())
+    error_page(
+        &app,
+        lang,
+        StatusCode::NOT_FOUND,
+        lang.texts().err_not_found.to_owned(),
+    )
 }
 
 fn error_page(app: &App, lang: Lang, status: StatusCode, message: String) -> Response {
@@ -106,9 +119,16 @@ fn submit_page(app: &App, lang: Lang, form: &SubmitForm, errors: Vec<String>) ->
     }
 }
 
-pub async fn submit_form(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn submit_form(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = negotiate(&q, &headers);
-    render(StatusCode::OK, &submit_page(&app, lang, &SubmitForm::default(), vec![]))
+    render(
+        StatusCode::OK,
+        &submit_page(&app, lang, &SubmitForm::default(), vec![]),
+    )
 }
 
 /// Why reading an upload stopped early.
@@ -135,7 +155,8 @@ fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, Strin
     match p {
         UploadProblem::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            t.err_too_large.replace("{max}", &mib(app.settings.max_upload_bytes)),
+            t.err_too_large
+                .replace("{max}", &mib(app.settings.max_upload_bytes)),
         ),
         UploadProblem::TooManyFiles => (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -155,7 +176,10 @@ fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
             t.err_image_too_large
                 .replace("{max}", &mib(app.settings.max_image_bytes)),
         ),
-        SealError::ImageDamaged(_) => (StatusCode::UNPROCESSABLE_ENTITY, t.err_image_damaged.to_owned()),
+        SealError::ImageDamaged(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.err_image_damaged.to_owned(),
+        ),
         SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
         SealError::Io(_) | SealError::Encrypt(_) => {
             // Details go to the log (they never hold tip content); the reporter gets a kind page.
@@ -180,10 +204,14 @@ const OVERSIZE_TEXT_BUDGET: usize = 2 * MAX_TEXT_BYTES + 64 * 1024;
 /// budget: the text fields are read back for the form, the files are never read, and the
 /// answer is 413 (SPEC invariant 6).
 async fn open_upload(app: &App, req: Request) -> (Result<Multipart, MultipartRejection>, bool) {
-    let oversize = content_length(req.headers()).is_some_and(|n| n > app.settings.max_upload_bytes + FORM_OVERHEAD);
+    let oversize = content_length(req.headers())
+        .is_some_and(|n| n > app.settings.max_upload_bytes + FORM_OVERHEAD);
     let req = if oversize {
         let (parts, body) = req.into_parts();
-        Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, OVERSIZE_TEXT_BUDGET)))
+        Request::from_parts(
+            parts,
+            Body::new(http_body_util::Limited::new(body, OVERSIZE_TEXT_BUDGET)),
+        )
     } else {
         req
     };
@@ -208,8 +236,13 @@ async fn read_text(field: &mut Field<'_>) -> Result<Zeroizing<String>, UploadPro
 }
 
 /// Send one input to the sealer; a closed channel means the sealer stopped with an error.
-async fn feed(tx: &tokio::sync::mpsc::Sender<SealInput>, input: SealInput) -> Result<(), UploadProblem> {
-    tx.send(input).await.map_err(|_| UploadProblem::SealerStopped)
+async fn feed(
+    tx: &tokio::sync::mpsc::Sender<SealInput>,
+    input: SealInput,
+) -> Result<(), UploadProblem> {
+    tx.send(input)
+        .await
+        .map_err(|_| UploadProblem::SealerStopped)
 }
 
 /// Stream one attachment into the sealer. Returns false for the empty part browsers send
@@ -219,7 +252,12 @@ async fn feed_attachment(
     tx: &tokio::sync::mpsc::Sender<SealInput>,
 ) -> Result<bool, UploadProblem> {
     let name: String = field.file_name().unwrap_or("").chars().take(255).collect();
-    let content_type: String = field.content_type().unwrap_or("").chars().take(127).collect();
+    let content_type: String = field
+        .content_type()
+        .unwrap_or("")
+        .chars()
+        .take(127)
+        .collect();
     let first = field.chunk().await.map_err(UploadProblem::from_multipart)?;
     let Some(first) = first.filter(|c| !c.is_empty()) else {
         if name.is_empty() {
@@ -246,14 +284,25 @@ async fn receive_submission(
     tx: Option<&tokio::sync::mpsc::Sender<SealInput>>,
     form: &mut SubmitForm,
 ) -> Result<(), UploadProblem> {
-    while let Some(mut field) = multipart.next_field().await.map_err(UploadProblem::from_multipart)? {
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(UploadProblem::from_multipart)?
+    {
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {
             "category" => {
                 let value = read_text(&mut field).await?;
                 form.category = value.chars().take(64).collect();
                 if let Some(tx) = tx {
-                    feed(tx, SealInput::Field { name: "category", value }).await?;
+                    feed(
+                        tx,
+                        SealInput::Field {
+                            name: "category",
+                            value,
+                        },
+                    )
+                    .await?;
                 }
             }
             "location" | "description" => {
@@ -289,11 +338,23 @@ async fn receive_submission(
                     if field.file_name().is_some_and(|n| !n.is_empty()) {
                         form.attachments += 1;
                     }
-                    while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {}
+                    while field
+                        .chunk()
+                        .await
+                        .map_err(UploadProblem::from_multipart)?
+                        .is_some()
+                    {}
                 }
             },
             // `lang` and anything unknown: read and drop.
-            _ => while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {},
+            _ => {
+                while field
+                    .chunk()
+                    .await
+                    .map_err(UploadProblem::from_multipart)?
+                    .is_some()
+                {}
+            }
         }
     }
     Ok(())
@@ -304,7 +365,12 @@ fn validate_submission(app: &App, t: &Texts, form: &SubmitForm) -> Vec<String> {
     if form.honeypot {
         errors.push(t.err_rejected.to_owned());
     }
-    if !app.settings.categories.iter().any(|c| c.key == form.category) {
+    if !app
+        .settings
+        .categories
+        .iter()
+        .any(|c| c.key == form.category)
+    {
         errors.push(t.err_category.to_owned());
     }
     let chars = form.description.trim().chars().count();
@@ -336,7 +402,12 @@ pub async fn submit(
     let mut form = SubmitForm::default();
     let (multipart, oversize) = open_upload(&app, req).await;
     let Ok(mut multipart) = multipart else {
-        return error_page(&app, lang, StatusCode::BAD_REQUEST, t.err_bad_request.to_owned());
+        return error_page(
+            &app,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t.err_bad_request.to_owned(),
+        );
     };
     if oversize {
         // Read the text back for the form; seal nothing; never read the files.
@@ -355,7 +426,10 @@ pub async fn submit(
             errors.push(upload_problem(&app, t, &p).1);
         }
         reattach_note(t, &form, &mut errors);
-        return render(StatusCode::TOO_MANY_REQUESTS, &submit_page(&app, lang, &form, errors));
+        return render(
+            StatusCode::TOO_MANY_REQUESTS,
+            &submit_page(&app, lang, &form, errors),
+        );
     }
 
     // The receipt's key derivation (~120 ms) runs while the upload streams in.
@@ -410,10 +484,13 @@ pub async fn submit(
     let tip_id = store::Store::new_id();
     let day = store::today();
     if form.reward {
-        let _ = feed(&tx, SealInput::Field {
-            name: "reward",
-            value: Zeroizing::new("on".into()),
-        })
+        let _ = feed(
+            &tx,
+            SealInput::Field {
+                name: "reward",
+                value: Zeroizing::new("on".into()),
+            },
+        )
         .await;
     }
     let manifest = Manifest {
@@ -457,7 +534,10 @@ pub async fn submit(
     };
     let store = app.store.clone();
     let lookup = keys.lookup_key;
-    let committed = tokio::task::spawn_blocking(move || store.commit(sealed.pending, &outbox, Some((&lookup, &record)))).await;
+    let committed = tokio::task::spawn_blocking(move || {
+        store.commit(sealed.pending, &outbox, Some((&lookup, &record)))
+    })
+    .await;
     match committed {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return internal_error_form(&app, lang, &form, &e),
@@ -473,20 +553,32 @@ pub async fn submit(
     )
 }
 
-fn internal_error_form(app: &App, lang: Lang, form: &SubmitForm, cause: &dyn std::fmt::Display) -> Response {
+fn internal_error_form(
+    app: &App,
+    lang: Lang,
+    form: &SubmitForm,
+    cause: &dyn std::fmt::Display,
+) -> Response {
     // The cause names a component or an OS error about our own files, never request data.
     tracing::error!(cause = %cause, "submission failed");
     let t = lang.texts();
     let mut errors = vec![t.err_internal.to_owned()];
     reattach_note(t, form, &mut errors);
-    render(StatusCode::INTERNAL_SERVER_ERROR, &submit_page(app, lang, form, errors))
+    render(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &submit_page(app, lang, form, errors),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
 // Looking up a tip
 // ---------------------------------------------------------------------------------------
 
-pub async fn status_form(State(app): State<App>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+pub async fn status_form(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = negotiate(&q, &headers);
     render(
         StatusCode::OK,
@@ -530,7 +622,9 @@ async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
     };
     let keys = match app.kdf.derive_for_lookup(code.clone()).await {
         Ok(keys) => keys,
-        Err(KdfError::Busy) => return Lookup::Problem(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned()),
+        Err(KdfError::Busy) => {
+            return Lookup::Problem(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned())
+        }
         Err(KdfError::Failed) => {
             tracing::error!("receipt key derivation failed");
             return Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
@@ -546,7 +640,14 @@ async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
     }
 }
 
-fn status_page(app: &App, lang: Lang, code: &ReceiptCode, record: &TipRecord, message: String, errors: Vec<String>) -> StatusPage {
+fn status_page(
+    app: &App,
+    lang: Lang,
+    code: &ReceiptCode,
+    record: &TipRecord,
+    message: String,
+    errors: Vec<String>,
+) -> StatusPage {
     let t = lang.texts();
     let status_key = "received";
     StatusPage {
@@ -584,7 +685,10 @@ pub async fn status(
         return form_page(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned());
     }
     match lookup(&app, t, &typed).await {
-        Lookup::Found(code, record) => render(StatusCode::OK, &status_page(&app, lang, &code, &record, String::new(), vec![])),
+        Lookup::Found(code, record) => render(
+            StatusCode::OK,
+            &status_page(&app, lang, &code, &record, String::new(), vec![]),
+        ),
         Lookup::Problem(status, msg) => form_page(status, msg),
     }
 }
@@ -603,20 +707,26 @@ pub async fn followup(
     let t = lang.texts();
     let mut receipt_typed = Zeroizing::new(String::new());
     let mut message = Zeroizing::new(String::new());
-    let reshow = |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
-        render(
-            status,
-            &StatusFormPage {
-                c: chrome(app, lang, "/status"),
-                receipt: receipt.chars().take(80).collect(),
-                message: message.to_owned(),
-                errors,
-            },
-        )
-    };
+    let reshow =
+        |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
+            render(
+                status,
+                &StatusFormPage {
+                    c: chrome(app, lang, "/status"),
+                    receipt: receipt.chars().take(80).collect(),
+                    message: message.to_owned(),
+                    errors,
+                },
+            )
+        };
     let (multipart, oversize) = open_upload(&app, req).await;
     let Ok(mut multipart) = multipart else {
-        return error_page(&app, lang, StatusCode::BAD_REQUEST, t.err_bad_request.to_owned());
+        return error_page(
+            &app,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t.err_bad_request.to_owned(),
+        );
     };
     if oversize || app.submit_limiter.check().is_err() {
         // Read the text back (files are skipped, never stored), then explain.
@@ -646,7 +756,12 @@ pub async fn followup(
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "follow-up failed");
-            return error_page(&app, lang, StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
+            return error_page(
+                &app,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t.err_internal.to_owned(),
+            );
         }
     };
     let blob_id = pending.blob_id.clone();
@@ -656,15 +771,22 @@ pub async fn followup(
     let (tx, sealer) = seal::start(pending, app.settings.recipients.clone(), limits);
     let mut attachments = 0u32;
     let received: Result<(), UploadProblem> = async {
-        while let Some(mut field) = multipart.next_field().await.map_err(UploadProblem::from_multipart)? {
+        while let Some(mut field) = multipart
+            .next_field()
+            .await
+            .map_err(UploadProblem::from_multipart)?
+        {
             match field.name().unwrap_or("") {
                 "receipt" => receipt_typed = read_text(&mut field).await?,
                 "message" => {
                     message = read_text(&mut field).await?;
-                    feed(&tx, SealInput::Field {
-                        name: "message",
-                        value: message.clone(),
-                    })
+                    feed(
+                        &tx,
+                        SealInput::Field {
+                            name: "message",
+                            value: message.clone(),
+                        },
+                    )
                     .await?;
                 }
                 "attachment" => {
@@ -675,7 +797,14 @@ pub async fn followup(
                         attachments += 1;
                     }
                 }
-                _ => while field.chunk().await.map_err(UploadProblem::from_multipart)?.is_some() {},
+                _ => {
+                    while field
+                        .chunk()
+                        .await
+                        .map_err(UploadProblem::from_multipart)?
+                        .is_some()
+                    {}
+                }
             }
         }
         Ok(())
@@ -694,20 +823,39 @@ pub async fn followup(
             },
             p => upload_problem(&app, t, &p),
         };
-        return reshow(&app, status, &receipt_typed, &message, [vec![msg], reattach].concat());
+        return reshow(
+            &app,
+            status,
+            &receipt_typed,
+            &message,
+            [vec![msg], reattach].concat(),
+        );
     }
     let (code, record) = match lookup(&app, t, &receipt_typed).await {
         Lookup::Found(code, record) => (code, record),
         Lookup::Problem(status, msg) => {
             drop(tx);
             let _ = sealer.await;
-            return reshow(&app, status, &receipt_typed, &message, [vec![msg], reattach].concat());
+            return reshow(
+                &app,
+                status,
+                &receipt_typed,
+                &message,
+                [vec![msg], reattach].concat(),
+            );
         }
     };
     if message.trim().is_empty() && attachments == 0 {
         drop(tx);
         let _ = sealer.await;
-        let page = status_page(&app, lang, &code, &record, String::new(), vec![t.err_message_required.to_owned()]);
+        let page = status_page(
+            &app,
+            lang,
+            &code,
+            &record,
+            String::new(),
+            vec![t.err_message_required.to_owned()],
+        );
         return render(StatusCode::BAD_REQUEST, &page);
     }
     let day = store::today();
@@ -730,10 +878,24 @@ pub async fn followup(
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
             let (status, msg) = seal_problem(&app, t, &e);
-            let page = status_page(&app, lang, &code, &record, message.to_string(), [vec![msg], reattach].concat());
+            let page = status_page(
+                &app,
+                lang,
+                &code,
+                &record,
+                message.to_string(),
+                [vec![msg], reattach].concat(),
+            );
             return render(status, &page);
         }
-        Err(_) => return error_page(&app, lang, StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
+        Err(_) => {
+            return error_page(
+                &app,
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t.err_internal.to_owned(),
+            )
+        }
     };
     let outbox = OutboxRecord {
         format: 1,
@@ -754,9 +916,15 @@ pub async fn followup(
             if let Ok(Err(e)) = other {
                 tracing::error!(error = %e, "follow-up commit failed");
             }
-            let page = status_page(&app, lang, &code, &record, message.to_string(), vec![t.err_internal.to_owned()]);
+            let page = status_page(
+                &app,
+                lang,
+                &code,
+                &record,
+                message.to_string(),
+                vec![t.err_internal.to_owned()],
+            );
             render(StatusCode::INTERNAL_SERVER_ERROR, &page)
         }
     }
 }
-

@@ -32,7 +32,9 @@ impl Lang {
         let c = code.trim().to_ascii_lowercase();
         match c.as_str() {
             "zh-hans" | "zh-cn" | "zh-sg" | "zh-hans-cn" | "zh" => Some(Lang::ZhHans),
-            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => Some(Lang::ZhHant),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => {
+                Some(Lang::ZhHant)
+            }
             _ if c == "en" || c.starts_with("en-") => Some(Lang::En),
             _ if c.starts_with("zh-hant") => Some(Lang::ZhHant),
             _ if c.starts_with("zh") => Some(Lang::ZhHans),

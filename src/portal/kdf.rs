@@ -52,7 +52,10 @@ impl KdfPool {
     }
 
     /// Start deriving now (concurrently with the upload) and return a handle to await.
-    pub fn derive_for_submission(&self, code: ReceiptCode) -> tokio::task::JoinHandle<Result<ReceiptKeys, KdfError>> {
+    pub fn derive_for_submission(
+        &self,
+        code: ReceiptCode,
+    ) -> tokio::task::JoinHandle<Result<ReceiptKeys, KdfError>> {
         let inner = self.inner.clone();
         tokio::spawn(async move {
             let _permit = inner.submit.acquire().await.map_err(|_| KdfError::Failed)?;

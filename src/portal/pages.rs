@@ -36,7 +36,13 @@ impl Chrome {
         Lang::ALL
             .iter()
             .filter(|l| **l != self.lang)
-            .map(|l| (format!("{}?lang={}", self.path, l.code()), l.native_name(), l.code()))
+            .map(|l| {
+                (
+                    format!("{}?lang={}", self.path, l.code()),
+                    l.native_name(),
+                    l.code(),
+                )
+            })
             .collect()
     }
 }

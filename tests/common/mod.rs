@@ -30,6 +30,7 @@ pub struct Portal {
     _dir: Option<tempfile::TempDir>,
 }
 
+#[derive(Default)]
 pub struct PortalOptions {
     /// Extra lines for a config file (the demo keys are always included).
     pub config: String,
@@ -37,17 +38,6 @@ pub struct PortalOptions {
     pub data: Option<PathBuf>,
     pub extra_args: Vec<String>,
     pub env: Vec<(String, String)>,
-}
-
-impl Default for PortalOptions {
-    fn default() -> Self {
-        PortalOptions {
-            config: String::new(),
-            data: None,
-            extra_args: vec![],
-            env: vec![],
-        }
-    }
 }
 
 impl Portal {
@@ -135,7 +125,10 @@ fn wait_for_address(stderr: &Path) -> String {
         if let Some(line) = text.lines().find(|l| l.contains("listening on http://")) {
             return line.rsplit("http://").next().unwrap().trim().to_owned();
         }
-        assert!(Instant::now() < deadline, "portal did not start; stderr:\n{text}");
+        assert!(
+            Instant::now() < deadline,
+            "portal did not start; stderr:\n{text}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -263,7 +256,9 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
