@@ -65,6 +65,14 @@ impl ReceiptCode {
 
     /// Parse what a reporter typed: spaces, dashes, full-width digits and letter case do not
     /// matter; the check digit must match.
+    ///
+    /// ```
+    /// use tipbox::receipt::{CodeError, ReceiptCode};
+    /// let code = ReceiptCode::generate();
+    /// let typed = code.grouped().replace(' ', "-");
+    /// assert_eq!(ReceiptCode::parse(&typed).unwrap(), code);
+    /// assert_eq!(ReceiptCode::parse("１２３"), Err(CodeError::WrongLength { got: 3, want: 28 }));
+    /// ```
     pub fn parse(input: &str) -> Result<Self, CodeError> {
         normalize_code(input, RECEIPT_DIGITS).map(ReceiptCode)
     }

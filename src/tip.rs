@@ -97,6 +97,12 @@ struct Field {
 
 /// Size every sealed container is padded to: Padmé (at most ~12% overhead, leaks O(log log n)
 /// bits of the length), and never less than [`MIN_PADDED_SIZE`].
+///
+/// ```
+/// use tipbox::tip::padded_size;
+/// assert_eq!(padded_size(10), 16 * 1024);
+/// assert_eq!(padded_size(1_000_000), 1_015_808);
+/// ```
 pub fn padded_size(len: u64) -> u64 {
     let len = len.max(MIN_PADDED_SIZE);
     let e = 63 - len.leading_zeros() as u64; // floor(log2 len)
