@@ -726,3 +726,51 @@ fn sigterm_stops_the_portal_cleanly() {
     }
     assert!(portal.logs().contains("portal stopped"));
 }
+
+#[test]
+fn lookup_flood_gets_429_and_never_starves_submissions() {
+    // No rate limit: the bounded KDF queue (1 lookup worker, 8 waiting) is what must hold.
+    let portal = Portal::start_with(PortalOptions {
+        config: "submissions_per_minute = 1000000\nlookups_per_minute = 1000000\nkdf_workers = 2"
+            .into(),
+        ..Default::default()
+    });
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flooders: Vec<_> = (0..24)
+        .map(|_| {
+            let url = portal.url("/status");
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let c = client();
+                let mut statuses = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let code = ReceiptCode::generate();
+                    let resp = c
+                        .post(&url)
+                        .form(&[("receipt", code.digits())])
+                        .send()
+                        .unwrap();
+                    statuses.push(resp.status().as_u16());
+                }
+                statuses
+            })
+        })
+        .collect();
+    let receipts: Vec<String> = (0..4)
+        .map(|_| submit_ok(&portal, &Tip::default()))
+        .collect();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let statuses: Vec<u16> = flooders
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == 404 || *s == 429),
+        "unexpected statuses: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&429),
+        "24 parallel lookups should overflow the KDF queue"
+    );
+    assert_eq!(receipts.len(), 4);
+}
