@@ -84,14 +84,37 @@ pub fn subkey(
 
 /// BLAKE2b-256 of `data` (unkeyed): used for claim-token verifiers and content checksums.
 pub fn hash256(data: &[u8]) -> [u8; 32] {
-    init();
-    let mut st = sodiumoxide::crypto::generichash::State::new(Some(32), None)
-        .expect("32 is a valid BLAKE2b output length");
-    st.update(data).expect("hash state is fresh");
-    let digest = st.finalize().expect("hash state is fresh");
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
+    let mut h = Hasher::new();
+    h.update(data);
+    h.finalize()
+}
+
+/// Streaming BLAKE2b-256, for checksums over large files.
+pub struct Hasher(sodiumoxide::crypto::generichash::State);
+
+impl Hasher {
+    pub fn new() -> Self {
+        init();
+        Hasher(
+            sodiumoxide::crypto::generichash::State::new(Some(32), None)
+                .expect("32 is a valid BLAKE2b length"),
+        )
+    }
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data).expect("hash state is fresh");
+    }
+    pub fn finalize(self) -> [u8; 32] {
+        let digest = self.0.finalize().expect("hash state is fresh");
+        let mut out = [0u8; 32];
+        out.copy_from_slice(digest.as_ref());
+        out
+    }
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// X25519 public key for a secret scalar (the reporter's reply key pair).

@@ -11,6 +11,7 @@
 //! - [`crypto`]: the single wrapper around libsodium.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod crypto;
 pub mod keys;
 pub mod metadata;

@@ -54,6 +54,8 @@ pub enum StoreError {
     },
     #[error("{path} is damaged or from an incompatible version: {reason}")]
     Corrupt { path: PathBuf, reason: String },
+    #[error("{0} holds no portal data (no portal.json). Check --data")]
+    NotAPortal(PathBuf),
     #[error("the index could not be updated: {0}")]
     IndexWrite(String),
 }
@@ -108,6 +110,16 @@ pub struct OutboxRecord {
     pub tip_id: String,
     pub day: String,
     pub size: u64,
+    /// Fingerprint of the recipient set that sealed the blob, so the ledger knows which
+    /// office keys open it after keys are rotated.
+    pub sealed_to: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ExportSummary {
+    pub entries: u64,
+    pub bytes: u64,
 }
 
 /// A blob being written: ciphertext only, in `tmp/`, removed on drop unless committed.
@@ -148,6 +160,14 @@ pub struct Store {
 }
 
 impl Store {
+    /// Open an existing store (operator commands): refuses a folder that holds no portal.
+    pub fn open_existing(root: &Path) -> Result<Store, StoreError> {
+        if !root.join(META_FILE).is_file() {
+            return Err(StoreError::NotAPortal(root.to_owned()));
+        }
+        Self::open(root, KdfParams::DEFAULT)
+    }
+
     /// Open (or create) the store. Creates the salt and portal id on first use.
     pub fn open(root: &Path, kdf: KdfParams) -> Result<Store, StoreError> {
         create_private_dir(root)?;
@@ -316,6 +336,48 @@ impl Store {
                     })
             }
         }
+    }
+
+    /// Write an inbox bundle of every sealed blob not yet acknowledged (every file in
+    /// `blobs/`: a blob whose index entry was lost in a crash is exported too).
+    pub fn write_inbox<W: std::io::Write>(&self, out: W) -> Result<(W, ExportSummary), StoreError> {
+        let ids = self.blob_ids()?;
+        let mut fingerprints = Vec::with_capacity(ids.len());
+        let mut paths = Vec::with_capacity(ids.len());
+        let mut bytes = 0;
+        for id in &ids {
+            let sealed_to = self
+                .outbox_record(id)?
+                .map(|r| r.sealed_to)
+                .unwrap_or_else(|| "unknown".into());
+            let path = self.blob_path(id);
+            bytes += fs::metadata(&path).map_err(io_err(&path))?.len();
+            fingerprints.push(sealed_to);
+            paths.push(path);
+        }
+        let sources: Vec<_> = ids
+            .iter()
+            .zip(&fingerprints)
+            .zip(&paths)
+            .filter(|((id, _), _)| crate::bundle::inbox::is_blob_id(id))
+            .map(|((id, fp), path)| crate::bundle::inbox::Source {
+                blob_id: id,
+                sealed_to: fp,
+                path,
+            })
+            .collect();
+        let out = crate::bundle::inbox::write(out, &self.meta.portal_id, &today(), &sources)
+            .map_err(|source| StoreError::Io {
+                path: self.root.join(BLOBS_DIR),
+                source,
+            })?;
+        Ok((
+            out,
+            ExportSummary {
+                entries: sources.len() as u64,
+                bytes,
+            },
+        ))
     }
 
     pub fn blob_path(&self, blob_id: &str) -> PathBuf {

@@ -53,6 +53,18 @@ enum Command {
         #[arg(long, value_name = "KEY")]
         verify_key: Option<String>,
     },
+    /// Write an inbox bundle: every sealed tip and follow-up not yet acknowledged by the
+    /// office (ciphertext only). Works whether or not `serve` is running on DIR.
+    ///
+    /// Example: tipbox-portal export --data /var/lib/tipbox --out /media/usb/inbox-2026-11-22.tbx
+    Export {
+        /// The portal's data folder.
+        #[arg(long, default_value = "tipbox-data")]
+        data: PathBuf,
+        /// Where to write the bundle; `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -74,6 +86,7 @@ fn main() -> ExitCode {
                 verify_key,
             },
         ),
+        Command::Export { data, out } => export(&data, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,12 +153,64 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
         eprintln!("tipbox-portal: listening on http://{local}");
         tracing::info!(data = %settings.data.display(), "portal started");
         let state = portal::App::new(settings, store);
+        portal::admin::spawn(state.store.clone())
+            .map_err(|e| format!("cannot create the admin socket in the data folder: {e}"))?;
         portal::run(listener, state, shutdown_signal())
             .await
             .map_err(|e| format!("the server stopped: {e}"))?;
         tracing::info!("portal stopped");
         Ok(())
     })
+}
+
+fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    use std::io::Write;
+    if out == std::path::Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        portal::admin::export(data, &mut lock)?;
+        return lock
+            .flush()
+            .map_err(|e| format!("writing to standard output failed: {e}"));
+    }
+    // Write beside the target, fsync, check the bundle, then rename: a bundle that exists
+    // under its final name is complete.
+    let partial = out.with_extension("partial");
+    let mut file = std::fs::File::create(&partial)
+        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    let result = (|| {
+        let mut w = std::io::BufWriter::with_capacity(256 * 1024, &mut file);
+        portal::admin::export(data, &mut w)?;
+        w.flush()
+            .map_err(|e| format!("writing {} failed: {e}", partial.display()))?;
+        drop(w);
+        file.sync_all()
+            .map_err(|e| format!("writing {} failed: {e}", partial.display()))?;
+        tipbox::bundle::inbox::verify(&partial, |_| {}).map_err(|e| {
+            format!("the bundle just written does not check out ({e}); nothing was exported")
+        })
+    })();
+    let verified = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&partial, out)
+        .map_err(|e| format!("cannot rename to {}: {e}", out.display()))?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    let bytes: u64 = verified.entries.iter().map(|e| e.size).sum();
+    eprintln!(
+        "tipbox-portal: exported {} sealed item(s), {:.1} MiB, from portal {} to {}",
+        verified.entries.len(),
+        bytes as f64 / (1024.0 * 1024.0),
+        verified.header.portal_id,
+        out.display()
+    );
+    Ok(())
 }
 
 /// SIGTERM (systemd, kill) or Ctrl-C: stop accepting, finish what is in flight, exit.

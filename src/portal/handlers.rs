@@ -525,6 +525,7 @@ pub async fn submit(
         tip_id: tip_id.clone(),
         day: day.clone(),
         size: sealed.size,
+        sealed_to: app.settings.recipients.fingerprint(),
     };
     let record = TipRecord {
         format: 1,
@@ -903,6 +904,7 @@ pub async fn followup(
         tip_id: record.tip_id.clone(),
         day,
         size: sealed.size,
+        sealed_to: app.settings.recipients.fingerprint(),
     };
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.commit(sealed.pending, &outbox, None)).await {

@@ -5,6 +5,7 @@
 //! `ConnectInfo`), and nothing logs requests: the only log lines are start-up, shutdown
 //! and internal faults, none of which carry request data.
 
+pub mod admin;
 pub mod config;
 mod handlers;
 pub mod i18n;

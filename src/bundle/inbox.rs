@@ -1,0 +1,301 @@
+//! The inbox bundle: every sealed tip and follow-up the portal holds that the office has
+//! not yet acknowledged. Ciphertext only; the portal cannot read what it carries.
+//!
+//! ```text
+//! bundle  := MAGIC header entry* trailer
+//! header  := json(InboxHeader)                 (u32be length + JSON)
+//! entry   := json(EntryHeader) ciphertext[size]
+//! trailer := END_MAGIC blake2b256(everything before the trailer)
+//! ```
+//! Each entry also carries the BLAKE2b-256 of its ciphertext. A reader checks the whole
+//! file ([`verify`]) before importing any of it.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{read_exact, read_json, write_json, BundleReadError};
+use crate::crypto::Hasher;
+
+pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x01";
+pub const END_MAGIC: &[u8; 12] = b"TIPBOX-END\0\x01";
+pub const FORMAT: u32 = 1;
+/// Largest sealed blob accepted in a bundle (a 500 MiB upload plus padding and overhead).
+pub const MAX_ENTRY_SIZE: u64 = 8 << 30;
+const MAX_HEADER: usize = 64 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxHeader {
+    pub format: u32,
+    pub portal_id: String,
+    /// UTC day the bundle was made.
+    pub made: String,
+    pub entries: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryHeader {
+    pub blob_id: String,
+    pub size: u64,
+    /// Fingerprint of the recipient set that sealed it ("unknown" if the index lost it).
+    pub sealed_to: String,
+    /// BLAKE2b-256 (hex) of the ciphertext.
+    pub checksum: String,
+}
+
+/// Source of the entries to write: id, recipient-set fingerprint, path of the ciphertext.
+pub struct Source<'a> {
+    pub blob_id: &'a str,
+    pub sealed_to: &'a str,
+    pub path: &'a Path,
+}
+
+/// Hashes everything written through it.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Hasher,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Write a bundle. Each ciphertext file is read twice (checksum, then copy) so memory stays
+/// flat whatever the sizes.
+pub fn write<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    let mut w = HashingWriter {
+        inner: out,
+        hasher: Hasher::new(),
+    };
+    w.write_all(MAGIC)?;
+    write_json(
+        &mut w,
+        &InboxHeader {
+            format: FORMAT,
+            portal_id: portal_id.to_owned(),
+            made: made.to_owned(),
+            entries: sources.len() as u64,
+        },
+    )?;
+    let mut buf = vec![0u8; 256 * 1024];
+    for s in sources {
+        let mut f = File::open(s.path)?;
+        let size = f.metadata()?.len();
+        let mut h = Hasher::new();
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+        }
+        write_json(
+            &mut w,
+            &EntryHeader {
+                blob_id: s.blob_id.to_owned(),
+                size,
+                sealed_to: s.sealed_to.to_owned(),
+                checksum: hex::encode(h.finalize()),
+            },
+        )?;
+        let mut f = File::open(s.path)?.take(size);
+        let copied = io::copy(&mut f, &mut w)?;
+        if copied != size {
+            return Err(io::Error::other(
+                "a sealed blob changed size while being exported",
+            ));
+        }
+    }
+    let digest = std::mem::take(&mut w.hasher).finalize();
+    let mut inner = w.inner;
+    inner.write_all(END_MAGIC)?;
+    inner.write_all(&digest)?;
+    inner.flush()?;
+    Ok(inner)
+}
+
+/// Summary of a verified bundle.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub header: InboxHeader,
+    pub entries: Vec<EntryHeader>,
+}
+
+/// Check a whole bundle: structure, every entry's checksum, the file checksum, and that
+/// nothing follows the trailer. Reads the file once, in constant memory.
+pub fn verify(path: &Path, mut progress: impl FnMut(u64)) -> Result<Verified, BundleReadError> {
+    let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let mut file_hash = Hasher::new();
+    let mut magic = [0u8; 14];
+    read_exact(&mut r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
+    if &magic[..13] != &MAGIC[..13] {
+        return Err(BundleReadError::NotABundle("inbox"));
+    }
+    if magic[13] != MAGIC[13] {
+        return Err(BundleReadError::UnsupportedVersion(u32::from(magic[13])));
+    }
+    file_hash.update(&magic);
+    let (header, raw): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    file_hash.update(&raw);
+    if header.format != FORMAT {
+        return Err(BundleReadError::UnsupportedVersion(header.format));
+    }
+    if header.entries > 100_000_000 {
+        return Err(BundleReadError::Malformed("implausible number of entries"));
+    }
+    let mut entries = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    for _ in 0..header.entries {
+        let (entry, raw): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
+        file_hash.update(&raw);
+        if entry.size > MAX_ENTRY_SIZE || !is_blob_id(&entry.blob_id) {
+            return Err(BundleReadError::Malformed(
+                "an entry has an invalid id or size",
+            ));
+        }
+        let mut h = Hasher::new();
+        let mut left = entry.size;
+        while left > 0 {
+            let n = (buf.len() as u64).min(left) as usize;
+            read_exact(&mut r, &mut buf[..n])?;
+            h.update(&buf[..n]);
+            file_hash.update(&buf[..n]);
+            left -= n as u64;
+            progress(n as u64);
+        }
+        if hex::encode(h.finalize()) != entry.checksum {
+            return Err(BundleReadError::Checksum);
+        }
+        entries.push(entry);
+    }
+    let mut end = [0u8; 12];
+    read_exact(&mut r, &mut end)?;
+    if &end != END_MAGIC {
+        return Err(BundleReadError::Malformed("missing end marker"));
+    }
+    let mut digest = [0u8; 32];
+    read_exact(&mut r, &mut digest)?;
+    if digest != file_hash.finalize() {
+        return Err(BundleReadError::Checksum);
+    }
+    let mut probe = [0u8; 1];
+    if r.read(&mut probe)? != 0 {
+        return Err(BundleReadError::Malformed(
+            "data after the end of the bundle",
+        ));
+    }
+    Ok(Verified { header, entries })
+}
+
+/// Read a verified bundle's entries one by one: `each(entry, ciphertext reader)`.
+/// Call only after [`verify`] succeeded on the same file.
+pub fn for_each_entry(
+    path: &Path,
+    mut each: impl FnMut(&EntryHeader, &mut dyn Read) -> io::Result<()>,
+) -> Result<(), BundleReadError> {
+    let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let mut magic = [0u8; 14];
+    read_exact(&mut r, &mut magic)?;
+    let (header, _): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    for _ in 0..header.entries {
+        let (entry, _): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
+        let mut body = (&mut r).take(entry.size);
+        each(&entry, &mut body)?;
+        // Skip whatever the callback did not read.
+        io::copy(&mut body, &mut io::sink())?;
+    }
+    Ok(())
+}
+
+/// Blob ids are 32 lowercase hex characters: they become file names, so nothing else passes.
+pub fn is_blob_id(s: &str) -> bool {
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(dir: &Path) -> std::path::PathBuf {
+        let a = dir.join("a");
+        let b = dir.join("b");
+        std::fs::write(&a, vec![1u8; 300_000]).unwrap();
+        std::fs::write(&b, b"second").unwrap();
+        let ids = ["0".repeat(32), "f".repeat(32)];
+        let sources = [
+            Source {
+                blob_id: &ids[0],
+                sealed_to: "x",
+                path: &a,
+            },
+            Source {
+                blob_id: &ids[1],
+                sealed_to: "x",
+                path: &b,
+            },
+        ];
+        let out = dir.join("bundle");
+        write(
+            File::create(&out).unwrap(),
+            "portal",
+            "2026-11-22",
+            &sources,
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn round_trip_and_any_damage_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let v = verify(&path, |_| {}).unwrap();
+        assert_eq!(v.entries.len(), 2);
+        let mut seen = vec![];
+        for_each_entry(&path, |e, r| {
+            let mut data = vec![];
+            r.read_to_end(&mut data)?;
+            seen.push((e.blob_id.clone(), data.len()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen[0].1, 300_000);
+        assert_eq!(seen[1].1, 6);
+
+        let bytes = std::fs::read(&path).unwrap();
+        let damaged = dir.path().join("damaged");
+        for pos in (0..bytes.len())
+            .step_by(bytes.len() / 97 + 1)
+            .chain([bytes.len() - 1])
+        {
+            let mut b = bytes.clone();
+            b[pos] ^= 0x40;
+            std::fs::write(&damaged, &b).unwrap();
+            assert!(verify(&damaged, |_| {}).is_err(), "flip at {pos} accepted");
+        }
+        for cut in [0, 10, 100, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(&damaged, &bytes[..cut]).unwrap();
+            assert!(verify(&damaged, |_| {}).is_err(), "cut at {cut} accepted");
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        std::fs::write(&damaged, &extra).unwrap();
+        assert!(verify(&damaged, |_| {}).is_err());
+    }
+}
