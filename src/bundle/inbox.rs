@@ -142,7 +142,7 @@ pub fn verify(path: &Path, mut progress: impl FnMut(u64)) -> Result<Verified, Bu
     let mut file_hash = Hasher::new();
     let mut magic = [0u8; 14];
     read_exact(&mut r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
-    if &magic[..13] != &MAGIC[..13] {
+    if magic[..13] != MAGIC[..13] {
         return Err(BundleReadError::NotABundle("inbox"));
     }
     if magic[13] != MAGIC[13] {
