@@ -14,6 +14,7 @@
 pub mod bundle;
 pub mod crypto;
 pub mod keys;
+pub mod ledger;
 pub mod metadata;
 pub mod portal;
 pub mod receipt;

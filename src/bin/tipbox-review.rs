@@ -1,22 +1,27 @@
 //! tipbox-review: the reviewer's CLI for the air-gapped machine.
 //!
-//! Exit codes: 0 success, 1 a check failed, 2 usage or input error.
+//! Exit codes: 0 success, 1 a check failed (`audit verify`), 2 usage or input error.
+//! Errors are printed as `tipbox-review: MESSAGE` and never contain tip content or secrets.
 #![forbid(unsafe_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use age::secrecy::SecretString;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
 use zeroize::Zeroizing;
 
+const EXIT_CHECK_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
 #[command(
     name = "tipbox-review",
     version,
-    about = "The reviewer's CLI for tipbox (air-gapped machine)"
+    about = "The reviewer's CLI for tipbox, for the air-gapped machine"
 )]
 struct Cli {
     /// Ledger folder.
@@ -30,51 +35,490 @@ struct Cli {
     /// Read the passphrase from this file instead of prompting (for scripts).
     #[arg(long, env = "TIPBOX_PASSPHRASE_FILE", global = true)]
     passphrase_file: Option<PathBuf>,
+    /// Reviewer name recorded in the audit log [default: $USER].
+    #[arg(
+        long = "as",
+        env = "TIPBOX_REVIEWER",
+        global = true,
+        value_name = "NAME"
+    )]
+    reviewer: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create the office's age identity and signing key (both passphrase-encrypted) in
-    /// LEDGER/keys, and print the two lines the portal's config needs.
+    /// Create the ledger with the office's age identity and signing key (both
+    /// passphrase-encrypted), and print the two lines the portal needs.
     ///
-    /// Example: tipbox-review --ledger /media/ledger init
+    /// Example: tipbox-review --ledger /srv/ledger init
     Init,
+    /// Import an inbox bundle from a portal. Importing it again changes nothing.
+    ///
+    /// Example: tipbox-review import /media/usb/inbox-2026-11-22.tbx
+    Import { file: PathBuf },
+    /// List tips (newest deadlines first); no decryption, no passphrase.
+    ///
+    /// Examples: tipbox-review list --overdue;  tipbox-review list --status assigned --json
+    List(ListArgs),
+    /// Decrypt and print a tip with its follow-ups and notes.
+    ///
+    /// Example: tipbox-review show 12 --attachments-to ./case-12
+    Show {
+        tip: u64,
+        /// Write the attachments into DIR under names tipbox chooses (never opened here).
+        #[arg(long, value_name = "DIR")]
+        attachments_to: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify a tip (线索研判).
+    ///
+    /// Example: tipbox-review triage 12 --priority high --credibility medium --category loan-shark
+    Triage {
+        tip: u64,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, value_enum)]
+        priority: Option<Priority>,
+        #[arg(long, value_enum)]
+        credibility: Option<Credibility>,
+    },
+    /// Route a tip to a department (分流/转办) with a verification due date.
+    ///
+    /// Example: tipbox-review assign 12 --to 县公安局 --due 2026-12-31
+    Assign {
+        tip: u64,
+        #[arg(long = "to", value_name = "DEPT")]
+        department: String,
+        /// YYYY-MM-DD [default: today + verify_days from ledger.toml].
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// Set a tip's ledger status.
+    ///
+    /// Example: tipbox-review status 12 verifying --public-note "已转相关部门核查"
+    Status {
+        tip: u64,
+        #[arg(value_enum)]
+        status: Status,
+        /// A short note for the reporter, published with the status (never the reviewer's notes).
+        #[arg(long)]
+        public_note: Option<String>,
+    },
+    /// Add an internal note (sealed; never published).
+    ///
+    /// Example: tipbox-review note 12 "与第7号线索涉及同一工地"
+    Note { tip: u64, text: String },
+    /// Link two related tips (串并).
+    ///
+    /// Example: tipbox-review link 12 7
+    Link { tip: u64, other: u64 },
+    /// Transfer a tip to another unit (移交), e.g. tips about officials to 纪委监委; with
+    /// --recipient, also write a hand-over bundle sealed to that unit's key.
+    ///
+    /// Example: tipbox-review transfer 12 --to 县纪委监委 --recipient age1... --out handover-12.tbx
+    Transfer {
+        tip: u64,
+        #[arg(long = "to", value_name = "DEPT")]
+        department: String,
+        /// The receiving unit's age recipient.
+        #[arg(long)]
+        recipient: Option<String>,
+        /// Where to write the hand-over bundle (with --recipient).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Enter a tip that arrived by phone, letter, visit or mailbox.
+    ///
+    /// Example: tipbox-review add --channel letter --category village-tyrant --text-file letter.txt
+    Add {
+        #[arg(long, value_enum)]
+        channel: Channel,
+        #[arg(long, default_value = "other")]
+        category: String,
+        /// YYYY-MM-DD [default: today].
+        #[arg(long)]
+        received: Option<String>,
+        /// The tip's content.
+        #[arg(long, conflicts_with = "text_file")]
+        text: Option<String>,
+        /// Read the content from a file (`-` for standard input).
+        #[arg(long)]
+        text_file: Option<PathBuf>,
+    },
+    /// The reviewer audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exit 1 and name the first bad entry if it was edited.
+    Verify,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    #[arg(long, value_enum)]
+    status: Option<Status>,
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    department: Option<String>,
+    /// Only tips past a deadline.
+    #[arg(long)]
+    overdue: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// A failure: message and exit code.
+struct Failure(u8, String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(EXIT_USAGE, e.to_string())
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Init => init(&cli.ledger, cli.passphrase_file.as_deref()),
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, message)) => {
             eprintln!("tipbox-review: {message}");
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(code)
         }
     }
 }
 
-fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, String> {
+fn actor(cli: &Cli) -> String {
+    let name = cli
+        .reviewer
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "reviewer".into());
+    name.chars().filter(|c| !c.is_control()).take(64).collect()
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let who = actor(&cli);
+    let pass_file = cli.passphrase_file.clone();
+    let unlock = || -> Result<Vec<age::x25519::Identity>, Failure> {
+        let pass = read_passphrase(pass_file.as_deref(), false)?;
+        Ok(tipbox::keys::load_identities(
+            &cli.ledger.join("keys"),
+            &pass,
+        )?)
+    };
+    match &cli.command {
+        Command::Init => init(&cli.ledger, cli.passphrase_file.as_deref()),
+        Command::Import { file } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let ids = unlock()?;
+            let size = std::fs::metadata(file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+                .len();
+            let bar = indicatif::ProgressBar::new(size).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "checking {bar:40} {bytes}/{total_bytes} ({eta})",
+                )
+                .expect("valid template"),
+            );
+            let summary = l.import(file, &ids, |n| bar.inc(n))?;
+            bar.finish_and_clear();
+            println!(
+                "imported from portal {}: {} new tip(s), {} new follow-up(s), {} already imported",
+                summary.portal_id,
+                summary.new_tips,
+                summary.new_followups,
+                summary.already_imported
+            );
+            Ok(())
+        }
+        Command::List(args) => list(&Ledger::open(&cli.ledger, &who)?, args),
+        Command::Show {
+            tip,
+            attachments_to,
+            json,
+        } => {
+            let l = Ledger::open(&cli.ledger, &who)?;
+            let entry = l.get(*tip)?;
+            let ids = unlock()?;
+            show(&l, &entry, &ids, attachments_to.as_deref(), *json)
+        }
+        Command::Triage {
+            tip,
+            category,
+            priority,
+            credibility,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut detail = Vec::new();
+            if let Some(c) = category {
+                detail.push(format!("category {}", safe_key(c)?));
+            }
+            if let Some(p) = priority {
+                detail.push(format!("priority {p:?}").to_lowercase());
+            }
+            if let Some(c) = credibility {
+                detail.push(format!("credibility {c:?}").to_lowercase());
+            }
+            let t = l.update(*tip, "triage", &detail.join(", "), |t| {
+                if let Some(c) = category {
+                    t.category = c.clone();
+                }
+                if priority.is_some() {
+                    t.priority = *priority;
+                }
+                if credibility.is_some() {
+                    t.credibility = *credibility;
+                }
+                if t.status == Status::New {
+                    t.status = Status::Triaged;
+                }
+                Ok(())
+            })?;
+            println!("tip {}: {}", t.id, t.status.key());
+            Ok(())
+        }
+        Command::Assign {
+            tip,
+            department,
+            due,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let department = clean_label(department)?;
+            let due = match due {
+                Some(d) => ledger::parse_day(d)
+                    .map(|_| d.trim().to_owned())
+                    .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
+                None => ledger::add_days(&tipbox::store::today(), l.config.deadlines.verify_days)
+                    .expect("today is a date"),
+            };
+            let detail = format!("to {department}, due {due}");
+            let t = l.update(*tip, "assign", &detail, |t| {
+                t.department = Some(department.clone());
+                t.assignment_due = Some(due.clone());
+                if matches!(t.status, Status::New | Status::Triaged) {
+                    t.status = Status::Assigned;
+                }
+                Ok(())
+            })?;
+            println!("tip {} assigned to {}, due {}", t.id, department, due);
+            Ok(())
+        }
+        Command::Status {
+            tip,
+            status,
+            public_note,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let sealed = public_note
+                .as_deref()
+                .map(|n| l.seal(TextKind::PublicNote, n))
+                .transpose()?;
+            let before = l.get(*tip)?;
+            let today = tipbox::store::today();
+            let t = l.update(*tip, "status", status.key(), |t| {
+                if t.status.public() != status.public() && t.first_feedback.is_none() {
+                    t.first_feedback = Some(today.clone());
+                }
+                t.status = *status;
+                if let Some(s) = sealed {
+                    t.texts.push(s);
+                }
+                Ok(())
+            })?;
+            println!(
+                "tip {}: {} -> {} (reporter sees: {})",
+                t.id,
+                before.status.key(),
+                t.status.key(),
+                t.status.public()
+            );
+            Ok(())
+        }
+        Command::Note { tip, text } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            l.add_note(*tip, text)?;
+            println!("note added to tip {tip}");
+            Ok(())
+        }
+        Command::Link { tip, other } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            l.link(*tip, *other)?;
+            println!("tips {tip} and {other} linked");
+            Ok(())
+        }
+        Command::Transfer {
+            tip,
+            department,
+            recipient,
+            out,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let department = clean_label(department)?;
+            let package = match (recipient, out) {
+                (Some(r), Some(out)) => {
+                    let r = tipbox::keys::parse_recipient(r)?;
+                    let ids = unlock()?;
+                    let entry = l.get(*tip)?;
+                    write_handover(&l, &entry, &ids, &r, out)?;
+                    Some(out.display().to_string())
+                }
+                (None, None) => None,
+                _ => {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        "--recipient and --out go together".into(),
+                    ))
+                }
+            };
+            let day = tipbox::store::today();
+            let detail = format!(
+                "to {department}{}",
+                if package.is_some() {
+                    ", hand-over package written"
+                } else {
+                    ""
+                }
+            );
+            l.update(*tip, "transfer", &detail, |t| {
+                t.transfers.push(ledger::Transfer {
+                    to: department.clone(),
+                    day: day.clone(),
+                    package: package.clone(),
+                });
+                t.status = Status::Transferred;
+                Ok(())
+            })?;
+            println!("tip {tip} transferred to {department}");
+            if let Some(p) = package {
+                println!("hand-over bundle: {p} (the receiving unit imports it with `tipbox-review import`)");
+            }
+            Ok(())
+        }
+        Command::Add {
+            channel,
+            category,
+            received,
+            text,
+            text_file,
+        } => {
+            if *channel == Channel::Web {
+                return Err(Failure(
+                    EXIT_USAGE,
+                    "web tips come in through `import`; use phone, letter, visit or mailbox".into(),
+                ));
+            }
+            let content = match (text, text_file) {
+                (Some(t), None) => Zeroizing::new(t.clone()),
+                (None, Some(p)) if p == Path::new("-") => {
+                    let mut s = Zeroizing::new(String::new());
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                        .map_err(|e| format!("cannot read standard input: {e}"))?;
+                    s
+                }
+                (None, Some(p)) => Zeroizing::new(
+                    std::fs::read_to_string(p)
+                        .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+                ),
+                _ => {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        "give the tip's content with --text or --text-file".into(),
+                    ))
+                }
+            };
+            if content.trim().is_empty() {
+                return Err(Failure(EXIT_USAGE, "the tip's content is empty".into()));
+            }
+            let received = match received {
+                Some(d) => ledger::parse_day(d)
+                    .map(|_| d.trim().to_owned())
+                    .ok_or_else(|| {
+                        format!("--received {d:?} is not a date; write it as YYYY-MM-DD")
+                    })?,
+                None => tipbox::store::today(),
+            };
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let id = l.add_offline(*channel, &safe_key(category)?, &received, &content)?;
+            println!("added tip {id} ({})", channel.key());
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let path = cli.ledger.join(ledger::audit::AUDIT_FILE);
+            match ledger::audit::verify_file(&path) {
+                Ok((n, _)) => {
+                    println!("audit log intact: {n} entries");
+                    Ok(())
+                }
+                Err(e @ ledger::AuditError::Broken { .. }) => {
+                    Err(Failure(EXIT_CHECK_FAILED, e.to_string()))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Category keys: lowercase letters, digits and dashes.
+fn safe_key(s: &str) -> Result<String, Failure> {
+    let k = s.trim().to_ascii_lowercase();
+    if k.is_empty()
+        || k.len() > 40
+        || !k
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Failure(
+            EXIT_USAGE,
+            format!("{s:?} is not a category key (lowercase letters, digits, dashes)"),
+        ));
+    }
+    Ok(k)
+}
+
+/// Department names: any text, no control characters, bounded.
+fn clean_label(s: &str) -> Result<String, Failure> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > 100 || t.chars().any(char::is_control) {
+        return Err(Failure(
+            EXIT_USAGE,
+            "a department name must be 1-100 characters of plain text".into(),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, Failure> {
     let text = match file {
         Some(path) => Zeroizing::new(
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the passphrase file {}: {e}", path.display()))?,
         ),
         None => {
-            let first = Zeroizing::new(
-                rpassword::prompt_password("Passphrase: ")
-                    .map_err(|e| format!("cannot read the passphrase: {e}"))?,
-            );
+            let first =
+                Zeroizing::new(rpassword::prompt_password("Passphrase: ").map_err(|e| {
+                    format!("cannot read the passphrase: {e} (use --passphrase-file in scripts)")
+                })?);
             if confirm {
                 let again = Zeroizing::new(
                     rpassword::prompt_password("Passphrase again: ")
                         .map_err(|e| format!("cannot read the passphrase: {e}"))?,
                 );
                 if *first != *again {
-                    return Err("the two passphrases differ; nothing was created".into());
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        "the two passphrases differ; nothing was created".into(),
+                    ));
                 }
             }
             first
@@ -82,16 +526,345 @@ fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, S
     };
     let trimmed = text.trim_end_matches(['\r', '\n']);
     if trimmed.chars().count() < 8 {
-        return Err("the passphrase must have at least 8 characters".into());
+        return Err(Failure(
+            EXIT_USAGE,
+            "the passphrase must have at least 8 characters".into(),
+        ));
     }
     Ok(SecretString::from(trimmed.to_owned()))
 }
 
-fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<ExitCode, String> {
+fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
     let passphrase = read_passphrase(passphrase_file, true)?;
-    let keys =
-        tipbox::keys::generate(&ledger.join("keys"), &passphrase).map_err(|e| e.to_string())?;
+    let keys = tipbox::keys::generate(&ledger.join("keys"), &passphrase)?;
+    Ledger::create_layout(ledger)?;
+    let mut l = Ledger::open(ledger, "init")?;
+    l.audit("init", None, "office keys created")?;
     println!("recipient: {}", keys.recipient);
     println!("verify-key: {}", keys.verify_key);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
+    let today = tipbox::store::today();
+    let d = l.config.deadlines;
+    let mut rows: Vec<TipEntry> = Vec::new();
+    let mut overdue_total = 0;
+    for entry in l.all() {
+        let t = entry?;
+        if t.is_overdue(&d, &today) {
+            overdue_total += 1;
+        }
+        if args.status.is_some_and(|s| s != t.status)
+            || args.category.as_ref().is_some_and(|c| *c != t.category)
+            || args
+                .department
+                .as_ref()
+                .is_some_and(|dep| t.department.as_ref() != Some(dep))
+            || (args.overdue && !t.is_overdue(&d, &today))
+        {
+            continue;
+        }
+        rows.push(t);
+    }
+    // Overdue first, then by the nearest deadline, then by id.
+    rows.sort_by_key(|t| {
+        (
+            !t.is_overdue(&d, &today),
+            t.due(&d).unwrap_or_else(|| "9999".into()),
+            t.id,
+        )
+    });
+    if args.json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|t| {
+                json!({
+                    "id": t.id, "status": t.status.key(), "public_status": t.status.public(),
+                    "category": t.category, "department": t.department, "received": t.received,
+                    "due": t.due(&d), "overdue": t.is_overdue(&d, &today), "channel": t.channel.key(),
+                    "priority": t.priority, "credibility": t.credibility, "links": t.links,
+                    "reward_wanted": t.reward_wanted, "items": t.blobs.len(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    if overdue_total > 0 {
+        let _ = writeln!(
+            out,
+            "WARNING: {overdue_total} tip(s) past a deadline (tipbox-review list --overdue)"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}  DEPARTMENT",
+        "ID", "RECEIVED", "CHANNEL", "CATEGORY", "STATUS", "DUE"
+    );
+    for t in &rows {
+        let due = t.due(&d).unwrap_or_else(|| "-".into());
+        let mark = if t.is_overdue(&d, &today) { "!" } else { " " };
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}{mark} {}",
+            t.id,
+            t.received,
+            t.channel.key(),
+            t.category,
+            t.status.key(),
+            due,
+            t.department
+                .as_deref()
+                .map(terminal_safe)
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(out, "{} tip(s)", rows.len());
+    Ok(())
+}
+
+/// Tip content is untrusted: never let it drive the terminal (escape sequences, bidi
+/// overrides). Control characters other than newline and tab are shown as U+FFFD.
+fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() => '\u{FFFD}',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                '\u{FFFD}'
+            }
+            c => c,
+        })
+        .collect()
+}
+
+/// A file name tipbox chooses for an attachment: tip, item and attachment numbers, and the
+/// original extension only if it is short and plain.
+fn attachment_name(tip: u64, item: usize, index: usize, original: &str) -> String {
+    let ext = original
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| "bin".into());
+    format!("tip{tip}-{item}-{index}.{ext}")
+}
+
+fn show(
+    l: &Ledger,
+    t: &TipEntry,
+    ids: &[age::x25519::Identity],
+    attachments_to: Option<&Path>,
+    json_out: bool,
+) -> Result<(), Failure> {
+    let d = l.config.deadlines;
+    let items = l.open_items(t, ids, 16 << 30)?;
+    let mut written = Vec::new();
+    if let Some(dir) = attachments_to {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (i, item) in items.iter().enumerate() {
+            for (j, a) in item.tip.attachments.iter().enumerate() {
+                let name = attachment_name(t.id, i + 1, j + 1, &a.start.name);
+                let path = dir.join(&name);
+                // create_new: never overwrite, never follow a planted symlink.
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .map_err(|e| {
+                        format!(
+                            "cannot create {} ({e}); use an empty folder",
+                            path.display()
+                        )
+                    })?;
+                f.write_all(&a.data)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                written.push((i, j, name));
+            }
+        }
+    }
+    let mut notes = Vec::new();
+    for text in &t.texts {
+        let body = l.open_text(text, ids)?;
+        notes.push((text.kind, text.day.clone(), text.by.clone(), body));
+    }
+    if json_out {
+        let items_json: Vec<_> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                json!({
+                    "kind": item.blob.kind, "day": item.blob.day,
+                    "fields": item.tip.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
+                    "attachments": item.tip.attachments.iter().enumerate().map(|(j, a)| json!({
+                        "name": a.start.name, "content_type": a.start.content_type, "size": a.end.size,
+                        "metadata_removed": a.end.metadata_removed,
+                        "written_as": written.iter().find(|(wi, wj, _)| *wi == i && *wj == j).map(|(_, _, n)| n),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let out = json!({
+            "id": t.id, "status": t.status.key(), "public_status": t.status.public(), "channel": t.channel.key(),
+            "category": t.category, "department": t.department, "received": t.received, "due": t.due(&d),
+            "priority": t.priority, "credibility": t.credibility, "links": t.links, "transfers": t.transfers,
+            "reward_wanted": t.reward_wanted, "items": items_json,
+            "texts": notes.iter().map(|(k, day, by, body)| json!({"kind": k, "day": day, "by": by, "text": body.as_str()})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        return Ok(());
+    }
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Tip {}  received {}  channel {}\n",
+        t.id,
+        t.received,
+        t.channel.key()
+    ));
+    o.push_str(&format!(
+        "Status: {} (reporter sees: {})  Department: {}  Due: {}\n",
+        t.status.key(),
+        t.status.public(),
+        t.department.as_deref().unwrap_or("-"),
+        t.due(&d).unwrap_or_else(|| "-".into())
+    ));
+    o.push_str(&format!(
+        "Category: {}  Priority: {}  Credibility: {}  Reward wanted: {}\n",
+        t.category,
+        t.priority
+            .map(|p| format!("{p:?}").to_lowercase())
+            .unwrap_or_else(|| "-".into()),
+        t.credibility
+            .map(|c| format!("{c:?}").to_lowercase())
+            .unwrap_or_else(|| "-".into()),
+        if t.reward_wanted { "yes" } else { "no" }
+    ));
+    if !t.links.is_empty() {
+        o.push_str(&format!(
+            "Linked tips: {}\n",
+            t.links
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for tr in &t.transfers {
+        o.push_str(&format!("Transferred to {} on {}\n", tr.to, tr.day));
+    }
+    for (i, item) in items.iter().enumerate() {
+        let label = match item.blob.kind {
+            tipbox::tip::Kind::Tip => "Tip",
+            tipbox::tip::Kind::Followup => "Follow-up",
+        };
+        o.push_str(&format!("\n--- {label} ({}) ---\n", item.blob.day));
+        for (name, value) in &item.tip.fields {
+            o.push_str(&format!("{name}: {}\n", value.as_str()));
+        }
+        for (j, a) in item.tip.attachments.iter().enumerate() {
+            let written_as = written
+                .iter()
+                .find(|(wi, wj, _)| *wi == i && *wj == j)
+                .map(|(_, _, n)| format!(" -> {n}"))
+                .unwrap_or_default();
+            o.push_str(&format!(
+                "attachment {}: {:?} ({} bytes, {}){}{}\n",
+                j + 1,
+                a.start.name,
+                a.end.size,
+                if a.start.content_type.is_empty() {
+                    "unknown type"
+                } else {
+                    &a.start.content_type
+                },
+                if a.end.metadata_removed {
+                    ", metadata removed"
+                } else {
+                    ", kept as sent: may carry metadata"
+                },
+                written_as
+            ));
+        }
+    }
+    for (kind, day, by, body) in &notes {
+        let label = match kind {
+            TextKind::Note => "Note",
+            TextKind::Content => "Content",
+            TextKind::PublicNote => "Public note",
+        };
+        o.push_str(&format!(
+            "\n--- {label} ({day}, {by}) ---\n{}\n",
+            body.as_str()
+        ));
+    }
+    print!("{}", terminal_safe(&o));
+    Ok(())
+}
+
+/// Re-seal a tip's items to another unit's recipient, as an inbox bundle it can import.
+/// Plaintext streams from one age stream into the other; it never touches the disk.
+fn write_handover(
+    l: &Ledger,
+    t: &TipEntry,
+    ids: &[age::x25519::Identity],
+    to: &age::x25519::Recipient,
+    out: &Path,
+) -> Result<(), Failure> {
+    let portal_id = t.portal_id.clone().ok_or_else(|| {
+        Failure(
+            EXIT_USAGE,
+            "only web tips have sealed items to hand over; this tip was entered by hand".into(),
+        )
+    })?;
+    let work = tempfile::Builder::new()
+        .prefix(".handover-")
+        .tempdir_in(l.root())
+        .map_err(|e| format!("cannot create a work folder in the ledger: {e}"))?;
+    let fingerprint = hex::encode(&tipbox::crypto::hash256(to.to_string().as_bytes())[..8]);
+    let mut paths = Vec::new();
+    for blob in &t.blobs {
+        let src = l.root().join("blobs").join(format!("{}.age", blob.blob_id));
+        let input = std::io::BufReader::new(
+            std::fs::File::open(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?,
+        );
+        let decryptor = age::Decryptor::new_buffered(input)
+            .map_err(|e| format!("sealed item {} is damaged: {e}", blob.blob_id))?;
+        let mut plain = decryptor
+            .decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+            .map_err(|_| {
+                format!(
+                    "sealed item {} cannot be opened with this office's keys",
+                    blob.blob_id
+                )
+            })?;
+        let dst = work.path().join(&blob.blob_id);
+        let file = std::fs::File::create(&dst)
+            .map_err(|e| format!("cannot write {}: {e}", dst.display()))?;
+        let enc = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient))
+            .map_err(|e| e.to_string())?;
+        let mut w = enc.wrap_output(std::io::BufWriter::new(file))?;
+        std::io::copy(&mut plain, &mut w)?;
+        w.finish()?.flush()?;
+        paths.push((blob.blob_id.clone(), dst));
+    }
+    let sources: Vec<_> = paths
+        .iter()
+        .map(|(id, p)| tipbox::bundle::inbox::Source {
+            blob_id: id,
+            sealed_to: &fingerprint,
+            path: p,
+        })
+        .collect();
+    let file =
+        std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let file = tipbox::bundle::inbox::write(
+        std::io::BufWriter::new(file),
+        &portal_id,
+        &tipbox::store::today(),
+        &sources,
+    )?;
+    file.into_inner().map_err(|e| e.to_string())?.sync_all()?;
+    Ok(())
 }

@@ -1,0 +1,925 @@
+//! The case ledger (台账) on the reviewer's air-gapped machine.
+//!
+//! ```text
+//! LEDGER/
+//!   keys/          office keys (see `keys`): identity and signing key, passphrase-encrypted
+//!   ledger.toml    deadlines and other settings
+//!   blobs/<id>.age sealed tips and follow-ups exactly as the portal sealed them
+//!   db/            sled: ledger entries and indexes (no tip content)
+//!   audit.log      hash-chained log of reviewer actions (see `audit`)
+//! ```
+//!
+//! Tip content stays age-encrypted at rest; `show` and `search` decrypt in memory only.
+//! Reviewer-written text (notes, summaries, public notes, replies) is sealed with age to the
+//! office's own recipients, so writing it needs no passphrase and reading it does. Fields
+//! used to list and count (status, category, department, dates) are kept in the clear so
+//! that `list` and `report` never decrypt anything.
+
+pub mod audit;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::bundle::{inbox, BundleReadError};
+use crate::keys;
+use crate::tip::{ContainerReader, Kind, Manifest, Record};
+
+pub use audit::{AuditError, AuditLog};
+
+const DB_DIR: &str = "db";
+const BLOBS_DIR: &str = "blobs";
+const CONFIG_FILE: &str = "ledger.toml";
+
+const TREE_TIPS: &str = "tips";
+const TREE_BLOBS: &str = "blob-to-tip";
+const TREE_PORTAL_TIPS: &str = "portal-tip-to-tip";
+const TREE_META: &str = "meta";
+const KEY_NEXT_ID: &str = "next-tip-id";
+
+/// Where a tip came in. Web tips come through a portal; the rest are entered by reviewers
+/// (`add`), so the ledger covers every channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    Web,
+    Phone,
+    Letter,
+    Visit,
+    Mailbox,
+}
+
+impl Channel {
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Phone => "phone",
+            Channel::Letter => "letter",
+            Channel::Visit => "visit",
+            Channel::Mailbox => "mailbox",
+        }
+    }
+}
+
+/// Ledger statuses: richer than what the reporter sees (see [`Status::public`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Imported, not yet looked at.
+    New,
+    /// Read and classified (线索研判).
+    Triaged,
+    /// Routed to a department (分流/转办).
+    Assigned,
+    /// Being verified (核查中).
+    Verifying,
+    /// 阶段性查结.
+    StageClosed,
+    /// 已查结 / 销号.
+    Closed,
+    /// 不予受理.
+    NotAccepted,
+    /// 已移交 (e.g. to the discipline commission, 双移交).
+    Transferred,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Triaged => "triaged",
+            Status::Assigned => "assigned",
+            Status::Verifying => "verifying",
+            Status::StageClosed => "stage-closed",
+            Status::Closed => "closed",
+            Status::NotAccepted => "not-accepted",
+            Status::Transferred => "transferred",
+        }
+    }
+
+    /// What the reporter sees for this ledger status.
+    pub fn public(self) -> &'static str {
+        match self {
+            Status::New | Status::Triaged | Status::Assigned => "received",
+            Status::Verifying => "verifying",
+            Status::StageClosed => "stage-closed",
+            Status::Closed => "closed",
+            Status::NotAccepted => "not-accepted",
+            Status::Transferred => "transferred",
+        }
+    }
+
+    /// No deadline runs any more.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            Status::StageClosed | Status::Closed | Status::NotAccepted | Status::Transferred
+        )
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Status as clap::ValueEnum>::from_str(s, true)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    High,
+    Normal,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credibility {
+    High,
+    Medium,
+    Low,
+    Unknown,
+}
+
+/// One sealed item (tip or follow-up) belonging to a ledger entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobRef {
+    pub blob_id: String,
+    pub kind: Kind,
+    pub day: String,
+    pub sealed_to: String,
+}
+
+/// A transfer (移交) to another unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub to: String,
+    pub day: String,
+    /// Hand-over package written for the receiving unit, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+}
+
+/// Reviewer-written text, sealed with age to the office's recipients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedText {
+    pub kind: TextKind,
+    pub day: String,
+    pub by: String,
+    /// age ciphertext, hex.
+    pub sealed: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextKind {
+    /// Internal note (never published).
+    Note,
+    /// Text typed in for a tip that arrived by phone, letter, visit or mailbox.
+    Content,
+    /// A note for the reporter, published with the next status change (issue #4).
+    PublicNote,
+}
+
+/// A ledger entry. No tip content in the clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TipEntry {
+    pub format: u32,
+    pub id: u64,
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_tip_id: Option<String>,
+    /// Day the tip reached the office (the portal's day for web tips).
+    pub received: String,
+    pub category: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<Credibility>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Verification due date of the current assignment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_due: Option<String>,
+    /// Day the reporter first got feedback (a public status change or a reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_feedback: Option<String>,
+    #[serde(default)]
+    pub links: Vec<u64>,
+    #[serde(default)]
+    pub transfers: Vec<Transfer>,
+    #[serde(default)]
+    pub blobs: Vec<BlobRef>,
+    #[serde(default)]
+    pub reward_wanted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_verifier: Option<String>,
+    #[serde(default)]
+    pub texts: Vec<SealedText>,
+}
+
+/// Deadlines (事事有回音、件件有结果), in days. Set in `LEDGER/ledger.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Deadlines {
+    /// A new tip must be triaged within this many days of arrival.
+    pub acknowledge_days: u32,
+    /// The reporter must get a first feedback (status change or reply) within this many days.
+    pub feedback_days: u32,
+    /// Default verification period of an assignment when `assign` has no `--due`.
+    pub verify_days: u32,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            acknowledge_days: 7,
+            feedback_days: 30,
+            verify_days: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LedgerConfig {
+    pub deadlines: Deadlines,
+}
+
+impl TipEntry {
+    /// The nearest deadline still running, if any.
+    pub fn due(&self, d: &Deadlines) -> Option<String> {
+        if self.status.is_finished() {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        if self.status == Status::New {
+            candidates.push(add_days(&self.received, d.acknowledge_days));
+        }
+        if self.first_feedback.is_none() {
+            candidates.push(add_days(&self.received, d.feedback_days));
+        }
+        if let Some(due) = &self.assignment_due {
+            candidates.push(Some(due.clone()));
+        }
+        candidates.into_iter().flatten().min()
+    }
+
+    pub fn is_overdue(&self, d: &Deadlines, today: &str) -> bool {
+        self.due(d).is_some_and(|due| due.as_str() < today)
+    }
+}
+
+/// Parse `YYYY-MM-DD`.
+pub fn parse_day(s: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &format).ok()
+}
+
+fn format_day(d: time::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    d.format(&format).expect("dates format")
+}
+
+pub fn add_days(day: &str, days: u32) -> Option<String> {
+    parse_day(day).map(|d| format_day(d + time::Duration::days(i64::from(days))))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("{0} is not a tipbox ledger (no keys/ folder). Create one with `tipbox-review --ledger {0} init`, or pass the right --ledger / TIPBOX_LEDGER")]
+    NotALedger(PathBuf),
+    #[error("cannot open the ledger database in {path}: {source}. Is another tipbox-review command running on this ledger?")]
+    Db {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
+    #[error("the ledger database failed: {0}")]
+    DbOp(String),
+    #[error("cannot read or write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("no tip {0} in this ledger; `tipbox-review list` shows the ids")]
+    NoSuchTip(u64),
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Bundle(#[from] BundleReadError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error("item {blob} in the bundle cannot be opened with this office's keys (sealed to key set {sealed_to}). Was it sealed to another office? Nothing was imported")]
+    NotOurs { blob: String, sealed_to: String },
+    #[error("item {0} in the bundle is not a valid sealed tip ({1}). Nothing was imported")]
+    BadItem(String, String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
+    move |source| LedgerError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn db_err(e: impl std::fmt::Display) -> LedgerError {
+    LedgerError::DbOp(e.to_string())
+}
+
+pub struct Ledger {
+    root: PathBuf,
+    db: sled::Db,
+    tips: sled::Tree,
+    blobs: sled::Tree,
+    portal_tips: sled::Tree,
+    meta: sled::Tree,
+    pub config: LedgerConfig,
+    audit: AuditLog,
+    actor: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ImportSummary {
+    pub portal_id: String,
+    pub new_tips: u64,
+    pub new_followups: u64,
+    pub already_imported: u64,
+}
+
+/// One decrypted tip or follow-up, for `show`.
+pub struct OpenedItem {
+    pub blob: BlobRef,
+    pub tip: crate::tip::OpenedTip,
+}
+
+impl Ledger {
+    /// Create the ledger's folders (keys are made by `keys::generate`).
+    pub fn create_layout(root: &Path) -> Result<(), LedgerError> {
+        for dir in [root.to_owned(), root.join(BLOBS_DIR)] {
+            create_private_dir(&dir)?;
+        }
+        let config = root.join(CONFIG_FILE);
+        if !config.exists() {
+            fs::write(
+                &config,
+                "# tipbox ledger settings\n[deadlines]\nacknowledge_days = 7   # triage new tips within\n\
+                 feedback_days = 30     # first feedback to the reporter within\n\
+                 verify_days = 60       # default verification period of an assignment\n",
+            )
+            .map_err(io_err(&config))?;
+        }
+        Ok(())
+    }
+
+    pub fn open(root: &Path, actor: &str) -> Result<Ledger, LedgerError> {
+        if !root.join("keys").join(keys::RECIPIENT_FILE).is_file() {
+            return Err(LedgerError::NotALedger(root.to_owned()));
+        }
+        Self::create_layout(root)?;
+        let config_path = root.join(CONFIG_FILE);
+        let config: LedgerConfig = match fs::read_to_string(&config_path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| LedgerError::Config {
+                path: config_path.clone(),
+                message: e.message().to_owned(),
+            })?,
+            Err(_) => LedgerConfig::default(),
+        };
+        let path = root.join(DB_DIR);
+        create_private_dir(&path)?;
+        let db = sled::Config::new()
+            .path(&path)
+            .open()
+            .map_err(|source| LedgerError::Db {
+                path: path.clone(),
+                source,
+            })?;
+        let tree = |name: &str| {
+            db.open_tree(name).map_err(|source| LedgerError::Db {
+                path: path.clone(),
+                source,
+            })
+        };
+        Ok(Ledger {
+            tips: tree(TREE_TIPS)?,
+            blobs: tree(TREE_BLOBS)?,
+            portal_tips: tree(TREE_PORTAL_TIPS)?,
+            meta: tree(TREE_META)?,
+            audit: AuditLog::open(root)?,
+            root: root.to_owned(),
+            db,
+            config,
+            actor: actor.to_owned(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+
+    /// The office's own age recipients (to seal reviewer text).
+    fn own_recipients(&self) -> Result<Vec<age::x25519::Recipient>, LedgerError> {
+        let path = self.keys_dir().join(keys::RECIPIENT_FILE);
+        let text = fs::read_to_string(&path).map_err(io_err(&path))?;
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| keys::parse_recipient(l).map_err(LedgerError::from))
+            .collect()
+    }
+
+    fn blob_path(&self, blob_id: &str) -> PathBuf {
+        self.root.join(BLOBS_DIR).join(format!("{blob_id}.age"))
+    }
+
+    pub fn audit(
+        &mut self,
+        action: &str,
+        tip: Option<u64>,
+        detail: &str,
+    ) -> Result<(), LedgerError> {
+        let actor = self.actor.clone();
+        self.audit.append(&actor, action, tip, detail)?;
+        Ok(())
+    }
+
+    fn next_id(&self) -> Result<u64, LedgerError> {
+        let next = self
+            .meta
+            .get(KEY_NEXT_ID)
+            .map_err(db_err)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(1);
+        Ok(next.max(1))
+    }
+
+    pub fn get(&self, id: u64) -> Result<TipEntry, LedgerError> {
+        let bytes = self
+            .tips
+            .get(id.to_be_bytes())
+            .map_err(db_err)?
+            .ok_or(LedgerError::NoSuchTip(id))?;
+        serde_json::from_slice(&bytes).map_err(db_err)
+    }
+
+    fn put(&self, entry: &TipEntry) -> Result<(), LedgerError> {
+        let value = serde_json::to_vec(entry).expect("entries serialize");
+        self.tips
+            .insert(entry.id.to_be_bytes(), value)
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Every entry, in id order.
+    pub fn all(&self) -> impl Iterator<Item = Result<TipEntry, LedgerError>> + '_ {
+        self.tips.iter().map(|r| {
+            r.map_err(db_err)
+                .and_then(|(_, v)| serde_json::from_slice(&v).map_err(db_err))
+        })
+    }
+
+    /// Make everything written so far durable (sled flush, then a real fsync).
+    pub fn sync(&self) -> Result<(), LedgerError> {
+        self.db.flush().map_err(db_err)?;
+        let dir = self.root.join(DB_DIR);
+        for entry in fs::read_dir(&dir).map_err(io_err(&dir))? {
+            let path = entry.map_err(io_err(&dir))?.path();
+            if path.is_file() {
+                fs::File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(io_err(&path))?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- import --------------------------------------------------------------------------
+
+    /// Import an inbox bundle: verify it whole, decrypt every new item's manifest, and only
+    /// then write. Importing the same bundle twice changes nothing the second time.
+    pub fn import(
+        &mut self,
+        bundle: &Path,
+        identities: &[age::x25519::Identity],
+        mut progress: impl FnMut(u64),
+    ) -> Result<ImportSummary, LedgerError> {
+        let verified = inbox::verify(bundle, &mut progress)?;
+        let portal_id = verified.header.portal_id.clone();
+        if verified.entries.iter().all(|e| {
+            self.blobs
+                .contains_key(e.blob_id.as_bytes())
+                .unwrap_or(false)
+        }) {
+            // Everything is already here: an idempotent re-import writes nothing at all.
+            return Ok(ImportSummary {
+                portal_id,
+                already_imported: verified.entries.len() as u64,
+                ..Default::default()
+            });
+        }
+        // Phase 2: open every new item in memory (manifest and a few fields only).
+        let mut items: Vec<(inbox::EntryHeader, Manifest, ItemFields)> = Vec::new();
+        let mut already = 0;
+        let mut failure: Option<LedgerError> = None;
+        inbox::for_each_entry(bundle, |entry, reader| {
+            if failure.is_some() {
+                return Ok(());
+            }
+            if self
+                .blobs
+                .contains_key(entry.blob_id.as_bytes())
+                .unwrap_or(false)
+            {
+                already += 1;
+                return Ok(());
+            }
+            match read_item(entry, reader, identities) {
+                Ok((manifest, fields)) => {
+                    if manifest.blob_id != entry.blob_id || manifest.portal_id != portal_id {
+                        failure = Some(LedgerError::BadItem(
+                            entry.blob_id.clone(),
+                            "its manifest names another item or portal".into(),
+                        ));
+                    } else {
+                        items.push((entry.clone(), manifest, fields));
+                    }
+                }
+                Err(e) => failure = Some(e),
+            }
+            Ok(())
+        })?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        // Phase 3: copy ciphertext in (fsync'd), then index everything in one batch.
+        let mut wanted: std::collections::HashSet<String> =
+            items.iter().map(|(e, _, _)| e.blob_id.clone()).collect();
+        inbox::for_each_entry(bundle, |entry, reader| {
+            if !wanted.remove(&entry.blob_id) {
+                return Ok(());
+            }
+            let path = self.blob_path(&entry.blob_id);
+            let tmp = path.with_extension("partial");
+            let mut f = fs::File::create(&tmp)?;
+            std::io::copy(reader, &mut f)?;
+            f.sync_all()?;
+            fs::rename(&tmp, &path)
+        })?;
+        let dir = self.root.join(BLOBS_DIR);
+        fs::File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_err(&dir))?;
+
+        // Tips first, so follow-ups in the same bundle find them.
+        items.sort_by_key(|(_, m, _)| m.kind != Kind::Tip);
+        let mut summary = ImportSummary {
+            portal_id: portal_id.clone(),
+            already_imported: already,
+            ..Default::default()
+        };
+        let mut next = self.next_id()?;
+        for (entry, manifest, fields) in &items {
+            let blob = BlobRef {
+                blob_id: entry.blob_id.clone(),
+                kind: manifest.kind,
+                day: manifest.day.clone(),
+                sealed_to: entry.sealed_to.clone(),
+            };
+            let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
+            let existing = self
+                .portal_tips
+                .get(portal_key.as_bytes())
+                .map_err(db_err)?;
+            let mut tip = match existing {
+                Some(id) => {
+                    self.get(u64::from_be_bytes(id.as_ref().try_into().unwrap_or([0; 8])))?
+                }
+                None => {
+                    let id = next;
+                    next += 1;
+                    self.portal_tips
+                        .insert(portal_key.as_bytes(), &id.to_be_bytes())
+                        .map_err(db_err)?;
+                    TipEntry {
+                        format: 1,
+                        id,
+                        channel: Channel::Web,
+                        portal_id: Some(manifest.portal_id.clone()),
+                        portal_tip_id: Some(manifest.tip_id.clone()),
+                        received: manifest.day.clone(),
+                        // A follow-up whose tip never arrived still gets an entry: nothing is lost.
+                        category: fields.category.clone().unwrap_or_else(|| "other".into()),
+                        status: Status::New,
+                        priority: None,
+                        credibility: None,
+                        department: None,
+                        assignment_due: None,
+                        first_feedback: None,
+                        links: vec![],
+                        transfers: vec![],
+                        blobs: vec![],
+                        reward_wanted: false,
+                        reply_public_key: None,
+                        claim_verifier: None,
+                        texts: vec![],
+                    }
+                }
+            };
+            if manifest.kind == Kind::Tip {
+                summary.new_tips += 1;
+                if let Some(c) = &fields.category {
+                    tip.category = c.clone();
+                }
+                tip.received = manifest.day.clone();
+                tip.reward_wanted = fields.reward;
+                tip.reply_public_key = manifest.reply_public_key.clone();
+                tip.claim_verifier = manifest.claim_verifier.clone();
+                tip.blobs.insert(0, blob);
+            } else {
+                summary.new_followups += 1;
+                tip.blobs.push(blob);
+            }
+            self.blobs
+                .insert(entry.blob_id.as_bytes(), &tip.id.to_be_bytes())
+                .map_err(db_err)?;
+            self.put(&tip)?;
+        }
+        self.meta
+            .insert(KEY_NEXT_ID, &next.to_be_bytes())
+            .map_err(db_err)?;
+        self.sync()?;
+        self.audit(
+            "import",
+            None,
+            &format!(
+                "portal {}: {} new tips, {} new follow-ups, {} already imported",
+                portal_id, summary.new_tips, summary.new_followups, summary.already_imported
+            ),
+        )?;
+        Ok(summary)
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    /// Decrypt every item of a tip (in memory; zeroized when dropped).
+    pub fn open_items(
+        &self,
+        tip: &TipEntry,
+        identities: &[age::x25519::Identity],
+        max_bytes: u64,
+    ) -> Result<Vec<OpenedItem>, LedgerError> {
+        let mut out = Vec::new();
+        for blob in &tip.blobs {
+            let path = self.blob_path(&blob.blob_id);
+            let file = fs::File::open(&path).map_err(io_err(&path))?;
+            let plain =
+                decrypt_reader(std::io::BufReader::new(file), identities).map_err(|_| {
+                    LedgerError::NotOurs {
+                        blob: blob.blob_id.clone(),
+                        sealed_to: blob.sealed_to.clone(),
+                    }
+                })?;
+            let opened = crate::tip::OpenedTip::read(plain, max_bytes)
+                .map_err(|e| LedgerError::BadItem(blob.blob_id.clone(), e.to_string()))?;
+            out.push(OpenedItem {
+                blob: blob.clone(),
+                tip: opened,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Open reviewer-written text.
+    pub fn open_text(
+        &self,
+        text: &SealedText,
+        identities: &[age::x25519::Identity],
+    ) -> Result<Zeroizing<String>, LedgerError> {
+        let bytes = hex::decode(&text.sealed)
+            .map_err(|_| LedgerError::Invalid("a sealed note is damaged".into()))?;
+        let mut plain = Zeroizing::new(Vec::new());
+        decrypt_reader(&bytes[..], identities)
+            .and_then(|mut r| r.read_to_end(&mut plain).map_err(|_| ()))
+            .map_err(|_| {
+                LedgerError::Invalid("a sealed note cannot be opened with these keys".into())
+            })?;
+        String::from_utf8(plain.to_vec())
+            .map(Zeroizing::new)
+            .map_err(|_| LedgerError::Invalid("a sealed note is not text".into()))
+    }
+
+    // ---- changes -------------------------------------------------------------------------
+
+    fn seal_text(&self, kind: TextKind, text: &str) -> Result<SealedText, LedgerError> {
+        let recipients = self.own_recipients()?;
+        let encryptor =
+            age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+                .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut w = encryptor
+            .wrap_output(&mut out)
+            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        w.write_all(text.as_bytes())
+            .and_then(|_| w.finish().map(|_| ()))
+            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        Ok(SealedText {
+            kind,
+            day: crate::store::today(),
+            by: self.actor.clone(),
+            sealed: hex::encode(out),
+        })
+    }
+
+    /// Apply `change` to tip `id`, store it durably, and record `action` in the audit log.
+    pub fn update(
+        &mut self,
+        id: u64,
+        action: &str,
+        detail: &str,
+        change: impl FnOnce(&mut TipEntry) -> Result<(), LedgerError>,
+    ) -> Result<TipEntry, LedgerError> {
+        let mut tip = self.get(id)?;
+        change(&mut tip)?;
+        self.put(&tip)?;
+        self.sync()?;
+        self.audit(action, Some(id), detail)?;
+        Ok(tip)
+    }
+
+    /// Seal reviewer text of any kind for tip `id` (the caller records the action).
+    pub fn seal(&self, kind: TextKind, text: &str) -> Result<SealedText, LedgerError> {
+        self.seal_text(kind, text)
+    }
+
+    pub fn add_note(&mut self, id: u64, text: &str) -> Result<(), LedgerError> {
+        let sealed = self.seal_text(TextKind::Note, text)?;
+        self.update(id, "note", "", |t| {
+            t.texts.push(sealed);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Enter a tip that arrived by phone, letter, visit or mailbox.
+    pub fn add_offline(
+        &mut self,
+        channel: Channel,
+        category: &str,
+        received: &str,
+        content: &str,
+    ) -> Result<u64, LedgerError> {
+        let id = self.next_id()?;
+        let sealed = self.seal_text(TextKind::Content, content)?;
+        let tip = TipEntry {
+            format: 1,
+            id,
+            channel,
+            portal_id: None,
+            portal_tip_id: None,
+            received: received.to_owned(),
+            category: category.to_owned(),
+            status: Status::New,
+            priority: None,
+            credibility: None,
+            department: None,
+            assignment_due: None,
+            first_feedback: None,
+            links: vec![],
+            transfers: vec![],
+            blobs: vec![],
+            reward_wanted: false,
+            reply_public_key: None,
+            claim_verifier: None,
+            texts: vec![sealed],
+        };
+        self.put(&tip)?;
+        self.meta
+            .insert(KEY_NEXT_ID, &(id + 1).to_be_bytes())
+            .map_err(db_err)?;
+        self.sync()?;
+        self.audit("add", Some(id), &format!("channel {}", channel.key()))?;
+        Ok(id)
+    }
+
+    /// Link two tips (串并): recorded on both.
+    pub fn link(&mut self, a: u64, b: u64) -> Result<(), LedgerError> {
+        if a == b {
+            return Err(LedgerError::Invalid(
+                "a tip cannot be linked to itself".into(),
+            ));
+        }
+        self.get(b)?;
+        let mut ta = self.get(a)?;
+        let mut tb = self.get(b)?;
+        if !ta.links.contains(&b) {
+            ta.links.push(b);
+            ta.links.sort_unstable();
+        }
+        if !tb.links.contains(&a) {
+            tb.links.push(a);
+            tb.links.sort_unstable();
+        }
+        self.put(&ta)?;
+        self.put(&tb)?;
+        self.sync()?;
+        self.audit("link", Some(a), &format!("linked with {b}"))
+    }
+}
+
+/// The fields import reads from an item besides its manifest.
+#[derive(Default)]
+struct ItemFields {
+    category: Option<String>,
+    reward: bool,
+}
+
+fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
+    input: R,
+    identities: &[age::x25519::Identity],
+) -> Result<Box<dyn Read + 'a>, ()> {
+    let decryptor = age::Decryptor::new_buffered(input).map_err(|_| ())?;
+    let reader = decryptor
+        .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
+        .map_err(|_| ())?;
+    Ok(Box::new(reader))
+}
+
+fn read_item(
+    entry: &inbox::EntryHeader,
+    reader: &mut dyn Read,
+    identities: &[age::x25519::Identity],
+) -> Result<(Manifest, ItemFields), LedgerError> {
+    let plain = decrypt_reader(std::io::BufReader::new(reader), identities).map_err(|_| {
+        LedgerError::NotOurs {
+            blob: entry.blob_id.clone(),
+            sealed_to: entry.sealed_to.clone(),
+        }
+    })?;
+    let bad =
+        |e: crate::tip::ContainerError| LedgerError::BadItem(entry.blob_id.clone(), e.to_string());
+    let mut container = ContainerReader::new(plain).map_err(bad)?;
+    let mut fields = ItemFields::default();
+    let mut manifest = None;
+    // Attachment data is read and dropped (zeroized); only the manifest and two fields stay.
+    while let Some(record) = container.next_record().map_err(bad)? {
+        match record {
+            Record::Field { name, value } if name == "category" => {
+                fields.category = Some(sanitize_key(&value))
+            }
+            Record::Field { name, value } if name == "reward" => {
+                fields.reward = value.as_str() == "on"
+            }
+            Record::Manifest(m) => manifest = Some(m),
+            _ => {}
+        }
+    }
+    let manifest = manifest
+        .ok_or_else(|| LedgerError::BadItem(entry.blob_id.clone(), "no manifest".into()))?;
+    Ok((manifest, fields))
+}
+
+/// Category keys come from the reporter's form: keep them to a safe shape.
+fn sanitize_key(s: &str) -> String {
+    let k: String = s
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if k.is_empty() {
+        "other".into()
+    } else {
+        k
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), LedgerError> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(io_err(dir))
+}
