@@ -246,10 +246,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             attachments_to,
             json,
         } => {
-            let l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open(&cli.ledger, &who)?;
             let entry = l.get(*tip)?;
             let ids = unlock()?;
-            show(&l, &entry, &ids, attachments_to.as_deref(), *json)
+            show(&l, &entry, &ids, attachments_to.as_deref(), *json)?;
+            // Reading a tip is a reviewer action too.
+            let detail = if attachments_to.is_some() {
+                "decrypted, attachments written"
+            } else {
+                "decrypted"
+            };
+            l.audit("show", Some(*tip), detail)?;
+            Ok(())
         }
         Command::Triage {
             tip,

@@ -1,0 +1,639 @@
+//! The reviewer CLI, driven as a process against real ledgers, bundles and keys.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+
+/// A ledger holding the demo keys (their passphrase is in keys-example/).
+struct TestLedger {
+    dir: tempfile::TempDir,
+}
+
+impl TestLedger {
+    fn new() -> TestLedger {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("ledger/keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        for f in [
+            "identity.age",
+            "signing-key.age",
+            "recipient.txt",
+            "verify-key.txt",
+        ] {
+            std::fs::copy(repo_path("keys-example").join(f), keys.join(f)).unwrap();
+        }
+        TestLedger { dir }
+    }
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("ledger")
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(self.path())
+            .arg("--passphrase-file")
+            .arg(repo_path("keys-example/passphrase.txt"))
+            .args(["--as", "test-reviewer"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+    fn list_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["list", "--json"])).unwrap()
+    }
+}
+
+fn export(data: &Path, out: &Path) -> Output {
+    Command::new(PORTAL_BIN)
+        .args(["export", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// Every file below `dir` (for before/after comparisons).
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = all_files(dir)
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn portal_to_ledger_round_trip_with_canaries() {
+    let portal = Portal::start();
+    let receipt = submit_ok(
+        &portal,
+        &Tip {
+            description: "ROUNDTRIP-CANARY 村霸李某非法采砂",
+            reward: true,
+            files: vec![("账本.pdf".into(), b"PDF-CANARY-BYTES".to_vec())],
+            ..Tip::default()
+        },
+    );
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", receipt)
+        .text("message", "FOLLOWUP-CANARY 补充");
+    assert_eq!(
+        client()
+            .post(portal.url("/status/followup"))
+            .multipart(form)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    submit_ok(
+        &portal,
+        &Tip {
+            category: "loan-shark",
+            ..Tip::default()
+        },
+    );
+
+    // Export while the portal runs (through its admin socket).
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("inbox.tbx");
+    let out = export(&portal.data, &bundle);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exported 3 sealed item(s)"));
+    assert!(
+        files_containing(work.path(), b"ROUNDTRIP-CANARY").is_empty(),
+        "the bundle is ciphertext"
+    );
+
+    let ledger = TestLedger::new();
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(out.contains("2 new tip(s), 1 new follow-up(s)"), "{out}");
+    let list = ledger.list_json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    for t in list {
+        for key in ["id", "status", "category", "department", "received", "due"] {
+            assert!(t.get(key).is_some(), "list --json lacks {key}");
+        }
+        assert_eq!(t["status"], "new");
+        assert_eq!(t["received"], store_today());
+    }
+    let umbrella = list.iter().find(|t| t["category"] == "umbrella").unwrap();
+    assert_eq!(umbrella["items"], 2, "the follow-up joined its tip");
+    assert_eq!(umbrella["reward_wanted"], true);
+    let id = umbrella["id"].to_string();
+
+    let shown = ledger.ok(&["show", &id]);
+    assert!(shown.contains("ROUNDTRIP-CANARY 村霸李某非法采砂"));
+    assert!(shown.contains("FOLLOWUP-CANARY 补充"));
+    let files = work.path().join("att");
+    let shown: serde_json::Value = serde_json::from_str(&ledger.ok(&[
+        "show",
+        &id,
+        "--json",
+        "--attachments-to",
+        files.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(
+        shown["items"][0]["fields"]["description"],
+        "ROUNDTRIP-CANARY 村霸李某非法采砂"
+    );
+    let written = shown["items"][0]["attachments"][0]["written_as"]
+        .as_str()
+        .unwrap();
+    assert_eq!(written, format!("tip{id}-1-1.pdf"));
+    assert_eq!(
+        std::fs::read(files.join(written)).unwrap(),
+        b"PDF-CANARY-BYTES"
+    );
+
+    // Tips stay encrypted at rest in the ledger.
+    for canary in [
+        b"ROUNDTRIP-CANARY".as_slice(),
+        b"FOLLOWUP-CANARY",
+        b"PDF-CANARY-BYTES",
+    ] {
+        assert!(files_containing(&ledger.path(), canary).is_empty());
+    }
+
+    // Export again with the portal stopped (killed: its socket file is stale), so the store
+    // is opened directly: the same items, which the ledger already has.
+    let data = portal.data.clone();
+    let mut portal = portal;
+    portal.kill9();
+    let again = work.path().join("again.tbx");
+    let out = export(&data, &again);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ledger.ok(&["import", again.to_str().unwrap()]);
+    assert!(out.contains("3 already imported"), "{out}");
+    drop(portal);
+}
+
+fn store_today() -> String {
+    tipbox::store::today()
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    // Logical state: entries, sealed items and the audit log. (sled's own files are not
+    // compared: it writes a snapshot when a database is merely opened.)
+    let state = |l: &TestLedger| {
+        let mut files: Vec<_> = snapshot(&l.path())
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with(l.path().join("db")))
+            .collect();
+        files.sort();
+        (l.list_json(), files)
+    };
+    let before = state(&ledger);
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        out.contains("0 new tip(s), 0 new follow-up(s), 1 already imported"),
+        "{out}"
+    );
+    assert_eq!(before, state(&ledger), "a second import changed the ledger");
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn damaged_or_truncated_bundles_are_refused_whole() {
+    let portal = Portal::start();
+    for _ in 0..3 {
+        submit_ok(&portal, &Tip::default());
+    }
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let bytes = std::fs::read(&bundle).unwrap();
+    let ledger = TestLedger::new();
+    let bad = work.path().join("bad.tbx");
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("truncated".into(), bytes[..bytes.len() * 2 / 3].to_vec()),
+        ("truncated end".into(), bytes[..bytes.len() - 1].to_vec()),
+        ("empty".into(), vec![]),
+        ("not a bundle".into(), b"hello".to_vec()),
+    ];
+    for pos in [20, bytes.len() / 3, bytes.len() / 2, bytes.len() - 5] {
+        let mut b = bytes.clone();
+        b[pos] ^= 1;
+        cases.push((format!("flip at {pos}"), b));
+    }
+    for (name, b) in cases {
+        std::fs::write(&bad, &b).unwrap();
+        let out = ledger.run(&["import", bad.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("tipbox-review: "), "{name}: {err}");
+        assert!(
+            err.contains("truncated")
+                || err.contains("damaged")
+                || err.contains("not a tipbox")
+                || err.contains("malformed"),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            ledger.list_json().as_array().unwrap().len(),
+            0,
+            "{name}: something was imported"
+        );
+    }
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
+}
+
+/// Seal a hand-made (hostile) tip container to the demo office and wrap it in a bundle.
+fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
+    use tipbox::tip::*;
+    let recipient = tipbox::keys::parse_recipient(
+        &std::fs::read_to_string(repo_path("keys-example/recipient.txt")).unwrap(),
+    )
+    .unwrap();
+    let blob_id = "ab".repeat(16);
+    let mut w = ContainerWriter::new(Vec::new()).unwrap();
+    w.field("category", "\x1b[31mumbrella").unwrap();
+    w.field(
+        "description",
+        "desc with \x1b]0;pwned\x07 escape and \u{202e}bidi",
+    )
+    .unwrap();
+    for (i, name) in names.iter().enumerate() {
+        w.file_start(&FileStart {
+            index: i as u32,
+            name: name.to_string(),
+            content_type: "x/y".into(),
+        })
+        .unwrap();
+        w.file_data(format!("payload {i}").as_bytes()).unwrap();
+        w.file_end(&FileEnd {
+            index: i as u32,
+            size: 9,
+            metadata_removed: false,
+        })
+        .unwrap();
+    }
+    let plain = w
+        .finish(&Manifest {
+            format: 1,
+            kind: Kind::Tip,
+            portal_id: "p".repeat(32),
+            tip_id: "t".into(),
+            blob_id: blob_id.clone(),
+            day: "2026-11-01".into(),
+            lang: "en".into(),
+            reply_public_key: None,
+            claim_verifier: None,
+            fields: 2,
+            attachments: names.len() as u32,
+        })
+        .unwrap();
+    let sealed = dir.join("sealed");
+    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .unwrap();
+    let mut out = enc
+        .wrap_output(std::fs::File::create(&sealed).unwrap())
+        .unwrap();
+    out.write_all(&plain).unwrap();
+    out.finish().unwrap();
+    let bundle = dir.join("hostile.tbx");
+    let src = [tipbox::bundle::inbox::Source {
+        blob_id: &blob_id,
+        sealed_to: "x",
+        path: &sealed,
+    }];
+    tipbox::bundle::inbox::write(
+        std::fs::File::create(&bundle).unwrap(),
+        &"p".repeat(32),
+        "2026-11-01",
+        &src,
+    )
+    .unwrap();
+    bundle
+}
+
+#[test]
+fn hostile_attachment_names_stay_inside_the_target_folder() {
+    let work = tempfile::tempdir().unwrap();
+    let names = [
+        "../../escape.txt",
+        "/etc/passwd",
+        "..\\..\\windows.ini",
+        "nul\0byte.sh",
+        "evil\u{202e}gpj.exe",
+        "\x1b[2Jclear.jpg",
+        "",
+        &"long".repeat(300),
+        "photo.JPG",
+    ];
+    let bundle = hostile_bundle(work.path(), &names);
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    let target = work.path().join("deep/target");
+    // A symlink planted where a name would go must not be followed.
+    std::fs::create_dir_all(&target).unwrap();
+    let shown = ledger.run(&["show", "1", "--attachments-to", target.to_str().unwrap()]);
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        !stdout.contains('\x1b'),
+        "escape sequences reach the terminal"
+    );
+    assert!(
+        !stdout.contains('\u{202e}'),
+        "bidi overrides reach the terminal"
+    );
+    let written: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(written.len(), names.len());
+    for n in &written {
+        assert!(n.starts_with("tip1-1-"), "{n}");
+        assert!(
+            n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'),
+            "{n}"
+        );
+    }
+    assert!(written.contains(&"tip1-1-9.jpg".to_string()));
+    // Nothing anywhere else in the work folder besides what we made.
+    let mut outside: Vec<_> = all_files(work.path())
+        .into_iter()
+        .filter(|p| !p.starts_with(&target))
+        .collect();
+    outside.sort();
+    assert_eq!(
+        outside,
+        vec![work.path().join("hostile.tbx"), work.path().join("sealed")]
+    );
+
+    // Writing again into the same folder refuses to overwrite (create_new), and a planted
+    // symlink is not followed.
+    let again = work.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::os::unix::fs::symlink(work.path().join("victim"), again.join("tip1-1-1.txt")).unwrap();
+    let out = ledger.run(&["show", "1", "--attachments-to", again.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !work.path().join("victim").exists(),
+        "the symlink was followed"
+    );
+}
+
+#[test]
+fn wrong_passphrase_is_a_clear_error_with_exit_2() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let ledger = TestLedger::new();
+    let wrong = work.path().join("wrong");
+    std::fs::write(&wrong, "definitely not it\n").unwrap();
+    let out = Command::new(REVIEW_BIN)
+        .arg("--ledger")
+        .arg(ledger.path())
+        .arg("--passphrase-file")
+        .arg(&wrong)
+        .args(["import", bundle.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("wrong passphrase"), "{err}");
+    assert!(
+        !err.contains("definitely not it"),
+        "the passphrase is never echoed"
+    );
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn daily_work_commands_and_audit_tampering() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    submit_ok(
+        &portal,
+        &Tip {
+            category: "loan-shark",
+            ..Tip::default()
+        },
+    );
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    ledger.ok(&[
+        "triage",
+        "1",
+        "--priority",
+        "high",
+        "--credibility",
+        "medium",
+    ]);
+    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
+    ledger.ok(&["note", "1", "NOTE-CANARY 内部研判意见"]);
+    ledger.ok(&["link", "1", "2"]);
+    ledger.ok(&[
+        "status",
+        "2",
+        "verifying",
+        "--public-note",
+        "PUBLIC-CANARY 正在核查",
+    ]);
+    let added = ledger.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--category",
+        "village-tyrant",
+        "--text",
+        "LETTER-CANARY 来信反映",
+    ]);
+    assert!(added.contains("added tip 3"));
+    ledger.ok(&["transfer", "3", "--to", "县纪委监委"]);
+
+    let list = ledger.ok(&["list"]);
+    assert!(
+        list.starts_with("WARNING: 1 tip(s) past a deadline"),
+        "{list}"
+    );
+    let overdue: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["list", "--overdue", "--json"])).unwrap();
+    assert_eq!(overdue.as_array().unwrap().len(), 1);
+    assert_eq!(overdue[0]["id"], 1);
+    assert_eq!(overdue[0]["department"], "县公安局");
+    assert_eq!(overdue[0]["priority"], "high");
+    let by_status: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["list", "--status", "verifying", "--json"])).unwrap();
+    assert_eq!(by_status[0]["id"], 2);
+    assert_eq!(by_status[0]["public_status"], "verifying");
+    assert_eq!(by_status[0]["links"], serde_json::json!([1]));
+    let by_dept: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["list", "--department", "县公安局", "--json"])).unwrap();
+    assert_eq!(by_dept.as_array().unwrap().len(), 1);
+    let letter: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "3", "--json"])).unwrap();
+    assert_eq!(letter["channel"], "letter");
+    assert_eq!(letter["status"], "transferred");
+    assert_eq!(letter["texts"][0]["text"], "LETTER-CANARY 来信反映");
+    let one = ledger.ok(&["show", "1"]);
+    assert!(one.contains("NOTE-CANARY 内部研判意见"));
+
+    // Notes and typed-in tips are sealed at rest; the audit log names actions only.
+    for canary in [
+        b"NOTE-CANARY".as_slice(),
+        b"PUBLIC-CANARY",
+        b"LETTER-CANARY",
+    ] {
+        assert!(files_containing(&ledger.path(), canary).is_empty());
+    }
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"actor\":\"test-reviewer\""));
+    for action in [
+        "import", "triage", "assign", "note", "link", "status", "add", "transfer",
+    ] {
+        assert!(
+            audit.contains(&format!("\"action\":\"{action}\"")),
+            "{action} not audited"
+        );
+    }
+    assert!(
+        audit.contains("\"action\":\"show\""),
+        "reading a tip is audited"
+    );
+    assert!(ledger
+        .ok(&["audit", "verify"])
+        .contains("intact: 10 entries"));
+
+    // Edit one entry: verify fails with exit 1 and names it.
+    let tampered = audit.replacen("县公安局", "县财政局", 1);
+    std::fs::write(ledger.path().join("audit.log"), tampered).unwrap();
+    let out = ledger.run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3 (entry 3)"), "{err}");
+    // Remove an entry: also caught.
+    let lines: Vec<&str> = audit.lines().collect();
+    let without: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 4)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    std::fs::write(ledger.path().join("audit.log"), without).unwrap();
+    let out = ledger.run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 5"));
+}
+
+#[test]
+fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
+    let portal = Portal::start();
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "HANDOVER-CANARY 某局长充当保护伞",
+            ..Tip::default()
+        },
+    );
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let office = TestLedger::new();
+    office.ok(&["import", bundle.to_str().unwrap()]);
+
+    // The discipline commission has its own keys.
+    let commission = work.path().join("commission");
+    let pass = work.path().join("pass");
+    std::fs::write(&pass, "commission passphrase\n").unwrap();
+    let init = Command::new(REVIEW_BIN)
+        .arg("--ledger")
+        .arg(&commission)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let printed = String::from_utf8(init.stdout).unwrap();
+    let recipient = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("recipient: "))
+        .unwrap();
+    assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
+
+    let handover = work.path().join("handover.tbx");
+    office.ok(&[
+        "transfer",
+        "1",
+        "--to",
+        "县纪委监委",
+        "--recipient",
+        recipient,
+        "--out",
+        handover.to_str().unwrap(),
+    ]);
+    assert!(files_containing(work.path(), b"HANDOVER-CANARY").is_empty());
+    let run = |args: &[&str]| {
+        Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(&commission)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["import", handover.to_str().unwrap()])
+        .status
+        .success());
+    let shown = run(&["show", "1"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("HANDOVER-CANARY 某局长充当保护伞"));
+    // The office's key cannot open the commission's copy.
+    let other = TestLedger::new();
+    let out = other.run(&["import", handover.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be opened with this office's keys")
+    );
+    assert_eq!(other.list_json().as_array().unwrap().len(), 0);
+}
