@@ -107,6 +107,44 @@ pub fn generate(dir: &Path, passphrase: &SecretString) -> Result<PublicKeys, Key
     })
 }
 
+/// Add a new age identity to an existing office (key rotation, or one more reviewer key):
+/// the old identities stay in `identity.age`, so tips sealed to them remain readable.
+/// Returns the new recipient; `recipient.txt` then lists every recipient.
+pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, KeyError> {
+    let old = load_identities(dir, passphrase)?;
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let mut text = Zeroizing::new(String::from("# tipbox office identities (newest last)\n"));
+    for id in old.iter().chain(std::iter::once(&identity)) {
+        text.push_str(&format!(
+            "# public key: {}\n{}\n",
+            id.to_public(),
+            id.to_string().expose_secret()
+        ));
+    }
+    let path = dir.join(IDENTITY_FILE);
+    let tmp = dir.join(format!("{IDENTITY_FILE}.new"));
+    let _ = fs::remove_file(&tmp);
+    write_secret(&tmp, text.as_bytes(), passphrase)?;
+    fs::rename(&tmp, &path).map_err(|source| KeyError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let rpath = dir.join(RECIPIENT_FILE);
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(&rpath)
+        .map_err(|source| KeyError::Io {
+            path: rpath.clone(),
+            source,
+        })?;
+    writeln!(f, "{recipient}").map_err(|source| KeyError::Io {
+        path: rpath.clone(),
+        source,
+    })?;
+    Ok(recipient)
+}
+
 fn write_secret(path: &Path, plaintext: &[u8], passphrase: &SecretString) -> Result<(), KeyError> {
     let io = |source| KeyError::Io {
         path: path.to_owned(),

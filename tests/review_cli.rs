@@ -637,3 +637,116 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
     );
     assert_eq!(other.list_json().as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search_finds_both() {
+    let work = tempfile::tempdir().unwrap();
+    let ledger_dir = work.path().join("ledger");
+    let pass = work.path().join("pass");
+    std::fs::write(&pass, "office passphrase 2026\n").unwrap();
+    let review = |args: &[&str]| {
+        let out = Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(&ledger_dir)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let printed = review(&["init"]);
+    let first = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("recipient: "))
+        .unwrap()
+        .to_owned();
+    let verify = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("verify-key: "))
+        .unwrap()
+        .to_owned();
+    // init refuses to overwrite existing keys.
+    let again = Command::new(REVIEW_BIN)
+        .arg("--ledger")
+        .arg(&ledger_dir)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
+
+    let data = work.path().join("portal-data");
+    let start = |recipient: &str| {
+        Portal::start_with(PortalOptions {
+            data: Some(data.clone()),
+            extra_args: vec![
+                "--recipient".into(),
+                recipient.into(),
+                "--verify-key".into(),
+                verify.clone(),
+            ],
+            ..Default::default()
+        })
+    };
+    let portal = start(&first);
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "OLDKEY-CANARY 旧密钥加密的线索",
+            ..Tip::default()
+        },
+    );
+    drop(portal);
+
+    let rotated = review(&["init", "--add-key"]);
+    let recipients: Vec<&str> = rotated
+        .lines()
+        .filter_map(|l| l.strip_prefix("recipient: "))
+        .collect();
+    assert_eq!(recipients.len(), 2);
+    assert_eq!(recipients[0], first);
+    let portal = start(recipients[1]);
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "NEWKEY-CANARY 新密钥加密的线索",
+            ..Tip::default()
+        },
+    );
+    let bundle = work.path().join("b.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    review(&["import", bundle.to_str().unwrap()]);
+
+    let a: serde_json::Value = serde_json::from_str(&review(&["show", "1", "--json"])).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&review(&["show", "2", "--json"])).unwrap();
+    let descriptions = [
+        a["items"][0]["fields"]["description"].clone(),
+        b["items"][0]["fields"]["description"].clone(),
+    ];
+    assert!(descriptions.contains(&serde_json::json!("OLDKEY-CANARY 旧密钥加密的线索")));
+    assert!(descriptions.contains(&serde_json::json!("NEWKEY-CANARY 新密钥加密的线索")));
+    assert_ne!(
+        a["items"][0]["sealed_to"], b["items"][0]["sealed_to"],
+        "each tip records the key set that sealed it"
+    );
+
+    let found: serde_json::Value =
+        serde_json::from_str(&review(&["search", "key-canary", "--json"])).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 2);
+    let found: serde_json::Value =
+        serde_json::from_str(&review(&["search", "新密钥", "--json"])).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["matched"], serde_json::json!(["description"]));
+    // The search text is not written to the audit log.
+    let audit = std::fs::read_to_string(ledger_dir.join("audit.log")).unwrap();
+    assert!(!audit.contains("新密钥") && !audit.contains("key-canary"));
+    assert!(audit.contains("\"action\":\"add-key\""));
+}

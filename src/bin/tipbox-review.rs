@@ -52,8 +52,14 @@ enum Command {
     /// Create the ledger with the office's age identity and signing key (both
     /// passphrase-encrypted), and print the two lines the portal needs.
     ///
-    /// Example: tipbox-review --ledger /srv/ledger init
-    Init,
+    /// With --add-key on an existing ledger: add a new age identity (key rotation or one
+    /// more recipient); tips sealed to the old ones stay readable.
+    ///
+    /// Examples: tipbox-review --ledger /srv/ledger init;  tipbox-review init --add-key
+    Init {
+        #[arg(long)]
+        add_key: bool,
+    },
     /// Import an inbox bundle from a portal. Importing it again changes nothing.
     ///
     /// Example: tipbox-review import /media/usb/inbox-2026-11-22.tbx
@@ -148,6 +154,15 @@ enum Command {
         #[arg(long)]
         text_file: Option<PathBuf>,
     },
+    /// Find tips whose decrypted content (text fields, attachment names, typed-in tips,
+    /// notes) contains TEXT, ignoring case. Decrypts in memory only.
+    ///
+    /// Example: tipbox-review search 非法采砂 --json
+    Search {
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The reviewer audit log.
     Audit {
         #[command(subcommand)]
@@ -216,7 +231,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
         )?)
     };
     match &cli.command {
-        Command::Init => init(&cli.ledger, cli.passphrase_file.as_deref()),
+        Command::Init { add_key: false } => init(&cli.ledger, cli.passphrase_file.as_deref()),
+        Command::Init { add_key: true } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
+            l.audit("add-key", None, "new office identity added")?;
+            let all = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::RECIPIENT_FILE))?;
+            let verify = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::VERIFY_KEY_FILE))?;
+            eprintln!("tipbox-review: added {new}; configure the portal with every line below");
+            for r in all.lines().filter(|r| !r.trim().is_empty()) {
+                println!("recipient: {}", r.trim());
+            }
+            println!("verify-key: {}", verify.trim());
+            Ok(())
+        }
+        Command::Search { text, json } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let ids = unlock()?;
+            search(&mut l, &ids, text, *json)
+        }
         Command::Import { file } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let ids = unlock()?;
@@ -477,6 +511,68 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+fn search(
+    l: &mut Ledger,
+    ids: &[age::x25519::Identity],
+    needle: &str,
+    json_out: bool,
+) -> Result<(), Failure> {
+    let needle = needle.to_lowercase();
+    if needle.trim().is_empty() {
+        return Err(Failure(EXIT_USAGE, "give some text to search for".into()));
+    }
+    let entries: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
+    let mut hits = Vec::new();
+    for t in &entries {
+        let mut matched: Vec<String> = Vec::new();
+        for item in l.open_items(t, ids, 16 << 30)? {
+            for (name, value) in &item.tip.fields {
+                if value.to_lowercase().contains(&needle) && !matched.contains(name) {
+                    matched.push(name.clone());
+                }
+            }
+            if item
+                .tip
+                .attachments
+                .iter()
+                .any(|a| a.start.name.to_lowercase().contains(&needle))
+            {
+                matched.push("attachment name".into());
+            }
+        }
+        for text in &t.texts {
+            if l.open_text(text, ids)?.to_lowercase().contains(&needle) {
+                matched.push(format!("{:?}", text.kind).to_lowercase());
+            }
+        }
+        if !matched.is_empty() {
+            hits.push((t, matched));
+        }
+    }
+    // The search text itself is not logged: it may be a name.
+    l.audit("search", None, &format!("{} match(es)", hits.len()))?;
+    if json_out {
+        let out: Vec<_> = hits
+            .iter()
+            .map(|(t, m)| json!({"id": t.id, "status": t.status.key(), "category": t.category, "received": t.received, "matched": m}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+    } else {
+        for (t, m) in &hits {
+            println!(
+                "{:>6}  {}  {:<14}  {:<12}  matched in: {}",
+                t.id,
+                t.received,
+                t.category,
+                t.status.key(),
+                m.join(", ")
+            );
+        }
+        println!("{} tip(s) found", hits.len());
+    }
+    Ok(())
+}
+
 /// Category keys: lowercase letters, digits and dashes.
 fn safe_key(s: &str) -> Result<String, Failure> {
     let k = s.trim().to_ascii_lowercase();
@@ -704,7 +800,7 @@ fn show(
             .enumerate()
             .map(|(i, item)| {
                 json!({
-                    "kind": item.blob.kind, "day": item.blob.day,
+                    "kind": item.blob.kind, "day": item.blob.day, "sealed_to": item.blob.sealed_to,
                     "fields": item.tip.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
                     "attachments": item.tip.attachments.iter().enumerate().map(|(j, a)| json!({
                         "name": a.start.name, "content_type": a.start.content_type, "size": a.end.size,
