@@ -721,7 +721,7 @@ fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
             due,
             t.department
                 .as_deref()
-                .map(terminal_safe)
+                .map(|d| terminal_safe(d).to_string())
                 .unwrap_or_default()
         );
     }
@@ -731,17 +731,19 @@ fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
 
 /// Tip content is untrusted: never let it drive the terminal (escape sequences, bidi
 /// overrides). Control characters other than newline and tab are shown as U+FFFD.
-fn terminal_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if c.is_control() => '\u{FFFD}',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
-                '\u{FFFD}'
-            }
-            c => c,
-        })
-        .collect()
+fn terminal_safe(s: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        s.chars()
+            .map(|c| match c {
+                '\n' | '\t' => c,
+                c if c.is_control() => '\u{FFFD}',
+                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                    '\u{FFFD}'
+                }
+                c => c,
+            })
+            .collect(),
+    )
 }
 
 /// A file name tipbox chooses for an attachment: tip, item and attachment numbers, and the
@@ -903,7 +905,7 @@ fn show(
             body.as_str()
         ));
     }
-    print!("{}", terminal_safe(&o));
+    print!("{}", terminal_safe(&o).as_str());
     Ok(())
 }
 
