@@ -37,6 +37,14 @@ pub const BLOB_SUFFIX: &str = ".age";
 
 const TREE_TIPS: &str = "tips-by-lookup-key";
 const TREE_OUTBOX: &str = "outbox";
+const TREE_LOOKUP_BY_TIP: &str = "lookup-key-by-tip";
+const TREE_UPDATES: &str = "signed-updates-by-tip";
+const TREE_ACKED: &str = "acknowledged-blobs";
+const TREE_META: &str = "meta";
+const META_LAST_SEQUENCE: &str = "last-update-sequence";
+const META_LAST_HASH: &str = "last-update-hash";
+/// The verify key `serve` was last started with, so `apply` can run without a config.
+pub const VERIFY_KEY_FILE: &str = "verify-key.txt";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -157,6 +165,31 @@ pub struct Store {
     db: sled::Db,
     tips: sled::Tree,
     outbox: sled::Tree,
+    lookup_by_tip: sled::Tree,
+    updates: sled::Tree,
+    acked: sled::Tree,
+    meta_tree: sled::Tree,
+}
+
+/// What applying an update bundle did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ApplySummary {
+    pub sequence: u64,
+    /// The same bundle was applied before: nothing changed.
+    pub already_applied: bool,
+    pub tips_updated: u64,
+    pub unknown_tips: u64,
+    pub acknowledged: u64,
+    pub purged: u64,
+    pub expired: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Refused(#[from] crate::bundle::update::UpdateError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Store {
@@ -196,15 +229,20 @@ impl Store {
                 source,
             })
         };
-        let tips = open_tree(TREE_TIPS)?;
-        let outbox = open_tree(TREE_OUTBOX)?;
-        Ok(Store {
+        let store = Store {
+            tips: open_tree(TREE_TIPS)?,
+            outbox: open_tree(TREE_OUTBOX)?,
+            lookup_by_tip: open_tree(TREE_LOOKUP_BY_TIP)?,
+            updates: open_tree(TREE_UPDATES)?,
+            acked: open_tree(TREE_ACKED)?,
+            meta_tree: open_tree(TREE_META)?,
             root: root.to_owned(),
             meta,
             db,
-            tips,
-            outbox,
-        })
+        };
+        // Finish any purge a crash interrupted (acknowledged blobs are deleted for good).
+        store.purge_acknowledged()?;
+        Ok(store)
     }
 
     pub fn meta(&self) -> &PortalMeta {
@@ -259,11 +297,13 @@ impl Store {
         let outbox_value = serde_json::to_vec(outbox).expect("records serialize");
         let tip_value =
             tip.map(|(key, rec)| (key.0, serde_json::to_vec(rec).expect("records serialize")));
-        (&self.tips, &self.outbox)
-            .transaction(|(tips, out)| {
+        let tip_id = tip.map(|(_, rec)| rec.tip_id.clone());
+        (&self.tips, &self.outbox, &self.lookup_by_tip)
+            .transaction(|(tips, out, by_tip)| {
                 out.insert(pending.blob_id.as_bytes(), outbox_value.clone())?;
-                if let Some((key, value)) = &tip_value {
+                if let (Some((key, value)), Some(id)) = (&tip_value, &tip_id) {
                     tips.insert(&key[..], value.clone())?;
+                    by_tip.insert(id.as_bytes(), &key[..])?;
                 }
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
             })
@@ -304,6 +344,174 @@ impl Store {
                     })
             }
         }
+    }
+
+    /// The stored, signed public state of a tip (verify it before showing it).
+    pub fn signed_update(
+        &self,
+        tip_id: &str,
+    ) -> Result<Option<crate::bundle::update::SignedTipUpdate>, StoreError> {
+        match self
+            .updates
+            .get(tip_id.as_bytes())
+            .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+        {
+            None => Ok(None),
+            Some(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        }
+    }
+
+    fn meta_u64(&self, key: &str) -> Result<u64, StoreError> {
+        Ok(self
+            .meta_tree
+            .get(key)
+            .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0))
+    }
+
+    /// Verify and apply a signed update bundle: all of it or nothing. The same bundle again
+    /// changes nothing; an older or different one with a used number is refused.
+    pub fn apply(
+        &self,
+        bytes: &[u8],
+        verify_key: &[u8; 32],
+        retention_days: u32,
+    ) -> Result<ApplySummary, ApplyError> {
+        use crate::bundle::update::{self, UpdateError};
+        let body = update::verify(bytes, verify_key, &self.meta.portal_id)?;
+        let hash = crate::crypto::hash256(bytes);
+        let last = self.meta_u64(META_LAST_SEQUENCE)?;
+        let mut summary = ApplySummary {
+            sequence: body.sequence,
+            ..Default::default()
+        };
+        if body.sequence < last {
+            return Err(UpdateError::Rollback {
+                got: body.sequence,
+                last,
+            }
+            .into());
+        }
+        if body.sequence == last {
+            let last_hash = self
+                .meta_tree
+                .get(META_LAST_HASH)
+                .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            if last_hash.as_deref() != Some(&hash[..]) {
+                return Err(UpdateError::Replay(body.sequence).into());
+            }
+            summary.already_applied = true;
+            summary.purged = self.purge_acknowledged()?;
+            return Ok(summary);
+        }
+        // Everything verified: now write it in one transaction.
+        let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+        for signed in &body.tips {
+            let u = signed
+                .verify(verify_key, &self.meta.portal_id)
+                .ok_or(UpdateError::BadSignature)?;
+            if self
+                .lookup_by_tip
+                .contains_key(u.tip_id.as_bytes())
+                .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+            {
+                writes.push((
+                    u.tip_id,
+                    serde_json::to_vec(signed).expect("updates serialize"),
+                ));
+            } else {
+                summary.unknown_tips += 1;
+            }
+        }
+        summary.tips_updated = writes.len() as u64;
+        summary.acknowledged = body.acknowledged.len() as u64;
+        let day = today();
+        (&self.updates, &self.acked, &self.meta_tree)
+            .transaction(|(updates, acked, meta)| {
+                for (tip_id, value) in &writes {
+                    updates.insert(tip_id.as_bytes(), value.clone())?;
+                }
+                for blob in &body.acknowledged {
+                    acked.insert(blob.as_bytes(), day.as_bytes())?;
+                }
+                meta.insert(META_LAST_SEQUENCE, &body.sequence.to_be_bytes())?;
+                meta.insert(META_LAST_HASH, &hash[..])?;
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| StoreError::IndexWrite(format!("{e:?}")))?;
+        self.durable_flush()?;
+        summary.purged = self.purge_acknowledged()?;
+        summary.expired = self.expire_closed(retention_days, verify_key)?;
+        Ok(summary)
+    }
+
+    /// Delete the ciphertext of every blob the office acknowledged. Idempotent.
+    pub fn purge_acknowledged(&self) -> Result<u64, StoreError> {
+        let mut purged = 0;
+        for item in self.acked.iter() {
+            let (id, _) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            let Ok(id) = std::str::from_utf8(&id) else {
+                continue;
+            };
+            if !crate::bundle::inbox::is_blob_id(id) {
+                continue;
+            }
+            let path = self.blob_path(id);
+            match fs::remove_file(&path) {
+                Ok(()) => purged += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::Io { path, source: e }),
+            }
+            self.outbox
+                .remove(id.as_bytes())
+                .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+        }
+        if purged > 0 {
+            sync_dir(&self.root.join(BLOBS_DIR))?;
+            self.durable_flush()?;
+        }
+        Ok(purged)
+    }
+
+    /// Remove the public records of tips closed, not accepted or transferred more than
+    /// `days` ago (retention). Their receipts then find nothing.
+    pub fn expire_closed(&self, days: u32, verify_key: &[u8; 32]) -> Result<u64, StoreError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let cutoff = time::OffsetDateTime::now_utc().date() - time::Duration::days(i64::from(days));
+        let mut expired = 0;
+        for item in self.updates.iter() {
+            let (tip_id, value) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            let Ok(signed) =
+                serde_json::from_slice::<crate::bundle::update::SignedTipUpdate>(&value)
+            else {
+                continue;
+            };
+            let Some(u) = signed.verify(verify_key, &self.meta.portal_id) else {
+                continue;
+            };
+            let finished = matches!(u.status.as_str(), "closed" | "not-accepted" | "transferred");
+            let old = time::Date::parse(&u.status_day, &format).is_ok_and(|d| d <= cutoff);
+            if finished && old {
+                if let Some(key) = self
+                    .lookup_by_tip
+                    .remove(&tip_id)
+                    .map_err(|e| StoreError::IndexWrite(e.to_string()))?
+                {
+                    self.tips
+                        .remove(key)
+                        .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+                }
+                self.updates
+                    .remove(&tip_id)
+                    .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+                expired += 1;
+            }
+        }
+        if expired > 0 {
+            self.durable_flush()?;
+        }
+        Ok(expired)
     }
 
     /// Ids of every sealed blob on disk (whether or not indexed), sorted.

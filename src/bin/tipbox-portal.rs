@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use tipbox::portal::{self, ConfigFile, Overrides};
 use tipbox::store::Store;
 
+const EXIT_CHECK_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
@@ -65,6 +66,23 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Verify and apply a signed update bundle from the office: statuses, replies, reward
+    /// decisions, and acknowledgements (acknowledged tips' ciphertext is then deleted).
+    /// Works whether or not `serve` is running on DIR. Exit 1 if the bundle is refused.
+    ///
+    /// Example: tipbox-portal apply --data /var/lib/tipbox /media/usb/update.tbu
+    Apply {
+        #[arg(long, default_value = "tipbox-data")]
+        data: PathBuf,
+        /// The update bundle (`-` for standard input).
+        file: PathBuf,
+        /// The office's verify key [default: the one `serve` last ran with].
+        #[arg(long, value_name = "KEY")]
+        verify_key: Option<String>,
+        /// Config file (for verify_key and retention_days when the portal is not running).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -87,6 +105,12 @@ fn main() -> ExitCode {
             },
         ),
         Command::Export { data, out } => export(&data, &out),
+        Command::Apply {
+            data,
+            file,
+            verify_key,
+            config,
+        } => return apply(&data, &file, verify_key, config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,6 +157,16 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
         );
     }
     let store = Store::open(&settings.data, settings.kdf).map_err(|e| e.to_string())?;
+    // Record the verify key so `apply` works while the portal is stopped, and let closed
+    // tips past their retention expire.
+    tipbox::store::write_durably(
+        &settings.data.join(tipbox::store::VERIFY_KEY_FILE),
+        format!("{}\n", hex::encode(settings.verify_key)).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    store
+        .expire_closed(settings.retention_days, &settings.verify_key)
+        .map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -153,8 +187,12 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
         eprintln!("tipbox-portal: listening on http://{local}");
         tracing::info!(data = %settings.data.display(), "portal started");
         let state = portal::App::new(settings, store);
-        portal::admin::spawn(state.store.clone())
-            .map_err(|e| format!("cannot create the admin socket in the data folder: {e}"))?;
+        portal::admin::spawn(
+            state.store.clone(),
+            state.settings.verify_key,
+            state.settings.retention_days,
+        )
+        .map_err(|e| format!("cannot create the admin socket in the data folder: {e}"))?;
         portal::run(listener, state, shutdown_signal())
             .await
             .map_err(|e| format!("the server stopped: {e}"))?;
@@ -211,6 +249,73 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
         out.display()
     );
     Ok(())
+}
+
+fn apply(
+    data: &std::path::Path,
+    file: &std::path::Path,
+    verify_key: Option<String>,
+    config: Option<PathBuf>,
+) -> ExitCode {
+    let fail = |code: u8, msg: String| {
+        eprintln!("tipbox-portal: {msg}");
+        ExitCode::from(code)
+    };
+    let mut bytes = Vec::new();
+    let read = if file == std::path::Path::new("-") {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::io::stdin(),
+                tipbox::bundle::update::MAX_BUNDLE as u64 + 1,
+            ),
+            &mut bytes,
+        )
+    } else {
+        std::fs::File::open(file).and_then(|f| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(f, tipbox::bundle::update::MAX_BUNDLE as u64 + 1),
+                &mut bytes,
+            )
+        })
+    };
+    if let Err(e) = read {
+        return fail(EXIT_USAGE, format!("cannot read {}: {e}", file.display()));
+    }
+    let (key, retention) = match config.map(|c| ConfigFile::load(&c)) {
+        Some(Err(e)) => return fail(EXIT_USAGE, e.to_string()),
+        Some(Ok(cfg)) => (
+            verify_key.or(cfg.verify_key),
+            cfg.retention_days.unwrap_or(180),
+        ),
+        None => (verify_key, 180),
+    };
+    let key = match key.map(|k| tipbox::keys::parse_verify_key(&k)).transpose() {
+        Ok(k) => k,
+        Err(e) => return fail(EXIT_USAGE, e.to_string()),
+    };
+    match portal::admin::apply(data, &bytes, key, retention) {
+        Ok(portal::admin::ApplyOutcome::Applied(s)) if s.already_applied => {
+            eprintln!(
+                "tipbox-portal: update bundle {} was already applied; nothing changed",
+                s.sequence
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(portal::admin::ApplyOutcome::Applied(s)) => {
+            eprintln!(
+                "tipbox-portal: applied update bundle {}: {} tip(s) updated, {} acknowledged, {} sealed item(s) deleted, {} expired{}",
+                s.sequence,
+                s.tips_updated,
+                s.acknowledged,
+                s.purged,
+                s.expired,
+                if s.unknown_tips > 0 { format!(", {} for tips this portal no longer has", s.unknown_tips) } else { String::new() }
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(portal::admin::ApplyOutcome::Refused(msg)) => fail(EXIT_CHECK_FAILED, msg),
+        Err(msg) => fail(EXIT_USAGE, msg),
+    }
 }
 
 /// SIGTERM (systemd, kill) or Ctrl-C: stop accepting, finish what is in flight, exit.

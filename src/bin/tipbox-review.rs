@@ -113,6 +113,39 @@ enum Command {
         #[arg(long)]
         public_note: Option<String>,
     },
+    /// Reply to the reporter: sealed to the tip's reply key (only the receipt opens it),
+    /// published with the next `export`.
+    ///
+    /// Example: tipbox-review reply 12 --message "感谢您的举报，线索已转办，请耐心等待。"
+    Reply {
+        tip: u64,
+        #[arg(long)]
+        message: String,
+    },
+    /// Rewards (举报奖励): `reward TIP approve --amount N`, `reward TIP paid`, or
+    /// `reward verify TOKEN` (exit 0 and the tip id if the claim token matches, else 1).
+    ///
+    /// Examples: tipbox-review reward 12 approve --amount 5000;  tipbox-review reward verify "1234 5678 ..."
+    Reward {
+        /// TIP, or `verify`.
+        first: String,
+        /// `approve` or `paid` (after TIP), or the claim token (after `verify`).
+        second: String,
+        /// Amount in yuan (with approve).
+        #[arg(long)]
+        amount: Option<u64>,
+    },
+    /// Write a signed update bundle for a portal: public statuses and notes, replies, reward
+    /// decisions, and acknowledgements of imported items (the portal then deletes them).
+    ///
+    /// Example: tipbox-review export --out /media/usb/update.tbu
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// The portal id, when tips came from several portals.
+        #[arg(long)]
+        portal: Option<String>,
+    },
     /// Add an internal note (sealed; never published).
     ///
     /// Example: tipbox-review note 12 "与第7号线索涉及同一工地"
@@ -360,19 +393,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
             public_note,
         } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
+            let before = l.get(*tip)?;
+            // The office keeps its own copy; the reporter's copy is sealed to the reply key.
             let sealed = public_note
                 .as_deref()
-                .map(|n| l.seal(TextKind::PublicNote, n))
+                .map(|n| -> Result<_, Failure> {
+                    let office = l.seal(TextKind::PublicNote, n)?;
+                    let reporter = before.seal_for_reporter("note", n)?;
+                    Ok((office, reporter))
+                })
                 .transpose()?;
-            let before = l.get(*tip)?;
             let today = tipbox::store::today();
             let t = l.update(*tip, "status", status.key(), |t| {
-                if t.status.public() != status.public() && t.first_feedback.is_none() {
-                    t.first_feedback = Some(today.clone());
+                if t.status.public() != status.public() {
+                    t.status_day = Some(today.clone());
+                    if t.first_feedback.is_none() {
+                        t.first_feedback = Some(today.clone());
+                    }
                 }
                 t.status = *status;
-                if let Some(s) = sealed {
-                    t.texts.push(s);
+                if let Some((office, reporter)) = sealed {
+                    t.texts.push(office);
+                    t.public_messages.push(reporter);
                 }
                 Ok(())
             })?;
@@ -382,6 +424,48 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 before.status.key(),
                 t.status.key(),
                 t.status.public()
+            );
+            Ok(())
+        }
+        Command::Reply { tip, message } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let entry = l.get(*tip)?;
+            if message.trim().is_empty() {
+                return Err(Failure(EXIT_USAGE, "the reply is empty".into()));
+            }
+            let reporter = entry.seal_for_reporter("reply", message)?;
+            let office = l.seal(TextKind::Reply, message)?;
+            let today = tipbox::store::today();
+            l.update(*tip, "reply", "", |t| {
+                t.public_messages.push(reporter);
+                t.texts.push(office);
+                if t.first_feedback.is_none() {
+                    t.first_feedback = Some(today.clone());
+                }
+                Ok(())
+            })?;
+            println!("reply to tip {tip} sealed to its reporter; it is published with the next `tipbox-review export`");
+            Ok(())
+        }
+        Command::Reward {
+            first,
+            second,
+            amount,
+        } => reward(&cli, &who, first, second, *amount),
+        Command::Export { out, portal } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
+            let (bytes, summary) = l.export_updates(portal.as_deref(), &key)?;
+            write_file_durably(out, &bytes)?;
+            l.commit_export(&summary)?;
+            println!(
+                "update bundle {} for portal {}: {} tip(s) with public changes, {} acknowledgement(s) -> {}",
+                summary.sequence,
+                summary.portal_id,
+                summary.tips,
+                summary.acknowledged,
+                out.display()
             );
             Ok(())
         }
@@ -569,6 +653,105 @@ fn search(
             );
         }
         println!("{} tip(s) found", hits.len());
+    }
+    Ok(())
+}
+
+fn reward(
+    cli: &Cli,
+    who: &str,
+    first: &str,
+    second: &str,
+    amount: Option<u64>,
+) -> Result<(), Failure> {
+    if first == "verify" {
+        let token = tipbox::receipt::ClaimToken::parse(second)
+            .map_err(|e| Failure(EXIT_USAGE, format!("that is not a claim token: {e}")))?;
+        let mut l = Ledger::open(&cli.ledger, who)?;
+        let found = l.find_claim(&token)?;
+        l.audit(
+            "reward-verify",
+            found.as_ref().map(|t| t.id),
+            if found.is_some() { "match" } else { "no match" },
+        )?;
+        return match found {
+            Some(t) => {
+                let state = t
+                    .reward
+                    .as_ref()
+                    .map(|r| format!("{} {} yuan", r.state, r.amount))
+                    .unwrap_or_else(|| "no reward decided".into());
+                println!("claim token matches tip {} ({state})", t.id);
+                Ok(())
+            }
+            None => Err(Failure(
+                EXIT_CHECK_FAILED,
+                "the claim token matches no tip in this ledger".into(),
+            )),
+        };
+    }
+    let tip: u64 = first
+        .parse()
+        .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
+    let mut l = Ledger::open(&cli.ledger, who)?;
+    let entry = l.get(tip)?;
+    if entry.claim_verifier.is_none() {
+        return Err(Failure(EXIT_USAGE, format!("tip {tip} has no receipt (it came by {}): rewards are claimed with a receipt's claim token", entry.channel.key())));
+    }
+    let today = tipbox::store::today();
+    match (second, amount) {
+        ("approve", Some(n)) if n > 0 => {
+            let sealed = entry.seal_for_reporter("amount", &n.to_string())?.sealed;
+            l.update(tip, "reward-approve", &format!("{n} yuan"), |t| {
+                t.reward = Some(ledger::Reward {
+                    state: "approved".into(),
+                    amount: n,
+                    approved_on: today.clone(),
+                    paid_on: None,
+                    sealed_amount: sealed,
+                });
+                Ok(())
+            })?;
+            println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
+            Ok(())
+        }
+        ("approve", _) => Err(Failure(
+            EXIT_USAGE,
+            "give the amount in yuan: `reward TIP approve --amount N`".into(),
+        )),
+        ("paid", None) => {
+            l.update(tip, "reward-paid", "", |t| match t.reward.as_mut() {
+                Some(r) => {
+                    r.state = "paid".into();
+                    r.paid_on = Some(today.clone());
+                    Ok(())
+                }
+                None => Err(ledger::LedgerError::Invalid(format!(
+                    "no reward was approved for tip {tip}"
+                ))),
+            })?;
+            println!("reward for tip {tip} marked paid");
+            Ok(())
+        }
+        _ => Err(Failure(
+            EXIT_USAGE,
+            "use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`"
+                .into(),
+        )),
+    }
+}
+
+/// Write a file atomically: temp file beside it, fsync, rename, fsync the folder.
+fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let tmp = path.with_extension("partial");
+    let mut f =
+        std::fs::File::create(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot rename to {}: {e}", path.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
     Ok(())
 }
@@ -899,6 +1082,7 @@ fn show(
             TextKind::Note => "Note",
             TextKind::Content => "Content",
             TextKind::PublicNote => "Public note",
+            TextKind::Reply => "Reply to the reporter",
         };
         o.push_str(&format!(
             "\n--- {label} ({day}, {by}) ---\n{}\n",

@@ -8,6 +8,7 @@
 //! Formats are documented in docs/formats.md.
 
 pub mod inbox;
+pub mod update;
 
 use std::io::{self, Read, Write};
 

@@ -182,8 +182,10 @@ pub enum TextKind {
     Note,
     /// Text typed in for a tip that arrived by phone, letter, visit or mailbox.
     Content,
-    /// A note for the reporter, published with the next status change (issue #4).
+    /// A note for the reporter, published with a status change (the office's copy).
     PublicNote,
+    /// A reply to the reporter (the office's copy).
+    Reply,
 }
 
 /// A ledger entry. No tip content in the clear.
@@ -226,6 +228,66 @@ pub struct TipEntry {
     pub claim_verifier: Option<String>,
     #[serde(default)]
     pub texts: Vec<SealedText>,
+    /// Messages for the reporter (public notes, replies), sealed to the tip's reply key.
+    #[serde(default)]
+    pub public_messages: Vec<crate::bundle::update::SealedMessage>,
+    /// Day the public status last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_day: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<Reward>,
+}
+
+/// A reward decision (举报奖励).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reward {
+    /// `approved` or `paid`.
+    pub state: String,
+    /// Amount in yuan.
+    pub amount: u64,
+    pub approved_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_on: Option<String>,
+    /// The amount sealed to the reply key, for the reporter's status page.
+    pub sealed_amount: String,
+}
+
+impl TipEntry {
+    /// True when the reporter would see anything beyond "received".
+    pub fn has_public_state(&self) -> bool {
+        self.status.public() != "received"
+            || !self.public_messages.is_empty()
+            || self.reward.is_some()
+    }
+
+    /// The reporter's reply key, or why there is none.
+    pub fn reply_key(&self) -> Result<[u8; 32], LedgerError> {
+        self.reply_public_key
+            .as_deref()
+            .and_then(|k| hex::decode(k).ok())
+            .and_then(|k| k.try_into().ok())
+            .ok_or_else(|| {
+                LedgerError::Invalid(format!(
+                    "tip {} came by {}: it has no receipt, so nothing can be published to its reporter through the portal",
+                    self.id,
+                    self.channel.key()
+                ))
+            })
+    }
+
+    /// Seal a message for the reporter (only the receipt opens it).
+    pub fn seal_for_reporter(
+        &self,
+        kind: &str,
+        text: &str,
+    ) -> Result<crate::bundle::update::SealedMessage, LedgerError> {
+        let key = self.reply_key()?;
+        Ok(crate::bundle::update::SealedMessage {
+            kind: kind.to_owned(),
+            day: crate::store::today(),
+            sealed: hex::encode(crate::crypto::seal_to(&key, text.as_bytes())),
+        })
+    }
 }
 
 /// Deadlines (事事有回音、件件有结果), in days. Set in `LEDGER/ledger.toml`.
@@ -361,6 +423,15 @@ pub struct ImportSummary {
     pub new_tips: u64,
     pub new_followups: u64,
     pub already_imported: u64,
+}
+
+/// What an update export contains.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedUpdates {
+    pub portal_id: String,
+    pub sequence: u64,
+    pub tips: usize,
+    pub acknowledged: usize,
 }
 
 /// One decrypted tip or follow-up, for `show`.
@@ -642,6 +713,9 @@ impl Ledger {
                         reply_public_key: None,
                         claim_verifier: None,
                         texts: vec![],
+                        public_messages: vec![],
+                        status_day: None,
+                        reward: None,
                     }
                 }
             };
@@ -811,6 +885,9 @@ impl Ledger {
             reply_public_key: None,
             claim_verifier: None,
             texts: vec![sealed],
+            public_messages: vec![],
+            status_day: None,
+            reward: None,
         };
         self.put(&tip)?;
         self.meta
@@ -819,6 +896,132 @@ impl Ledger {
         self.sync()?;
         self.audit("add", Some(id), &format!("channel {}", channel.key()))?;
         Ok(id)
+    }
+
+    /// Write a signed update bundle for one portal: the public state of every tip from it
+    /// that has any, and acknowledgements of every item imported from it. Numbers bundles
+    /// per portal so the portal refuses replays and rollbacks.
+    pub fn export_updates(
+        &mut self,
+        portal: Option<&str>,
+        key: &crate::crypto::SigningKey,
+    ) -> Result<(Vec<u8>, ExportedUpdates), LedgerError> {
+        use crate::bundle::update::{self, SignedTipUpdate, TipUpdate, UpdateBody};
+        let entries: Vec<TipEntry> = self.all().collect::<Result<_, _>>()?;
+        let mut portals: Vec<&str> = entries
+            .iter()
+            .filter_map(|t| t.portal_id.as_deref())
+            .collect();
+        portals.sort_unstable();
+        portals.dedup();
+        let portal_id = match (portal, portals.as_slice()) {
+            (Some(p), _) if portals.contains(&p) => p.to_owned(),
+            (Some(p), _) => {
+                return Err(LedgerError::Invalid(format!(
+                    "no tip in this ledger came from portal {p}"
+                )))
+            }
+            (None, [one]) => (*one).to_owned(),
+            (None, []) => {
+                return Err(LedgerError::Invalid(
+                    "no web tip has been imported yet: there is nothing to send to a portal".into(),
+                ))
+            }
+            (None, many) => {
+                return Err(LedgerError::Invalid(format!(
+                    "tips came from several portals; choose one with --portal: {}",
+                    many.join(", ")
+                )))
+            }
+        };
+        let seq_key = format!("update-sequence:{portal_id}");
+        let last = self
+            .meta
+            .get(seq_key.as_bytes())
+            .map_err(db_err)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0);
+        let sequence = last + 1;
+        let mut tips = Vec::new();
+        let mut acknowledged = Vec::new();
+        for t in entries
+            .iter()
+            .filter(|t| t.portal_id.as_deref() == Some(portal_id.as_str()))
+        {
+            acknowledged.extend(t.blobs.iter().map(|b| b.blob_id.clone()));
+            if !t.has_public_state() {
+                continue;
+            }
+            let Some(tip_id) = t.portal_tip_id.clone() else {
+                continue;
+            };
+            let u = TipUpdate {
+                format: update::FORMAT,
+                purpose: update::TIP_PURPOSE.into(),
+                portal_id: portal_id.clone(),
+                tip_id,
+                revision: sequence,
+                status: t.status.public().into(),
+                status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
+                messages: t.public_messages.clone(),
+                reward: t.reward.as_ref().map(|r| update::RewardState {
+                    state: r.state.clone(),
+                    day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
+                    sealed_amount: r.sealed_amount.clone(),
+                }),
+            };
+            tips.push(SignedTipUpdate::sign(&u, key));
+        }
+        acknowledged.sort();
+        let body = UpdateBody {
+            format: update::FORMAT,
+            purpose: update::PURPOSE.into(),
+            portal_id: portal_id.clone(),
+            sequence,
+            made: crate::store::today(),
+            tips,
+            acknowledged,
+        };
+        let bytes = update::write(&body, key);
+        let summary = ExportedUpdates {
+            portal_id,
+            sequence,
+            tips: body.tips.len(),
+            acknowledged: body.acknowledged.len(),
+        };
+        Ok((bytes, summary))
+    }
+
+    /// Record that bundle `sequence` for `portal_id` was written (after the file is safe).
+    pub fn commit_export(&mut self, e: &ExportedUpdates) -> Result<(), LedgerError> {
+        let seq_key = format!("update-sequence:{}", e.portal_id);
+        self.meta
+            .insert(seq_key.as_bytes(), &e.sequence.to_be_bytes())
+            .map_err(db_err)?;
+        self.sync()?;
+        self.audit(
+            "export",
+            None,
+            &format!(
+                "update bundle {} for portal {}: {} tip(s), {} acknowledgement(s)",
+                e.sequence, e.portal_id, e.tips, e.acknowledged
+            ),
+        )
+    }
+
+    /// Find the tip whose claim-token verifier matches.
+    pub fn find_claim(
+        &self,
+        token: &crate::receipt::ClaimToken,
+    ) -> Result<Option<TipEntry>, LedgerError> {
+        let verifier = token.verifier();
+        for t in self.all() {
+            let t = t?;
+            if t.claim_verifier.as_deref() == Some(verifier.as_str()) {
+                return Ok(Some(t));
+            }
+        }
+        Ok(None)
     }
 
     /// Link two tips (串并): recorded on both.

@@ -10,7 +10,7 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::store::{ExportSummary, Store};
+use crate::store::{ApplyError, ApplySummary, ExportSummary, Store};
 
 pub const SOCKET_NAME: &str = "admin.sock";
 
@@ -20,7 +20,7 @@ pub fn socket_path(data: &Path) -> PathBuf {
 
 /// Bind the socket (replacing a stale one: we hold the store's lock, so no other portal
 /// can be using it) and serve requests until the runtime stops.
-pub fn spawn(store: Arc<Store>) -> std::io::Result<()> {
+pub fn spawn(store: Arc<Store>, verify_key: [u8; 32], retention_days: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let path = socket_path(store.root());
     let _ = std::fs::remove_file(&path);
@@ -36,7 +36,7 @@ pub fn spawn(store: Arc<Store>) -> std::io::Result<()> {
             tokio::task::spawn_blocking(move || {
                 if let Ok(stream) = stream.into_std() {
                     let _ = stream.set_nonblocking(false);
-                    if let Err(e) = handle(&store, stream) {
+                    if let Err(e) = handle(&store, stream, &verify_key, retention_days) {
                         tracing::warn!(error = %e, "admin request failed");
                     }
                 }
@@ -46,7 +46,12 @@ pub fn spawn(store: Arc<Store>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn handle(store: &Store, stream: UnixStream) -> std::io::Result<()> {
+fn handle(
+    store: &Store,
+    stream: UnixStream,
+    verify_key: &[u8; 32],
+    retention_days: u32,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     (&mut reader).take(256).read_line(&mut line)?;
@@ -64,6 +69,15 @@ fn handle(store: &Store, stream: UnixStream) -> std::io::Result<()> {
             }
             out.flush()
         }
+        "apply" => {
+            let mut bytes = Vec::new();
+            (&mut reader)
+                .take(crate::bundle::update::MAX_BUNDLE as u64 + 1)
+                .read_to_end(&mut bytes)?;
+            let answer = apply_answer(store, &bytes, verify_key, retention_days);
+            out.write_all(answer.as_bytes())?;
+            out.flush()
+        }
         other => {
             let shown: String = other
                 .chars()
@@ -73,6 +87,79 @@ fn handle(store: &Store, stream: UnixStream) -> std::io::Result<()> {
             writeln!(out, "error: unknown admin request '{shown}'")?;
             out.flush()
         }
+    }
+}
+
+fn apply_answer(store: &Store, bytes: &[u8], verify_key: &[u8; 32], retention_days: u32) -> String {
+    if bytes.len() > crate::bundle::update::MAX_BUNDLE {
+        return "refused: the update bundle is larger than any tipbox makes\n".into();
+    }
+    match store.apply(bytes, verify_key, retention_days) {
+        Ok(summary) => {
+            tracing::info!(sequence = summary.sequence, "update bundle applied");
+            format!(
+                "ok {}\n",
+                serde_json::to_string(&summary).expect("summaries serialize")
+            )
+        }
+        Err(ApplyError::Refused(e)) => format!("refused: {e}\n"),
+        Err(ApplyError::Store(e)) => {
+            tracing::error!(error = %e, "apply failed");
+            format!("error: {e}\n")
+        }
+    }
+}
+
+/// Outcome of `apply` as the CLI sees it.
+pub enum ApplyOutcome {
+    Applied(ApplySummary),
+    Refused(String),
+}
+
+/// Apply an update bundle, through a running portal if there is one, else on the store.
+pub fn apply(
+    data: &Path,
+    bytes: &[u8],
+    verify_key: Option<[u8; 32]>,
+    retention_days: u32,
+) -> Result<ApplyOutcome, String> {
+    if let Ok(mut stream) = UnixStream::connect(socket_path(data)) {
+        stream
+            .write_all(b"apply\n")
+            .and_then(|_| stream.write_all(bytes))
+            .and_then(|_| stream.shutdown(std::net::Shutdown::Write))
+            .map_err(|e| format!("the running portal's admin socket failed: {e}"))?;
+        let mut answer = String::new();
+        BufReader::new(stream)
+            .take(1 << 20)
+            .read_line(&mut answer)
+            .map_err(|e| format!("the running portal's admin socket failed: {e}"))?;
+        let answer = answer.trim_end();
+        return if let Some(json) = answer.strip_prefix("ok ") {
+            serde_json::from_str(json)
+                .map(ApplyOutcome::Applied)
+                .map_err(|_| "the running portal gave an unreadable answer".to_owned())
+        } else if let Some(msg) = answer.strip_prefix("refused: ") {
+            Ok(ApplyOutcome::Refused(msg.to_owned()))
+        } else {
+            Err(format!("the running portal answered: {answer}"))
+        };
+    }
+    let store = Store::open_existing(data).map_err(|e| e.to_string())?;
+    let verify_key = match verify_key {
+        Some(k) => k,
+        None => {
+            let path = data.join(crate::store::VERIFY_KEY_FILE);
+            let text = std::fs::read_to_string(&path).map_err(|_| {
+                format!("no verify key: pass --verify-key (or --config), or start `serve` once so it records {}", path.display())
+            })?;
+            crate::keys::parse_verify_key(&text).map_err(|e| e.to_string())?
+        }
+    };
+    match store.apply(bytes, &verify_key, retention_days) {
+        Ok(s) => Ok(ApplyOutcome::Applied(s)),
+        Err(ApplyError::Refused(e)) => Ok(ApplyOutcome::Refused(e.to_string())),
+        Err(ApplyError::Store(e)) => Err(e.to_string()),
     }
 }
 

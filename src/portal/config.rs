@@ -42,6 +42,9 @@ pub struct ConfigFile {
     pub lookups_per_minute: Option<u32>,
     /// argon2id derivations run at once. Default: the number of CPU cores.
     pub kdf_workers: Option<usize>,
+    /// Days a closed tip's public record (status, replies) stays on the portal after it was
+    /// closed, not accepted or transferred. Default 180; 0 removes it at the next apply.
+    pub retention_days: Option<u32>,
     /// Tip categories offered on the form. Default: the campaign's categories.
     pub categories: Option<Vec<Category>>,
     /// Marks the built-in demo configuration (shows a banner on every page).
@@ -147,6 +150,7 @@ pub struct Settings {
     pub submissions_per_minute: u32,
     pub lookups_per_minute: u32,
     pub kdf_workers: usize,
+    pub retention_days: u32,
     pub kdf: crate::crypto::KdfParams,
     pub categories: Vec<Category>,
     pub demo: bool,
@@ -278,6 +282,8 @@ impl ConfigFile {
                 cores as u64,
                 "kdf_workers",
             )? as usize,
+            // 0 is allowed: closed tips' records go at the next apply or restart.
+            retention_days: self.retention_days.unwrap_or(180),
             kdf: crate::crypto::KdfParams::DEFAULT,
             categories,
             demo,

@@ -14,7 +14,7 @@ use super::i18n::{Lang, Texts};
 use super::kdf::KdfError;
 use super::pages::*;
 use super::{App, FORM_OVERHEAD};
-use crate::receipt::{CodeError, ReceiptCode};
+use crate::receipt::{CodeError, ReceiptCode, ReceiptKeys};
 use crate::seal::{self, Limits, SealError, SealInput};
 use crate::store::{self, OutboxRecord, TipRecord};
 use crate::tip::{Kind, Manifest};
@@ -612,7 +612,7 @@ fn code_error_message(t: &Texts, e: CodeError) -> String {
 
 /// The outcome of resolving a typed receipt to a stored tip.
 enum Lookup {
-    Found(Box<ReceiptCode>, TipRecord),
+    Found(Box<ReceiptCode>, TipRecord, Box<ReceiptKeys>),
     Problem(StatusCode, String),
 }
 
@@ -632,7 +632,7 @@ async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
         }
     };
     match app.store.find_tip(&keys.lookup_key) {
-        Ok(Some(record)) => Lookup::Found(Box::new(code), record),
+        Ok(Some(record)) => Lookup::Found(Box::new(code), record, Box::new(keys)),
         Ok(None) => Lookup::Problem(StatusCode::NOT_FOUND, t.err_receipt_unknown.to_owned()),
         Err(e) => {
             tracing::error!(error = %e, "index read failed");
@@ -641,22 +641,87 @@ async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
     }
 }
 
+/// The tip's public state: only what carries a valid office signature, verified again now
+/// (a record written straight into the store is never shown). Messages and the reward
+/// amount are opened with the reply key derived from the receipt just typed.
 fn status_page(
     app: &App,
     lang: Lang,
     code: &ReceiptCode,
     record: &TipRecord,
+    keys: &ReceiptKeys,
     message: String,
     errors: Vec<String>,
 ) -> StatusPage {
     let t = lang.texts();
-    let status_key = "received";
+    let update = app
+        .store
+        .signed_update(&record.tip_id)
+        .ok()
+        .flatten()
+        .and_then(|signed| signed.verify(&app.settings.verify_key, &app.store.meta().portal_id))
+        .filter(|u| u.tip_id == record.tip_id);
+    let open = |sealed: &str| -> Option<String> {
+        let bytes = hex::decode(sealed).ok()?;
+        let plain = crate::crypto::open_sealed(&keys.reply_secret, &bytes).ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    };
+    let (status_key, status_day, messages, reward) = match &update {
+        None => ("received".to_owned(), None, vec![], None),
+        Some(u) => {
+            let messages = u
+                .messages
+                .iter()
+                .filter_map(|m| {
+                    let label = if m.kind == "reply" {
+                        t.reply_label
+                    } else {
+                        t.note_label
+                    };
+                    open(&m.sealed).map(|text| MessageView {
+                        label,
+                        day: m.day.clone(),
+                        text,
+                    })
+                })
+                .collect();
+            let reward = u.reward.as_ref().and_then(|r| {
+                let amount = open(&r.sealed_amount)?;
+                let text = if r.state == "paid" {
+                    t.reward_paid
+                } else {
+                    t.reward_approved
+                };
+                Some(RewardView {
+                    text: text.replace("{amount}", &amount),
+                    claim_token: keys.claim_token.grouped().to_string(),
+                })
+            });
+            let known = [
+                "received",
+                "verifying",
+                "stage-closed",
+                "closed",
+                "not-accepted",
+                "transferred",
+            ];
+            let key = if known.contains(&u.status.as_str()) {
+                u.status.clone()
+            } else {
+                "received".into()
+            };
+            (key, Some(u.status_day.clone()), messages, reward)
+        }
+    };
     StatusPage {
         c: chrome(app, lang, "/status"),
         receipt: code.grouped().to_string(),
-        status_key: status_key.to_owned(),
-        status_label: t.status_label(status_key).to_owned(),
+        status_label: t.status_label(&status_key).to_owned(),
+        status_key,
         day: record.day.clone(),
+        status_day,
+        messages,
+        reward,
         message,
         errors,
     }
@@ -686,9 +751,9 @@ pub async fn status(
         return form_page(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned());
     }
     match lookup(&app, t, &typed).await {
-        Lookup::Found(code, record) => render(
+        Lookup::Found(code, record, keys) => render(
             StatusCode::OK,
-            &status_page(&app, lang, &code, &record, String::new(), vec![]),
+            &status_page(&app, lang, &code, &record, &keys, String::new(), vec![]),
         ),
         Lookup::Problem(status, msg) => form_page(status, msg),
     }
@@ -832,8 +897,8 @@ pub async fn followup(
             [vec![msg], reattach].concat(),
         );
     }
-    let (code, record) = match lookup(&app, t, &receipt_typed).await {
-        Lookup::Found(code, record) => (code, record),
+    let (code, record, keys) = match lookup(&app, t, &receipt_typed).await {
+        Lookup::Found(code, record, keys) => (code, record, keys),
         Lookup::Problem(status, msg) => {
             drop(tx);
             let _ = sealer.await;
@@ -854,6 +919,7 @@ pub async fn followup(
             lang,
             &code,
             &record,
+            &keys,
             String::new(),
             vec![t.err_message_required.to_owned()],
         );
@@ -884,6 +950,7 @@ pub async fn followup(
                 lang,
                 &code,
                 &record,
+                &keys,
                 message.to_string(),
                 [vec![msg], reattach].concat(),
             );
@@ -923,6 +990,7 @@ pub async fn followup(
                 lang,
                 &code,
                 &record,
+                &keys,
                 message.to_string(),
                 vec![t.err_internal.to_owned()],
             );

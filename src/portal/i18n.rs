@@ -144,6 +144,14 @@ pub struct Texts {
     pub status_transferred: &'static str,
     pub demo_banner: &'static str,
     pub language_label: &'static str,
+    pub status_since: &'static str,
+    pub note_label: &'static str,
+    pub reply_label: &'static str,
+    pub reward_title: &'static str,
+    pub reward_approved: &'static str,
+    pub reward_paid: &'static str,
+    pub claim_token_label: &'static str,
+    pub claim_instructions: &'static str,
 }
 
 impl Texts {
@@ -242,6 +250,14 @@ pub static ZH_HANS: Texts = Texts {
     status_transferred: "已移交",
     demo_banner: "演示模式：本站使用公开的演示密钥，任何人都能解密。请勿提交真实举报。",
     language_label: "语言",
+    status_since: "状态更新日期",
+    note_label: "办理说明",
+    reply_label: "回复",
+    reward_title: "举报奖励",
+    reward_approved: "经查证，您的举报符合奖励条件，奖励金额 {amount} 元已批准。",
+    reward_paid: "奖励（{amount} 元）已发放。",
+    claim_token_label: "领奖码",
+    claim_instructions: "请抄下领奖码，按办案单位公布的方式（例如本人到指定地点或委托他人）出示领奖码领取奖励。领奖码由您的回执码计算得出，领奖时无需出示回执码，也无需说明是谁举报。",
 };
 
 pub static ZH_HANT: Texts = Texts {
@@ -325,6 +341,14 @@ pub static ZH_HANT: Texts = Texts {
     status_transferred: "已移交",
     demo_banner: "示範模式：本站使用公開的示範密鑰，任何人都能解密。請勿提交真實舉報。",
     language_label: "語言",
+    status_since: "狀態更新日期",
+    note_label: "辦理說明",
+    reply_label: "回覆",
+    reward_title: "舉報獎勵",
+    reward_approved: "經查證，您的舉報符合獎勵條件，獎勵金額 {amount} 元已批准。",
+    reward_paid: "獎勵（{amount} 元）已發放。",
+    claim_token_label: "領獎碼",
+    claim_instructions: "請抄下領獎碼，按辦案單位公布的方式（例如本人到指定地點或委託他人）出示領獎碼領取獎勵。領獎碼由您的回執碼計算得出，領獎時無需出示回執碼，也無需說明是誰舉報。",
 };
 
 pub static EN: Texts = Texts {
@@ -408,4 +432,12 @@ pub static EN: Texts = Texts {
     status_transferred: "Transferred",
     demo_banner: "DEMO MODE: this site uses the public demonstration keys; anyone can decrypt what is sent here. Do not submit real tips.",
     language_label: "Language",
+    status_since: "Status since",
+    note_label: "Note from the office",
+    reply_label: "Reply",
+    reward_title: "Reward",
+    reward_approved: "Your tip was confirmed and a reward of {amount} yuan has been approved.",
+    reward_paid: "The reward ({amount} yuan) has been paid.",
+    claim_token_label: "Claim code",
+    claim_instructions: "Write the claim code down and present it as the office has announced (for example in person at a designated place, or through someone you trust). It is derived from your receipt code: you never need to show the receipt, or say who you are.",
 };

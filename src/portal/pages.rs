@@ -98,6 +98,18 @@ pub struct StatusFormPage {
     pub errors: Vec<String>,
 }
 
+/// A message from the office, opened with the reporter's reply key.
+pub struct MessageView {
+    pub label: &'static str,
+    pub day: String,
+    pub text: String,
+}
+
+pub struct RewardView {
+    pub text: String,
+    pub claim_token: String,
+}
+
 #[derive(Template)]
 #[template(path = "status.html")]
 pub struct StatusPage {
@@ -106,6 +118,9 @@ pub struct StatusPage {
     pub status_key: String,
     pub status_label: String,
     pub day: String,
+    pub status_day: Option<String>,
+    pub messages: Vec<MessageView>,
+    pub reward: Option<RewardView>,
     pub message: String,
     pub errors: Vec<String>,
 }

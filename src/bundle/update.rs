@@ -1,0 +1,284 @@
+//! The update bundle: the office's answers going back to one portal. Signed with the office's
+//! ed25519 key; the portal holds only the verify key, so it cannot forge what a reporter
+//! reads.
+//!
+//! ```text
+//! bundle := MAGIC  u32be len  body-JSON  signature[64]
+//! signature = ed25519(BUNDLE_CONTEXT || body-JSON)
+//! ```
+//! The body names its purpose, the portal it is for and a sequence number (replays and
+//! rollbacks are refused), and carries:
+//! - one [`SignedTipUpdate`] per tip whose public state is not the default: each is signed
+//!   on its own, so the portal can keep it and verify it again every time it is shown;
+//! - the blob ids the ledger has imported, so the portal can delete their ciphertext.
+//!
+//! Everything meant for the reporter's eyes only (replies, public notes, the reward amount)
+//! is sealed to the tip's reply key (X25519 sealed box), which only the receipt can open.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{self, SigningKey};
+
+pub const MAGIC: &[u8; 15] = b"TIPBOX-UPDATE\0\x01";
+pub const FORMAT: u32 = 1;
+pub const PURPOSE: &str = "tipbox-update-bundle";
+pub const TIP_PURPOSE: &str = "tipbox-tip-update";
+const BUNDLE_CONTEXT: &[u8] = b"tipbox update bundle v1\n";
+const TIP_CONTEXT: &[u8] = b"tipbox tip update v1\n";
+/// Largest bundle a portal reads.
+pub const MAX_BUNDLE: usize = 256 << 20;
+
+/// A message for the reporter, sealed to the tip's reply key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedMessage {
+    /// `note` (published with a status) or `reply`.
+    pub kind: String,
+    pub day: String,
+    /// libsodium sealed box, hex.
+    pub sealed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardState {
+    /// `approved` or `paid`.
+    pub state: String,
+    pub day: String,
+    /// The amount, sealed to the reply key (hex).
+    pub sealed_amount: String,
+}
+
+/// The whole public state of one tip, as the office decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TipUpdate {
+    pub format: u32,
+    pub purpose: String,
+    pub portal_id: String,
+    pub tip_id: String,
+    /// Sequence number of the bundle that carried it: a portal never replaces a tip's
+    /// state with an older one.
+    pub revision: u64,
+    /// Public status key (`received`, `verifying`, `stage-closed`, `closed`, `not-accepted`,
+    /// `transferred`).
+    pub status: String,
+    pub status_day: String,
+    #[serde(default)]
+    pub messages: Vec<SealedMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<RewardState>,
+}
+
+/// A tip update with its own signature (what the portal stores and re-verifies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedTipUpdate {
+    /// The [`TipUpdate`] as JSON, exactly the bytes that were signed.
+    pub update: String,
+    /// ed25519 signature (hex) over TIP_CONTEXT || update.
+    pub signature: String,
+}
+
+impl SignedTipUpdate {
+    pub fn sign(update: &TipUpdate, key: &SigningKey) -> Self {
+        let json = serde_json::to_string(update).expect("updates serialize");
+        let signature = key.sign(&[TIP_CONTEXT, json.as_bytes()].concat());
+        SignedTipUpdate {
+            update: json,
+            signature: hex::encode(signature),
+        }
+    }
+
+    /// Verify and decode; `None` if the signature, purpose or portal is wrong.
+    pub fn verify(&self, verify_key: &[u8; 32], portal_id: &str) -> Option<TipUpdate> {
+        let sig: [u8; 64] = hex::decode(&self.signature).ok()?.try_into().ok()?;
+        if !crypto::verify_signature(
+            verify_key,
+            &[TIP_CONTEXT, self.update.as_bytes()].concat(),
+            &sig,
+        ) {
+            return None;
+        }
+        let u: TipUpdate = serde_json::from_str(&self.update).ok()?;
+        (u.format == FORMAT && u.purpose == TIP_PURPOSE && u.portal_id == portal_id).then_some(u)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateBody {
+    pub format: u32,
+    pub purpose: String,
+    pub portal_id: String,
+    pub sequence: u64,
+    pub made: String,
+    pub tips: Vec<SignedTipUpdate>,
+    /// Blob ids the ledger holds durably: the portal may delete their ciphertext.
+    pub acknowledged: Vec<String>,
+}
+
+/// Serialize and sign a bundle.
+pub fn write(body: &UpdateBody, key: &SigningKey) -> Vec<u8> {
+    let json = serde_json::to_vec(body).expect("bodies serialize");
+    let signature = key.sign(&[BUNDLE_CONTEXT, &json].concat());
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&(json.len() as u32).to_be_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&signature);
+    out
+}
+
+/// Why a portal refuses an update bundle. Nothing of a refused bundle is applied.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UpdateError {
+    #[error("this is not a tipbox update bundle (wrong file?)")]
+    NotABundle,
+    #[error("update bundle format version {0} is not supported; upgrade tipbox-portal")]
+    UnsupportedVersion(u32),
+    #[error("the update bundle is truncated or has extra bytes: copy it again")]
+    Length,
+    #[error("the update bundle's signature does not match the office's verify key: it was altered, damaged, or signed by another key. Nothing was applied")]
+    BadSignature,
+    #[error("the update bundle is for another portal ({0}), not this one. Nothing was applied")]
+    WrongPortal(String),
+    #[error("the update bundle is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("update bundle {got} is older than bundle {last}, already applied: refusing a rollback. Export a fresh bundle from the ledger")]
+    Rollback { got: u64, last: u64 },
+    #[error(
+        "a different update bundle with the same number {0} was already applied: refusing a replay"
+    )]
+    Replay(u64),
+}
+
+/// Check a bundle's framing, signature, purpose and portal. Does not look at sequence
+/// numbers (the store does, against what it applied).
+pub fn verify(
+    bytes: &[u8],
+    verify_key: &[u8; 32],
+    portal_id: &str,
+) -> Result<UpdateBody, UpdateError> {
+    if bytes.len() < MAGIC.len() || bytes[..MAGIC.len() - 1] != MAGIC[..MAGIC.len() - 1] {
+        return Err(UpdateError::NotABundle);
+    }
+    if bytes[MAGIC.len() - 1] != MAGIC[MAGIC.len() - 1] {
+        return Err(UpdateError::UnsupportedVersion(u32::from(
+            bytes[MAGIC.len() - 1],
+        )));
+    }
+    let rest = &bytes[MAGIC.len()..];
+    if rest.len() < 4 {
+        return Err(UpdateError::Length);
+    }
+    let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    if rest.len() != 4 + len + 64 {
+        return Err(UpdateError::Length);
+    }
+    let json = &rest[4..4 + len];
+    let sig: [u8; 64] = rest[4 + len..]
+        .try_into()
+        .map_err(|_| UpdateError::Length)?;
+    if !crypto::verify_signature(verify_key, &[BUNDLE_CONTEXT, json].concat(), &sig) {
+        return Err(UpdateError::BadSignature);
+    }
+    let body: UpdateBody = serde_json::from_slice(json)
+        .map_err(|_| UpdateError::Malformed("body is not valid JSON"))?;
+    if body.format != FORMAT {
+        return Err(UpdateError::UnsupportedVersion(body.format));
+    }
+    if body.purpose != PURPOSE {
+        return Err(UpdateError::Malformed("not an update bundle's purpose"));
+    }
+    if body.portal_id != portal_id {
+        return Err(UpdateError::WrongPortal(body.portal_id));
+    }
+    if body.sequence == 0 {
+        return Err(UpdateError::Malformed("sequence numbers start at 1"));
+    }
+    for t in &body.tips {
+        let u = t
+            .verify(verify_key, portal_id)
+            .ok_or(UpdateError::BadSignature)?;
+        if u.revision != body.sequence {
+            return Err(UpdateError::Malformed(
+                "a tip update carries another bundle's number",
+            ));
+        }
+    }
+    if !body
+        .acknowledged
+        .iter()
+        .all(|b| super::inbox::is_blob_id(b))
+    {
+        return Err(UpdateError::Malformed(
+            "an acknowledged id is not a blob id",
+        ));
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(key: &SigningKey) -> Vec<u8> {
+        let tip = TipUpdate {
+            format: 1,
+            purpose: TIP_PURPOSE.into(),
+            portal_id: "p1".into(),
+            tip_id: "t1".into(),
+            revision: 3,
+            status: "verifying".into(),
+            status_day: "2026-11-22".into(),
+            messages: vec![],
+            reward: None,
+        };
+        let body = UpdateBody {
+            format: 1,
+            purpose: PURPOSE.into(),
+            portal_id: "p1".into(),
+            sequence: 3,
+            made: "2026-11-22".into(),
+            tips: vec![SignedTipUpdate::sign(&tip, key)],
+            acknowledged: vec!["a".repeat(32)],
+        };
+        write(&body, key)
+    }
+
+    #[test]
+    fn verifies_and_rejects_every_single_byte_change() {
+        let key = SigningKey::generate();
+        let vk = key.verify_key();
+        let bytes = sample(&key);
+        let body = verify(&bytes, &vk, "p1").unwrap();
+        assert_eq!(body.sequence, 3);
+        for pos in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[pos] ^= 0x01;
+            assert!(
+                verify(&b, &vk, "p1").is_err(),
+                "change at byte {pos} accepted"
+            );
+        }
+        assert_eq!(
+            verify(&bytes[..bytes.len() - 1], &vk, "p1"),
+            Err(UpdateError::Length)
+        );
+        assert_eq!(
+            verify(&bytes, &vk, "p2"),
+            Err(UpdateError::WrongPortal("p1".into()))
+        );
+        let other = SigningKey::generate();
+        assert_eq!(
+            verify(&bytes, &other.verify_key(), "p1"),
+            Err(UpdateError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn tip_updates_are_bound_to_their_portal() {
+        let key = SigningKey::generate();
+        let body = verify(&sample(&key), &key.verify_key(), "p1").unwrap();
+        assert!(body.tips[0].verify(&key.verify_key(), "p1").is_some());
+        assert!(body.tips[0].verify(&key.verify_key(), "p2").is_none());
+        let mut forged = body.tips[0].clone();
+        forged.update = forged.update.replace("verifying", "closed");
+        assert!(forged.verify(&key.verify_key(), "p1").is_none());
+    }
+}
