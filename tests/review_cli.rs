@@ -4,67 +4,9 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::*;
-
-/// A ledger holding the demo keys (their passphrase is in keys-example/).
-struct TestLedger {
-    dir: tempfile::TempDir,
-}
-
-impl TestLedger {
-    fn new() -> TestLedger {
-        let dir = tempfile::tempdir().unwrap();
-        let keys = dir.path().join("ledger/keys");
-        std::fs::create_dir_all(&keys).unwrap();
-        for f in [
-            "identity.age",
-            "signing-key.age",
-            "recipient.txt",
-            "verify-key.txt",
-        ] {
-            std::fs::copy(repo_path("keys-example").join(f), keys.join(f)).unwrap();
-        }
-        TestLedger { dir }
-    }
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("ledger")
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(REVIEW_BIN)
-            .arg("--ledger")
-            .arg(self.path())
-            .arg("--passphrase-file")
-            .arg(repo_path("keys-example/passphrase.txt"))
-            .args(["--as", "test-reviewer"])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-    fn list_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.ok(&["list", "--json"])).unwrap()
-    }
-}
-
-fn export(data: &Path, out: &Path) -> Output {
-    Command::new(PORTAL_BIN)
-        .args(["export", "--data"])
-        .arg(data)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap()
-}
 
 /// Every file below `dir` (for before/after comparisons).
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -292,4 +292,66 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap()
+}
+
+/// A ledger holding the demo keys (their passphrase is in keys-example/).
+pub struct TestLedger {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestLedger {
+    pub fn new() -> TestLedger {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("ledger/keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        for f in [
+            "identity.age",
+            "signing-key.age",
+            "recipient.txt",
+            "verify-key.txt",
+        ] {
+            std::fs::copy(repo_path("keys-example").join(f), keys.join(f)).unwrap();
+        }
+        TestLedger { dir }
+    }
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("ledger")
+    }
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(self.path())
+            .arg("--passphrase-file")
+            .arg(repo_path("keys-example/passphrase.txt"))
+            .args(["--as", "test-reviewer"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+    pub fn list_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["list", "--json"])).unwrap()
+    }
+}
+
+pub fn export(data: &Path, out: &Path) -> Output {
+    Command::new(PORTAL_BIN)
+        .args(["export", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+pub fn portal_cmd(args: &[&str]) -> Output {
+    Command::new(PORTAL_BIN).args(args).output().unwrap()
 }

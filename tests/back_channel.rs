@@ -1,0 +1,394 @@
+//! SPEC invariants 4 and 5: the portal shows only what the office signed, refuses tampered,
+//! replayed, rolled-back or misdirected bundles whole, and deletes ciphertext only after
+//! the ledger acknowledged it. Real binaries, real server, real keys.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn apply(data: &Path, bundle: &Path) -> std::process::Output {
+    portal_cmd(&[
+        "apply",
+        "--data",
+        data.to_str().unwrap(),
+        bundle.to_str().unwrap(),
+    ])
+}
+
+fn status_of(portal: &Portal, receipt: &str) -> (u16, String) {
+    lookup(portal, receipt, "en")
+}
+
+/// Submit, export and import one rewarded tip; returns (portal, ledger, receipt, work dir).
+fn setup() -> (Portal, TestLedger, String, tempfile::TempDir) {
+    let portal = Portal::start();
+    let receipt = submit_ok(
+        &portal,
+        &Tip {
+            reward: true,
+            ..Tip::default()
+        },
+    );
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    (portal, ledger, receipt, work)
+}
+
+fn update_bundle(ledger: &TestLedger, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    ledger.ok(&["export", "--out", path.to_str().unwrap()]);
+    path
+}
+
+#[test]
+fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
+    let (portal, ledger, receipt, work) = setup();
+    ledger.ok(&[
+        "status",
+        "1",
+        "verifying",
+        "--public-note",
+        "已转县公安局核查",
+    ]);
+    ledger.ok(&["reply", "1", "--message", "REPLY-CANARY 感谢您的举报"]);
+    ledger.ok(&["reward", "1", "approve", "--amount", "5000"]);
+    let bundle = update_bundle(&ledger, work.path(), "u1.tbu");
+    // The portal operator sees the bundle, but not what it says to the reporter.
+    assert!(
+        files_containing(work.path(), b"REPLY-CANARY").is_empty(),
+        "replies are sealed in the bundle"
+    );
+    assert!(files_containing(work.path(), "已转县公安局核查".as_bytes()).is_empty());
+
+    let out = apply(&portal.data, &bundle); // through the running portal's socket
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (status, page) = status_of(&portal, &receipt);
+    assert_eq!(status, 200);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("verifying")
+    );
+    assert!(page.contains("REPLY-CANARY 感谢您的举报"));
+    assert!(page.contains("已转县公安局核查"));
+    assert!(page.contains("5000 yuan"));
+    let token = element_text(&page, "claim-token").expect("claim token shown once approved");
+    assert!(
+        files_containing(&portal.data, b"REPLY-CANARY").is_empty(),
+        "the portal stores replies sealed"
+    );
+
+    let out = ledger.run(&["reward", "verify", &token]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("matches tip 1"));
+    // A well-formed token that is not this tip's: exit 1.
+    let stranger = tipbox::receipt::ReceiptCode::generate()
+        .derive(&[0; 16], tipbox::crypto::KdfParams::INSECURE_FOR_TESTS)
+        .unwrap();
+    let out = ledger.run(&["reward", "verify", stranger.claim_token.digits()]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Paid, closed: a second bundle updates the page.
+    ledger.ok(&["reward", "1", "paid"]);
+    ledger.ok(&["status", "1", "closed"]);
+    let bundle2 = update_bundle(&ledger, work.path(), "u2.tbu");
+    assert!(apply(&portal.data, &bundle2).status.success());
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
+    assert!(page.contains("has been paid"));
+    // Other receipts see nothing of it.
+    let other = submit_ok(&portal, &Tip::default());
+    let (_, page) = status_of(&portal, &other);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received")
+    );
+    assert!(!page.contains("REPLY-CANARY"));
+    assert!(element_text(&page, "claim-token").is_none());
+}
+
+#[test]
+fn acknowledged_ciphertext_is_deleted_and_not_exported_again_and_nothing_is_lost() {
+    let (portal, ledger, receipt, work) = setup();
+    // A follow-up after the first import reaches the ledger in the next inbox bundle.
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", receipt.clone())
+        .text("message", "LATE-FOLLOWUP 还有新情况");
+    assert_eq!(
+        client()
+            .post(portal.url("/status/followup"))
+            .multipart(form)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(blob_paths(&portal.data).len(), 2);
+
+    // Acknowledge what the ledger had imported (the tip, not the follow-up).
+    let bundle = update_bundle(&ledger, work.path(), "u1.tbu");
+    let out = apply(&portal.data, &bundle);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 sealed item(s) deleted"));
+    assert_eq!(
+        blob_paths(&portal.data).len(),
+        1,
+        "only the unacknowledged follow-up remains"
+    );
+
+    let inbox2 = work.path().join("inbox2.tbx");
+    assert!(export(&portal.data, &inbox2).status.success());
+    let out = ledger.ok(&["import", inbox2.to_str().unwrap()]);
+    assert!(out.contains("0 new tip(s), 1 new follow-up(s)"), "{out}");
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(
+        shown.contains("LATE-FOLLOWUP 还有新情况"),
+        "the follow-up shows under its tip"
+    );
+    assert!(
+        shown.contains("description:"),
+        "the ledger still has the tip itself"
+    );
+
+    let bundle2 = update_bundle(&ledger, work.path(), "u2.tbu");
+    assert!(apply(&portal.data, &bundle2).status.success());
+    assert!(
+        blob_paths(&portal.data).is_empty(),
+        "all ciphertext gone once acknowledged"
+    );
+    let inbox3 = work.path().join("inbox3.tbx");
+    assert!(export(&portal.data, &inbox3).status.success());
+    let out = ledger.ok(&["import", inbox3.to_str().unwrap()]);
+    assert!(
+        out.contains("0 new tip(s), 0 new follow-up(s), 0 already imported"),
+        "{out}"
+    );
+    // The receipt still works for status and replies after the purge.
+    let (status, page) = status_of(&portal, &receipt);
+    assert_eq!(status, 200);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received")
+    );
+}
+
+#[test]
+fn tampered_truncated_foreign_misdirected_and_old_bundles_are_refused_whole() {
+    let (mut portal, ledger, receipt, work) = setup();
+    ledger.ok(&["status", "1", "verifying"]);
+    let first = update_bundle(&ledger, work.path(), "u1.tbu");
+    ledger.ok(&["status", "1", "closed"]);
+    let second = update_bundle(&ledger, work.path(), "u2.tbu");
+    let bytes = std::fs::read(&second).unwrap();
+    let blobs_before = blob_paths(&portal.data);
+    let unchanged = |portal: &Portal| {
+        let (_, page) = status_of(portal, &receipt);
+        assert_eq!(
+            element_text(&page, "tip-status").as_deref(),
+            Some("received"),
+            "something was applied"
+        );
+        assert_eq!(
+            blob_paths(&portal.data),
+            blobs_before,
+            "ciphertext was deleted"
+        );
+    };
+    let bad = work.path().join("bad.tbu");
+    // A sample of single-byte changes across the whole file (header, body, signature).
+    let step = (bytes.len() / 40).max(1);
+    for pos in (0..bytes.len()).step_by(step).chain([bytes.len() - 1]) {
+        let mut b = bytes.clone();
+        b[pos] ^= 0x20;
+        std::fs::write(&bad, &b).unwrap();
+        let out = apply(&portal.data, &bad);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "byte {pos} changed and the bundle was accepted"
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("tipbox-portal: "));
+    }
+    unchanged(&portal);
+    for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
+        std::fs::write(&bad, &bytes[..cut]).unwrap();
+        assert_eq!(
+            apply(&portal.data, &bad).status.code(),
+            Some(1),
+            "cut at {cut}"
+        );
+    }
+    unchanged(&portal);
+
+    // Signed by another office key (a ledger with its own keys that imported the same tips).
+    let impostor_dir = tempfile::tempdir().unwrap();
+    let pass = impostor_dir.path().join("pass");
+    std::fs::write(&pass, "impostor passphrase\n").unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(impostor_dir.path().join("l"))
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    // It cannot even import the office's tips; forge its bundle from a copy of the ledger db.
+    let forged_ledger = impostor_dir.path().join("l");
+    std::fs::remove_dir_all(forged_ledger.join("db")).ok();
+    copy_dir(&ledger.path().join("db"), &forged_ledger.join("db"));
+    let forged = work.path().join("forged.tbu");
+    let out = run(&["export", "--out", forged.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = apply(&portal.data, &forged);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("signature"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    unchanged(&portal);
+
+    // Made for another portal.
+    let other_portal = Portal::start();
+    let out = apply(&other_portal.data, &first);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another portal"));
+
+    // In order: the newer one, then the older one is refused as a rollback; the same one
+    // again changes nothing. Also with the portal stopped (store opened directly).
+    assert!(apply(&portal.data, &second).status.success());
+    let out = apply(&portal.data, &first);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rollback"));
+    let out = apply(&portal.data, &second);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already applied"));
+    portal.kill9();
+    let out = apply(&portal.data, &first);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "rollback refused without the server too"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_record_written_straight_into_the_store_is_never_shown() {
+    let (mut portal, _ledger, receipt, _work) = setup();
+    let data = portal.data.clone();
+    portal.kill9();
+    // Forge a signed-looking update with another key and write it into the index directly,
+    // as an operator with the disk could.
+    let forger = tipbox::crypto::SigningKey::generate();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("portal.json")).unwrap()).unwrap();
+    let portal_id = meta["portal_id"].as_str().unwrap().to_owned();
+    {
+        let db = sled::open(data.join("index")).unwrap();
+        let by_tip = db.open_tree("lookup-key-by-tip").unwrap();
+        let (tip_id, _) = by_tip.iter().next().unwrap().unwrap();
+        let tip_id = String::from_utf8(tip_id.to_vec()).unwrap();
+        let update = tipbox::bundle::update::TipUpdate {
+            format: 1,
+            purpose: tipbox::bundle::update::TIP_PURPOSE.into(),
+            portal_id,
+            tip_id: tip_id.clone(),
+            revision: 99,
+            status: "closed".into(),
+            status_day: "2026-01-01".into(),
+            messages: vec![],
+            reward: None,
+        };
+        let signed = tipbox::bundle::update::SignedTipUpdate::sign(&update, &forger);
+        db.open_tree("signed-updates-by-tip")
+            .unwrap()
+            .insert(tip_id.as_bytes(), serde_json::to_vec(&signed).unwrap())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(data),
+        ..Default::default()
+    });
+    let (status, page) = status_of(&portal, &receipt);
+    assert_eq!(status, 200);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received"),
+        "a forged record was shown"
+    );
+}
+
+#[test]
+fn closed_tips_public_records_expire_after_the_retention_time() {
+    let portal = Portal::start_with(PortalOptions {
+        config: "retention_days = 0".into(),
+        ..Default::default()
+    });
+    let closed = submit_ok(&portal, &Tip::default());
+    let open = submit_ok(&portal, &Tip::default());
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    // Which ledger id is which receipt does not matter: close one, keep one verifying.
+    ledger.ok(&["status", "1", "closed"]);
+    ledger.ok(&["status", "2", "verifying"]);
+    let bundle = update_bundle(&ledger, work.path(), "u.tbu");
+    let out = apply(&portal.data, &bundle);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 expired"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let statuses: Vec<u16> = [&closed, &open]
+        .iter()
+        .map(|r| status_of(&portal, r).0)
+        .collect();
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        vec![200, 404],
+        "the closed tip's record expired, the open one stays"
+    );
+}
