@@ -452,6 +452,10 @@ pub async fn submit(
         Ok(()) => errors = validate_submission(&app, t, &form),
         Err(UploadProblem::SealerStopped) => {
             drop(tx);
+            // Read (and discard) the rest of the bounded body before answering, so the
+            // browser gets this page rather than a reset connection; later text fields are
+            // kept for the form.
+            let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
             let (s, msg) = match sealer.await {
                 Ok(Err(e)) => seal_problem(&app, t, &e),
                 _ => (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
@@ -461,6 +465,9 @@ pub async fn submit(
             return render(s, &submit_page(&app, lang, &form, errors));
         }
         Err(p) => {
+            if matches!(p, UploadProblem::TooManyFiles) {
+                let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+            }
             let (s, msg) = upload_problem(&app, t, &p);
             status = s;
             errors.push(msg);
@@ -796,17 +803,7 @@ pub async fn followup(
     };
     if oversize || app.submit_limiter.check().is_err() {
         // Read the text back (files are skipped, never stored), then explain.
-        let mut files = 0;
-        while let Ok(Some(mut field)) = multipart.next_field().await {
-            match field.name().unwrap_or("") {
-                "receipt" => receipt_typed = read_text(&mut field).await.unwrap_or_default(),
-                "message" => message = read_text(&mut field).await.unwrap_or_default(),
-                _ => {
-                    files += u32::from(field.file_name().is_some_and(|n| !n.is_empty()));
-                    while let Ok(Some(_)) = field.chunk().await {}
-                }
-            }
-        }
+        let files = read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
         let (status, msg) = if oversize {
             upload_problem(&app, t, &UploadProblem::TooLarge)
         } else {
@@ -882,6 +879,10 @@ pub async fn followup(
     }
     if let Err(p) = received {
         drop(tx);
+        if !matches!(p, UploadProblem::TooLarge | UploadProblem::BadRequest) {
+            // Drain the rest of the bounded body so the browser gets the page.
+            read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
+        }
         let (status, msg) = match p {
             UploadProblem::SealerStopped => match sealer.await {
                 Ok(Err(e)) => seal_problem(&app, t, &e),
@@ -997,4 +998,25 @@ pub async fn followup(
             render(StatusCode::INTERNAL_SERVER_ERROR, &page)
         }
     }
+}
+
+/// Read a follow-up form's text fields and skip its files (never stored). Returns how many
+/// files were skipped.
+async fn read_followup_text_only(
+    multipart: &mut Multipart,
+    receipt: &mut Zeroizing<String>,
+    message: &mut Zeroizing<String>,
+) -> u32 {
+    let mut files = 0;
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        match field.name().unwrap_or("") {
+            "receipt" => *receipt = read_text(&mut field).await.unwrap_or_default(),
+            "message" => *message = read_text(&mut field).await.unwrap_or_default(),
+            _ => {
+                files += u32::from(field.file_name().is_some_and(|n| !n.is_empty()));
+                while let Ok(Some(_)) = field.chunk().await {}
+            }
+        }
+    }
+    files
 }
