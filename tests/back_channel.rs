@@ -85,6 +85,11 @@ fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
         files_containing(&portal.data, b"REPLY-CANARY").is_empty(),
         "the portal stores replies sealed"
     );
+    // Nothing the portal stores holds the claim token (it is derived from the receipt when
+    // shown), so a seized portal cannot present a claim.
+    let digits: String = token.split(' ').collect();
+    assert!(files_containing(&portal.data, digits.as_bytes()).is_empty());
+    assert!(files_containing(&portal.data, token.as_bytes()).is_empty());
 
     let out = ledger.run(&["reward", "verify", &token]);
     assert_eq!(
