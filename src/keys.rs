@@ -188,7 +188,16 @@ pub fn load_identities(
     dir: &Path,
     passphrase: &SecretString,
 ) -> Result<Vec<age::x25519::Identity>, KeyError> {
-    let path = dir.join(IDENTITY_FILE);
+    load_identities_file(&dir.join(IDENTITY_FILE), passphrase)
+}
+
+/// Unlock the identities in a passphrase-encrypted identity file (e.g. a copy kept for
+/// restoring backups).
+pub fn load_identities_file(
+    path: &Path,
+    passphrase: &SecretString,
+) -> Result<Vec<age::x25519::Identity>, KeyError> {
+    let path = path.to_owned();
     let text = read_secret(&path, passphrase)?;
     let text = std::str::from_utf8(&text).map_err(|_| KeyError::Damaged(path.clone()))?;
     let ids: Vec<_> = text

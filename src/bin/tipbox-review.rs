@@ -196,10 +196,44 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// An encrypted, consistent snapshot of the whole ledger (sealed to the office's
+    /// recipients), or `backup verify FILE` to check one without restoring it.
+    ///
+    /// Examples: tipbox-review backup --out /media/backup/ledger-2026-11-22.tbk;
+    /// tipbox-review backup verify /media/backup/ledger-2026-11-22.tbk
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+        /// Where to write the backup.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty or new folder (--ledger DIR); never over a ledger.
+    ///
+    /// Example: tipbox-review restore ledger-2026-11-22.tbk --ledger /srv/ledger-restored --identity /media/keys/identity.age
+    Restore {
+        file: PathBuf,
+        /// The office identity: a passphrase-protected identity.age (as in LEDGER/keys) or a
+        /// plain age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+    },
     /// The reviewer audit log.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Check a backup completely without restoring it.
+    Verify {
+        file: PathBuf,
+        /// The office identity [default: the ledger's keys/identity.age].
+        #[arg(long)]
+        identity: Option<PathBuf>,
     },
 }
 
@@ -577,6 +611,67 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("added tip {id} ({})", channel.key());
             Ok(())
         }
+        Command::Backup { command: None, out } => {
+            let out = out.as_ref().ok_or_else(|| {
+                Failure(EXIT_USAGE, "give the backup's path with --out FILE".into())
+            })?;
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            let s = l.backup(out, |n| bar.inc(n))?;
+            bar.finish_and_clear();
+            println!(
+                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {:.1} MiB; keep copies apart from this machine",
+                out.display(),
+                s.header.tips,
+                s.header.files,
+                s.header.trees,
+                s.bytes as f64 / (1024.0 * 1024.0)
+            );
+            Ok(())
+        }
+        Command::Backup {
+            command: Some(BackupCommand::Verify { file, identity }),
+            ..
+        } => {
+            let identity = identity
+                .clone()
+                .unwrap_or_else(|| cli.ledger.join("keys").join(tipbox::keys::IDENTITY_FILE));
+            let ids = load_identity_file(&identity, cli.passphrase_file.as_deref())?;
+            match ledger::backup::verify(file, &ids) {
+                Ok(s) => {
+                    println!(
+                        "backup OK: made {}, {} tip(s), {} file(s), {} tree(s), {:.1} MiB",
+                        s.header.made,
+                        s.header.tips,
+                        s.header.files,
+                        s.header.trees,
+                        s.bytes as f64 / (1024.0 * 1024.0)
+                    );
+                    Ok(())
+                }
+                Err(
+                    e @ (ledger::backup::BackupError::Io { .. }
+                    | ledger::backup::BackupError::NotOurs),
+                ) => Err(e.into()),
+                Err(e) => Err(Failure(EXIT_CHECK_FAILED, e.to_string())),
+            }
+        }
+        Command::Restore { file, identity } => {
+            let ids = load_identity_file(identity, cli.passphrase_file.as_deref())?;
+            let s = ledger::backup::restore(file, &ids, &cli.ledger)?;
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            l.audit(
+                "restore",
+                None,
+                &format!("from a backup made {}", s.header.made),
+            )?;
+            println!(
+                "restored {} tip(s) into {}; `tipbox-review audit verify` holds",
+                s.header.tips,
+                cli.ledger.display()
+            );
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -819,6 +914,37 @@ fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, F
         ));
     }
     Ok(SecretString::from(trimmed.to_owned()))
+}
+
+/// Load identities from a passphrase-protected identity.age or a plain age identity file.
+fn load_identity_file(
+    path: &Path,
+    passphrase_file: Option<&Path>,
+) -> Result<Vec<age::x25519::Identity>, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the identity {}: {e}", path.display()))?;
+    if bytes.starts_with(b"age-encryption.org/") {
+        let pass = read_passphrase(passphrase_file, false)?;
+        return Ok(tipbox::keys::load_identities_file(path, &pass)?);
+    }
+    let text = Zeroizing::new(
+        String::from_utf8(bytes)
+            .map_err(|_| format!("{} is not an age identity file", path.display()))?,
+    );
+    let ids: Vec<_> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.parse::<age::x25519::Identity>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{} is not an age identity file", path.display()))?;
+    if ids.is_empty() {
+        return Err(Failure(
+            EXIT_USAGE,
+            format!("{} holds no identity", path.display()),
+        ));
+    }
+    Ok(ids)
 }
 
 fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {

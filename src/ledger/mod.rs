@@ -16,6 +16,7 @@
 //! that `list` and `report` never decrypt anything.
 
 pub mod audit;
+pub mod backup;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -474,13 +475,7 @@ impl Ledger {
         };
         let path = root.join(DB_DIR);
         create_private_dir(&path)?;
-        let db = sled::Config::new()
-            .path(&path)
-            .open()
-            .map_err(|source| LedgerError::Db {
-                path: path.clone(),
-                source,
-            })?;
+        let db = open_waiting(&path)?;
         let tree = |name: &str| {
             db.open_tree(name).map_err(|source| LedgerError::Db {
                 path: path.clone(),
@@ -1113,6 +1108,36 @@ fn sanitize_key(s: &str) -> String {
         "other".into()
     } else {
         k
+    }
+}
+
+/// Open the ledger database, waiting up to a minute while another tipbox-review command
+/// holds it (sled allows one process), so commands run one after the other, never at once.
+fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut told = false;
+    loop {
+        match sled::Config::new().path(path).open() {
+            Ok(db) => return Ok(db),
+            // sled reports a held lock as an I/O error whose message says so.
+            Err(sled::Error::Io(e))
+                if (e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.to_string().contains("could not acquire lock"))
+                    && std::time::Instant::now() < deadline =>
+            {
+                if !told {
+                    eprintln!("tipbox-review: waiting for another tipbox-review command to finish with this ledger...");
+                    told = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(source) => {
+                return Err(LedgerError::Db {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        }
     }
 }
 

@@ -1,0 +1,255 @@
+//! Ledger backup and restore (issue #8), with the real binary, real keys, real folders.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn review_in(ledger: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(REVIEW_BIN)
+        .arg("--ledger")
+        .arg(ledger)
+        .arg("--passphrase-file")
+        .arg(repo_path("keys-example/passphrase.txt"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A ledger with a few tips in various states.
+fn busy_ledger() -> (TestLedger, tempfile::TempDir) {
+    let portal = Portal::start();
+    for i in 0..3 {
+        submit_ok(
+            &portal,
+            &Tip {
+                reward: i == 0,
+                files: vec![("e.bin".into(), vec![i as u8; 5000])],
+                ..Tip::default()
+            },
+        );
+    }
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
+    ledger.ok(&["note", "2", "BACKUP-NOTE-CANARY"]);
+    ledger.ok(&["reward", "1", "approve", "--amount", "3000"]);
+    ledger.ok(&["status", "3", "closed"]);
+    ledger.ok(&["add", "--channel", "phone", "--text", "电话举报内容"]);
+    (ledger, work)
+}
+
+#[test]
+fn backup_then_restore_gives_the_same_ledger() {
+    let (ledger, work) = busy_ledger();
+    let backup = work.path().join("ledger.tbk");
+    let out = ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.contains("4 tip(s)"), "{out}");
+    assert!(
+        files_containing(work.path(), b"BACKUP-NOTE-CANARY").is_empty(),
+        "the backup is encrypted"
+    );
+    let audit_at_backup = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(ledger
+        .ok(&["backup", "verify", backup.to_str().unwrap()])
+        .contains("backup OK"));
+
+    let restored = work.path().join("restored");
+    let out = review_in(
+        &restored,
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--identity",
+            repo_path("keys-example/identity.age").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = |dir: &std::path::Path| {
+        String::from_utf8(review_in(dir, &["list", "--json"]).stdout).unwrap()
+    };
+    assert_eq!(list(&ledger.path()), list(&restored));
+    for id in ["1", "2", "4"] {
+        let a =
+            String::from_utf8(review_in(&ledger.path(), &["show", id, "--json"]).stdout).unwrap();
+        let b = String::from_utf8(review_in(&restored, &["show", id, "--json"]).stdout).unwrap();
+        assert_eq!(a, b, "tip {id} differs after restore");
+    }
+    // The restored audit log is the original as of the backup, plus the restore entry.
+    let restored_audit = std::fs::read_to_string(restored.join("audit.log")).unwrap();
+    assert!(
+        restored_audit.starts_with(&audit_at_backup),
+        "the audit log differs"
+    );
+    assert!(restored_audit[audit_at_backup.len()..].contains("\"action\":\"restore\""));
+    assert!(review_in(&restored, &["audit", "verify"]).status.success());
+    // Keys come back private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(restored.join("keys/identity.age"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The restored ledger works: the next command can read, write and sign.
+    let out = review_in(
+        &restored,
+        &[
+            "export",
+            "--out",
+            work.path().join("u.tbu").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn damaged_backups_and_occupied_targets_are_refused() {
+    let (ledger, work) = busy_ledger();
+    let backup = work.path().join("ledger.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    let bytes = std::fs::read(&backup).unwrap();
+    let bad = work.path().join("bad.tbk");
+    let identity = repo_path("keys-example/identity.age");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated", bytes[..bytes.len() * 3 / 4].to_vec()),
+        ("last byte cut", bytes[..bytes.len() - 1].to_vec()),
+        ("byte flipped", {
+            let mut b = bytes.clone();
+            let n = b.len() / 2;
+            b[n] ^= 1;
+            b
+        }),
+        ("empty", vec![]),
+    ];
+    for (name, b) in cases {
+        std::fs::write(&bad, &b).unwrap();
+        let out = ledger.run(&["backup", "verify", bad.to_str().unwrap()]);
+        assert!(!out.status.success(), "{name}: verify accepted it");
+        let target = work.path().join(format!("r-{}", name.replace(' ', "-")));
+        let out = review_in(
+            &target,
+            &[
+                "restore",
+                bad.to_str().unwrap(),
+                "--identity",
+                identity.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("tipbox-review: "),
+            "{name}"
+        );
+        assert!(
+            !target.exists() || std::fs::read_dir(&target).unwrap().next().is_none(),
+            "{name}: something was restored"
+        );
+    }
+    // Never over a live ledger, nor into any non-empty folder.
+    let out = review_in(
+        &ledger.path(),
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--identity",
+            identity.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    assert!(ledger.ok(&["audit", "verify"]).contains("intact"));
+    // Another office's identity cannot open it.
+    let stranger = work.path().join("stranger.txt");
+    std::fs::write(
+        &stranger,
+        format!(
+            "{}\n",
+            age::secrecy::ExposeSecret::expose_secret(
+                &age::x25519::Identity::generate().to_string()
+            )
+        ),
+    )
+    .unwrap();
+    let out = review_in(
+        &work.path().join("r-stranger"),
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--identity",
+            stranger.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be opened with this identity"));
+}
+
+#[test]
+fn a_backup_taken_while_other_commands_write_is_consistent() {
+    let (ledger, work) = busy_ledger();
+    let path = ledger.path();
+    // Writers run during the backup: they wait for the ledger's lock, never interleave.
+    let writers = std::thread::spawn(move || {
+        (0..6)
+            .map(|i| {
+                review_in(&path, &["note", "1", &format!("concurrent note {i}")])
+                    .status
+                    .success()
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut backups = Vec::new();
+    for i in 0..3 {
+        let b = work.path().join(format!("b{i}.tbk"));
+        ledger.ok(&["backup", "--out", b.to_str().unwrap()]);
+        backups.push(b);
+    }
+    assert!(
+        writers.join().unwrap().iter().all(|ok| *ok),
+        "a writer failed instead of waiting"
+    );
+    for (i, b) in backups.iter().enumerate() {
+        let target = work.path().join(format!("restored{i}"));
+        let out = review_in(
+            &target,
+            &[
+                "restore",
+                b.to_str().unwrap(),
+                "--identity",
+                repo_path("keys-example/identity.age").to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(review_in(&target, &["audit", "verify"]).status.success());
+        // Every note in the snapshot has its audit entry, and the other way round.
+        let shown: serde_json::Value =
+            serde_json::from_slice(&review_in(&target, &["show", "1", "--json"]).stdout).unwrap();
+        let notes = shown["texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "note")
+            .count();
+        let audit = std::fs::read_to_string(target.join("audit.log")).unwrap();
+        let audited = audit
+            .lines()
+            .filter(|l| l.contains("\"action\":\"note\"") && l.contains("\"tip\":1"))
+            .count();
+        assert_eq!(notes, audited, "backup {i}: ledger and audit log disagree");
+    }
+}
