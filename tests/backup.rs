@@ -77,6 +77,11 @@ fn backup_then_restore_gives_the_same_ledger() {
         String::from_utf8(review_in(dir, &["list", "--json"]).stdout).unwrap()
     };
     assert_eq!(list(&ledger.path()), list(&restored));
+    let report = |dir: &std::path::Path| {
+        String::from_utf8(review_in(dir, &["report", "--format", "json"]).stdout).unwrap()
+    };
+    assert_eq!(report(&ledger.path()), report(&restored));
+    assert!(report(&restored).contains("\"total\": 4"));
     for id in ["1", "2", "4"] {
         let a =
             String::from_utf8(review_in(&ledger.path(), &["show", id, "--json"]).stdout).unwrap();

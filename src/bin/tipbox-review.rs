@@ -196,6 +196,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Statistics from ledger fields only (never tip content): totals by status, category,
+    /// channel and department, closure rate, weekly intake, overdue, transfers, rewards.
+    ///
+    /// Examples: tipbox-review report --from 2026-01-01 --to 2026-06-30;
+    /// tipbox-review report --format html --out report.html;  tipbox-review report --format csv --out report.csv
+    Report {
+        /// First day (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Language of the HTML report.
+        #[arg(long, value_enum, default_value = "zh-hans")]
+        lang: ReportLang,
+    },
     /// An encrypted, consistent snapshot of the whole ledger (sealed to the office's
     /// recipients), or `backup verify FILE` to check one without restoring it.
     ///
@@ -224,6 +245,21 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportLang {
+    #[value(name = "zh-hans", alias = "zh-Hans")]
+    ZhHans,
+    En,
 }
 
 #[derive(Subcommand)]
@@ -609,6 +645,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let id = l.add_offline(*channel, &safe_key(category)?, &received, &content)?;
             println!("added tip {id} ({})", channel.key());
+            Ok(())
+        }
+        Command::Report {
+            from,
+            to,
+            format,
+            out,
+            lang,
+        } => {
+            for d in [from, to].into_iter().flatten() {
+                if ledger::parse_day(d).is_none() {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        format!("{d:?} is not a date; write it as YYYY-MM-DD"),
+                    ));
+                }
+            }
+            let l = Ledger::open(&cli.ledger, &who)?;
+            let tips: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
+            let r = ledger::report::compute(
+                tips.iter(),
+                from.as_deref(),
+                to.as_deref(),
+                &l.config.deadlines,
+                &tipbox::store::today(),
+            );
+            let text = match format {
+                ReportFormat::Table => r.to_table(),
+                ReportFormat::Csv => r.to_csv(),
+                ReportFormat::Json => serde_json::to_string_pretty(&r).expect("json") + "\n",
+                ReportFormat::Html => r
+                    .to_html(matches!(lang, ReportLang::En))
+                    .map_err(|e| format!("rendering the report failed: {e}"))?,
+            };
+            match out {
+                Some(path) => {
+                    write_file_durably(path, text.as_bytes())?;
+                    eprintln!("tipbox-review: report written to {}", path.display());
+                }
+                None => print!("{text}"),
+            }
             Ok(())
         }
         Command::Backup { command: None, out } => {

@@ -17,6 +17,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod report;
 
 use std::fs;
 use std::io::{Read, Write};

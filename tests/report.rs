@@ -1,0 +1,118 @@
+//! `tipbox-review report`: figures from ledger fields only, in four formats.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn report_counts_from_ledger_fields_and_never_shows_content() {
+    let portal = Portal::start();
+    for (i, cat) in ["umbrella", "umbrella", "loan-shark", "vice"]
+        .iter()
+        .enumerate()
+    {
+        submit_ok(
+            &portal,
+            &Tip {
+                category: cat,
+                description: &format!("REPORT-CANARY-{i} 线索内容"),
+                ..Tip::default()
+            },
+        );
+    }
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
+    ledger.ok(&["assign", "2", "--to", "县公安局"]);
+    ledger.ok(&["status", "2", "closed"]);
+    ledger.ok(&["status", "3", "stage-closed"]);
+    ledger.ok(&["transfer", "4", "--to", "县纪委监委"]);
+    ledger.ok(&["reward", "2", "approve", "--amount", "2000"]);
+    ledger.ok(&["reward", "2", "paid"]);
+    ledger.ok(&["reward", "3", "approve", "--amount", "500"]);
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--category",
+        "umbrella",
+        "--text",
+        "REPORT-CANARY-phone",
+    ]);
+
+    let r: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(r["total"], 5);
+    assert_eq!(r["finished"], 2, "closed + transferred");
+    assert_eq!(r["stage_closed"], 1);
+    assert_eq!(r["in_progress"], 2);
+    assert_eq!(r["closure_rate"], 0.4);
+    assert_eq!(r["overdue"], 1);
+    assert_eq!(r["by_category"]["umbrella"], 3);
+    assert_eq!(r["by_channel"]["web"], 4);
+    assert_eq!(r["by_channel"]["phone"], 1);
+    assert_eq!(r["by_department"]["县公安局"], 2);
+    assert_eq!(r["by_public_status"]["transferred"], 1);
+    assert_eq!(r["transfers"], 1);
+    assert_eq!(r["transfers_by_destination"]["县纪委监委"], 1);
+    assert_eq!(
+        r["rewards_approved"],
+        serde_json::json!({"count": 2, "amount": 2500})
+    );
+    assert_eq!(
+        r["rewards_paid"],
+        serde_json::json!({"count": 1, "amount": 2000})
+    );
+    let week: u64 = r["per_week"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(week, 5);
+
+    // A period that excludes everything.
+    let empty: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["report", "--format", "json", "--to", "2000-01-01"]))
+            .unwrap();
+    assert_eq!(empty["total"], 0);
+    assert_eq!(empty["closure_rate"], 0.0);
+
+    let csv = ledger.ok(&["report", "--format", "csv"]);
+    assert!(
+        csv.starts_with('\u{FEFF}'),
+        "CSV starts with a UTF-8 BOM for Excel/WPS"
+    );
+    assert!(csv.contains("\"department\",\"县公安局\",\"2\"\r\n"));
+    let table = ledger.ok(&["report"]);
+    assert!(table.contains("closure_rate") && table.contains("40.0%"));
+
+    let html_path = work.path().join("report.html");
+    ledger.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--out",
+        html_path.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<html lang=\"zh-Hans\""));
+    assert!(html.contains("办结率") && html.contains("40.0%"));
+    assert!(html.matches("<svg").count() >= 5, "charts are inline SVG");
+    assert!(html.contains("公职人员充当"), "categories are labelled");
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(
+            !html.contains(external),
+            "the HTML report loads nothing ({external})"
+        );
+    }
+    let en = ledger.ok(&["report", "--format", "html", "--lang", "en"]);
+    assert!(en.contains("Closure rate"));
+
+    for output in [&r.to_string(), &csv, &table, &html, &en] {
+        assert!(!output.contains("REPORT-CANARY"), "tip content in a report");
+    }
+}
