@@ -116,3 +116,76 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
         assert!(!output.contains("REPORT-CANARY"), "tip content in a report");
     }
 }
+
+#[test]
+fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
+    let portal = Portal::start();
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "NOTICE-TIP-CANARY 原始线索内容",
+            ..Tip::default()
+        },
+    );
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2026-12-31"]);
+    let first = work.path().join("n1.html");
+    let second = work.path().join("n2.html");
+    let out = ledger.ok(&[
+        "notice",
+        "1",
+        "--to",
+        "县公安局",
+        "--summary",
+        "反映某村村霸强占集体土地",
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert!(out.contains("第0001号"), "{out}");
+    ledger.ok(&[
+        "notice",
+        "1",
+        "--to",
+        "县自然资源局",
+        "--summary",
+        "涉嫌非法占用耕地",
+        "--due",
+        "2027-01-15",
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&first).unwrap();
+    assert!(html.contains("督办通知书"));
+    assert!(html.contains("第0001号"));
+    assert!(html.contains("县公安局"));
+    assert!(html.contains("反映某村村霸强占集体土地"));
+    assert!(html.contains("2026-12-31"), "due date from the assignment");
+    assert!(html.contains("注意保密"));
+    assert!(
+        !html.contains("NOTICE-TIP-CANARY"),
+        "the raw tip never reaches a notice"
+    );
+    let html2 = std::fs::read_to_string(&second).unwrap();
+    assert!(html2.contains("第0002号") && html2.contains("2027-01-15"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    assert!(shown["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["kind"] == "summary" && t["text"] == "反映某村村霸强占集体土地"));
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert_eq!(audit.matches("\"action\":\"notice\"").count(), 2);
+    assert!(
+        !audit.contains("反映某村"),
+        "the summary is sealed, not in the audit log"
+    );
+    assert!(
+        files_containing(&ledger.path(), "反映某村村霸".as_bytes()).is_empty(),
+        "the summary is sealed at rest"
+    );
+}

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use age::secrecy::SecretString;
+use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
@@ -196,6 +197,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A printable supervision notice (督办通知书) for a department: notice number, the
+    /// reviewer's summary of the lead (never the tip itself), due date, confidentiality
+    /// marking. Recorded in the ledger and the audit log.
+    ///
+    /// Example: tipbox-review notice 12 --to 县公安局 --summary "反映某村村霸强占集体土地" --out notice-12.html
+    Notice {
+        tip: u64,
+        #[arg(long = "to", value_name = "DEPT")]
+        department: String,
+        /// Your summary of the lead, in words that cannot identify the reporter.
+        #[arg(long)]
+        summary: String,
+        /// YYYY-MM-DD [default: the tip's assignment due date, or today + verify_days].
+        #[arg(long)]
+        due: Option<String>,
+        /// The notice (HTML, prints on A4).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Statistics from ledger fields only (never tip content): totals by status, category,
     /// channel and department, closure rate, weekly intake, overdue, transfers, rewards.
     ///
@@ -245,6 +265,17 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+#[derive(askama::Template)]
+#[template(path = "notice.html")]
+struct NoticePage<'a> {
+    notice: &'a ledger::Notice,
+    tip_id: u64,
+    category: String,
+    received: String,
+    summary: String,
+    office: String,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -645,6 +676,58 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let id = l.add_offline(*channel, &safe_key(category)?, &received, &content)?;
             println!("added tip {id} ({})", channel.key());
+            Ok(())
+        }
+        Command::Notice {
+            tip,
+            department,
+            summary,
+            due,
+            out,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let department = clean_label(department)?;
+            if summary.trim().chars().count() < 4 {
+                return Err(Failure(
+                    EXIT_USAGE,
+                    "write a summary of the lead with --summary (your words, not the tip's)".into(),
+                ));
+            }
+            let entry = l.get(*tip)?;
+            let due = match due {
+                Some(d) => ledger::parse_day(d)
+                    .map(|_| d.trim().to_owned())
+                    .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
+                None => entry.assignment_due.clone().unwrap_or_else(|| {
+                    ledger::add_days(&tipbox::store::today(), l.config.deadlines.verify_days)
+                        .expect("today is a date")
+                }),
+            };
+            let notice = l.issue_notice(*tip, &department, summary, &due)?;
+            let category = tipbox::portal::config::default_categories()
+                .into_iter()
+                .find(|c| c.key == entry.category)
+                .map(|c| c.zh_hans)
+                .unwrap_or_else(|| entry.category.clone());
+            let html = NoticePage {
+                notice: &notice,
+                tip_id: entry.id,
+                category,
+                received: entry.received.clone(),
+                summary: summary.clone(),
+                office: l.config.office_name.clone(),
+            }
+            .render()
+            .map_err(|e| format!("rendering the notice failed: {e}"))?;
+            write_file_durably(out, html.as_bytes())?;
+            println!(
+                "{} for tip {} to {}, due {} -> {}",
+                notice.number,
+                tip,
+                department,
+                due,
+                out.display()
+            );
             Ok(())
         }
         Command::Report {
@@ -1286,6 +1369,7 @@ fn show(
             TextKind::Content => "Content",
             TextKind::PublicNote => "Public note",
             TextKind::Reply => "Reply to the reporter",
+            TextKind::Summary => "Summary (supervision notice)",
         };
         o.push_str(&format!(
             "\n--- {label} ({day}, {by}) ---\n{}\n",

@@ -188,6 +188,8 @@ pub enum TextKind {
     PublicNote,
     /// A reply to the reporter (the office's copy).
     Reply,
+    /// The reviewer's summary of the lead, as printed on a supervision notice.
+    Summary,
 }
 
 /// A ledger entry. No tip content in the clear.
@@ -238,6 +240,18 @@ pub struct TipEntry {
     pub status_day: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward: Option<Reward>,
+    /// Supervision notices (督办通知书) issued for this tip.
+    #[serde(default)]
+    pub notices: Vec<Notice>,
+}
+
+/// A supervision notice issued for a tip. Its summary is kept sealed in `texts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub number: String,
+    pub to: String,
+    pub day: String,
+    pub due: String,
 }
 
 /// A reward decision (举报奖励).
@@ -314,10 +328,21 @@ impl Default for Deadlines {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LedgerConfig {
     pub deadlines: Deadlines,
+    /// The office's name, printed on supervision notices.
+    pub office_name: String,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        LedgerConfig {
+            deadlines: Deadlines::default(),
+            office_name: "扫黑除恶专项斗争领导小组办公室".into(),
+        }
+    }
 }
 
 impl TipEntry {
@@ -712,6 +737,7 @@ impl Ledger {
                         public_messages: vec![],
                         status_day: None,
                         reward: None,
+                        notices: vec![],
                     }
                 }
             };
@@ -884,6 +910,7 @@ impl Ledger {
             public_messages: vec![],
             status_day: None,
             reward: None,
+            notices: vec![],
         };
         self.put(&tip)?;
         self.meta
@@ -1003,6 +1030,48 @@ impl Ledger {
                 e.sequence, e.portal_id, e.tips, e.acknowledged
             ),
         )
+    }
+
+    /// Issue a supervision notice (督办通知书): returns the notice with its new number.
+    pub fn issue_notice(
+        &mut self,
+        id: u64,
+        to: &str,
+        summary: &str,
+        due: &str,
+    ) -> Result<Notice, LedgerError> {
+        let day = crate::store::today();
+        let year = &day[..4];
+        let key = format!("notice-sequence:{year}");
+        let n = self
+            .meta
+            .get(key.as_bytes())
+            .map_err(db_err)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0)
+            + 1;
+        let notice = Notice {
+            number: format!("督字〔{year}〕第{n:04}号"),
+            to: to.to_owned(),
+            day,
+            due: due.to_owned(),
+        };
+        let sealed = self.seal_text(TextKind::Summary, summary)?;
+        self.meta
+            .insert(key.as_bytes(), &n.to_be_bytes())
+            .map_err(db_err)?;
+        let n2 = notice.clone();
+        self.update(
+            id,
+            "notice",
+            &format!("{} to {}, due {}", notice.number, to, due),
+            move |t| {
+                t.notices.push(n2);
+                t.texts.push(sealed);
+                Ok(())
+            },
+        )?;
+        Ok(notice)
     }
 
     /// Find the tip whose claim-token verifier matches.
