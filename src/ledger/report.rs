@@ -445,19 +445,42 @@ impl Report {
                 (t.finished.to_owned(), self.finished),
             ],
         );
+        // Workflow order, not alphabetical.
+        let order = [
+            "new",
+            "triaged",
+            "assigned",
+            "verifying",
+            "stage-closed",
+            "closed",
+            "not-accepted",
+            "transferred",
+        ];
         let statuses = bar_chart(
             t.statuses,
-            self.by_status
+            order
                 .iter()
-                .map(|(k, v)| (status_label(k, zh), *v))
+                .map(|k| {
+                    (
+                        status_label(k, zh),
+                        self.by_status.get(*k).copied().unwrap_or(0),
+                    )
+                })
                 .collect(),
         );
+        let unassigned = if zh { "未分流" } else { "unassigned" };
         let charts = vec![
             funnel,
             bar_chart(t.categories, sorted(&self.by_category, &category_label)),
             bar_chart(
                 t.departments,
-                sorted(&self.by_department, &|k: &str| k.to_owned()),
+                sorted(&self.by_department, &|k: &str| {
+                    if k == "-" {
+                        unassigned.to_owned()
+                    } else {
+                        k.to_owned()
+                    }
+                }),
             ),
             bar_chart(
                 t.channels,
