@@ -17,6 +17,7 @@ pub mod keys;
 pub mod ledger;
 pub mod metadata;
 pub mod portal;
+pub mod process;
 pub mod receipt;
 pub mod seal;
 pub mod store;

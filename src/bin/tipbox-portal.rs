@@ -86,6 +86,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before anything secret is in memory.
+    if let Err(e) = tipbox::process::disable_core_dumps() {
+        eprintln!("tipbox-portal: warning: cannot disable core dumps: {e}");
+    }
     let cli = Cli::parse();
     init_logging();
     let result = match cli.command {

@@ -335,6 +335,10 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 fn main() -> ExitCode {
+    // Before anything secret is in memory.
+    if let Err(e) = tipbox::process::disable_core_dumps() {
+        eprintln!("tipbox-review: warning: cannot disable core dumps: {e}");
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

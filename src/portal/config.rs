@@ -42,6 +42,11 @@ pub struct ConfigFile {
     pub lookups_per_minute: Option<u32>,
     /// argon2id derivations run at once. Default: the number of CPU cores.
     pub kdf_workers: Option<usize>,
+    /// Seconds a client may take to send its request headers (slow-loris). Default 30.
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds an upload may stall between two pieces of its body. Default 120 (Tor
+    /// circuits are slow, but not silent that long).
+    pub body_idle_timeout_secs: Option<u64>,
     /// Days a closed tip's public record (status, replies) stays on the portal after it was
     /// closed, not accepted or transferred. Default 180; 0 removes it at the next apply.
     pub retention_days: Option<u32>,
@@ -150,6 +155,8 @@ pub struct Settings {
     pub submissions_per_minute: u32,
     pub lookups_per_minute: u32,
     pub kdf_workers: usize,
+    pub header_timeout: std::time::Duration,
+    pub body_idle_timeout: std::time::Duration,
     pub retention_days: u32,
     pub kdf: crate::crypto::KdfParams,
     pub categories: Vec<Category>,
@@ -282,6 +289,16 @@ impl ConfigFile {
                 cores as u64,
                 "kdf_workers",
             )? as usize,
+            header_timeout: std::time::Duration::from_secs(positive(
+                self.header_timeout_secs,
+                30,
+                "header_timeout_secs",
+            )?),
+            body_idle_timeout: std::time::Duration::from_secs(positive(
+                self.body_idle_timeout_secs,
+                120,
+                "body_idle_timeout_secs",
+            )?),
             // 0 is allowed: closed tips' records go at the next apply or restart.
             retention_days: self.retention_days.unwrap_or(180),
             kdf: crate::crypto::KdfParams::DEFAULT,

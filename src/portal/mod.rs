@@ -126,13 +126,65 @@ pub fn app(state: App) -> Router {
     router
 }
 
-/// Serve until `shutdown` resolves; in-flight requests finish first.
+/// Largest request head (request line and headers) accepted; larger gets 431.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// How long in-flight requests may take to finish after a shutdown signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serve until `shutdown` resolves; in-flight requests finish first (up to 30 s).
+///
+/// hyper-util is used directly, rather than `axum::serve`, for the protections a public
+/// site needs: a deadline for request headers (slow-loris), a bound on their size, and an
+/// idle timeout on request bodies. The peer address returned by `accept` is dropped
+/// unread: nothing in tipbox ever sees a client's address.
 pub async fn run(
     listener: tokio::net::TcpListener,
     state: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let header_timeout = state.settings.header_timeout;
+    let body_idle = state.settings.body_idle_timeout;
+    let router = app(state).layer(axum::middleware::map_request(
+        move |req: axum::extract::Request| async move {
+            req.map(|body| {
+                axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, body))
+            })
+        },
+    ));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _peer_address_never_used)) => stream,
+                    // Out of file descriptors and the like: back off briefly, keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    }
+    Ok(())
 }
