@@ -402,8 +402,20 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
 fn several_portals_feed_one_ledger_and_each_gets_only_its_own_updates() {
     let a = Portal::start();
     let b = Portal::start();
-    let ra = submit_ok(&a, &Tip { description: "来自甲站点的线索内容", ..Tip::default() });
-    let rb = submit_ok(&b, &Tip { description: "来自乙站点的线索内容", ..Tip::default() });
+    let ra = submit_ok(
+        &a,
+        &Tip {
+            description: "来自甲站点的线索内容",
+            ..Tip::default()
+        },
+    );
+    let rb = submit_ok(
+        &b,
+        &Tip {
+            description: "来自乙站点的线索内容",
+            ..Tip::default()
+        },
+    );
     let work = tempfile::tempdir().unwrap();
     let ledger = TestLedger::new();
     for (portal, name) in [(&a, "a.tbx"), (&b, "b.tbx")] {
@@ -414,17 +426,34 @@ fn several_portals_feed_one_ledger_and_each_gets_only_its_own_updates() {
     ledger.ok(&["status", "1", "verifying"]);
     ledger.ok(&["status", "2", "closed"]);
     // Which portal? The ledger refuses to guess.
-    let out = ledger.run(&["export", "--out", work.path().join("x.tbu").to_str().unwrap()]);
+    let out = ledger.run(&[
+        "export",
+        "--out",
+        work.path().join("x.tbu").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--portal"));
     let portal_id = |p: &Portal| {
-        let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(p.data.join("portal.json")).unwrap()).unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(p.data.join("portal.json")).unwrap()).unwrap();
         meta["portal_id"].as_str().unwrap().to_owned()
     };
     let ua = work.path().join("ua.tbu");
     let ub = work.path().join("ub.tbu");
-    ledger.ok(&["export", "--portal", &portal_id(&a), "--out", ua.to_str().unwrap()]);
-    ledger.ok(&["export", "--portal", &portal_id(&b), "--out", ub.to_str().unwrap()]);
+    ledger.ok(&[
+        "export",
+        "--portal",
+        &portal_id(&a),
+        "--out",
+        ua.to_str().unwrap(),
+    ]);
+    ledger.ok(&[
+        "export",
+        "--portal",
+        &portal_id(&b),
+        "--out",
+        ub.to_str().unwrap(),
+    ]);
     // Crossed: refused.
     assert_eq!(apply(&b.data, &ua).status.code(), Some(1));
     assert_eq!(apply(&a.data, &ub).status.code(), Some(1));
@@ -438,5 +467,8 @@ fn several_portals_feed_one_ledger_and_each_gets_only_its_own_updates() {
     assert_eq!(both, vec!["closed".to_string(), "verifying".to_string()]);
     // A receipt from one portal means nothing on the other.
     assert_eq!(status_of(&b, &ra).0, 404);
-    assert!(blob_paths(&a.data).is_empty() && blob_paths(&b.data).is_empty(), "each portal purged its own");
+    assert!(
+        blob_paths(&a.data).is_empty() && blob_paths(&b.data).is_empty(),
+        "each portal purged its own"
+    );
 }

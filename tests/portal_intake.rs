@@ -774,3 +774,41 @@ fn lookup_flood_gets_429_and_never_starves_submissions() {
     );
     assert_eq!(receipts.len(), 4);
 }
+
+#[test]
+fn every_page_weighs_under_30_kb_with_its_stylesheet() {
+    let portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let c = client();
+    let css = c
+        .get(portal.url("/static/tipbox.css"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap()
+        .len();
+    for lang in ["zh-Hans", "zh-Hant", "en"] {
+        let mut pages = vec![];
+        for path in ["/", "/submit", "/status"] {
+            pages.push((
+                path.to_owned(),
+                c.get(portal.url(&format!("{path}?lang={lang}")))
+                    .send()
+                    .unwrap()
+                    .bytes()
+                    .unwrap()
+                    .len(),
+            ));
+        }
+        pages.push((
+            "status page".into(),
+            lookup(&portal, &receipt, lang).1.len(),
+        ));
+        for (name, size) in pages {
+            assert!(
+                size + css < 30 * 1024,
+                "{lang} {name}: {size} + {css} bytes of CSS"
+            );
+        }
+    }
+}

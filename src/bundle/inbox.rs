@@ -138,11 +138,17 @@ pub struct Verified {
 /// Check a whole bundle: structure, every entry's checksum, the file checksum, and that
 /// nothing follows the trailer. Reads the file once, in constant memory.
 pub fn verify(path: &Path, progress: impl FnMut(u64)) -> Result<Verified, BundleReadError> {
-    verify_reader(BufReader::with_capacity(256 * 1024, File::open(path)?), progress)
+    verify_reader(
+        BufReader::with_capacity(256 * 1024, File::open(path)?),
+        progress,
+    )
 }
 
 /// [`verify`] over any reader (used by the fuzzer).
-pub fn verify_reader<R: Read>(mut r: R, mut progress: impl FnMut(u64)) -> Result<Verified, BundleReadError> {
+pub fn verify_reader<R: Read>(
+    mut r: R,
+    mut progress: impl FnMut(u64),
+) -> Result<Verified, BundleReadError> {
     let mut file_hash = Hasher::new();
     let mut magic = [0u8; 14];
     read_exact(&mut r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
