@@ -801,7 +801,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .clone()
                 .unwrap_or_else(|| cli.ledger.join("keys").join(tipbox::keys::IDENTITY_FILE));
             let ids = load_identity_file(&identity, cli.passphrase_file.as_deref())?;
-            match ledger::backup::verify(file, &ids) {
+            let bar = indicatif::ProgressBar::new_spinner().with_message("checking the backup");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let checked = ledger::backup::verify(file, &ids);
+            bar.finish_and_clear();
+            match checked {
                 Ok(s) => {
                     println!(
                         "backup OK: made {}, {} tip(s), {} file(s), {} tree(s), {:.1} MiB",
@@ -822,7 +826,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Restore { file, identity } => {
             let ids = load_identity_file(identity, cli.passphrase_file.as_deref())?;
-            let s = ledger::backup::restore(file, &ids, &cli.ledger)?;
+            let bar =
+                indicatif::ProgressBar::new_spinner().with_message("checking, then restoring");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let restored = ledger::backup::restore(file, &ids, &cli.ledger);
+            bar.finish_and_clear();
+            let s = restored?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             l.audit(
                 "restore",
@@ -866,7 +875,13 @@ fn search(
     }
     let entries: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
     let mut hits = Vec::new();
+    // Hidden automatically when stderr is not a terminal.
+    let bar = indicatif::ProgressBar::new(entries.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("searching {bar:40} {pos}/{len} tips ({eta})")
+            .expect("valid template"),
+    );
     for t in &entries {
+        bar.inc(1);
         let mut matched: Vec<String> = Vec::new();
         for item in l.open_items(t, ids, 16 << 30)? {
             for (name, value) in &item.tip.fields {
@@ -892,6 +907,7 @@ fn search(
             hits.push((t, matched));
         }
     }
+    bar.finish_and_clear();
     // The search text itself is not logged: it may be a name.
     l.audit("search", None, &format!("{} match(es)", hits.len()))?;
     if json_out {
