@@ -1,0 +1,539 @@
+//! The benchmark behind `bench/run`: drives the release binaries over loopback and prints
+//! one table. Each figure is a ratio against a baseline measured in the same run, so
+//! results compare across machines. See docs/performance.md for what bounds each figure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RELEASE: &str = "target/release";
+
+struct Portal {
+    child: Child,
+    addr: String,
+    data: PathBuf,
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_portal(dir: &Path, extra_config: &str) -> Portal {
+    let data = dir.join(format!("data-{}", rand_id()));
+    let config = dir.join(format!("portal-{}.toml", rand_id()));
+    let demo = std::fs::read_to_string("keys-example/portal.toml").unwrap();
+    std::fs::write(&config, format!("{demo}\n{extra_config}\n")).unwrap();
+    let err = dir.join(format!("err-{}", rand_id()));
+    let child = Command::new(format!("{RELEASE}/tipbox-portal"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .env("TIPBOX_LOG", "warn")
+        .stderr(std::fs::File::create(&err).unwrap())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Owned by the guard at once: killed and reaped however we leave.
+    let mut portal = Portal {
+        child,
+        addr: String::new(),
+        data,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = std::fs::read_to_string(&err).unwrap_or_default();
+        if let Some(l) = text.lines().find(|l| l.contains("listening on http://")) {
+            portal.addr = l.rsplit("http://").next().unwrap().trim().to_owned();
+            return portal;
+        }
+        assert!(Instant::now() < deadline, "portal did not start: {text}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn rand_id() -> String {
+    let mut b = [0u8; 6];
+    tipbox::crypto::random_bytes(&mut b);
+    hex_encode(&b)
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+fn small_form(desc: &str) -> reqwest::blocking::multipart::Form {
+    reqwest::blocking::multipart::Form::new()
+        .text("category", "umbrella")
+        .text("description", desc.to_owned())
+}
+
+fn submit_file(c: &reqwest::blocking::Client, p: &Portal, path: &Path) -> Duration {
+    let len = std::fs::metadata(path).unwrap().len();
+    let part = reqwest::blocking::multipart::Part::reader_with_length(
+        std::fs::File::open(path).unwrap(),
+        len,
+    )
+    .file_name("evidence.bin")
+    .mime_str("application/octet-stream")
+    .unwrap();
+    let form = small_form("基准测试：大文件上传").part("attachment", part);
+    let t = Instant::now();
+    let resp = c
+        .post(format!("http://{}/submit", p.addr))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let _ = resp.bytes();
+    t.elapsed()
+}
+
+fn peak_rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+fn best_of<T: PartialOrd + Copy>(n: usize, mut f: impl FnMut() -> T) -> T {
+    let mut best = f();
+    for _ in 1..n {
+        let v = f();
+        if v < best {
+            best = v;
+        }
+    }
+    best
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[idx]
+}
+
+struct Row {
+    name: &'static str,
+    measured: String,
+    baseline: String,
+    ratio: f64,
+    target: &'static str,
+    ok: bool,
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = Vec::new();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let c = client();
+
+    // 1. Large evidence vs the rage CLI.
+    let size: u64 = if quick { 20 << 20 } else { 100 << 20 };
+    let file = dir.path().join("evidence.bin");
+    {
+        let mut f = std::fs::File::create(&file).unwrap();
+        let chunk: Vec<u8> = (0..1 << 20).map(|i| (i * 7 % 251) as u8).collect();
+        for _ in 0..size >> 20 {
+            std::io::Write::write_all(&mut f, &chunk).unwrap();
+        }
+    }
+    let recipient = std::fs::read_to_string("keys-example/recipient.txt").unwrap();
+    let rage_out = dir.path().join("rage.age");
+    let rage = best_of(3, || {
+        let t = Instant::now();
+        let st = Command::new("rage")
+            .args(["-r", recipient.trim(), "-o"])
+            .arg(&rage_out)
+            .arg(&file)
+            .status()
+            .expect("rage is installed by bench/run");
+        assert!(st.success());
+        t.elapsed()
+    });
+    let portal = start_portal(dir.path(), "max_upload_mib = 1024");
+    let ours = best_of(3, || submit_file(&c, &portal, &file));
+    drop(portal);
+    let ratio = ours.as_secs_f64() / rage.as_secs_f64();
+    rows.push(Row {
+        name: "1. large upload: portal time / rage time",
+        measured: format!("{:.3} s for {} MiB", ours.as_secs_f64(), size >> 20),
+        baseline: format!("rage {:.3} s", rage.as_secs_f64()),
+        ratio,
+        target: "<= 1.25",
+        ok: ratio <= 1.25,
+    });
+
+    // 2. Memory: 4 concurrent large uploads vs 4 concurrent small ones.
+    let small_file = dir.path().join("small.bin");
+    std::fs::write(&small_file, vec![1u8; 1 << 20]).unwrap();
+    let peak = |path: &Path| {
+        let p = start_portal(
+            dir.path(),
+            "max_upload_mib = 1024\nsubmissions_per_minute = 100000",
+        );
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                let c = client();
+                let p = &p;
+                s.spawn(move || submit_file(&c, p, path));
+            }
+        });
+        peak_rss_kib(p.child.id())
+    };
+    let small_peak = peak(&small_file);
+    let large_peak = peak(&file);
+    let grew = large_peak.saturating_sub(small_peak) as f64 / 1024.0;
+    rows.push(Row {
+        name: "2. memory: peak RSS 4x large - 4x 1 MiB uploads",
+        measured: format!(
+            "{:.1} MiB more ({} vs {} KiB)",
+            grew, large_peak, small_peak
+        ),
+        baseline: "4x 1 MiB".into(),
+        ratio: large_peak as f64 / small_peak as f64,
+        target: "<= +16 MiB",
+        ok: grew <= 16.0,
+    });
+
+    // 3. Small tips at saturation vs the argon2id bound (cores / one derivation).
+    let params = tipbox::crypto::KdfParams::DEFAULT;
+    let kdf = best_of(5, || {
+        let code = tipbox::receipt::ReceiptCode::generate();
+        let t = Instant::now();
+        code.derive(&[1u8; 16], params).unwrap();
+        t.elapsed()
+    });
+    let bound = cores as f64 / kdf.as_secs_f64();
+    let portal = start_portal(
+        dir.path(),
+        "submissions_per_minute = 1000000\nlookups_per_minute = 1000000",
+    );
+    let accepted = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let secs = if quick { 4.0 } else { 10.0 };
+    std::thread::scope(|s| {
+        for _ in 0..(cores * 4) {
+            let (accepted, stop, addr) = (accepted.clone(), stop.clone(), portal.addr.clone());
+            s.spawn(move || {
+                let c = client();
+                while !stop.load(Ordering::Relaxed) {
+                    let r = c
+                        .post(format!("http://{addr}/submit"))
+                        .multipart(small_form("基准测试：小线索的吞吐量"))
+                        .send();
+                    if r.map(|r| r.status().as_u16() == 200).unwrap_or(false) {
+                        accepted.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_secs_f64(secs));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let rate = accepted.load(Ordering::Relaxed) as f64 / secs;
+    rows.push(Row {
+        name: "3. small tips/s at saturation / KDF bound",
+        measured: format!("{rate:.1} tips/s"),
+        baseline: format!(
+            "{bound:.1}/s ({cores} cores / {:.0} ms)",
+            kdf.as_secs_f64() * 1000.0
+        ),
+        ratio: rate / bound,
+        target: ">= 0.9",
+        ok: rate / bound >= 0.9,
+    });
+
+    // 4. Lookup timing: existing vs unknown receipts (interleaved, sequential).
+    let body = c
+        .post(format!("http://{}/submit", portal.addr))
+        .multipart(small_form("基准测试：查询时间"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let start = body.find("receipt-code\">").unwrap() + "receipt-code\">".len();
+    let receipt = body[start..start + body[start..].find('<').unwrap()].to_owned();
+    let n = if quick { 40 } else { 150 };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..n * 2 {
+        let code = if i % 2 == 0 {
+            receipt.clone()
+        } else {
+            tipbox::receipt::ReceiptCode::generate().digits().to_owned()
+        };
+        let t = Instant::now();
+        let r = c
+            .post(format!("http://{}/status", portal.addr))
+            .form(&[("receipt", code)])
+            .send()
+            .unwrap();
+        let _ = r.bytes();
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        if i % 2 == 0 {
+            known.push(ms)
+        } else {
+            unknown.push(ms)
+        }
+    }
+    let mk = percentile(&mut known, 0.5);
+    let mu = percentile(&mut unknown, 0.5);
+    let diff = (mk - mu).abs() / mu;
+    rows.push(Row {
+        name: "4. lookup median: existing vs unknown",
+        measured: format!("{mk:.2} ms vs {mu:.2} ms"),
+        baseline: "unknown receipt".into(),
+        ratio: mk / mu,
+        target: "within 2%",
+        ok: diff <= 0.02,
+    });
+    drop(portal);
+
+    // 5. Flood: lookups at 10x their configured rate; submissions' p99 vs unloaded p99.
+    let per_minute = 600u32;
+    let portal = start_portal(
+        dir.path(),
+        &format!("submissions_per_minute = 1000000\nlookups_per_minute = {per_minute}"),
+    );
+    let submit_p99 = |count: usize| {
+        let mut v: Vec<f64> = (0..count)
+            .map(|_| {
+                let t = Instant::now();
+                let r = c
+                    .post(format!("http://{}/submit", portal.addr))
+                    .multipart(small_form("基准测试：负载下的提交"))
+                    .send()
+                    .unwrap();
+                assert_eq!(r.status().as_u16(), 200);
+                let _ = r.bytes();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        percentile(&mut v, 0.99)
+    };
+    let count = if quick { 20 } else { 60 };
+    let unloaded = submit_p99(count);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, limited, errors) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+    );
+    let loaded = std::thread::scope(|s| {
+        // 10x the configured rate, spread over 4 clients.
+        let interval = Duration::from_secs_f64(60.0 / f64::from(per_minute) / 10.0 * 4.0);
+        for _ in 0..4 {
+            let (stop, ok, limited, errors, addr) = (
+                stop.clone(),
+                ok.clone(),
+                limited.clone(),
+                errors.clone(),
+                portal.addr.clone(),
+            );
+            s.spawn(move || {
+                let c = client();
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let code = tipbox::receipt::ReceiptCode::generate();
+                    match c
+                        .post(format!("http://{addr}/status"))
+                        .form(&[("receipt", code.digits())])
+                        .send()
+                        .map(|r| r.status().as_u16())
+                    {
+                        Ok(429) => limited.fetch_add(1, Ordering::Relaxed),
+                        Ok(s) if s < 500 => ok.fetch_add(1, Ordering::Relaxed),
+                        _ => errors.fetch_add(1, Ordering::Relaxed),
+                    };
+                    if let Some(rest) = interval.checked_sub(t.elapsed()) {
+                        std::thread::sleep(rest);
+                    }
+                }
+            });
+        }
+        let p = submit_p99(count);
+        stop.store(true, Ordering::Relaxed);
+        p
+    });
+    let ratio = loaded / unloaded;
+    let errs = errors.load(Ordering::Relaxed);
+    rows.push(Row {
+        name: "5. submission p99 under a 10x lookup flood",
+        measured: format!(
+            "{loaded:.1} ms; lookups {} answered, {} got 429, {} 5xx",
+            ok.load(Ordering::Relaxed),
+            limited.load(Ordering::Relaxed),
+            errs
+        ),
+        baseline: format!("unloaded p99 {unloaded:.1} ms"),
+        ratio,
+        target: "<= 3, no 5xx",
+        ok: ratio <= 3.0 && errs == 0,
+    });
+    drop(portal);
+
+    // 6. Reviewer: import throughput vs the age-decrypt bound of the same items.
+    let n_tips = if quick { 300 } else { 2000 };
+    let portal = start_portal(dir.path(), "submissions_per_minute = 1000000");
+    std::thread::scope(|s| {
+        for w in 0..cores * 2 {
+            let addr = portal.addr.clone();
+            s.spawn(move || {
+                let c = client();
+                for i in (w..n_tips).step_by(cores * 2) {
+                    let r = c
+                        .post(format!("http://{addr}/submit"))
+                        .multipart(small_form(&format!("基准测试：第{i}条")))
+                        .send()
+                        .unwrap();
+                    assert_eq!(r.status().as_u16(), 200);
+                }
+            });
+        }
+    });
+    let bundle = dir.path().join("inbox.tbx");
+    let st = Command::new(format!("{RELEASE}/tipbox-portal"))
+        .args(["export", "--data"])
+        .arg(&portal.data)
+        .arg("--out")
+        .arg(&bundle)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    drop(portal);
+    let ledger = dir.path().join("ledger");
+    std::fs::create_dir_all(ledger.join("keys")).unwrap();
+    for f in [
+        "identity.age",
+        "signing-key.age",
+        "recipient.txt",
+        "verify-key.txt",
+    ] {
+        std::fs::copy(
+            Path::new("keys-example").join(f),
+            ledger.join("keys").join(f),
+        )
+        .unwrap();
+    }
+    // Baseline: decrypting every item once, on all cores (what import must at least do).
+    let pass = age::secrecy::SecretString::from(
+        std::fs::read_to_string("keys-example/passphrase.txt")
+            .unwrap()
+            .trim_end()
+            .to_owned(),
+    );
+    let ids = tipbox::keys::load_identities(Path::new("keys-example"), &pass).unwrap();
+    let blobs: Vec<Vec<u8>> = {
+        let mut v = Vec::new();
+        tipbox::bundle::inbox::for_each_entry(&bundle, |_, r| {
+            let mut b = Vec::new();
+            r.read_to_end(&mut b)?;
+            v.push(b);
+            Ok(())
+        })
+        .unwrap();
+        v
+    };
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for chunk in blobs.chunks(blobs.len().div_ceil(cores)) {
+            let ids = &ids;
+            s.spawn(move || {
+                for b in chunk {
+                    let d = age::Decryptor::new_buffered(&b[..]).unwrap();
+                    let mut r = d
+                        .decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+                        .unwrap();
+                    std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+                }
+            });
+        }
+    });
+    let decrypt_rate = blobs.len() as f64 / t.elapsed().as_secs_f64();
+    let unlock = best_of(1, || {
+        let t = Instant::now();
+        tipbox::keys::load_identities(Path::new("keys-example"), &pass).unwrap();
+        t.elapsed()
+    });
+    let t = Instant::now();
+    let st = Command::new(format!("{RELEASE}/tipbox-review"))
+        .arg("--ledger")
+        .arg(&ledger)
+        .args(["--passphrase-file", "keys-example/passphrase.txt", "import"])
+        .arg(&bundle)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let import_secs = (t.elapsed().saturating_sub(unlock)).as_secs_f64();
+    let import_rate = n_tips as f64 / import_secs;
+    rows.push(Row {
+        name: "6a. import tips/s (passphrase unlock excluded)",
+        measured: format!("{import_rate:.0} tips/s over {n_tips}"),
+        baseline: format!("parallel age decrypt {decrypt_rate:.0}/s"),
+        ratio: import_rate / decrypt_rate,
+        target: ">= 20000/s",
+        ok: import_rate >= 20_000.0,
+    });
+    for (name, args) in [
+        ("6b. list (whole ledger)", vec!["list", "--json"]),
+        ("6c. report", vec!["report", "--format", "json"]),
+    ] {
+        let t = Instant::now();
+        let st = Command::new(format!("{RELEASE}/tipbox-review"))
+            .arg("--ledger")
+            .arg(&ledger)
+            .args(&args)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let secs = t.elapsed().as_secs_f64();
+        rows.push(Row {
+            name,
+            measured: format!("{:.3} s over {n_tips} tips", secs),
+            baseline: "1 s on 1,000,000 tips".into(),
+            ratio: secs * (1_000_000.0 / n_tips as f64),
+            target: "projected <= 1 s",
+            ok: secs * (1_000_000.0 / n_tips as f64) <= 1.0,
+        });
+    }
+
+    println!(
+        "\ntipbox benchmarks ({cores} cores{})",
+        if quick { ", --quick" } else { "" }
+    );
+    println!(
+        "{:<50} {:<44} {:<36} {:>8}  {:<14} met",
+        "figure", "measured", "baseline (same run)", "ratio", "target"
+    );
+    for r in &rows {
+        println!(
+            "{:<50} {:<44} {:<36} {:>8.3}  {:<14} {}",
+            r.name,
+            r.measured,
+            r.baseline,
+            r.ratio,
+            r.target,
+            if r.ok { "yes" } else { "NO" }
+        );
+    }
+}
