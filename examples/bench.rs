@@ -433,6 +433,14 @@ fn main() {
         )
         .unwrap();
     }
+    for f in ["identity.age", "signing-key.age"] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            ledger.join("keys").join(f),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
     // Baseline: decrypting every item once, on all cores (what import must at least do).
     let pass = age::secrecy::SecretString::from(
         std::fs::read_to_string("keys-example/passphrase.txt")
@@ -440,7 +448,7 @@ fn main() {
             .trim_end()
             .to_owned(),
     );
-    let ids = tipbox::keys::load_identities(Path::new("keys-example"), &pass).unwrap();
+    let ids = tipbox::keys::load_identities(&ledger.join("keys"), &pass).unwrap();
     let blobs: Vec<Vec<u8>> = {
         let mut v = Vec::new();
         tipbox::bundle::inbox::for_each_entry(&bundle, |_, r| {
@@ -470,7 +478,7 @@ fn main() {
     let decrypt_rate = blobs.len() as f64 / t.elapsed().as_secs_f64();
     let unlock = best_of(1, || {
         let t = Instant::now();
-        tipbox::keys::load_identities(Path::new("keys-example"), &pass).unwrap();
+        tipbox::keys::load_identities(&ledger.join("keys"), &pass).unwrap();
         t.elapsed()
     });
     let t = Instant::now();

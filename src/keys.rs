@@ -37,6 +37,8 @@ pub enum KeyError {
     },
     #[error("wrong passphrase for {0} (or the file is not a tipbox key file)")]
     WrongPassphrase(PathBuf),
+    #[error("{0} can be read by other users (mode {1:o}); a secret key must be private. Fix it with: chmod 600 {0}")]
+    TooOpen(PathBuf, u32),
     #[error("{0} is damaged: it decrypts but does not hold a valid key")]
     Damaged(PathBuf),
     #[error("'{0}' is not an age recipient; it should look like age1... as printed by `tipbox-review init`")]
@@ -166,6 +168,7 @@ fn write_secret(path: &Path, plaintext: &[u8], passphrase: &SecretString) -> Res
 }
 
 fn read_secret(path: &Path, passphrase: &SecretString) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    check_private(path)?;
     let bytes = fs::read(path).map_err(|source| KeyError::Io {
         path: path.to_owned(),
         source,
@@ -181,6 +184,24 @@ fn read_secret(path: &Path, passphrase: &SecretString) -> Result<Zeroizing<Vec<u
         .read_to_end(&mut out)
         .map_err(|_| KeyError::Damaged(path.to_owned()))?;
     Ok(out)
+}
+
+/// A secret key file must be readable by its owner only: refuse it otherwise, saying how
+/// to fix it (like ssh does for private keys).
+fn check_private(path: &Path) -> Result<(), KeyError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::metadata(path).map_err(|source| KeyError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::TooOpen(path.to_owned(), mode));
+        }
+    }
+    Ok(())
 }
 
 /// Unlock the office's age identities (one per non-comment line of identity.age).

@@ -62,6 +62,12 @@ pub enum StoreError {
     },
     #[error("{path} is damaged or from an incompatible version: {reason}")]
     Corrupt { path: PathBuf, reason: String },
+    #[error("the data folder {path} is not writable ({source}). Check that the disk is mounted read-write, is not full, and belongs to this user")]
+    NotWritable {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("{0} holds no portal data (no portal.json). Check --data")]
     NotAPortal(PathBuf),
     #[error("the index could not be updated: {0}")]
@@ -209,6 +215,13 @@ impl Store {
         }
         // Anything in tmp/ is an upload that never finished: no receipt was shown for it.
         let tmp = root.join(TMP_DIR);
+        // Fail early and clearly on a read-only or full data folder.
+        let probe = tmp.join(".write-probe");
+        fs::write(&probe, b"probe").map_err(|source| StoreError::NotWritable {
+            path: root.to_owned(),
+            source,
+        })?;
+        let _ = fs::remove_file(&probe);
         for entry in fs::read_dir(&tmp).map_err(io_err(&tmp))? {
             let entry = entry.map_err(io_err(&tmp))?;
             let _ = fs::remove_file(entry.path());

@@ -65,7 +65,7 @@ fn backup_then_restore_gives_the_same_ledger() {
             "restore",
             backup.to_str().unwrap(),
             "--identity",
-            repo_path("keys-example/identity.age").to_str().unwrap(),
+            private_demo_identity().to_str().unwrap(),
         ],
     );
     assert!(
@@ -126,7 +126,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
     ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
     let bytes = std::fs::read(&backup).unwrap();
     let bad = work.path().join("bad.tbk");
-    let identity = repo_path("keys-example/identity.age");
+    let identity = private_demo_identity();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("truncated", bytes[..bytes.len() * 3 / 4].to_vec()),
         ("last byte cut", bytes[..bytes.len() - 1].to_vec()),
@@ -232,7 +232,7 @@ fn a_backup_taken_while_other_commands_write_is_consistent() {
                 "restore",
                 b.to_str().unwrap(),
                 "--identity",
-                repo_path("keys-example/identity.age").to_str().unwrap(),
+                private_demo_identity().to_str().unwrap(),
             ],
         );
         assert!(

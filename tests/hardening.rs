@@ -288,3 +288,171 @@ fn broken_data_folders_give_a_clear_message_and_exit_2() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("another tipbox-portal"), "{err}");
 }
+
+/// A small tmpfs made by the test (root only); `None` (and a SKIPPED line) otherwise.
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn new(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then_some(Tmpfs { dir })
+    }
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+    fn remount(&self, opts: &str) {
+        let st = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(self.dir.path())
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
+    let Some(fs) = Tmpfs::new("12m") else {
+        eprintln!("SKIPPED a_full_disk_gives_a_localized_error_no_receipt_and_recovers: cannot mount a tmpfs (needs root)");
+        return;
+    };
+    let data = fs.path().join("data");
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(data.clone()),
+        ..Default::default()
+    });
+    let before = submit_ok(&portal, &Tip::default());
+    // Fill the disk, leaving less than the next upload needs.
+    let filler = fs.path().join("filler");
+    {
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+    }
+    // Free a little, so small writes work and the upload does not.
+    let len = std::fs::metadata(&filler).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap()
+        .set_len(len - 512 * 1024)
+        .unwrap();
+    let (status, page) = submit(
+        &portal,
+        &Tip {
+            description: "磁盘已满时的线索文字",
+            files: vec![("big.bin".into(), vec![7u8; 4 << 20])],
+            lang: "en",
+            ..Tip::default()
+        },
+    );
+    assert!(status >= 500, "{status}");
+    assert!(
+        element_text(&page, "receipt-code").is_none(),
+        "no receipt without a stored tip"
+    );
+    assert!(
+        page.contains("The server had a problem"),
+        "a localized message"
+    );
+    assert!(page.contains("磁盘已满时的线索文字"), "the text is kept");
+    assert!(
+        all_files(&data.join("tmp")).is_empty(),
+        "no partial ciphertext left behind"
+    );
+    // What was stored before is intact.
+    let (s, p) = lookup(&portal, &before, "en");
+    assert_eq!(s, 200);
+    assert_eq!(element_text(&p, "tip-status").as_deref(), Some("received"));
+    // Space comes back: the portal works again without a restart.
+    std::fs::remove_file(&filler).unwrap();
+    let after = submit_ok(
+        &portal,
+        &Tip {
+            files: vec![("big.bin".into(), vec![7u8; 4 << 20])],
+            ..Tip::default()
+        },
+    );
+    assert_eq!(lookup(&portal, &after, "en").0, 200);
+    assert_eq!(lookup(&portal, &before, "en").0, 200);
+    still_serving(&portal);
+}
+
+#[test]
+fn a_read_only_data_folder_is_refused_at_start_with_a_clear_message() {
+    let Some(fs) = Tmpfs::new("16m") else {
+        eprintln!("SKIPPED a_read_only_data_folder_is_refused_at_start_with_a_clear_message: cannot mount a tmpfs (needs root)");
+        return;
+    };
+    let data = fs.path().join("data");
+    {
+        let portal = Portal::start_with(PortalOptions {
+            data: Some(data.clone()),
+            ..Default::default()
+        });
+        submit_ok(&portal, &Tip::default());
+    }
+    fs.remount("ro");
+    let (code, err) = serve_exit(&[], &data);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("not writable") && err.contains("read-write"),
+        "{err}"
+    );
+    // Operator commands say the same, and nothing panics.
+    let out = portal_cmd(&[
+        "export",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        "/tmp/never-written.tbx",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    fs.remount("rw");
+}
+
+#[test]
+fn secret_key_files_readable_by_others_are_refused() {
+    let ledger = TestLedger::new();
+    use std::os::unix::fs::PermissionsExt;
+    let identity = ledger.path().join("keys/identity.age");
+    std::fs::set_permissions(&identity, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = ledger.run(&["search", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("can be read by other users") && err.contains("chmod 600"),
+        "{err}"
+    );
+    std::fs::set_permissions(&identity, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let signing = ledger.path().join("keys/signing-key.age");
+    std::fs::set_permissions(&signing, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = ledger.run(&["export", "--out", "/tmp/x.tbu"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A missing ledger is named, with the fix.
+    let out = std::process::Command::new(REVIEW_BIN)
+        .args(["--ledger", "/nonexistent/ledger", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
+}

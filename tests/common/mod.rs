@@ -225,8 +225,23 @@ pub fn demo_identities() -> &'static Vec<age::x25519::Identity> {
     IDS.get_or_init(|| {
         let pass = std::fs::read_to_string(repo_path("keys-example/passphrase.txt")).unwrap();
         let pass = SecretString::from(pass.trim_end().to_owned());
-        tipbox::keys::load_identities(&repo_path("keys-example"), &pass).unwrap()
+        tipbox::keys::load_identities_file(&private_demo_identity(), &pass).unwrap()
     })
+}
+
+/// A private (0600) copy of the demo identity (a git checkout makes it 0644).
+pub fn private_demo_identity() -> PathBuf {
+    static PATH: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    PATH.get_or_init(|| {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("identity.age");
+        std::fs::copy(repo_path("keys-example/identity.age"), &p).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        (dir, p)
+    })
+    .1
+    .clone()
 }
 
 /// Decrypt one stored blob with the demo office key; also returns the plaintext length.
@@ -311,6 +326,11 @@ impl TestLedger {
             "verify-key.txt",
         ] {
             std::fs::copy(repo_path("keys-example").join(f), keys.join(f)).unwrap();
+        }
+        // Git does not keep file modes: make the copied secret keys private again.
+        for f in ["identity.age", "signing-key.age"] {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(keys.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         TestLedger { dir }
     }
