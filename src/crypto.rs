@@ -117,6 +117,55 @@ impl Default for Hasher {
     }
 }
 
+/// A writer that hashes everything written through it (bundle and backup checksums).
+pub struct HashingWriter<W: std::io::Write> {
+    pub inner: W,
+    pub hasher: Hasher,
+}
+
+impl<W: std::io::Write> HashingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Hasher::new(),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A reader that hashes everything read through it.
+pub struct HashingReader<R: std::io::Read> {
+    pub inner: R,
+    pub hasher: Hasher,
+}
+
+impl<R: std::io::Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Hasher::new(),
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// X25519 public key for a secret scalar (the reporter's reply key pair).
 pub fn x25519_public(secret: &[u8; KEY_LEN]) -> [u8; 32] {
     init();

@@ -17,7 +17,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{read_exact, read_json, write_json, BundleReadError};
-use crate::crypto::Hasher;
+use crate::crypto::{Hasher, HashingWriter};
 
 pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x01";
 pub const END_MAGIC: &[u8; 12] = b"TIPBOX-END\0\x01";
@@ -52,23 +52,6 @@ pub struct Source<'a> {
     pub path: &'a Path,
 }
 
-/// Hashes everything written through it.
-struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Hasher,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 /// Write a bundle. Each ciphertext file is read twice (checksum, then copy) so memory stays
 /// flat whatever the sizes.
 pub fn write<W: Write>(
@@ -77,10 +60,7 @@ pub fn write<W: Write>(
     made: &str,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = HashingWriter {
-        inner: out,
-        hasher: Hasher::new(),
-    };
+    let mut w = HashingWriter::new(out);
     w.write_all(MAGIC)?;
     write_json(
         &mut w,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{io_err, Ledger, LedgerError};
-use crate::crypto::Hasher;
+use crate::crypto::{HashingReader, HashingWriter};
 
 pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x01";
 pub const FORMAT: u32 = 1;
@@ -45,23 +45,6 @@ pub struct BackupHeader {
 pub struct BackupSummary {
     pub header: BackupHeader,
     pub bytes: u64,
-}
-
-/// Writes and hashes everything.
-struct Hashing<W: Write> {
-    inner: W,
-    hasher: Hasher,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Files of the ledger that go into a backup (relative paths). The database goes in as trees.
@@ -152,10 +135,7 @@ impl Ledger {
             let stream = enc
                 .wrap_output(BufWriter::with_capacity(256 * 1024, file))
                 .map_err(io_err(&tmp))?;
-            let mut w = Hashing {
-                inner: stream,
-                hasher: Hasher::new(),
-            };
+            let mut w = HashingWriter::new(stream);
             let io = |e| LedgerError::Io {
                 path: tmp.clone(),
                 source: e,
@@ -279,10 +259,7 @@ fn read_backup(
     let plain = decryptor
         .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
         .map_err(|_| BackupError::NotOurs)?;
-    let mut r = HashingReader {
-        inner: plain,
-        hasher: Hasher::new(),
-    };
+    let mut r = HashingReader::new(plain);
     let damaged = |_| BackupError::Damaged;
     let mut magic = [0u8; 15];
     r.read_exact(&mut magic).map_err(damaged)?;
@@ -366,19 +343,6 @@ fn read_backup(
         return Err(BackupError::Damaged);
     }
     Ok(header)
-}
-
-struct HashingReader<R: Read> {
-    inner: R,
-    hasher: Hasher,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// Check a backup completely without writing anything.

@@ -269,6 +269,36 @@ pub struct Reward {
 }
 
 impl TipEntry {
+    /// A new entry: status `new`, nothing decided yet.
+    pub fn new(id: u64, channel: Channel, received: &str, category: &str) -> TipEntry {
+        TipEntry {
+            format: 1,
+            id,
+            channel,
+            portal_id: None,
+            portal_tip_id: None,
+            received: received.to_owned(),
+            category: category.to_owned(),
+            status: Status::New,
+            priority: None,
+            credibility: None,
+            department: None,
+            assignment_due: None,
+            first_feedback: None,
+            links: vec![],
+            transfers: vec![],
+            blobs: vec![],
+            reward_wanted: false,
+            reply_public_key: None,
+            claim_verifier: None,
+            texts: vec![],
+            public_messages: vec![],
+            status_day: None,
+            reward: None,
+            notices: vec![],
+        }
+    }
+
     /// True when the reporter would see anything beyond "received".
     pub fn has_public_state(&self) -> bool {
         self.status.public() != "received"
@@ -712,33 +742,16 @@ impl Ledger {
                     self.portal_tips
                         .insert(portal_key.as_bytes(), &id.to_be_bytes())
                         .map_err(db_err)?;
-                    TipEntry {
-                        format: 1,
+                    let mut t = TipEntry::new(
                         id,
-                        channel: Channel::Web,
-                        portal_id: Some(manifest.portal_id.clone()),
-                        portal_tip_id: Some(manifest.tip_id.clone()),
-                        received: manifest.day.clone(),
+                        Channel::Web,
+                        &manifest.day,
                         // A follow-up whose tip never arrived still gets an entry: nothing is lost.
-                        category: fields.category.clone().unwrap_or_else(|| "other".into()),
-                        status: Status::New,
-                        priority: None,
-                        credibility: None,
-                        department: None,
-                        assignment_due: None,
-                        first_feedback: None,
-                        links: vec![],
-                        transfers: vec![],
-                        blobs: vec![],
-                        reward_wanted: false,
-                        reply_public_key: None,
-                        claim_verifier: None,
-                        texts: vec![],
-                        public_messages: vec![],
-                        status_day: None,
-                        reward: None,
-                        notices: vec![],
-                    }
+                        fields.category.as_deref().unwrap_or("other"),
+                    );
+                    t.portal_id = Some(manifest.portal_id.clone());
+                    t.portal_tip_id = Some(manifest.tip_id.clone());
+                    t
                 }
             };
             if manifest.kind == Kind::Tip {
@@ -886,32 +899,8 @@ impl Ledger {
     ) -> Result<u64, LedgerError> {
         let id = self.next_id()?;
         let sealed = self.seal_text(TextKind::Content, content)?;
-        let tip = TipEntry {
-            format: 1,
-            id,
-            channel,
-            portal_id: None,
-            portal_tip_id: None,
-            received: received.to_owned(),
-            category: category.to_owned(),
-            status: Status::New,
-            priority: None,
-            credibility: None,
-            department: None,
-            assignment_due: None,
-            first_feedback: None,
-            links: vec![],
-            transfers: vec![],
-            blobs: vec![],
-            reward_wanted: false,
-            reply_public_key: None,
-            claim_verifier: None,
-            texts: vec![sealed],
-            public_messages: vec![],
-            status_day: None,
-            reward: None,
-            notices: vec![],
-        };
+        let mut tip = TipEntry::new(id, channel, received, category);
+        tip.texts.push(sealed);
         self.put(&tip)?;
         self.meta
             .insert(KEY_NEXT_ID, &(id + 1).to_be_bytes())

@@ -235,6 +235,17 @@ async fn read_text(field: &mut Field<'_>) -> Result<Zeroizing<String>, UploadPro
     }
 }
 
+/// Read a field to its end and drop what it held (unknown fields, files not being kept).
+async fn skip_field(field: &mut Field<'_>) -> Result<(), UploadProblem> {
+    while field
+        .chunk()
+        .await
+        .map_err(UploadProblem::from_multipart)?
+        .is_some()
+    {}
+    Ok(())
+}
+
 /// Send one input to the sealer; a closed channel means the sealer stopped with an error.
 async fn feed(
     tx: &tokio::sync::mpsc::Sender<SealInput>,
@@ -338,23 +349,11 @@ async fn receive_submission(
                     if field.file_name().is_some_and(|n| !n.is_empty()) {
                         form.attachments += 1;
                     }
-                    while field
-                        .chunk()
-                        .await
-                        .map_err(UploadProblem::from_multipart)?
-                        .is_some()
-                    {}
+                    skip_field(&mut field).await?
                 }
             },
             // `lang` and anything unknown: read and drop.
-            _ => {
-                while field
-                    .chunk()
-                    .await
-                    .map_err(UploadProblem::from_multipart)?
-                    .is_some()
-                {}
-            }
+            _ => skip_field(&mut field).await?,
         }
     }
     Ok(())
@@ -860,14 +859,7 @@ pub async fn followup(
                         attachments += 1;
                     }
                 }
-                _ => {
-                    while field
-                        .chunk()
-                        .await
-                        .map_err(UploadProblem::from_multipart)?
-                        .is_some()
-                    {}
-                }
+                _ => skip_field(&mut field).await?,
             }
         }
         Ok(())
