@@ -78,7 +78,10 @@ fn small_form(desc: &str) -> reqwest::blocking::multipart::Form {
     // Long enough for the minimum description length, like a real short tip.
     reqwest::blocking::multipart::Form::new()
         .text("category", "umbrella")
-        .text("description", format!("{desc}：某村村霸强占集体土地，镇干部收钱包庇"))
+        .text(
+            "description",
+            format!("{desc}：某村村霸强占集体土地，镇干部收钱包庇"),
+        )
 }
 
 fn submit_file(c: &reqwest::blocking::Client, p: &Portal, path: &Path) -> Duration {
@@ -270,10 +273,15 @@ fn main() {
         .unwrap()
         .text()
         .unwrap();
-    let start = body
-        .find("receipt-code\">")
-        .unwrap_or_else(|| panic!("no receipt: {}", &body[body.find("<main>").unwrap_or(0)..].chars().take(600).collect::<String>()))
-        + "receipt-code\">".len();
+    let start = body.find("receipt-code\">").unwrap_or_else(|| {
+        panic!(
+            "no receipt: {}",
+            &body[body.find("<main>").unwrap_or(0)..]
+                .chars()
+                .take(600)
+                .collect::<String>()
+        )
+    }) + "receipt-code\">".len();
     let receipt = body[start..start + body[start..].find('<').unwrap()].to_owned();
     let n = if quick { 40 } else { 150 };
     let (mut known, mut unknown) = (Vec::new(), Vec::new());

@@ -115,6 +115,26 @@ impl Drop for Portal {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Every test's canaries contain "CANARY": none may ever reach the portal's logs.
+        if !std::thread::panicking() {
+            assert_no_canary(&self.logs(), "the portal's logs");
+        }
+    }
+}
+
+/// Tip content planted by tests always contains "CANARY"; logs and error output must never
+/// show it (SPEC invariants 1 and 7).
+pub fn assert_no_canary(text: &str, what: &str) {
+    if let Some(pos) = text.find("CANARY") {
+        let start = text[..pos]
+            .char_indices()
+            .rev()
+            .nth(60)
+            .map_or(0, |(i, _)| i);
+        panic!(
+            "tip content reached {what}: ...{}...",
+            &text[start..(pos + 20).min(text.len())]
+        );
     }
 }
 
@@ -338,6 +358,15 @@ impl TestLedger {
         self.dir.path().join("ledger")
     }
     pub fn run(&self, args: &[&str]) -> Output {
+        let out = self.run_unchecked(args);
+        // Error output never carries tip content (stdout may: `show` prints it by design).
+        assert_no_canary(
+            &String::from_utf8_lossy(&out.stderr),
+            "tipbox-review's error output",
+        );
+        out
+    }
+    pub fn run_unchecked(&self, args: &[&str]) -> Output {
         Command::new(REVIEW_BIN)
             .arg("--ledger")
             .arg(self.path())
