@@ -278,6 +278,29 @@ fn broken_data_folders_give_a_clear_message_and_exit_2() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("index"), "{err}");
 
+    // Operator commands on a folder that holds no portal: named, with the fix.
+    for args in [
+        vec![
+            "export",
+            "--data",
+            "/nonexistent/tipbox-data",
+            "--out",
+            "/tmp/never.tbx",
+        ],
+        vec![
+            "apply",
+            "--data",
+            "/nonexistent/tipbox-data",
+            "/nonexistent/update.tbu",
+        ],
+    ] {
+        let out = portal_cmd(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("/nonexistent/"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+
     // Another portal already running on the same folder.
     let data = dir.path().join("data3");
     let _running = Portal::start_with(PortalOptions {

@@ -599,7 +599,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let r = tipbox::keys::parse_recipient(r)?;
                     let ids = unlock()?;
                     let entry = l.get(*tip)?;
-                    write_handover(&l, &entry, &ids, &r, out)?;
+                    let bar = spinner("re-sealing the tip for the receiving unit");
+                    let written = write_handover(&l, &entry, &ids, &r, out);
+                    bar.finish_and_clear();
+                    written?;
                     Some(out.display().to_string())
                 }
                 (None, None) => None,
@@ -750,7 +753,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             let l = Ledger::open(&cli.ledger, &who)?;
+            let bar = spinner("counting");
             let tips: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
+            bar.finish_and_clear();
             let r = ledger::report::compute(
                 tips.iter(),
                 from.as_deref(),
@@ -1029,6 +1034,13 @@ fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
     Ok(())
+}
+
+/// A spinner on stderr for work that may take a while; hidden when stderr is not a terminal.
+fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// Category keys: lowercase letters, digits and dashes.
