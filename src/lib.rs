@@ -8,11 +8,13 @@
 //! - [`store`]: the portal's durable store of ciphertext and its index;
 //! - [`portal`]: the public web site (`tipbox-portal serve`);
 //! - [`keys`]: the office's key files (age identity, signing key);
-//! - [`crypto`]: the single wrapper around libsodium.
+//! - [`crypto`]: the single wrapper around libsodium;
+//! - [`durable`]: crash-safe file writes (partial file, fsync, rename, fsync the folder).
 #![forbid(unsafe_code)]
 
 pub mod bundle;
 pub mod crypto;
+pub mod durable;
 pub mod keys;
 pub mod ledger;
 pub mod metadata;

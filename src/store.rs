@@ -18,7 +18,7 @@
 //! A crash before step 3 shows no receipt; a blob without an index entry is still exported
 //! (export takes every file in `blobs/`), so even then the office receives the tip.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use crate::crypto::{self, KdfParams, SALT_LEN};
+use crate::durable;
 use crate::receipt::LookupKey;
 use crate::tip::Kind;
 
@@ -280,9 +281,7 @@ impl Store {
             .root
             .join(TMP_DIR)
             .join(format!("{blob_id}{BLOB_SUFFIX}"));
-        let file = private_file_options()
-            .open(&tmp_path)
-            .map_err(io_err(&tmp_path))?;
+        let file = durable::create_private_file(&tmp_path).map_err(io_err(&tmp_path))?;
         Ok(PendingBlob {
             blob_id,
             tmp_path,
@@ -326,19 +325,8 @@ impl Store {
 
     /// sled's flush, then a real fsync of its files (see the module comment).
     pub fn durable_flush(&self) -> Result<(), StoreError> {
-        self.db
-            .flush()
-            .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
         let index = self.root.join(INDEX_DIR);
-        for entry in fs::read_dir(&index).map_err(io_err(&index))? {
-            let path = entry.map_err(io_err(&index))?.path();
-            if path.is_file() {
-                File::open(&path)
-                    .and_then(|f| f.sync_all())
-                    .map_err(io_err(&path))?;
-            }
-        }
-        sync_dir(&index)
+        durable::sync_sled(&self.db, &index).map_err(|e| StoreError::IndexWrite(e.to_string()))
     }
 
     pub fn find_tip(&self, key: &LookupKey) -> Result<Option<TipRecord>, StoreError> {
@@ -642,43 +630,17 @@ fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreE
     }
 }
 
-/// Write a small file atomically: temp file, fsync, rename, fsync the directory.
+/// Write a small file atomically and durably (see [`crate::durable`]).
 pub fn write_durably(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let mut f = private_file_options().open(&tmp).map_err(io_err(&tmp))?;
-    f.write_all(contents).map_err(io_err(&tmp))?;
-    f.sync_all().map_err(io_err(&tmp))?;
-    fs::rename(&tmp, path).map_err(io_err(path))?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+    durable::write_atomically(path, contents).map_err(io_err(path))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err(dir))
-}
-
-fn private_file_options() -> OpenOptions {
-    let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o
+    durable::sync_dir(dir).map_err(io_err(dir))
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(io_err(dir))
+    durable::create_private_dir(dir).map_err(io_err(dir))
 }
 
 fn set_times_to_day(file: &File, day: &str) {

@@ -217,8 +217,8 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
     }
     // Write beside the target, fsync, check the bundle, then rename: a bundle that exists
     // under its final name is complete.
-    let partial = out.with_extension("partial");
-    let mut file = std::fs::File::create(&partial)
+    let partial = tipbox::durable::partial_path(out);
+    let mut file = tipbox::durable::create_private_file(&partial)
         .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     let result = (|| {
         let mut w = std::io::BufWriter::with_capacity(256 * 1024, &mut file);
@@ -239,11 +239,8 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
             return Err(e);
         }
     };
-    std::fs::rename(&partial, out)
+    tipbox::durable::rename_into_place(&partial, out)
         .map_err(|e| format!("cannot rename to {}: {e}", out.display()))?;
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-    }
     let bytes: u64 = verified.entries.iter().map(|e| e.size).sum();
     eprintln!(
         "tipbox-portal: exported {} sealed item(s), {:.1} MiB, from portal {} to {}",

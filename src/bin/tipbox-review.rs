@@ -1021,19 +1021,10 @@ fn reward(
     }
 }
 
-/// Write a file atomically: temp file beside it, fsync, rename, fsync the folder.
+/// Write an output file atomically and durably (see `tipbox::durable`).
 fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let tmp = path.with_extension("partial");
-    let mut f =
-        std::fs::File::create(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("cannot rename to {}: {e}", path.display()))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-    }
-    Ok(())
+    tipbox::durable::write_atomically(path, bytes)
+        .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", path.display())))
 }
 
 /// A spinner on stderr for work that may take a while; hidden when stderr is not a terminal.

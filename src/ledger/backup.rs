@@ -125,8 +125,8 @@ impl Ledger {
             trees: trees.len() as u64,
             tips: self.tips.len() as u64,
         };
-        let tmp = out.with_extension("partial");
-        let file = fs::File::create(&tmp).map_err(io_err(&tmp))?;
+        let tmp = crate::durable::partial_path(out);
+        let file = crate::durable::create_private_file(&tmp).map_err(io_err(&tmp))?;
         let result = (|| -> Result<u64, LedgerError> {
             let enc = age::Encryptor::with_recipients(
                 recipients.iter().map(|r| r as &dyn age::Recipient),
@@ -206,10 +206,7 @@ impl Ledger {
                 return Err(e);
             }
         };
-        fs::rename(&tmp, out).map_err(io_err(out))?;
-        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let _ = fs::File::open(dir).and_then(|d| d.sync_all());
-        }
+        crate::durable::rename_into_place(&tmp, out).map_err(io_err(out))?;
         Ok(BackupSummary { header, bytes })
     }
 }

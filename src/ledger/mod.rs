@@ -620,19 +620,10 @@ impl Ledger {
         })
     }
 
-    /// Make everything written so far durable (sled flush, then a real fsync).
+    /// Make everything written so far durable (see `durable::sync_sled`).
     pub fn sync(&self) -> Result<(), LedgerError> {
-        self.db.flush().map_err(db_err)?;
         let dir = self.root.join(DB_DIR);
-        for entry in fs::read_dir(&dir).map_err(io_err(&dir))? {
-            let path = entry.map_err(io_err(&dir))?.path();
-            if path.is_file() {
-                fs::File::open(&path)
-                    .and_then(|f| f.sync_all())
-                    .map_err(io_err(&path))?;
-            }
-        }
-        Ok(())
+        crate::durable::sync_sled(&self.db, &dir).map_err(io_err(&dir))
     }
 
     // ---- import --------------------------------------------------------------------------
@@ -701,16 +692,15 @@ impl Ledger {
                 return Ok(());
             }
             let path = self.blob_path(&entry.blob_id);
-            let tmp = path.with_extension("partial");
-            let mut f = fs::File::create(&tmp)?;
+            let tmp = crate::durable::partial_path(&path);
+            let mut f = crate::durable::create_private_file(&tmp)?;
             std::io::copy(reader, &mut f)?;
             f.sync_all()?;
+            // One folder fsync for the whole bundle, below.
             fs::rename(&tmp, &path)
         })?;
         let dir = self.root.join(BLOBS_DIR);
-        fs::File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io_err(&dir))?;
+        crate::durable::sync_dir(&dir).map_err(io_err(&dir))?;
 
         // Tips first, so follow-ups in the same bundle find them.
         items.sort_by_key(|(_, m, _)| m.kind != Kind::Tip);
@@ -1201,12 +1191,5 @@ fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), LedgerError> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(io_err(dir))
+    crate::durable::create_private_dir(dir).map_err(io_err(dir))
 }
