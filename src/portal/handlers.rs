@@ -512,43 +512,23 @@ pub async fn submit(
         fields: 0,
         attachments: 0,
     };
-    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
-    drop(tx);
-    let sealed = match sealer.await {
-        Ok(Ok(sealed)) => sealed,
-        Ok(Err(e)) => {
-            let (s, msg) = seal_problem(&app, t, &e);
-            let mut errors = vec![msg];
-            reattach_note(t, &form, &mut errors);
-            return render(s, &submit_page(&app, lang, &form, errors));
-        }
-        Err(_) => return internal_error_form(&app, lang, &form, &"sealer task"),
-    };
-
-    let outbox = OutboxRecord {
-        format: 1,
-        kind: Kind::Tip,
-        tip_id: tip_id.clone(),
-        day: day.clone(),
-        size: sealed.size,
-        sealed_to: app.settings.recipients.fingerprint(),
-    };
     let record = TipRecord {
         format: 1,
         tip_id,
         day,
         reply_public_key: hex::encode(keys.reply_public),
     };
-    let store = app.store.clone();
-    let lookup = keys.lookup_key;
-    let committed = tokio::task::spawn_blocking(move || {
-        store.commit(sealed.pending, &outbox, Some((&lookup, &record)))
-    })
-    .await;
-    match committed {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return internal_error_form(&app, lang, &form, &e),
-        Err(_) => return internal_error_form(&app, lang, &form, &"commit task"),
+    match seal_and_commit(&app, tx, sealer, manifest, Some((keys.lookup_key, record))).await {
+        Ok(()) => {}
+        Err(CommitProblem::Seal(e)) => {
+            let (s, msg) = seal_problem(&app, t, &e);
+            let mut errors = vec![msg];
+            reattach_note(t, &form, &mut errors);
+            return render(s, &submit_page(&app, lang, &form, errors));
+        }
+        Err(CommitProblem::Internal(cause)) => {
+            return internal_error_form(&app, lang, &form, &cause)
+        }
     }
     // Durable: only now is the receipt shown (SPEC invariant 3).
     render(
@@ -558,6 +538,56 @@ pub async fn submit(
             receipt: receipt.grouped().to_string(),
         },
     )
+}
+
+/// Why a finished upload could not be stored.
+enum CommitProblem {
+    /// The sealer refused the content (an image too large or damaged to clean, I/O).
+    Seal(SealError),
+    /// Our own storage failed; the cause names a component or an OS error about our own
+    /// files, never request data.
+    Internal(String),
+}
+
+/// Close the container with `manifest`, wait for the sealer, then make the blob and its
+/// index entries durable. Only after `Ok` may the reporter be told it is stored.
+async fn seal_and_commit(
+    app: &App,
+    tx: tokio::sync::mpsc::Sender<SealInput>,
+    sealer: tokio::task::JoinHandle<Result<seal::Sealed, SealError>>,
+    manifest: Manifest,
+    tip: Option<(crate::receipt::LookupKey, TipRecord)>,
+) -> Result<(), CommitProblem> {
+    let (kind, tip_id, day) = (manifest.kind, manifest.tip_id.clone(), manifest.day.clone());
+    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
+    drop(tx);
+    let sealed = match sealer.await {
+        Ok(Ok(sealed)) => sealed,
+        Ok(Err(e)) => return Err(CommitProblem::Seal(e)),
+        Err(_) => return Err(CommitProblem::Internal("sealer task".into())),
+    };
+    let outbox = OutboxRecord {
+        format: 1,
+        kind,
+        tip_id,
+        day,
+        size: sealed.size,
+        sealed_to: app.settings.recipients.fingerprint(),
+    };
+    let store = app.store.clone();
+    let committed = tokio::task::spawn_blocking(move || {
+        store.commit(
+            sealed.pending,
+            &outbox,
+            tip.as_ref().map(|(key, record)| (key, record)),
+        )
+    })
+    .await;
+    match committed {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(CommitProblem::Internal(e.to_string())),
+        Err(_) => Err(CommitProblem::Internal("commit task".into())),
+    }
 }
 
 fn internal_error_form(
@@ -932,52 +962,27 @@ pub async fn followup(
         fields: 0,
         attachments: 0,
     };
-    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
-    drop(tx);
-    let sealed = match sealer.await {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            let (status, msg) = seal_problem(&app, t, &e);
-            let page = status_page(
-                &app,
-                lang,
-                &code,
-                &record,
-                &keys,
-                message.to_string(),
-                [vec![msg], reattach].concat(),
-            );
-            return render(status, &page);
-        }
-        Err(_) => {
-            return error_page(
-                &app,
-                lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                t.err_internal.to_owned(),
-            )
-        }
-    };
-    let outbox = OutboxRecord {
-        format: 1,
-        kind: Kind::Followup,
-        tip_id: record.tip_id.clone(),
-        day,
-        size: sealed.size,
-        sealed_to: app.settings.recipients.fingerprint(),
-    };
-    let store = app.store.clone();
-    match tokio::task::spawn_blocking(move || store.commit(sealed.pending, &outbox, None)).await {
-        Ok(Ok(())) => render(
+    match seal_and_commit(&app, tx, sealer, manifest, None).await {
+        Ok(()) => render(
             StatusCode::OK,
             &FollowupDonePage {
                 c: chrome(&app, lang, "/status"),
             },
         ),
-        other => {
-            if let Ok(Err(e)) = other {
-                tracing::error!(error = %e, "follow-up commit failed");
-            }
+        Err(problem) => {
+            let (status, errors) = match problem {
+                CommitProblem::Seal(e) => {
+                    let (status, msg) = seal_problem(&app, t, &e);
+                    (status, [vec![msg], reattach].concat())
+                }
+                CommitProblem::Internal(cause) => {
+                    tracing::error!(cause = %cause, "follow-up failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        vec![t.err_internal.to_owned()],
+                    )
+                }
+            };
             let page = status_page(
                 &app,
                 lang,
@@ -985,9 +990,9 @@ pub async fn followup(
                 &record,
                 &keys,
                 message.to_string(),
-                vec![t.err_internal.to_owned()],
+                errors,
             );
-            render(StatusCode::INTERNAL_SERVER_ERROR, &page)
+            render(status, &page)
         }
     }
 }
