@@ -31,11 +31,7 @@ fn setup() -> (Portal, TestLedger, String, tempfile::TempDir) {
             ..Tip::default()
         },
     );
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     (portal, ledger, receipt, work)
 }
 
@@ -369,11 +365,7 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
     });
     let closed = submit_ok(&portal, &Tip::default());
     let open = submit_ok(&portal, &Tip::default());
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     // Which ledger id is which receipt does not matter: close one, keep one verifying.
     ledger.ok(&["status", "1", "closed"]);
     ledger.ok(&["status", "2", "verifying"]);

@@ -2,19 +2,10 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 fn review_in(ledger: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(REVIEW_BIN)
-        .arg("--ledger")
-        .arg(ledger)
-        .arg("--passphrase-file")
-        .arg(repo_path("keys-example/passphrase.txt"))
-        .args(args)
-        .output()
-        .unwrap()
+    review_command(ledger).args(args).output().unwrap()
 }
 
 /// A ledger with a few tips in various states.
@@ -30,11 +21,7 @@ fn busy_ledger() -> (TestLedger, tempfile::TempDir) {
             },
         );
     }
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
     ledger.ok(&["note", "2", "BACKUP-NOTE-CANARY"]);
     ledger.ok(&["reward", "1", "approve", "--amount", "3000"]);

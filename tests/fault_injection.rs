@@ -25,12 +25,8 @@ fn kill_after(mut cmd: Command, delay: Duration) -> bool {
 }
 
 fn review_cmd(ledger: &std::path::Path, args: &[&str]) -> Command {
-    let mut c = Command::new(REVIEW_BIN);
-    c.arg("--ledger")
-        .arg(ledger)
-        .arg("--passphrase-file")
-        .arg(repo_path("keys-example/passphrase.txt"))
-        .args(args);
+    let mut c = review_command(ledger);
+    c.args(args);
     c
 }
 
@@ -103,11 +99,7 @@ fn kill_9_during_apply_and_export_leaves_nothing_half_done() {
             )
         })
         .collect();
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     for id in 1..=20 {
         ledger.ok(&["status", &id.to_string(), "verifying"]);
     }
@@ -181,11 +173,7 @@ fn kill_9_during_apply_and_export_leaves_nothing_half_done() {
 fn kill_9_during_ledger_writes_keeps_the_audit_chain_intact() {
     let portal = Portal::start();
     submit_ok(&portal, &Tip::default());
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
     for (i, ms) in [10u64, 40, 80, 150, 300, 600].iter().enumerate() {
         let note = format!("note {i}");
         kill_after(

@@ -20,11 +20,7 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
             },
         );
     }
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
     ledger.ok(&["assign", "2", "--to", "县公安局"]);
     ledger.ok(&["status", "2", "closed"]);
@@ -127,11 +123,7 @@ fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
             ..Tip::default()
         },
     );
-    let work = tempfile::tempdir().unwrap();
-    let inbox = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &inbox).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2026-12-31"]);
     let first = work.path().join("n1.html");
     let second = work.path().join("n2.html");

@@ -146,11 +146,7 @@ fn store_today() -> String {
 fn importing_twice_changes_nothing() {
     let portal = Portal::start();
     submit_ok(&portal, &Tip::default());
-    let work = tempfile::tempdir().unwrap();
-    let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
     // Logical state: entries, sealed items and the audit log. (sled's own files are not
     // compared: it writes a snapshot when a database is merely opened.)
     let state = |l: &TestLedger| {
@@ -398,11 +394,7 @@ fn daily_work_commands_and_audit_tampering() {
             ..Tip::default()
         },
     );
-    let work = tempfile::tempdir().unwrap();
-    let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
-    let ledger = TestLedger::new();
-    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    let (ledger, _work, _bundle) = import_into_new_ledger(&portal);
     ledger.ok(&[
         "triage",
         "1",

@@ -367,11 +367,7 @@ impl TestLedger {
         out
     }
     pub fn run_unchecked(&self, args: &[&str]) -> Output {
-        Command::new(REVIEW_BIN)
-            .arg("--ledger")
-            .arg(self.path())
-            .arg("--passphrase-file")
-            .arg(repo_path("keys-example/passphrase.txt"))
+        review_command(&self.path())
             .args(["--as", "test-reviewer"])
             .args(args)
             .output()
@@ -403,4 +399,25 @@ pub fn export(data: &Path, out: &Path) -> Output {
 
 pub fn portal_cmd(args: &[&str]) -> Output {
     Command::new(PORTAL_BIN).args(args).output().unwrap()
+}
+
+/// `tipbox-review --ledger LEDGER --passphrase-file <demo passphrase>`, ready for its args.
+pub fn review_command(ledger: &Path) -> Command {
+    let mut c = Command::new(REVIEW_BIN);
+    c.arg("--ledger")
+        .arg(ledger)
+        .arg("--passphrase-file")
+        .arg(repo_path("keys-example/passphrase.txt"));
+    c
+}
+
+/// Export everything `portal` holds and import it into a new demo-key ledger. Returns the
+/// ledger, a work folder for the test's other files, and the inbox bundle's path.
+pub fn import_into_new_ledger(portal: &Portal) -> (TestLedger, tempfile::TempDir, PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let ledger = TestLedger::new();
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    (ledger, work, bundle)
 }
