@@ -76,6 +76,55 @@ pub fn sync_sled(db: &sled::Db, dir: &Path) -> io::Result<()> {
     sync_dir(dir)
 }
 
+/// Open a sled database in `dir`, first clearing the unfinished snapshot a killed sled can
+/// leave behind.
+///
+/// sled 0.34 writes a snapshot to `snap.<lsn>.generating`, fsyncs it and renames it to
+/// `snap.<lsn>`; but when it opens a database it reads the newest `snap.*` file, an
+/// unfinished `.generating` one included (spacejam/sled#1527). A `kill -9` while a
+/// snapshot is being written (sled writes one at every start and every clean close) then
+/// makes the database refuse to open with "Read corrupted data at file offset None".
+/// The unfinished file was never used: the previous snapshot is kept until the rename and
+/// the log holds everything since, so deleting it leaves sled exactly as if it had been
+/// killed just before it began the snapshot, a case its recovery handles. We delete it only
+/// while holding sled's own lock (an exclusive `flock` on `dir/db`), so never under a
+/// process that is writing it.
+pub fn open_sled(dir: &Path, config: sled::Config) -> sled::Result<sled::Db> {
+    remove_unfinished_snapshots(dir)?;
+    config.path(dir).open()
+}
+
+fn remove_unfinished_snapshots(dir: &Path) -> io::Result<()> {
+    let lock_path = dir.join("db");
+    let lock = match OpenOptions::new().read(true).write(true).open(&lock_path) {
+        Ok(f) => f,
+        // A new database: nothing to clear.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    match lock.try_lock() {
+        Ok(()) => {}
+        // Another process has the database open; sled's own open reports the lock.
+        Err(fs::TryLockError::WouldBlock) => return Ok(()),
+        Err(fs::TryLockError::Error(e)) => return Err(e),
+    }
+    let mut removed = false;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            fs::remove_file(entry.path())?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_dir(dir)?;
+    }
+    // Dropping `lock` releases the flock before sled takes it.
+    Ok(())
+}
+
 /// Create a folder (and its parents) readable by its owner only.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut b = fs::DirBuilder::new();

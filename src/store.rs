@@ -229,14 +229,12 @@ impl Store {
         }
         let meta = load_or_create_meta(root, kdf)?;
         let index = root.join(INDEX_DIR);
-        let db = sled::Config::new()
-            .path(&index)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|source| StoreError::Index {
-                path: index.clone(),
-                source,
-            })?;
+        let db =
+            crate::durable::open_sled(&index, sled::Config::new().mode(sled::Mode::HighThroughput))
+                .map_err(|source| StoreError::Index {
+                    path: index.clone(),
+                    source,
+                })?;
         let open_tree = |name: &str| {
             db.open_tree(name).map_err(|source| StoreError::Index {
                 path: index.clone(),

@@ -204,3 +204,53 @@ fn kill_9_during_ledger_writes_keeps_the_audit_chain_intact() {
     ledger.ok(&["note", "1", "after the storm"]);
     assert!(ledger.ok(&["audit", "verify"]).contains("intact"));
 }
+
+/// A snapshot file sled left half-written: it sorts after every finished one.
+fn plant_unfinished_sled_snapshot(db_dir: &std::path::Path) {
+    assert!(
+        db_dir.join("db").is_file(),
+        "{} is a sled folder",
+        db_dir.display()
+    );
+    std::fs::write(
+        db_dir.join("snap.FFFFFFFFFFFFFFF0.generating"),
+        b"half a snapshot",
+    )
+    .unwrap();
+}
+
+/// Regression (CI, session 2): a kill -9 while sled wrote its start-up snapshot left
+/// `snap.*.generating` behind, and the ledger then refused to open with "Read corrupted
+/// data at file offset None" (sled 0.34 reads unfinished snapshots, spacejam/sled#1527).
+#[test]
+fn regression_unfinished_sled_snapshot_does_not_lock_the_office_out_of_its_ledger() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
+    let before = ledger.list_json();
+    plant_unfinished_sled_snapshot(&ledger.path().join("db"));
+    assert_eq!(ledger.list_json(), before, "nothing lost");
+    ledger.ok(&["note", "1", "still writable"]);
+    assert!(ledger.ok(&["audit", "verify"]).contains("intact"));
+}
+
+/// The same regression on the portal's index: it restarts and still knows every receipt.
+#[test]
+fn regression_unfinished_sled_snapshot_does_not_stop_the_portal() {
+    let mut portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let data = portal.data.clone();
+    let _keep = portal.take_dir();
+    portal.kill9();
+    plant_unfinished_sled_snapshot(&data.join("index"));
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(data),
+        ..Default::default()
+    });
+    let (status, page) = lookup(&portal, &receipt, "en");
+    assert_eq!(status, 200);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received")
+    );
+}

@@ -385,13 +385,12 @@ pub fn restore(
         for dir in ["keys", "blobs", "db"] {
             super::create_private_dir(&target.join(dir))?;
         }
-        let db = sled::Config::new()
-            .path(target.join("db"))
-            .open()
-            .map_err(|source| LedgerError::Db {
+        let db = crate::durable::open_sled(&target.join("db"), sled::Config::new()).map_err(
+            |source| LedgerError::Db {
                 path: target.join("db"),
                 source,
-            })?;
+            },
+        )?;
         let mut tree: Option<sled::Tree> = None;
         read_backup(path, identities, |item| {
             match item {

@@ -424,6 +424,12 @@ pub enum LedgerError {
         #[source]
         source: sled::Error,
     },
+    #[error("the ledger database in {path} is damaged ({source}). Keep a copy of the folder as it is, then restore the latest backup into a new folder: `tipbox-review restore FILE --ledger NEW_FOLDER`")]
+    DbDamaged {
+        path: PathBuf,
+        #[source]
+        source: sled::Error,
+    },
     #[error("the ledger database failed: {0}")]
     DbOp(String),
     #[error("cannot read or write {path}: {source}")]
@@ -1166,7 +1172,7 @@ fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut told = false;
     loop {
-        match sled::Config::new().path(path).open() {
+        match crate::durable::open_sled(path, sled::Config::new()) {
             Ok(db) => return Ok(db),
             // sled reports a held lock as an I/O error whose message says so.
             Err(sled::Error::Io(e))
@@ -1179,6 +1185,12 @@ fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
                     told = true;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(source @ sled::Error::Corruption { .. }) => {
+                return Err(LedgerError::DbDamaged {
+                    path: path.to_owned(),
+                    source,
+                })
             }
             Err(source) => {
                 return Err(LedgerError::Db {
