@@ -73,8 +73,8 @@ impl Portal {
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("start tipbox-portal");
-        let addr = wait_for_address(&stderr_path);
+        let mut child = cmd.spawn().expect("start tipbox-portal");
+        let addr = wait_for_address(&mut child, &stderr_path);
         Portal {
             child,
             addr,
@@ -138,12 +138,16 @@ pub fn assert_no_canary(text: &str, what: &str) {
     }
 }
 
-fn wait_for_address(stderr: &Path) -> String {
+/// The address the portal prints once it listens; fails at once if the portal exits first.
+fn wait_for_address(child: &mut Child, stderr: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = std::fs::read_to_string(stderr).unwrap_or_default();
         if let Some(line) = text.lines().find(|l| l.contains("listening on http://")) {
             return line.rsplit("http://").next().unwrap().trim().to_owned();
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("portal exited ({status}) before listening; stderr:\n{text}");
         }
         assert!(
             Instant::now() < deadline,
