@@ -4,7 +4,7 @@
 //! Errors are printed as `tipbox-review: MESSAGE` and never contain tip content or secrets.
 #![forbid(unsafe_code)]
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,6 +12,7 @@ use age::secrecy::SecretString;
 use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
+use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
 use zeroize::Zeroizing;
 
@@ -412,7 +413,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::List(args) => list(&Ledger::open(&cli.ledger, &who)?, args),
+        Command::List(args) => list(&cli.ledger, args),
         Command::Show {
             tip,
             attachments_to,
@@ -752,15 +753,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ));
                 }
             }
-            let l = Ledger::open(&cli.ledger, &who)?;
             let bar = spinner("counting");
-            let tips: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
+            let (tips, config) = Ledger::summaries(&cli.ledger)?;
             bar.finish_and_clear();
             let r = ledger::report::compute(
                 tips.iter(),
                 from.as_deref(),
                 to.as_deref(),
-                &l.config.deadlines,
+                &config.deadlines,
                 &tipbox::store::today(),
             );
             let text = match format {
@@ -1141,53 +1141,84 @@ fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
-    let today = tipbox::store::today();
-    let d = l.config.deadlines;
-    let mut rows: Vec<TipEntry> = Vec::new();
-    let mut overdue_total = 0;
-    for entry in l.all() {
-        let t = entry?;
-        if t.is_overdue(&d, &today) {
-            overdue_total += 1;
-        }
-        if args.status.is_some_and(|s| s != t.status)
-            || args.category.as_ref().is_some_and(|c| *c != t.category)
-            || args
-                .department
-                .as_ref()
-                .is_some_and(|dep| t.department.as_ref() != Some(dep))
-            || (args.overdue && !t.is_overdue(&d, &today))
-        {
-            continue;
-        }
-        rows.push(t);
-    }
+fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
+    let (all, config) = Ledger::summaries(ledger)?;
+    let d = config.deadlines;
+    let today = summary::day_number(&tipbox::store::today()).unwrap_or(summary::Day::MAX);
+    let overdue_total = all.iter().filter(|t| t.is_overdue(&d, today)).count();
+    let mut rows: Vec<&TipSummary> = all
+        .iter()
+        .filter(|t| {
+            args.status.is_none_or(|s| s == t.status)
+                && args.category.as_ref().is_none_or(|c| *c == t.category)
+                && args
+                    .department
+                    .as_ref()
+                    .is_none_or(|dep| t.department.as_ref() == Some(dep))
+                && (!args.overdue || t.is_overdue(&d, today))
+        })
+        .collect();
     // Overdue first, then by the nearest deadline, then by id.
-    rows.sort_by_key(|t| {
+    rows.sort_by_cached_key(|t| {
+        let due = t.due(&d);
         (
-            !t.is_overdue(&d, &today),
-            t.due(&d).unwrap_or_else(|| "9999".into()),
+            due.is_none_or(|x| x >= today),
+            due.unwrap_or(summary::Day::MAX),
             t.id,
         )
     });
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     if args.json {
-        let out: Vec<_> = rows
-            .iter()
-            .map(|t| {
-                json!({
-                    "id": t.id, "status": t.status.key(), "public_status": t.status.public(),
-                    "category": t.category, "department": t.department, "received": t.received,
-                    "due": t.due(&d), "overdue": t.is_overdue(&d, &today), "channel": t.channel.key(),
-                    "priority": t.priority, "credibility": t.credibility, "links": t.links,
-                    "reward_wanted": t.reward_wanted, "items": t.blobs.len(),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: u64,
+            status: &'static str,
+            public_status: &'static str,
+            category: &'a str,
+            department: Option<&'a str>,
+            received: String,
+            due: Option<String>,
+            overdue: bool,
+            channel: &'static str,
+            priority: Option<ledger::Priority>,
+            credibility: Option<ledger::Credibility>,
+            links: &'a [u64],
+            reward_wanted: bool,
+            items: u32,
+        }
+        let rows = rows.iter().map(|t| {
+            let due = t.due(&d);
+            Row {
+                id: t.id,
+                status: t.status.key(),
+                public_status: t.status.public(),
+                category: &t.category,
+                department: t.department.as_deref(),
+                received: t
+                    .received
+                    .map_or_else(|| "unknown".into(), summary::day_string),
+                due: due.map(summary::day_string),
+                overdue: due.is_some_and(|x| x < today),
+                channel: t.channel.key(),
+                priority: t.priority,
+                credibility: t.credibility,
+                links: &t.links,
+                reward_wanted: t.reward_wanted,
+                items: t.items,
+            }
+        });
+        // Pretty for people; one line for scripts (a million tips print in a fraction of a
+        // second that way).
+        let result = if std::io::stdout().is_terminal() {
+            serde_json::to_writer_pretty(&mut out, &JsonSeq::new(rows))
+        } else {
+            serde_json::to_writer(&mut out, &JsonSeq::new(rows))
+        };
+        result.map_err(|e| format!("writing the list failed: {e}"))?;
+        let _ = writeln!(out);
         return Ok(());
     }
-    let mut out = std::io::stdout().lock();
     if overdue_total > 0 {
         let _ = writeln!(
             out,
@@ -1200,17 +1231,22 @@ fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
         "ID", "RECEIVED", "CHANNEL", "CATEGORY", "STATUS", "DUE"
     );
     for t in &rows {
-        let due = t.due(&d).unwrap_or_else(|| "-".into());
-        let mark = if t.is_overdue(&d, &today) { "!" } else { " " };
+        let due = t.due(&d);
+        let mark = if due.is_some_and(|x| x < today) {
+            "!"
+        } else {
+            " "
+        };
         let _ = writeln!(
             out,
             "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}{mark} {}",
             t.id,
-            t.received,
+            t.received
+                .map_or_else(|| "unknown".into(), summary::day_string),
             t.channel.key(),
-            t.category,
+            terminal_safe(&t.category).as_str(),
             t.status.key(),
-            due,
+            due.map_or_else(|| "-".into(), summary::day_string),
             t.department
                 .as_deref()
                 .map(|d| terminal_safe(d).to_string())
@@ -1219,6 +1255,21 @@ fn list(l: &Ledger, args: &ListArgs) -> Result<(), Failure> {
     }
     let _ = writeln!(out, "{} tip(s)", rows.len());
     Ok(())
+}
+
+/// Serialize an iterator as a JSON array without collecting it first.
+struct JsonSeq<I>(std::cell::Cell<Option<I>>);
+
+impl<I> JsonSeq<I> {
+    fn new(items: I) -> Self {
+        JsonSeq(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for JsonSeq<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
+    }
 }
 
 /// Tip content is untrusted: never let it drive the terminal (escape sequences, bidi

@@ -7,6 +7,8 @@
 //!   blobs/<id>.age sealed tips and follow-ups exactly as the portal sealed them
 //!   db/            sled: ledger entries and indexes (no tip content)
 //!   audit.log      hash-chained log of reviewer actions (see `audit`)
+//!   index/         summaries that `list` and `report` read, rebuilt from db/ when needed
+//!                  (see `summary`)
 //! ```
 //!
 //! Tip content stays age-encrypted at rest; `show` and `search` decrypt in memory only.
@@ -18,6 +20,7 @@
 pub mod audit;
 pub mod backup;
 pub mod report;
+pub mod summary;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -376,22 +379,16 @@ impl Default for LedgerConfig {
 }
 
 impl TipEntry {
-    /// The nearest deadline still running, if any.
+    /// The nearest deadline still running, if any (see [`summary::nearest_deadline`]).
     pub fn due(&self, d: &Deadlines) -> Option<String> {
-        if self.status.is_finished() {
-            return None;
-        }
-        let mut candidates = Vec::new();
-        if self.status == Status::New {
-            candidates.push(add_days(&self.received, d.acknowledge_days));
-        }
-        if self.first_feedback.is_none() {
-            candidates.push(add_days(&self.received, d.feedback_days));
-        }
-        if let Some(due) = &self.assignment_due {
-            candidates.push(Some(due.clone()));
-        }
-        candidates.into_iter().flatten().min()
+        summary::nearest_deadline(
+            self.status,
+            summary::day_number(&self.received),
+            self.first_feedback.is_some(),
+            self.assignment_due.as_deref().and_then(summary::day_number),
+            d,
+        )
+        .map(summary::day_string)
     }
 
     pub fn is_overdue(&self, d: &Deadlines, today: &str) -> bool {
@@ -476,6 +473,7 @@ pub struct Ledger {
     meta: sled::Tree,
     pub config: LedgerConfig,
     audit: AuditLog,
+    summaries: summary::SummaryLog,
     actor: String,
 }
 
@@ -527,14 +525,7 @@ impl Ledger {
             return Err(LedgerError::NotALedger(root.to_owned()));
         }
         Self::create_layout(root)?;
-        let config_path = root.join(CONFIG_FILE);
-        let config: LedgerConfig = match fs::read_to_string(&config_path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| LedgerError::Config {
-                path: config_path.clone(),
-                message: e.message().to_owned(),
-            })?,
-            Err(_) => LedgerConfig::default(),
-        };
+        let config = load_config(root)?;
         let path = root.join(DB_DIR);
         create_private_dir(&path)?;
         let db = open_waiting(&path)?;
@@ -544,17 +535,51 @@ impl Ledger {
                 source,
             })
         };
+        let tips = tree(TREE_TIPS)?;
+        let index = root.join("index");
+        let summaries = summary::SummaryLog::open(root, || {
+            eprintln!("tipbox-review: rebuilding the summary index from the database...");
+            tips.iter().map(|r| {
+                let (_, v) = r.map_err(std::io::Error::other)?;
+                let t: TipEntry = serde_json::from_slice(&v).map_err(std::io::Error::other)?;
+                Ok(summary::TipSummary::of(&t))
+            })
+        })
+        .map_err(io_err(&index))?;
         Ok(Ledger {
-            tips: tree(TREE_TIPS)?,
+            tips,
             blobs: tree(TREE_BLOBS)?,
             portal_tips: tree(TREE_PORTAL_TIPS)?,
             meta: tree(TREE_META)?,
             audit: AuditLog::open(root)?,
+            summaries,
             root: root.to_owned(),
             db,
             config,
             actor: actor.to_owned(),
         })
+    }
+
+    /// The summaries of every tip, in id order, for `list` and `report`. Reads only the
+    /// summary index; opens the database only if the index must be rebuilt first.
+    pub fn summaries(root: &Path) -> Result<(Vec<summary::TipSummary>, LedgerConfig), LedgerError> {
+        if !root.join("keys").join(keys::RECIPIENT_FILE).is_file() {
+            return Err(LedgerError::NotALedger(root.to_owned()));
+        }
+        let config = load_config(root)?;
+        let index = root.join("index");
+        if let Some(all) = summary::read_clean(root).map_err(io_err(&index))? {
+            return Ok((all, config));
+        }
+        // Missing or dirty: opening the ledger rebuilds it.
+        drop(Ledger::open(root, "-")?);
+        match summary::read_clean(root).map_err(io_err(&index))? {
+            Some(all) => Ok((all, config)),
+            None => Err(LedgerError::Invalid(format!(
+                "the summary index in {} cannot be read back after rebuilding it; delete that folder and try again",
+                index.display()
+            ))),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -610,7 +635,10 @@ impl Ledger {
         serde_json::from_slice(&bytes).map_err(db_err)
     }
 
-    fn put(&self, entry: &TipEntry) -> Result<(), LedgerError> {
+    /// Write an entry (durable at the next `sync`), and its summary.
+    fn put(&mut self, entry: &TipEntry) -> Result<(), LedgerError> {
+        let index = self.root.join("index");
+        self.summaries.record([entry]).map_err(io_err(&index))?;
         let value = serde_json::to_vec(entry).expect("entries serialize");
         self.tips
             .insert(entry.id.to_be_bytes(), value)
@@ -627,9 +655,12 @@ impl Ledger {
     }
 
     /// Make everything written so far durable (see `durable::sync_sled`).
-    pub fn sync(&self) -> Result<(), LedgerError> {
+    /// The summary index is marked clean only after the database is durable.
+    pub fn sync(&mut self) -> Result<(), LedgerError> {
         let dir = self.root.join(DB_DIR);
-        crate::durable::sync_sled(&self.db, &dir).map_err(io_err(&dir))
+        crate::durable::sync_sled(&self.db, &dir).map_err(io_err(&dir))?;
+        let index = self.root.join("index");
+        self.summaries.commit().map_err(io_err(&index))
     }
 
     // ---- import --------------------------------------------------------------------------
@@ -1168,6 +1199,17 @@ fn sanitize_key(s: &str) -> String {
 
 /// Open the ledger database, waiting up to a minute while another tipbox-review command
 /// holds it (sled allows one process), so commands run one after the other, never at once.
+fn load_config(root: &Path) -> Result<LedgerConfig, LedgerError> {
+    let config_path = root.join(CONFIG_FILE);
+    match fs::read_to_string(&config_path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| LedgerError::Config {
+            path: config_path.clone(),
+            message: e.message().to_owned(),
+        }),
+        Err(_) => Ok(LedgerConfig::default()),
+    }
+}
+
 fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut told = false;

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Deadlines, Status, TipEntry};
+use super::summary::{self, Day, RewardState, TipSummary};
+use super::{Deadlines, Status};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Money {
@@ -45,9 +46,9 @@ pub struct Report {
     pub rewards_paid: Money,
 }
 
-/// ISO week of a `YYYY-MM-DD` day.
-fn iso_week(day: &str) -> String {
-    match super::parse_day(day) {
+/// ISO week of a day (`2026-W47`).
+fn iso_week(day: Option<Day>) -> String {
+    match day.and_then(|d| time::Date::from_julian_day(d).ok()) {
         Some(d) => {
             let (y, w, _) = d.to_iso_week_date();
             format!("{y}-W{w:02}")
@@ -56,9 +57,19 @@ fn iso_week(day: &str) -> String {
     }
 }
 
+/// Count one more under `key`, allocating the key only the first time it is seen.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
 /// Compute the report over the tips received between `from` and `to` (inclusive).
 pub fn compute<'a>(
-    tips: impl Iterator<Item = &'a TipEntry>,
+    tips: impl Iterator<Item = &'a TipSummary>,
     from: Option<&str>,
     to: Option<&str>,
     deadlines: &Deadlines,
@@ -83,23 +94,25 @@ pub fn compute<'a>(
         r.by_status.insert(s.key().into(), 0);
         r.by_public_status.entry(s.public().into()).or_insert(0);
     }
+    let from_day = from.and_then(summary::day_number);
+    let to_day = to.and_then(summary::day_number);
+    let today = summary::day_number(today).unwrap_or(Day::MAX);
+    // Tips per received day; turned into ISO weeks once at the end.
+    let mut per_day: BTreeMap<Option<Day>, u64> = BTreeMap::new();
     for t in tips {
-        if from.is_some_and(|f| t.received.as_str() < f)
-            || to.is_some_and(|x| t.received.as_str() > x)
+        // A tip without a readable day is outside every bounded period.
+        if (from_day.is_some() && t.received.is_none_or(|d| Some(d) < from_day))
+            || (to_day.is_some() && t.received.is_none_or(|d| Some(d) > to_day))
         {
             continue;
         }
         r.total += 1;
-        *r.by_status.entry(t.status.key().into()).or_default() += 1;
-        *r.by_public_status
-            .entry(t.status.public().into())
-            .or_default() += 1;
-        *r.by_category.entry(t.category.clone()).or_default() += 1;
-        *r.by_channel.entry(t.channel.key().into()).or_default() += 1;
-        *r.by_department
-            .entry(t.department.clone().unwrap_or_else(|| "-".into()))
-            .or_default() += 1;
-        *r.per_week.entry(iso_week(&t.received)).or_default() += 1;
+        bump(&mut r.by_status, t.status.key());
+        bump(&mut r.by_public_status, t.status.public());
+        bump(&mut r.by_category, &t.category);
+        bump(&mut r.by_channel, t.channel.key());
+        bump(&mut r.by_department, t.department.as_deref().unwrap_or("-"));
+        *per_day.entry(t.received).or_default() += 1;
         match t.status {
             Status::Closed | Status::NotAccepted | Status::Transferred => r.finished += 1,
             Status::StageClosed => r.stage_closed += 1,
@@ -110,18 +123,21 @@ pub fn compute<'a>(
         }
         if !t.transfers.is_empty() {
             r.transfers += 1;
-            for tr in &t.transfers {
-                *r.transfers_by_destination.entry(tr.to.clone()).or_default() += 1;
+            for to in &t.transfers {
+                bump(&mut r.transfers_by_destination, to);
             }
         }
-        if let Some(reward) = &t.reward {
+        if let Some((state, amount)) = t.reward {
             r.rewards_approved.count += 1;
-            r.rewards_approved.amount += reward.amount;
-            if reward.state == "paid" {
+            r.rewards_approved.amount += amount;
+            if state == RewardState::Paid {
                 r.rewards_paid.count += 1;
-                r.rewards_paid.amount += reward.amount;
+                r.rewards_paid.amount += amount;
             }
         }
+    }
+    for (day, n) in per_day {
+        *r.per_week.entry(iso_week(day)).or_default() += n;
     }
     r.closure_rate = if r.total == 0 {
         0.0
