@@ -48,7 +48,11 @@ fn ledger_consistent(ledger: &TestLedger) {
     // rebuild from the database shows.
     let report = ledger.ok(&["report", "--format", "json"]);
     std::fs::remove_dir_all(ledger.path().join("index")).unwrap();
-    assert_eq!(ledger.list_json(), list, "summary index matched the database");
+    assert_eq!(
+        ledger.list_json(),
+        list,
+        "summary index matched the database"
+    );
     assert_eq!(ledger.ok(&["report", "--format", "json"]), report);
 }
 

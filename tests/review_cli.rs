@@ -208,6 +208,14 @@ fn damaged_or_truncated_bundles_are_refused_whole() {
             0,
             "{name}: something was imported"
         );
+        // Not even ciphertext: the pack being written is removed with the refusal.
+        assert_eq!(
+            std::fs::read_dir(ledger.path().join("blobs"))
+                .unwrap()
+                .count(),
+            0,
+            "{name}: ciphertext left behind"
+        );
     }
     ledger.ok(&["import", bundle.to_str().unwrap()]);
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);

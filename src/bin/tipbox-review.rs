@@ -1476,10 +1476,7 @@ fn write_handover(
     let fingerprint = hex::encode(&tipbox::crypto::hash256(to.to_string().as_bytes())[..8]);
     let mut paths = Vec::new();
     for blob in &t.blobs {
-        let src = l.root().join("blobs").join(format!("{}.age", blob.blob_id));
-        let input = std::io::BufReader::new(
-            std::fs::File::open(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?,
-        );
+        let input = l.blob_reader(blob)?;
         let decryptor = age::Decryptor::new_buffered(input)
             .map_err(|e| format!("sealed item {} is damaged: {e}", blob.blob_id))?;
         let mut plain = decryptor

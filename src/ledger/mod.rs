@@ -158,6 +158,18 @@ pub struct BlobRef {
     pub kind: Kind,
     pub day: String,
     pub sealed_to: String,
+    /// Where the ciphertext is when it sits in a pack (one file per imported bundle);
+    /// otherwise it is `blobs/<blob_id>.age`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<PackRef>,
+}
+
+/// A slice of a pack file in `blobs/`: the ciphertext of one item, exactly as sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub file: String,
+    pub offset: u64,
+    pub len: u64,
 }
 
 /// A transfer (移交) to another unit.
@@ -601,8 +613,33 @@ impl Ledger {
             .collect()
     }
 
-    fn blob_path(&self, blob_id: &str) -> PathBuf {
-        self.root.join(BLOBS_DIR).join(format!("{blob_id}.age"))
+    fn blob_path(&self, blob: &BlobRef) -> PathBuf {
+        match &blob.pack {
+            Some(p) => self.root.join(BLOBS_DIR).join(&p.file),
+            None => self
+                .root
+                .join(BLOBS_DIR)
+                .join(format!("{}.age", blob.blob_id)),
+        }
+    }
+
+    /// The ciphertext of one sealed item, as the portal sealed it.
+    pub fn blob_reader(
+        &self,
+        blob: &BlobRef,
+    ) -> Result<impl std::io::BufRead + Send + use<>, LedgerError> {
+        use std::io::{Seek, SeekFrom};
+        let path = self.blob_path(blob);
+        let mut file = fs::File::open(&path).map_err(io_err(&path))?;
+        let len = match &blob.pack {
+            Some(p) => {
+                file.seek(SeekFrom::Start(p.offset))
+                    .map_err(io_err(&path))?;
+                p.len
+            }
+            None => u64::MAX,
+        };
+        Ok(std::io::BufReader::with_capacity(64 * 1024, file.take(len)))
     }
 
     pub fn audit(
@@ -616,7 +653,8 @@ impl Ledger {
         Ok(())
     }
 
-    fn next_id(&self) -> Result<u64, LedgerError> {
+    /// The id the next new tip will get.
+    pub fn next_id(&self) -> Result<u64, LedgerError> {
         let next = self
             .meta
             .get(KEY_NEXT_ID)
@@ -646,6 +684,20 @@ impl Ledger {
         Ok(())
     }
 
+    /// Write several entries in one batch (durable at the next `sync`), and their summaries.
+    fn put_all(&mut self, entries: &[TipEntry]) -> Result<(), LedgerError> {
+        let index = self.root.join("index");
+        self.summaries.record(entries).map_err(io_err(&index))?;
+        let mut batch = sled::Batch::default();
+        for e in entries {
+            batch.insert(
+                &e.id.to_be_bytes(),
+                serde_json::to_vec(e).expect("entries serialize"),
+            );
+        }
+        self.tips.apply_batch(batch).map_err(db_err)
+    }
+
     /// Every entry, in id order.
     pub fn all(&self) -> impl Iterator<Item = Result<TipEntry, LedgerError>> + '_ {
         self.tips.iter().map(|r| {
@@ -665,110 +717,211 @@ impl Ledger {
 
     // ---- import --------------------------------------------------------------------------
 
-    /// Import an inbox bundle: verify it whole, decrypt every new item's manifest, and only
-    /// then write. Importing the same bundle twice changes nothing the second time.
+    /// Import an inbox bundle in one pass: verify it (per-item and whole-file checksums)
+    /// while its new items' ciphertext is copied into one pack file and decrypted on every
+    /// core to read their manifests; only when everything checked out is the pack made
+    /// durable and the entries written. Importing the same bundle twice changes nothing.
     pub fn import(
         &mut self,
         bundle: &Path,
         identities: &[age::x25519::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
-        let verified = inbox::verify(bundle, &mut progress)?;
+        use std::sync::{mpsc, Mutex};
+
+        let blobs_dir = self.root.join(BLOBS_DIR);
+        let pack_name = format!(
+            "pack-{}.age-pack",
+            hex::encode(crate::crypto::hash256(
+                format!("{}:{}", bundle.display(), crate::store::Store::new_id()).as_bytes(),
+            ))[..16]
+                .to_owned()
+        );
+        let pack_path = blobs_dir.join(&pack_name);
+        let partial = crate::durable::partial_path(&pack_path);
+        let pack_file = crate::durable::create_private_file(&partial).map_err(io_err(&partial))?;
+        let reader_file = fs::File::open(&partial).map_err(io_err(&partial))?;
+        // Removes the partial pack on every early return.
+        struct Cleanup<'a>(&'a Path, bool);
+        impl Drop for Cleanup<'_> {
+            fn drop(&mut self) {
+                if self.1 {
+                    let _ = fs::remove_file(self.0);
+                }
+            }
+        }
+        let mut cleanup = Cleanup(&partial, true);
+
+        // An item to open: its bundle entry, where it sits in the pack, and its order.
+        type Job = (usize, inbox::EntryHeader, u64);
+        type Opened = Result<(usize, inbox::EntryHeader, u64, Manifest, ItemFields), LedgerError>;
+        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(1024);
+        let job_rx = Mutex::new(job_rx);
+        let (done_tx, done_rx) = mpsc::channel::<Opened>();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut write_failure: Option<std::io::Error> = None;
+        let mut pack = std::io::BufWriter::with_capacity(1 << 20, pack_file);
+        let mut pack_len = 0u64;
+        let mut already = 0u64;
+        let mut new_items = 0usize;
+
+        let verified = std::thread::scope(|s| {
+            for _ in 0..workers {
+                let (job_rx, done_tx, reader_file) = (&job_rx, done_tx.clone(), &reader_file);
+                s.spawn(move || loop {
+                    let job = job_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((order, entry, offset))) = job else {
+                        break;
+                    };
+                    let mut slice = PackSlice {
+                        file: reader_file,
+                        at: offset,
+                        end: offset + entry.size,
+                    };
+                    let opened = read_item(&entry, &mut slice, identities)
+                        .map(|(m, f)| (order, entry, offset, m, f));
+                    if done_tx.send(opened).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut skip = false;
+            let mut start = 0u64;
+            let result = inbox::verify_streaming(
+                std::io::BufReader::with_capacity(1 << 20, fs::File::open(bundle)?),
+                &mut progress,
+                inbox::EntryChecks::WholeFileOnly,
+                |entry, event| {
+                    match event {
+                        inbox::EntryEvent::Start => {
+                            skip = write_failure.is_some()
+                                || self
+                                    .blobs
+                                    .contains_key(entry.blob_id.as_bytes())
+                                    .unwrap_or(false);
+                            if skip {
+                                already += 1;
+                            }
+                            start = pack_len;
+                        }
+                        inbox::EntryEvent::Data(chunk) if !skip => {
+                            if let Err(e) = pack.write_all(chunk) {
+                                write_failure = Some(e);
+                                skip = true;
+                            }
+                            pack_len += chunk.len() as u64;
+                        }
+                        inbox::EntryEvent::End if !skip => {
+                            // Workers read the pack through their own handle: flush first.
+                            if let Err(e) = pack.flush() {
+                                write_failure = Some(e);
+                            } else {
+                                let _ = job_tx.send((new_items, entry.clone(), start));
+                                new_items += 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                },
+            );
+            drop(job_tx);
+            result
+        });
+        // A damaged bundle is reported as such, before whatever its items did to the workers.
+        let results: Vec<Opened> = done_rx.into_iter().collect();
+        let verified = verified?;
+        let mut opened: Vec<_> = results.into_iter().collect::<Result<_, _>>()?;
+        if let Some(e) = write_failure {
+            return Err(LedgerError::Io {
+                path: partial.clone(),
+                source: e,
+            });
+        }
         let portal_id = verified.header.portal_id.clone();
-        if verified.entries.iter().all(|e| {
-            self.blobs
-                .contains_key(e.blob_id.as_bytes())
-                .unwrap_or(false)
-        }) {
+        if opened.is_empty() {
             // Everything is already here: an idempotent re-import writes nothing at all.
             return Ok(ImportSummary {
                 portal_id,
-                already_imported: verified.entries.len() as u64,
+                already_imported: already,
                 ..Default::default()
             });
         }
-        // Phase 2: open every new item in memory (manifest and a few fields only).
-        let mut items: Vec<(inbox::EntryHeader, Manifest, ItemFields)> = Vec::new();
-        let mut already = 0;
-        let mut failure: Option<LedgerError> = None;
-        inbox::for_each_entry(bundle, |entry, reader| {
-            if failure.is_some() {
-                return Ok(());
+        opened.sort_by_key(|(order, ..)| *order);
+        let mut items = Vec::with_capacity(opened.len());
+        for (_, entry, offset, manifest, fields) in opened {
+            if manifest.blob_id != entry.blob_id || manifest.portal_id != portal_id {
+                return Err(LedgerError::BadItem(
+                    entry.blob_id.clone(),
+                    "its manifest names another item or portal".into(),
+                ));
             }
-            if self
-                .blobs
-                .contains_key(entry.blob_id.as_bytes())
-                .unwrap_or(false)
-            {
-                already += 1;
-                return Ok(());
-            }
-            match read_item(entry, reader, identities) {
-                Ok((manifest, fields)) => {
-                    if manifest.blob_id != entry.blob_id || manifest.portal_id != portal_id {
-                        failure = Some(LedgerError::BadItem(
-                            entry.blob_id.clone(),
-                            "its manifest names another item or portal".into(),
-                        ));
-                    } else {
-                        items.push((entry.clone(), manifest, fields));
-                    }
-                }
-                Err(e) => failure = Some(e),
-            }
-            Ok(())
-        })?;
-        if let Some(e) = failure {
-            return Err(e);
+            items.push((entry, offset, manifest, fields));
         }
-        // Phase 3: copy ciphertext in (fsync'd), then index everything in one batch.
-        let mut wanted: std::collections::HashSet<String> =
-            items.iter().map(|(e, _, _)| e.blob_id.clone()).collect();
-        inbox::for_each_entry(bundle, |entry, reader| {
-            if !wanted.remove(&entry.blob_id) {
-                return Ok(());
-            }
-            let path = self.blob_path(&entry.blob_id);
-            let tmp = crate::durable::partial_path(&path);
-            let mut f = crate::durable::create_private_file(&tmp)?;
-            std::io::copy(reader, &mut f)?;
-            f.sync_all()?;
-            // One folder fsync for the whole bundle, below.
-            fs::rename(&tmp, &path)
+        // Only now, with everything verified: make the pack durable under its final name.
+        let pack_file = pack.into_inner().map_err(|e| LedgerError::Io {
+            path: partial.clone(),
+            source: e.into_error(),
         })?;
-        let dir = self.root.join(BLOBS_DIR);
-        crate::durable::sync_dir(&dir).map_err(io_err(&dir))?;
+        pack_file.sync_all().map_err(io_err(&partial))?;
+        drop(pack_file);
+        crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
+        cleanup.1 = false;
 
         // Tips first, so follow-ups in the same bundle find them.
-        items.sort_by_key(|(_, m, _)| m.kind != Kind::Tip);
+        items.sort_by_key(|(_, _, m, _)| m.kind != Kind::Tip);
         let mut summary = ImportSummary {
             portal_id: portal_id.clone(),
             already_imported: already,
             ..Default::default()
         };
+        // Build every change in memory, then write it in batches, in an order that keeps
+        // a crash harmless (sled recovers a prefix of its log): entries, then the portal's
+        // tip ids, then the blob ids that mark items as imported, then the next id.
         let mut next = self.next_id()?;
-        for (entry, manifest, fields) in &items {
+        let mut touched: std::collections::BTreeMap<u64, TipEntry> = Default::default();
+        let mut new_portal_keys: std::collections::HashMap<String, u64> = Default::default();
+        let mut blob_keys: Vec<(String, u64)> = Vec::with_capacity(items.len());
+        for (entry, offset, manifest, fields) in &items {
             let blob = BlobRef {
                 blob_id: entry.blob_id.clone(),
                 kind: manifest.kind,
                 day: manifest.day.clone(),
                 sealed_to: entry.sealed_to.clone(),
+                pack: Some(PackRef {
+                    file: pack_name.clone(),
+                    offset: *offset,
+                    len: entry.size,
+                }),
             };
             let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
-            let existing = self
-                .portal_tips
-                .get(portal_key.as_bytes())
-                .map_err(db_err)?;
-            let mut tip = match existing {
-                Some(id) => {
-                    self.get(u64::from_be_bytes(id.as_ref().try_into().unwrap_or([0; 8])))?
-                }
+            let known = match new_portal_keys.get(&portal_key) {
+                Some(id) => Some(*id),
+                None => self
+                    .portal_tips
+                    .get(portal_key.as_bytes())
+                    .map_err(db_err)?
+                    .map(|id| u64::from_be_bytes(id.as_ref().try_into().unwrap_or([0; 8]))),
+            };
+            let id = match known {
+                Some(id) => id,
                 None => {
                     let id = next;
                     next += 1;
-                    self.portal_tips
-                        .insert(portal_key.as_bytes(), &id.to_be_bytes())
-                        .map_err(db_err)?;
+                    new_portal_keys.insert(portal_key, id);
+                    id
+                }
+            };
+            if let std::collections::btree_map::Entry::Vacant(slot) = touched.entry(id) {
+                let existing = match self.get(id) {
+                    Ok(t) => Some(t),
+                    // The id was handed out by an import that crashed before its entry
+                    // was written: start the entry afresh.
+                    Err(LedgerError::NoSuchTip(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                let t = existing.unwrap_or_else(|| {
                     let mut t = TipEntry::new(
                         id,
                         Channel::Web,
@@ -779,8 +932,10 @@ impl Ledger {
                     t.portal_id = Some(manifest.portal_id.clone());
                     t.portal_tip_id = Some(manifest.tip_id.clone());
                     t
-                }
-            };
+                });
+                slot.insert(t);
+            }
+            let tip = touched.get_mut(&id).expect("just inserted");
             if manifest.kind == Kind::Tip {
                 summary.new_tips += 1;
                 if let Some(c) = &fields.category {
@@ -795,11 +950,20 @@ impl Ledger {
                 summary.new_followups += 1;
                 tip.blobs.push(blob);
             }
-            self.blobs
-                .insert(entry.blob_id.as_bytes(), &tip.id.to_be_bytes())
-                .map_err(db_err)?;
-            self.put(&tip)?;
+            blob_keys.push((entry.blob_id.clone(), id));
         }
+        let entries: Vec<TipEntry> = touched.into_values().collect();
+        self.put_all(&entries)?;
+        let mut batch = sled::Batch::default();
+        for (key, id) in &new_portal_keys {
+            batch.insert(key.as_bytes(), &id.to_be_bytes());
+        }
+        self.portal_tips.apply_batch(batch).map_err(db_err)?;
+        let mut batch = sled::Batch::default();
+        for (blob_id, id) in &blob_keys {
+            batch.insert(blob_id.as_bytes(), &id.to_be_bytes());
+        }
+        self.blobs.apply_batch(batch).map_err(db_err)?;
         self.meta
             .insert(KEY_NEXT_ID, &next.to_be_bytes())
             .map_err(db_err)?;
@@ -815,6 +979,34 @@ impl Ledger {
         Ok(summary)
     }
 
+    /// Write ready-made entries in bulk, for the synthetic ledgers of the benchmarks
+    /// (`examples/generate.rs`). Their ids must continue the ledger's numbering; they are
+    /// durable after the next [`Ledger::sync`].
+    pub fn insert_generated(&mut self, entries: &[TipEntry]) -> Result<(), LedgerError> {
+        let mut next = self.next_id()?;
+        let mut batch = sled::Batch::default();
+        for e in entries {
+            if e.id != next {
+                return Err(LedgerError::Invalid(format!(
+                    "generated entry {} does not continue the ledger's numbering at {next}",
+                    e.id
+                )));
+            }
+            next += 1;
+            batch.insert(
+                &e.id.to_be_bytes(),
+                serde_json::to_vec(e).expect("entries serialize"),
+            );
+        }
+        let index = self.root.join("index");
+        self.summaries.record(entries).map_err(io_err(&index))?;
+        self.tips.apply_batch(batch).map_err(db_err)?;
+        self.meta
+            .insert(KEY_NEXT_ID, &next.to_be_bytes())
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     // ---- reading -------------------------------------------------------------------------
 
     /// Decrypt every item of a tip (in memory; zeroized when dropped).
@@ -826,15 +1018,12 @@ impl Ledger {
     ) -> Result<Vec<OpenedItem>, LedgerError> {
         let mut out = Vec::new();
         for blob in &tip.blobs {
-            let path = self.blob_path(&blob.blob_id);
-            let file = fs::File::open(&path).map_err(io_err(&path))?;
-            let plain =
-                decrypt_reader(std::io::BufReader::new(file), identities).map_err(|_| {
-                    LedgerError::NotOurs {
-                        blob: blob.blob_id.clone(),
-                        sealed_to: blob.sealed_to.clone(),
-                    }
-                })?;
+            let plain = decrypt_reader(self.blob_reader(blob)?, identities).map_err(|_| {
+                LedgerError::NotOurs {
+                    blob: blob.blob_id.clone(),
+                    sealed_to: blob.sealed_to.clone(),
+                }
+            })?;
             let opened = crate::tip::OpenedTip::read(plain, max_bytes)
                 .map_err(|e| LedgerError::BadItem(blob.blob_id.clone(), e.to_string()))?;
             out.push(OpenedItem {
@@ -1135,6 +1324,29 @@ impl Ledger {
 struct ItemFields {
     category: Option<String>,
     reward: bool,
+}
+
+/// Reads a slice of a file being written by another thread, by position (`pread`).
+struct PackSlice<'a> {
+    file: &'a fs::File,
+    at: u64,
+    end: u64,
+}
+
+impl Read for PackSlice<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let want = (self.end - self.at).min(buf.len() as u64) as usize;
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.at)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
