@@ -754,15 +754,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             let bar = spinner("counting");
-            let (tips, config) = Ledger::summaries(&cli.ledger)?;
+            let r = Ledger::with_summaries(&cli.ledger, |tips, config| {
+                ledger::report::compute(
+                    tips.iter(),
+                    from.as_deref(),
+                    to.as_deref(),
+                    &config.deadlines,
+                    &tipbox::store::today(),
+                )
+            })?;
             bar.finish_and_clear();
-            let r = ledger::report::compute(
-                tips.iter(),
-                from.as_deref(),
-                to.as_deref(),
-                &config.deadlines,
-                &tipbox::store::today(),
-            );
             let text = match format {
                 ReportFormat::Table => r.to_table(),
                 ReportFormat::Csv => r.to_csv(),
@@ -874,62 +875,35 @@ fn search(
     needle: &str,
     json_out: bool,
 ) -> Result<(), Failure> {
-    let needle = needle.to_lowercase();
     if needle.trim().is_empty() {
         return Err(Failure(EXIT_USAGE, "give some text to search for".into()));
     }
-    let entries: Vec<TipEntry> = l.all().collect::<Result<_, _>>()?;
-    let mut hits = Vec::new();
+    // Ids are dense: the last one is the number of tips.
+    let tips = l.next_id()?.saturating_sub(1);
     // Hidden automatically when stderr is not a terminal.
-    let bar = indicatif::ProgressBar::new(entries.len() as u64).with_style(
+    let bar = indicatif::ProgressBar::new(tips).with_style(
         indicatif::ProgressStyle::with_template("searching {bar:40} {pos}/{len} tips ({eta})")
             .expect("valid template"),
     );
-    for t in &entries {
-        bar.inc(1);
-        let mut matched: Vec<String> = Vec::new();
-        for item in l.open_items(t, ids, 16 << 30)? {
-            for (name, value) in &item.tip.fields {
-                if value.to_lowercase().contains(&needle) && !matched.contains(name) {
-                    matched.push(name.clone());
-                }
-            }
-            if item
-                .tip
-                .attachments
-                .iter()
-                .any(|a| a.start.name.to_lowercase().contains(&needle))
-            {
-                matched.push("attachment name".into());
-            }
-        }
-        for text in &t.texts {
-            if l.open_text(text, ids)?.to_lowercase().contains(&needle) {
-                matched.push(format!("{:?}", text.kind).to_lowercase());
-            }
-        }
-        if !matched.is_empty() {
-            hits.push((t, matched));
-        }
-    }
+    let hits = l.search(ids, needle, |n| bar.inc(n))?;
     bar.finish_and_clear();
     // The search text itself is not logged: it may be a name.
     l.audit("search", None, &format!("{} match(es)", hits.len()))?;
     if json_out {
         let out: Vec<_> = hits
             .iter()
-            .map(|(t, m)| json!({"id": t.id, "status": t.status.key(), "category": t.category, "received": t.received, "matched": m}))
+            .map(|h| json!({"id": h.id, "status": h.status.key(), "category": h.category, "received": h.received, "matched": h.matched}))
             .collect();
         println!("{}", serde_json::to_string_pretty(&out).expect("json"));
     } else {
-        for (t, m) in &hits {
+        for h in &hits {
             println!(
                 "{:>6}  {}  {:<14}  {:<12}  matched in: {}",
-                t.id,
-                t.received,
-                t.category,
-                t.status.key(),
-                m.join(", ")
+                h.id,
+                h.received,
+                terminal_safe(&h.category).as_str(),
+                h.status.key(),
+                terminal_safe(&h.matched.join(", ")).as_str()
             );
         }
         println!("{} tip(s) found", hits.len());
@@ -1142,7 +1116,14 @@ fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
 }
 
 fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
-    let (all, config) = Ledger::summaries(ledger)?;
+    Ledger::with_summaries(ledger, |all, config| print_list(all, config, args))?
+}
+
+fn print_list(
+    all: &[TipSummary<'_>],
+    config: &ledger::LedgerConfig,
+    args: &ListArgs,
+) -> Result<(), Failure> {
     let d = config.deadlines;
     let today = summary::day_number(&tipbox::store::today()).unwrap_or(summary::Day::MAX);
     let overdue_total = all.iter().filter(|t| t.is_overdue(&d, today)).count();
@@ -1154,7 +1135,7 @@ fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
                 && args
                     .department
                     .as_ref()
-                    .is_none_or(|dep| t.department.as_ref() == Some(dep))
+                    .is_none_or(|dep| t.department.as_deref() == Some(dep.as_str()))
                 && (!args.overdue || t.is_overdue(&d, today))
         })
         .collect();
@@ -1167,6 +1148,11 @@ fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
             t.id,
         )
     });
+    let names =
+        summary::DayNames::covering(rows.iter().flat_map(|t| [t.received, t.due(&d)]).flatten());
+    let day = |d: Option<summary::Day>, none: &'static str| {
+        d.map_or(std::borrow::Cow::Borrowed(none), |d| names.get(d))
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     if args.json {
@@ -1177,8 +1163,8 @@ fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
             public_status: &'static str,
             category: &'a str,
             department: Option<&'a str>,
-            received: String,
-            due: Option<String>,
+            received: std::borrow::Cow<'a, str>,
+            due: Option<std::borrow::Cow<'a, str>>,
             overdue: bool,
             channel: &'static str,
             priority: Option<ledger::Priority>,
@@ -1195,10 +1181,8 @@ fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
                 public_status: t.status.public(),
                 category: &t.category,
                 department: t.department.as_deref(),
-                received: t
-                    .received
-                    .map_or_else(|| "unknown".into(), summary::day_string),
-                due: due.map(summary::day_string),
+                received: day(t.received, "unknown"),
+                due: due.map(|x| names.get(x)),
                 overdue: due.is_some_and(|x| x < today),
                 channel: t.channel.key(),
                 priority: t.priority,
@@ -1241,20 +1225,26 @@ fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
             out,
             "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}{mark} {}",
             t.id,
-            t.received
-                .map_or_else(|| "unknown".into(), summary::day_string),
+            day(t.received, "unknown"),
             t.channel.key(),
-            terminal_safe(&t.category).as_str(),
+            label_safe(&t.category),
             t.status.key(),
-            due.map_or_else(|| "-".into(), summary::day_string),
-            t.department
-                .as_deref()
-                .map(|d| terminal_safe(d).to_string())
-                .unwrap_or_default()
+            day(due, "-"),
+            label_safe(t.department.as_deref().unwrap_or_default()),
         );
     }
     let _ = writeln!(out, "{} tip(s)", rows.len());
     Ok(())
+}
+
+/// Ledger labels (category, department) are checked when written; still, never let one
+/// drive the terminal. Borrows unless something must be replaced.
+fn label_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        std::borrow::Cow::Owned(terminal_safe(s).to_string())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Serialize an iterator as a JSON array without collecting it first.
@@ -1279,14 +1269,16 @@ fn terminal_safe(s: &str) -> Zeroizing<String> {
         s.chars()
             .map(|c| match c {
                 '\n' | '\t' => c,
-                c if c.is_control() => '\u{FFFD}',
-                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
-                    '\u{FFFD}'
-                }
+                c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
                 c => c,
             })
             .collect(),
     )
+}
+
+/// Characters that reorder text on screen (bidi overrides and isolates, direction marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 /// A file name tipbox chooses for an attachment: tip, item and attachment numbers, and the

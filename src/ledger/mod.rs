@@ -20,6 +20,7 @@
 pub mod audit;
 pub mod backup;
 pub mod report;
+pub mod search;
 pub mod summary;
 
 use std::fs;
@@ -550,11 +551,13 @@ impl Ledger {
         let tips = tree(TREE_TIPS)?;
         let index = root.join("index");
         let summaries = summary::SummaryLog::open(root, || {
-            eprintln!("tipbox-review: rebuilding the summary index from the database...");
+            if !tips.is_empty() {
+                eprintln!("tipbox-review: rebuilding the summary index from the database...");
+            }
             tips.iter().map(|r| {
                 let (_, v) = r.map_err(std::io::Error::other)?;
                 let t: TipEntry = serde_json::from_slice(&v).map_err(std::io::Error::other)?;
-                Ok(summary::TipSummary::of(&t))
+                Ok(summary::TipSummary::of(&t).into_owned())
             })
         })
         .map_err(io_err(&index))?;
@@ -572,23 +575,32 @@ impl Ledger {
         })
     }
 
-    /// The summaries of every tip, in id order, for `list` and `report`. Reads only the
-    /// summary index; opens the database only if the index must be rebuilt first.
-    pub fn summaries(root: &Path) -> Result<(Vec<summary::TipSummary>, LedgerConfig), LedgerError> {
+    /// Run `f` over the summaries of every tip, in id order (for `list` and `report`).
+    /// Reads only the summary index; opens the database only if the index must be rebuilt
+    /// first (after an interrupted command, or on a ledger that has none yet).
+    pub fn with_summaries<R>(
+        root: &Path,
+        f: impl FnOnce(&[summary::TipSummary<'_>], &LedgerConfig) -> R,
+    ) -> Result<R, LedgerError> {
         if !root.join("keys").join(keys::RECIPIENT_FILE).is_file() {
             return Err(LedgerError::NotALedger(root.to_owned()));
         }
         let config = load_config(root)?;
         let index = root.join("index");
-        if let Some(all) = summary::read_clean(root).map_err(io_err(&index))? {
-            return Ok((all, config));
-        }
-        // Missing or dirty: opening the ledger rebuilds it.
-        drop(Ledger::open(root, "-")?);
-        match summary::read_clean(root).map_err(io_err(&index))? {
-            Some(all) => Ok((all, config)),
+        let bytes = match summary::read_clean(root).map_err(io_err(&index))? {
+            Some(bytes) => bytes,
+            None => {
+                // Missing or dirty: opening the ledger rebuilds it.
+                drop(Ledger::open(root, "-")?);
+                summary::read_clean(root)
+                    .map_err(io_err(&index))?
+                    .unwrap_or_default()
+            }
+        };
+        match summary::decode_all(&bytes) {
+            Some(tips) => Ok(f(&tips, &config)),
             None => Err(LedgerError::Invalid(format!(
-                "the summary index in {} cannot be read back after rebuilding it; delete that folder and try again",
+                "the summary index in {} is damaged; delete that folder and run the command again to rebuild it",
                 index.display()
             ))),
         }

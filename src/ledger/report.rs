@@ -57,19 +57,24 @@ fn iso_week(day: Option<Day>) -> String {
     }
 }
 
-/// Count one more under `key`, allocating the key only the first time it is seen.
-fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_owned(), 1);
+/// Counts by a borrowed key (cheap per tip), merged into the report's sorted maps at the end.
+#[derive(Default)]
+struct Tally<'a>(std::collections::HashMap<&'a str, u64>);
+
+impl<'a> Tally<'a> {
+    fn bump(&mut self, key: &'a str) {
+        *self.0.entry(key).or_default() += 1;
+    }
+    fn into(self, map: &mut BTreeMap<String, u64>) {
+        for (k, n) in self.0 {
+            *map.entry(k.to_owned()).or_default() += n;
         }
     }
 }
 
 /// Compute the report over the tips received between `from` and `to` (inclusive).
-pub fn compute<'a>(
-    tips: impl Iterator<Item = &'a TipSummary>,
+pub fn compute<'a, 'b: 'a>(
+    tips: impl Iterator<Item = &'a TipSummary<'b>>,
     from: Option<&str>,
     to: Option<&str>,
     deadlines: &Deadlines,
@@ -98,7 +103,15 @@ pub fn compute<'a>(
     let to_day = to.and_then(summary::day_number);
     let today = summary::day_number(today).unwrap_or(Day::MAX);
     // Tips per received day; turned into ISO weeks once at the end.
-    let mut per_day: BTreeMap<Option<Day>, u64> = BTreeMap::new();
+    let mut per_day: std::collections::HashMap<Option<Day>, u64> = Default::default();
+    let (mut by_status, mut by_public, mut by_category, mut by_channel, mut by_department) = (
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+    );
+    let mut by_destination = Tally::default();
     for t in tips {
         // A tip without a readable day is outside every bounded period.
         if (from_day.is_some() && t.received.is_none_or(|d| Some(d) < from_day))
@@ -107,11 +120,11 @@ pub fn compute<'a>(
             continue;
         }
         r.total += 1;
-        bump(&mut r.by_status, t.status.key());
-        bump(&mut r.by_public_status, t.status.public());
-        bump(&mut r.by_category, &t.category);
-        bump(&mut r.by_channel, t.channel.key());
-        bump(&mut r.by_department, t.department.as_deref().unwrap_or("-"));
+        by_status.bump(t.status.key());
+        by_public.bump(t.status.public());
+        by_category.bump(&t.category);
+        by_channel.bump(t.channel.key());
+        by_department.bump(t.department.as_deref().unwrap_or("-"));
         *per_day.entry(t.received).or_default() += 1;
         match t.status {
             Status::Closed | Status::NotAccepted | Status::Transferred => r.finished += 1,
@@ -124,7 +137,7 @@ pub fn compute<'a>(
         if !t.transfers.is_empty() {
             r.transfers += 1;
             for to in &t.transfers {
-                bump(&mut r.transfers_by_destination, to);
+                by_destination.bump(to);
             }
         }
         if let Some((state, amount)) = t.reward {
@@ -136,6 +149,12 @@ pub fn compute<'a>(
             }
         }
     }
+    by_status.into(&mut r.by_status);
+    by_public.into(&mut r.by_public_status);
+    by_category.into(&mut r.by_category);
+    by_channel.into(&mut r.by_channel);
+    by_department.into(&mut r.by_department);
+    by_destination.into(&mut r.transfers_by_destination);
     for (day, n) in per_day {
         *r.per_week.entry(iso_week(day)).or_default() += n;
     }

@@ -15,6 +15,7 @@
 //! A summary holds the same clear-text ledger fields as the entry (status, category,
 //! department, dates, counts), never tip content or reviewer text.
 
+use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
@@ -53,6 +54,44 @@ pub fn day_string(day: Day) -> String {
     }
 }
 
+/// `YYYY-MM-DD` for every day in a range, formatted once: a ledger spans a few thousand
+/// days, and `list` prints millions of dates.
+pub struct DayNames {
+    first: Day,
+    names: Vec<String>,
+}
+
+impl DayNames {
+    /// Names for `days` (any order); days far outside their bulk are formatted on demand.
+    pub fn covering(days: impl Iterator<Item = Day>) -> DayNames {
+        let (mut lo, mut hi) = (Day::MAX, Day::MIN);
+        for d in days {
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+        if lo > hi || i64::from(hi) - i64::from(lo) > 100_000 {
+            return DayNames {
+                first: 0,
+                names: Vec::new(),
+            };
+        }
+        DayNames {
+            first: lo,
+            names: (lo..=hi).map(day_string).collect(),
+        }
+    }
+
+    pub fn get(&self, day: Day) -> Cow<'_, str> {
+        match usize::try_from(i64::from(day) - i64::from(self.first))
+            .ok()
+            .and_then(|i| self.names.get(i))
+        {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(day_string(day)),
+        }
+    }
+}
+
 /// The nearest deadline still running for a tip, if any: triage within
 /// `acknowledge_days` of arrival while new, a first feedback to the reporter within
 /// `feedback_days`, and the due date of the current assignment.
@@ -88,43 +127,52 @@ pub enum RewardState {
     Paid,
 }
 
-/// What `list` and `report` need of one ledger entry.
+/// What `list` and `report` need of one ledger entry. Strings borrow from the index file
+/// when read (a million tips decode without a million allocations).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TipSummary {
+pub struct TipSummary<'a> {
+    /// First, so that readers can find superseded records without decoding them.
     pub id: u64,
     pub channel: Channel,
     pub received: Option<Day>,
-    pub category: String,
+    #[serde(borrow)]
+    pub category: Cow<'a, str>,
     pub status: Status,
     pub priority: Option<Priority>,
     pub credibility: Option<Credibility>,
-    pub department: Option<String>,
+    #[serde(borrow)]
+    pub department: Option<Cow<'a, str>>,
     pub assignment_due: Option<Day>,
     pub has_feedback: bool,
     pub links: Vec<u64>,
     /// Destination of every transfer, in order.
-    pub transfers: Vec<String>,
+    #[serde(borrow)]
+    pub transfers: Vec<Cow<'a, str>>,
     pub items: u32,
     pub reward_wanted: bool,
     /// Reward state and amount in yuan.
     pub reward: Option<(RewardState, u64)>,
 }
 
-impl TipSummary {
-    pub fn of(t: &TipEntry) -> TipSummary {
+impl<'a> TipSummary<'a> {
+    pub fn of(t: &'a TipEntry) -> TipSummary<'a> {
         TipSummary {
             id: t.id,
             channel: t.channel,
             received: day_number(&t.received),
-            category: t.category.clone(),
+            category: Cow::Borrowed(&t.category),
             status: t.status,
             priority: t.priority,
             credibility: t.credibility,
-            department: t.department.clone(),
+            department: t.department.as_deref().map(Cow::Borrowed),
             assignment_due: t.assignment_due.as_deref().and_then(day_number),
             has_feedback: t.first_feedback.is_some(),
             links: t.links.clone(),
-            transfers: t.transfers.iter().map(|x| x.to.clone()).collect(),
+            transfers: t
+                .transfers
+                .iter()
+                .map(|x| Cow::Borrowed(x.to.as_str()))
+                .collect(),
             items: t.blobs.len() as u32,
             reward_wanted: t.reward_wanted,
             reward: t.reward.as_ref().map(|r| {
@@ -135,6 +183,19 @@ impl TipSummary {
                 };
                 (state, r.amount)
             }),
+        }
+    }
+
+    pub fn into_owned(self) -> TipSummary<'static> {
+        TipSummary {
+            category: Cow::Owned(self.category.into_owned()),
+            department: self.department.map(|d| Cow::Owned(d.into_owned())),
+            transfers: self
+                .transfers
+                .into_iter()
+                .map(|x| Cow::Owned(x.into_owned()))
+                .collect(),
+            ..self
         }
     }
 
@@ -218,26 +279,50 @@ fn encode(s: &TipSummary, out: &mut Vec<u8>) {
     out.extend_from_slice(&body);
 }
 
-/// Every live summary in `bytes` (records after the header, up to `len`), in id order.
-fn decode_all(bytes: &[u8], len: u64) -> Option<Vec<TipSummary>> {
-    let end = usize::try_from(len).ok()?.min(bytes.len());
+/// The id a record starts with (postcard writes a u64 as a LEB128 varint).
+fn record_id(body: &[u8]) -> Option<u64> {
+    let mut id = 0u64;
+    for (i, b) in body.iter().take(10).enumerate() {
+        id |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some(id);
+        }
+    }
+    None
+}
+
+/// Every live summary in `bytes` (the whole file, header included), in id order: a first
+/// pass finds the last record of each id from the ids alone, a second decodes only those.
+/// `None` if anything is malformed.
+pub fn decode_all(bytes: &[u8]) -> Option<Vec<TipSummary<'_>>> {
+    let end = bytes.len();
     let mut at = HEADER_LEN as usize;
-    let mut by_id: Vec<Option<TipSummary>> = Vec::new();
+    let mut last: Vec<usize> = Vec::new();
     while at < end {
         let n = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
         if n > MAX_RECORD {
             return None;
         }
         let body = bytes.get(at + 4..at + 4 + n)?;
-        let s: TipSummary = postcard::from_bytes(body).ok()?;
-        let i = usize::try_from(s.id).ok()?;
-        if i >= by_id.len() {
-            by_id.resize(i + 1, None);
+        let i = usize::try_from(record_id(body)?).ok()?;
+        if i >= last.len() {
+            // Ids are dense, so this stays about as long as the ledger; but never trust a
+            // damaged file with a huge allocation.
+            if i > 4 * (end / 8) + 1024 {
+                return None;
+            }
+            last.resize(i + 1, 0);
         }
-        by_id[i] = Some(s);
+        last[i] = at + 4;
         at += 4 + n;
     }
-    Some(by_id.into_iter().flatten().collect())
+    last.into_iter()
+        .filter(|&o| o != 0)
+        .map(|o| {
+            let n = u32::from_le_bytes(bytes[o - 4..o].try_into().ok()?) as usize;
+            postcard::from_bytes(&bytes[o..o + n]).ok()
+        })
+        .collect()
 }
 
 fn paths(root: &Path) -> (PathBuf, PathBuf, PathBuf) {
@@ -245,10 +330,10 @@ fn paths(root: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (dir.join(LOG_FILE), dir.join(LOCK_FILE), dir)
 }
 
-/// Read every summary if the log is clean; `None` if it must be rebuilt first (missing,
-/// dirty after an interrupted command, or from another version). Waits while a command
-/// that writes the ledger runs.
-pub fn read_clean(root: &Path) -> io::Result<Option<Vec<TipSummary>>> {
+/// The bytes of the summary log if it is clean (decode them with [`decode_all`]); `None` if
+/// it must be rebuilt first (missing, dirty after an interrupted command, or from another
+/// version). Waits while a command that writes the ledger runs.
+pub fn read_clean(root: &Path) -> io::Result<Option<Vec<u8>>> {
     let (log, lock, dir) = paths(root);
     if !dir.is_dir() {
         return Ok(None);
@@ -266,7 +351,10 @@ pub fn read_clean(root: &Path) -> io::Result<Option<Vec<TipSummary>>> {
     };
     let mut bytes = Vec::with_capacity(header.len as usize);
     (&mut file).take(header.len).read_to_end(&mut bytes)?;
-    Ok(decode_all(&bytes, header.len))
+    if (bytes.len() as u64) < header.len {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
 }
 
 impl SummaryLog {
@@ -275,7 +363,7 @@ impl SummaryLog {
     /// `entries` (called only then).
     pub fn open<I>(root: &Path, entries: impl FnOnce() -> I) -> io::Result<SummaryLog>
     where
-        I: Iterator<Item = io::Result<TipSummary>>,
+        I: Iterator<Item = io::Result<TipSummary<'static>>>,
     {
         let (log_path, lock_path, dir) = paths(root);
         crate::durable::create_private_dir(&dir)?;
@@ -302,7 +390,10 @@ impl SummaryLog {
     }
 
     /// Replace the whole log with `entries`, durably, and mark it clean.
-    fn rewrite(&mut self, entries: impl Iterator<Item = io::Result<TipSummary>>) -> io::Result<()> {
+    fn rewrite(
+        &mut self,
+        entries: impl Iterator<Item = io::Result<TipSummary<'static>>>,
+    ) -> io::Result<()> {
         self.mark_dirty()?;
         self.file.set_len(HEADER_LEN)?;
         self.len = HEADER_LEN;
@@ -413,10 +504,12 @@ mod tests {
     #[test]
     fn a_torn_or_foreign_log_is_not_trusted() {
         let mut bytes = vec![0u8; HEADER_LEN as usize];
-        let s = TipSummary::of(&TipEntry::new(1, Channel::Web, "2026-11-01", "other"));
-        encode(&s, &mut bytes);
-        let full = bytes.len() as u64;
-        assert_eq!(decode_all(&bytes, full).unwrap(), vec![s]);
-        assert!(decode_all(&bytes[..bytes.len() - 1], full).is_none());
+        let mut t = TipEntry::new(300, Channel::Web, "2026-11-01", "other");
+        encode(&TipSummary::of(&t), &mut bytes);
+        t.category = "umbrella".into();
+        encode(&TipSummary::of(&t), &mut bytes);
+        // The later record of id 300 wins.
+        assert_eq!(decode_all(&bytes).unwrap(), vec![TipSummary::of(&t)]);
+        assert!(decode_all(&bytes[..bytes.len() - 1]).is_none());
     }
 }
