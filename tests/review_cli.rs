@@ -692,3 +692,60 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
     assert!(!audit.contains("新密钥") && !audit.contains("key-canary"));
     assert!(audit.contains("\"action\":\"add-key\""));
 }
+
+#[test]
+fn search_finds_text_in_fields_attachment_names_and_notes_on_every_core() {
+    let portal = Portal::start_with(PortalOptions {
+        config: "submissions_per_minute = 1000000\nlookups_per_minute = 1000000".into(),
+        ..Default::default()
+    });
+    // Enough tips to be spread over several workers' batches; the matches sit at the ends.
+    let plain = Tip::default();
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "The NeedleCo quarry boss threatens villagers at night.",
+            ..Tip::default()
+        },
+    );
+    for _ in 0..150 {
+        submit_ok(&portal, &plain);
+    }
+    submit_ok(
+        &portal,
+        &Tip {
+            files: vec![("needle-ledger.txt".into(), b"accounts".to_vec())],
+            ..Tip::default()
+        },
+    );
+    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
+    ledger.ok(&["note", "77", "Cross-check with the NEEDLE case file"]);
+    let hits: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["search", "needle", "--json"])).unwrap();
+    let found: Vec<(u64, Vec<String>)> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let matched = h["matched"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_owned())
+                .collect();
+            (h["id"].as_u64().unwrap(), matched)
+        })
+        .collect();
+    let ids: Vec<u64> = found.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids.len(), 3, "{found:?}");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "hits in id order");
+    let of = |id: u64| found.iter().find(|(i, _)| *i == id).map(|(_, m)| m.clone());
+    assert_eq!(of(77), Some(vec!["note".to_owned()]));
+    let all: Vec<String> = found.iter().flat_map(|(_, m)| m.clone()).collect();
+    assert!(all.contains(&"description".to_owned()), "{found:?}");
+    assert!(all.contains(&"attachment name".to_owned()), "{found:?}");
+    // Nothing matches a text no tip holds; the plain tips are not hits.
+    let none: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["search", "no such text", "--json"])).unwrap();
+    assert_eq!(none.as_array().unwrap().len(), 0);
+}
