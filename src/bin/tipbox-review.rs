@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 use std::io::{IsTerminal, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -1126,80 +1127,98 @@ fn print_list(
 ) -> Result<(), Failure> {
     let d = config.deadlines;
     let today = summary::day_number(&tipbox::store::today()).unwrap_or(summary::Day::MAX);
-    let overdue_total = all.iter().filter(|t| t.is_overdue(&d, today)).count();
-    let mut rows: Vec<&TipSummary> = all
+    // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
+    // then by id.
+    let mut overdue_total = 0;
+    // (sort key: not overdue, deadline, id), the deadline, the tip.
+    type Row<'a, 'b> = (
+        (bool, summary::Day, u64),
+        Option<summary::Day>,
+        &'a TipSummary<'b>,
+    );
+    let mut rows: Vec<Row> = all
         .iter()
-        .filter(|t| {
-            args.status.is_none_or(|s| s == t.status)
+        .filter_map(|t| {
+            let due = t.due(&d);
+            let overdue = due.is_some_and(|x| x < today);
+            overdue_total += usize::from(overdue);
+            let wanted = args.status.is_none_or(|s| s == t.status)
                 && args.category.as_ref().is_none_or(|c| *c == t.category)
                 && args
                     .department
                     .as_ref()
                     .is_none_or(|dep| t.department.as_deref() == Some(dep.as_str()))
-                && (!args.overdue || t.is_overdue(&d, today))
+                && (!args.overdue || overdue);
+            wanted.then_some(((!overdue, due.unwrap_or(summary::Day::MAX), t.id), due, t))
         })
         .collect();
-    // Overdue first, then by the nearest deadline, then by id.
-    rows.sort_by_cached_key(|t| {
-        let due = t.due(&d);
-        (
-            due.is_none_or(|x| x >= today),
-            due.unwrap_or(summary::Day::MAX),
-            t.id,
-        )
-    });
-    let names =
-        summary::DayNames::covering(rows.iter().flat_map(|t| [t.received, t.due(&d)]).flatten());
+    rows.sort_unstable_by_key(|(key, _, _)| *key);
+    let names = summary::DayNames::covering(
+        rows.iter()
+            .flat_map(|(_, due, t)| [t.received, *due])
+            .flatten(),
+    );
     let day = |d: Option<summary::Day>, none: &'static str| {
         d.map_or(std::borrow::Cow::Borrowed(none), |d| names.get(d))
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Straight to the file descriptor: stdout's own line buffering would scan every byte
+    // for newlines, which shows on a million rows.
+    let stdout: std::fs::File = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(|e| format!("cannot write to standard output: {e}"))?
+        .into();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     if args.json {
-        #[derive(serde::Serialize)]
-        struct Row<'a> {
-            id: u64,
-            status: &'static str,
-            public_status: &'static str,
-            category: &'a str,
-            department: Option<&'a str>,
-            received: std::borrow::Cow<'a, str>,
-            due: Option<std::borrow::Cow<'a, str>>,
-            overdue: bool,
-            channel: &'static str,
-            priority: Option<ledger::Priority>,
-            credibility: Option<ledger::Credibility>,
-            links: &'a [u64],
-            reward_wanted: bool,
-            items: u32,
-        }
-        let rows = rows.iter().map(|t| {
-            let due = t.due(&d);
-            Row {
-                id: t.id,
-                status: t.status.key(),
-                public_status: t.status.public(),
-                category: &t.category,
-                department: t.department.as_deref(),
-                received: day(t.received, "unknown"),
-                due: due.map(|x| names.get(x)),
-                overdue: due.is_some_and(|x| x < today),
-                channel: t.channel.key(),
-                priority: t.priority,
-                credibility: t.credibility,
-                links: &t.links,
-                reward_wanted: t.reward_wanted,
-                items: t.items,
-            }
-        });
-        // Pretty for people; one line for scripts (a million tips print in a fraction of a
-        // second that way).
-        let result = if std::io::stdout().is_terminal() {
-            serde_json::to_writer_pretty(&mut out, &JsonSeq::new(rows))
+        // Pretty for people; one line for scripts, serialized on every core (a million
+        // tips print in a fraction of a second that way).
+        if std::io::stdout().is_terminal() {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &JsonSeq::new(
+                    rows.iter()
+                        .map(|(_, due, t)| list_row(t, *due, today, &names)),
+                ),
+            )
+            .map_err(|e| format!("writing the list failed: {e}"))?;
         } else {
-            serde_json::to_writer(&mut out, &JsonSeq::new(rows))
-        };
-        result.map_err(|e| format!("writing the list failed: {e}"))?;
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = rows
+                    .chunks(rows.len().div_ceil(cores).max(1))
+                    .map(|chunk| {
+                        s.spawn(|| {
+                            let mut buf = Vec::with_capacity(chunk.len() * 256);
+                            for (i, (_, due, t)) in chunk.iter().enumerate() {
+                                if i > 0 {
+                                    buf.push(b',');
+                                }
+                                serde_json::to_writer(&mut buf, &list_row(t, *due, today, &names))
+                                    .expect("rows serialize");
+                            }
+                            buf
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("list worker"))
+                    .collect()
+            });
+            let mut write = || -> std::io::Result<()> {
+                out.write_all(b"[")?;
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    out.write_all(part)?;
+                }
+                out.write_all(b"]\n")?;
+                out.flush()
+            };
+            write().map_err(|e| format!("writing the list failed: {e}"))?;
+            return Ok(());
+        }
         let _ = writeln!(out);
         return Ok(());
     }
@@ -1214,8 +1233,8 @@ fn print_list(
         "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}  DEPARTMENT",
         "ID", "RECEIVED", "CHANNEL", "CATEGORY", "STATUS", "DUE"
     );
-    for t in &rows {
-        let due = t.due(&d);
+    for (_, due, t) in &rows {
+        let due = *due;
         let mark = if due.is_some_and(|x| x < today) {
             "!"
         } else {
@@ -1235,6 +1254,51 @@ fn print_list(
     }
     let _ = writeln!(out, "{} tip(s)", rows.len());
     Ok(())
+}
+
+/// One object of `list --json`.
+#[derive(serde::Serialize)]
+struct ListRow<'a> {
+    id: u64,
+    status: &'static str,
+    public_status: &'static str,
+    category: &'a str,
+    department: Option<&'a str>,
+    received: std::borrow::Cow<'a, str>,
+    due: Option<std::borrow::Cow<'a, str>>,
+    overdue: bool,
+    channel: &'static str,
+    priority: Option<ledger::Priority>,
+    credibility: Option<ledger::Credibility>,
+    links: &'a [u64],
+    reward_wanted: bool,
+    items: u32,
+}
+
+fn list_row<'a>(
+    t: &'a TipSummary<'_>,
+    due: Option<summary::Day>,
+    today: summary::Day,
+    names: &'a summary::DayNames,
+) -> ListRow<'a> {
+    ListRow {
+        id: t.id,
+        status: t.status.key(),
+        public_status: t.status.public(),
+        category: &t.category,
+        department: t.department.as_deref(),
+        received: t
+            .received
+            .map_or(std::borrow::Cow::Borrowed("unknown"), |x| names.get(x)),
+        due: due.map(|x| names.get(x)),
+        overdue: due.is_some_and(|x| x < today),
+        channel: t.channel.key(),
+        priority: t.priority,
+        credibility: t.credibility,
+        links: &t.links,
+        reward_wanted: t.reward_wanted,
+        items: t.items,
+    }
 }
 
 /// Ledger labels (category, department) are checked when written; still, never let one
