@@ -12,6 +12,10 @@ use zeroize::Zeroizing;
 use super::{decrypt_reader, Ledger, LedgerError, Status, TipEntry};
 use crate::tip::{ContainerReader, Record};
 
+/// Open pack files, by name.
+#[derive(Default)]
+struct PackFiles(std::collections::HashMap<String, std::fs::File>);
+
 /// One tip that matched, and where.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
@@ -42,6 +46,9 @@ impl Ledger {
                     let (rx, needle, progress) = (&rx, &needle, &progress);
                     s.spawn(move || {
                         let mut hits = Vec::new();
+                        // Pack files stay open for the whole search: one open per pack,
+                        // not one per item.
+                        let mut packs = PackFiles::default();
                         loop {
                             let batch = match rx.lock().map(|r| r.recv()) {
                                 Ok(Ok(batch)) => batch,
@@ -50,7 +57,9 @@ impl Ledger {
                             for raw in &batch {
                                 let t: TipEntry =
                                     serde_json::from_slice(raw).map_err(super::db_err)?;
-                                if let Some(hit) = self.search_one(&t, identities, needle)? {
+                                if let Some(hit) =
+                                    self.search_one(&t, identities, needle, &mut packs)?
+                                {
                                     hits.push(hit);
                                 }
                             }
@@ -93,6 +102,7 @@ impl Ledger {
         t: &TipEntry,
         identities: &[age::x25519::Identity],
         needle: &str,
+        packs: &mut PackFiles,
     ) -> Result<Option<SearchHit>, LedgerError> {
         let mut matched: Vec<String> = Vec::new();
         let mut note = |what: &str| {
@@ -102,12 +112,30 @@ impl Ledger {
         };
         let contains = |s: &str| Zeroizing::new(s.to_lowercase()).contains(needle);
         for blob in &t.blobs {
-            let plain = decrypt_reader(self.blob_reader(blob)?, identities).map_err(|_| {
-                LedgerError::NotOurs {
+            let ciphertext: Box<dyn std::io::BufRead + Send + '_> = match &blob.pack {
+                Some(p) => {
+                    if !packs.0.contains_key(&p.file) {
+                        let path = self.blob_path(blob);
+                        let file = std::fs::File::open(&path).map_err(super::io_err(&path))?;
+                        packs.0.insert(p.file.clone(), file);
+                    }
+                    let file = &packs.0[&p.file];
+                    Box::new(std::io::BufReader::with_capacity(
+                        64 * 1024,
+                        super::PackSlice {
+                            file,
+                            at: p.offset,
+                            end: p.offset + p.len,
+                        },
+                    ))
+                }
+                None => Box::new(self.blob_reader(blob)?),
+            };
+            let plain =
+                decrypt_reader(ciphertext, identities).map_err(|_| LedgerError::NotOurs {
                     blob: blob.blob_id.clone(),
                     sealed_to: blob.sealed_to.clone(),
-                }
-            })?;
+                })?;
             let bad = |e: crate::tip::ContainerError| {
                 LedgerError::BadItem(blob.blob_id.clone(), e.to_string())
             };
