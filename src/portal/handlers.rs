@@ -280,9 +280,21 @@ async fn feed_attachment(
         return Ok(true);
     };
     feed(tx, SealInput::FileStart { name, content_type }).await?;
-    feed(tx, SealInput::FileData(first)).await?;
+    // Hand pieces over in batches of ~256 KiB: one wake-up of the sealer per batch. With
+    // the channel's four slots this keeps at most ~1.25 MiB of an upload in memory.
+    const BATCH_BYTES: usize = 256 * 1024;
+    let mut batched = first.len();
+    let mut batch = vec![first];
     while let Some(chunk) = field.chunk().await.map_err(UploadProblem::from_multipart)? {
-        feed(tx, SealInput::FileData(chunk)).await?;
+        batched += chunk.len();
+        batch.push(chunk);
+        if batched >= BATCH_BYTES {
+            feed(tx, SealInput::FileData(std::mem::take(&mut batch))).await?;
+            batched = 0;
+        }
+    }
+    if !batch.is_empty() {
+        feed(tx, SealInput::FileData(batch)).await?;
     }
     feed(tx, SealInput::FileEnd).await?;
     Ok(true)
