@@ -332,7 +332,9 @@ fn paths(root: &Path) -> (PathBuf, PathBuf, PathBuf) {
 
 /// The bytes of the summary log if it is clean (decode them with [`decode_all`]); `None` if
 /// it must be rebuilt first (missing, dirty after an interrupted command, or from another
-/// version). Waits while a command that writes the ledger runs.
+/// version). Waits while a command that writes the ledger runs. Never call it from a
+/// process that has the ledger open: its exclusive lock is held through another open file,
+/// and `flock` would wait for the process itself.
 pub fn read_clean(root: &Path) -> io::Result<Option<Vec<u8>>> {
     let (log, lock, dir) = paths(root);
     if !dir.is_dir() {
