@@ -687,13 +687,7 @@ impl Ledger {
 
     /// Write an entry (durable at the next `sync`), and its summary.
     fn put(&mut self, entry: &TipEntry) -> Result<(), LedgerError> {
-        let index = self.root.join("index");
-        self.summaries.record([entry]).map_err(io_err(&index))?;
-        let value = serde_json::to_vec(entry).expect("entries serialize");
-        self.tips
-            .insert(entry.id.to_be_bytes(), value)
-            .map_err(db_err)?;
-        Ok(())
+        self.put_all(std::slice::from_ref(entry))
     }
 
     /// Write several entries in one batch (durable at the next `sync`), and their summaries.
@@ -996,7 +990,6 @@ impl Ledger {
     /// durable after the next [`Ledger::sync`].
     pub fn insert_generated(&mut self, entries: &[TipEntry]) -> Result<(), LedgerError> {
         let mut next = self.next_id()?;
-        let mut batch = sled::Batch::default();
         for e in entries {
             if e.id != next {
                 return Err(LedgerError::Invalid(format!(
@@ -1005,14 +998,8 @@ impl Ledger {
                 )));
             }
             next += 1;
-            batch.insert(
-                &e.id.to_be_bytes(),
-                serde_json::to_vec(e).expect("entries serialize"),
-            );
         }
-        let index = self.root.join("index");
-        self.summaries.record(entries).map_err(io_err(&index))?;
-        self.tips.apply_batch(batch).map_err(db_err)?;
+        self.put_all(entries)?;
         self.meta
             .insert(KEY_NEXT_ID, &next.to_be_bytes())
             .map_err(db_err)?;
