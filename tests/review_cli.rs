@@ -290,6 +290,37 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
     bundle
 }
 
+/// Regression: a bundle that lists the same item twice gave its entry two copies of it.
+#[test]
+fn an_item_listed_twice_in_one_bundle_is_imported_once() {
+    let work = tempfile::tempdir().unwrap();
+    hostile_bundle(work.path(), &["a.txt"]);
+    let blob_id = "ab".repeat(16);
+    let sealed = work.path().join("sealed");
+    let twice = work.path().join("twice.tbx");
+    let src = [0, 1].map(|_| tipbox::bundle::inbox::Source {
+        blob_id: &blob_id,
+        sealed_to: "x",
+        path: &sealed,
+    });
+    tipbox::bundle::inbox::write(
+        std::fs::File::create(&twice).unwrap(),
+        &"p".repeat(32),
+        "2026-11-01",
+        &src,
+    )
+    .unwrap();
+    let ledger = TestLedger::new();
+    let out = ledger.ok(&["import", twice.to_str().unwrap()]);
+    assert!(
+        out.contains("1 new tip(s)") && out.contains("1 already imported"),
+        "{out}"
+    );
+    let list = ledger.list_json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["items"], 1, "one item, not two copies of it");
+}
+
 #[test]
 fn hostile_attachment_names_stay_inside_the_target_folder() {
     let work = tempfile::tempdir().unwrap();

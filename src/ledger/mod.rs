@@ -770,6 +770,8 @@ impl Ledger {
         let mut pack_len = 0u64;
         let mut already = 0u64;
         let mut new_items = 0usize;
+        // An item listed twice in one bundle is imported once.
+        let mut seen: std::collections::HashSet<String> = Default::default();
 
         let verified = std::thread::scope(|s| {
             for _ in 0..workers {
@@ -802,6 +804,7 @@ impl Ledger {
                     match event {
                         inbox::EntryEvent::Start => {
                             skip = write_failure.is_some()
+                                || !seen.insert(entry.blob_id.clone())
                                 || self
                                     .blobs
                                     .contains_key(entry.blob_id.as_bytes())
