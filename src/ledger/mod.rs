@@ -639,19 +639,37 @@ impl Ledger {
     pub fn blob_reader(
         &self,
         blob: &BlobRef,
-    ) -> Result<impl std::io::BufRead + Send + use<>, LedgerError> {
-        use std::io::{Seek, SeekFrom};
+    ) -> Result<Box<dyn std::io::BufRead + Send>, LedgerError> {
         let path = self.blob_path(blob);
-        let mut file = fs::File::open(&path).map_err(io_err(&path))?;
-        let len = match &blob.pack {
-            Some(p) => {
-                file.seek(SeekFrom::Start(p.offset))
-                    .map_err(io_err(&path))?;
-                p.len
-            }
-            None => u64::MAX,
+        let file = fs::File::open(&path).map_err(io_err(&path))?;
+        Ok(match &blob.pack {
+            Some(p) => Box::new(std::io::BufReader::with_capacity(
+                64 * 1024,
+                PackSlice::of(file, p),
+            )),
+            None => Box::new(std::io::BufReader::with_capacity(64 * 1024, file)),
+        })
+    }
+
+    /// [`Ledger::blob_reader`] for many reads in a row: pack files stay open in `packs`
+    /// (one open per pack, not one per item).
+    pub fn blob_reader_in<'p>(
+        &self,
+        blob: &BlobRef,
+        packs: &'p mut OpenPacks,
+    ) -> Result<Box<dyn std::io::BufRead + Send + 'p>, LedgerError> {
+        let Some(p) = &blob.pack else {
+            return self.blob_reader(blob);
         };
-        Ok(std::io::BufReader::with_capacity(64 * 1024, file.take(len)))
+        if !packs.0.contains_key(&p.file) {
+            let path = self.blob_path(blob);
+            let file = fs::File::open(&path).map_err(io_err(&path))?;
+            packs.0.insert(p.file.clone(), file);
+        }
+        Ok(Box::new(std::io::BufReader::with_capacity(
+            64 * 1024,
+            PackSlice::of(&packs.0[&p.file], p),
+        )))
     }
 
     pub fn audit(
@@ -736,13 +754,7 @@ impl Ledger {
         use std::sync::{mpsc, Mutex};
 
         let blobs_dir = self.root.join(BLOBS_DIR);
-        let pack_name = format!(
-            "pack-{}.age-pack",
-            hex::encode(crate::crypto::hash256(
-                format!("{}:{}", bundle.display(), crate::store::Store::new_id()).as_bytes(),
-            ))[..16]
-                .to_owned()
-        );
+        let pack_name = format!("pack-{}.age-pack", crate::store::Store::new_id());
         let pack_path = blobs_dir.join(&pack_name);
         let partial = crate::durable::partial_path(&pack_path);
         let pack_file = crate::durable::create_private_file(&partial).map_err(io_err(&partial))?;
@@ -1329,20 +1341,34 @@ struct ItemFields {
 }
 
 /// Reads a slice of a file being written by another thread, by position (`pread`).
-struct PackSlice<'a> {
-    file: &'a fs::File,
+struct PackSlice<F> {
+    file: F,
     at: u64,
     end: u64,
 }
 
-impl Read for PackSlice<'_> {
+impl<F> PackSlice<F> {
+    fn of(file: F, p: &PackRef) -> Self {
+        PackSlice {
+            file,
+            at: p.offset,
+            end: p.offset + p.len,
+        }
+    }
+}
+
+/// Pack files kept open across reads, by name (see [`Ledger::blob_reader_in`]).
+#[derive(Default)]
+pub struct OpenPacks(std::collections::HashMap<String, fs::File>);
+
+impl<F: std::borrow::Borrow<fs::File>> Read for PackSlice<F> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::os::unix::fs::FileExt;
         let want = (self.end - self.at).min(buf.len() as u64) as usize;
         if want == 0 {
             return Ok(0);
         }
-        let n = self.file.read_at(&mut buf[..want], self.at)?;
+        let n = self.file.borrow().read_at(&mut buf[..want], self.at)?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }

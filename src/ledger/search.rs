@@ -9,12 +9,8 @@ use std::sync::{mpsc, Mutex};
 
 use zeroize::Zeroizing;
 
-use super::{decrypt_reader, Ledger, LedgerError, Status, TipEntry};
+use super::{decrypt_reader, Ledger, LedgerError, OpenPacks, Status, TipEntry};
 use crate::tip::{ContainerReader, Record};
-
-/// Open pack files, by name.
-#[derive(Default)]
-struct PackFiles(std::collections::HashMap<String, std::fs::File>);
 
 /// One tip that matched, and where.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -48,7 +44,7 @@ impl Ledger {
                         let mut hits = Vec::new();
                         // Pack files stay open for the whole search: one open per pack,
                         // not one per item.
-                        let mut packs = PackFiles::default();
+                        let mut packs = OpenPacks::default();
                         loop {
                             let batch = match rx.lock().map(|r| r.recv()) {
                                 Ok(Ok(batch)) => batch,
@@ -102,7 +98,7 @@ impl Ledger {
         t: &TipEntry,
         identities: &[age::x25519::Identity],
         needle: &str,
-        packs: &mut PackFiles,
+        packs: &mut OpenPacks,
     ) -> Result<Option<SearchHit>, LedgerError> {
         let mut matched: Vec<String> = Vec::new();
         let mut note = |what: &str| {
@@ -112,25 +108,7 @@ impl Ledger {
         };
         let contains = |s: &str| Zeroizing::new(s.to_lowercase()).contains(needle);
         for blob in &t.blobs {
-            let ciphertext: Box<dyn std::io::BufRead + Send + '_> = match &blob.pack {
-                Some(p) => {
-                    if !packs.0.contains_key(&p.file) {
-                        let path = self.blob_path(blob);
-                        let file = std::fs::File::open(&path).map_err(super::io_err(&path))?;
-                        packs.0.insert(p.file.clone(), file);
-                    }
-                    let file = &packs.0[&p.file];
-                    Box::new(std::io::BufReader::with_capacity(
-                        64 * 1024,
-                        super::PackSlice {
-                            file,
-                            at: p.offset,
-                            end: p.offset + p.len,
-                        },
-                    ))
-                }
-                None => Box::new(self.blob_reader(blob)?),
-            };
+            let ciphertext = self.blob_reader_in(blob, packs)?;
             let plain =
                 decrypt_reader(ciphertext, identities).map_err(|_| LedgerError::NotOurs {
                     blob: blob.blob_id.clone(),
