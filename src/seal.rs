@@ -102,70 +102,6 @@ pub fn start(
     (tx, join)
 }
 
-/// Writes a large upload's ciphertext to disk while the upload still arrives, so that the
-/// fsync before the receipt has only the last few MiB left to do (100 MiB took ~50 ms to
-/// fsync at the end). A helper thread, started at the first 8 MiB, calls `sync_data` on a
-/// clone of the file whenever another 8 MiB went by; errors are left to the final fsync.
-struct EarlyWriteback {
-    file: Option<std::fs::File>,
-    ping: Option<std::sync::mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    since_last: u64,
-}
-
-impl EarlyWriteback {
-    const EVERY: u64 = 8 << 20;
-
-    fn new(file: &std::fs::File) -> Self {
-        EarlyWriteback {
-            file: file.try_clone().ok(),
-            ping: None,
-            thread: None,
-            since_last: 0,
-        }
-    }
-
-    fn wrote(&mut self, bytes: u64) {
-        self.since_last += bytes;
-        if self.since_last < Self::EVERY {
-            return;
-        }
-        self.since_last = 0;
-        if self.ping.is_none() {
-            let Some(file) = self.file.take() else { return };
-            let (tx, rx) = std::sync::mpsc::channel::<()>();
-            let spawned = std::thread::Builder::new()
-                .name("writeback".into())
-                .spawn(move || {
-                    while rx.recv().is_ok() {
-                        // Pings that arrived meanwhile are covered by this sync.
-                        while rx.try_recv().is_ok() {}
-                        let _ = file.sync_data();
-                    }
-                });
-            match spawned {
-                Ok(handle) => {
-                    self.ping = Some(tx);
-                    self.thread = Some(handle);
-                }
-                Err(_) => return,
-            }
-        }
-        if let Some(ping) = &self.ping {
-            let _ = ping.send(());
-        }
-    }
-}
-
-impl Drop for EarlyWriteback {
-    fn drop(&mut self) {
-        self.ping = None;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 enum FileState {
     None,
     /// Collecting the first bytes to recognise the type.
@@ -183,7 +119,7 @@ fn run(
     mut rx: mpsc::Receiver<SealInput>,
 ) -> Result<Sealed, SealError> {
     let file = pending.take_file();
-    let mut writeback = EarlyWriteback::new(&file);
+    let mut writeback = crate::durable::EarlyWriteback::new(&file, 8 << 20);
     let encryptor =
         age::Encryptor::with_recipients(recipients.list().iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| SealError::Encrypt(e.to_string()))?;

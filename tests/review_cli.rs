@@ -291,6 +291,71 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
 }
 
 /// Regression: a bundle that lists the same item twice gave its entry two copies of it.
+/// An import writes its entries (one atomic batch), then its record of what it added, then
+/// the next id. A crash between the first and the last leaves entries that no record names;
+/// importing the bundle again must adopt them, neither duplicating them nor handing their ids
+/// to new tips.
+#[test]
+fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_import() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "a second tip about the same harbour warehouse",
+            ..Tip::default()
+        },
+    );
+    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
+    let before = ledger.list_json();
+    assert_eq!(before.as_array().unwrap().len(), 2);
+    {
+        // The state such a crash leaves, made in the real database: no record, old next id.
+        let db = sled::open(ledger.path().join("db")).unwrap();
+        let imports = db.open_tree("imports").unwrap();
+        assert_eq!(imports.len(), 1, "one record per import");
+        imports.clear().unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("next-tip-id", &1u64.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        out.contains("0 new tip(s), 0 new follow-up(s), 2 already imported"),
+        "{out}"
+    );
+    assert_eq!(
+        ledger.list_json(),
+        before,
+        "the entries were changed or duplicated"
+    );
+    // The adopted entries' ids are taken: a new tip gets the next one.
+    let out = ledger.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--text",
+        "a phoned-in tip about the same warehouse",
+    ]);
+    assert!(out.contains('3'), "{out}");
+    let list = ledger.list_json();
+    let phoned: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["channel"] == "phone")
+        .collect();
+    assert_eq!(phoned.len(), 1);
+    assert_eq!(phoned[0]["id"], 3);
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
+    // And a third import finds everything in the record the second one wrote.
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(out.contains("2 already imported"), "{out}");
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
+}
+
 #[test]
 fn an_item_listed_twice_in_one_bundle_is_imported_once() {
     let work = tempfile::tempdir().unwrap();

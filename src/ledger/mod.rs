@@ -19,6 +19,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod imported;
 pub mod report;
 pub mod search;
 pub mod summary;
@@ -44,6 +45,7 @@ const CONFIG_FILE: &str = "ledger.toml";
 const TREE_TIPS: &str = "tips";
 const TREE_BLOBS: &str = "blob-to-tip";
 const TREE_PORTAL_TIPS: &str = "portal-tip-to-tip";
+const TREE_IMPORTS: &str = "imports";
 const TREE_META: &str = "meta";
 const KEY_NEXT_ID: &str = "next-tip-id";
 
@@ -483,6 +485,7 @@ pub struct Ledger {
     tips: sled::Tree,
     blobs: sled::Tree,
     portal_tips: sled::Tree,
+    imports: sled::Tree,
     meta: sled::Tree,
     pub config: LedgerConfig,
     audit: AuditLog,
@@ -565,6 +568,7 @@ impl Ledger {
             tips,
             blobs: tree(TREE_BLOBS)?,
             portal_tips: tree(TREE_PORTAL_TIPS)?,
+            imports: tree(TREE_IMPORTS)?,
             meta: tree(TREE_META)?,
             audit: AuditLog::open(root)?,
             summaries,
@@ -741,10 +745,10 @@ impl Ledger {
 
     // ---- import --------------------------------------------------------------------------
 
-    /// Import an inbox bundle in one pass: verify it (per-item and whole-file checksums)
-    /// while its new items' ciphertext is copied into one pack file and decrypted on every
-    /// core to read their manifests; only when everything checked out is the pack made
-    /// durable and the entries written. Importing the same bundle twice changes nothing.
+    /// Import an inbox bundle in one pass: verify it (structure and whole-file checksum)
+    /// while its new items are decrypted on every core to read their manifests and written
+    /// into one pack file; only when everything checked out is the pack made durable and
+    /// are the entries written. Importing the same bundle twice changes nothing.
     pub fn import(
         &mut self,
         bundle: &Path,
@@ -753,12 +757,34 @@ impl Ledger {
     ) -> Result<ImportSummary, LedgerError> {
         use std::sync::{mpsc, Mutex};
 
+        let mut known = imported::Known::load(&self.imports, &self.blobs, &self.portal_tips)?;
+        let mut record = imported::ImportRecord::default();
+        let mut next = self.next_id()?;
+        // Entries at or past the next id were written by an import that crashed before its
+        // record: adopt them (they are complete; entries are written in one batch), so that
+        // importing the bundle again neither duplicates nor overwrites them.
+        for kv in self.tips.range(next.to_be_bytes()..) {
+            let (_, v) = kv.map_err(db_err)?;
+            let t: TipEntry = serde_json::from_slice(&v).map_err(db_err)?;
+            if let (Some(portal), Some(tip)) = (&t.portal_id, &t.portal_tip_id) {
+                let key = format!("{portal}:{tip}");
+                known.portal_tips.insert(key.clone(), t.id);
+                record.portal_tips.push((key, t.id));
+            }
+            for b in &t.blobs {
+                known.blobs.insert(b.blob_id.clone());
+                record.blobs.push((b.blob_id.clone(), t.id));
+            }
+            next = next.max(t.id + 1);
+        }
+
         let blobs_dir = self.root.join(BLOBS_DIR);
         let pack_name = format!("pack-{}.age-pack", crate::store::Store::new_id());
         let pack_path = blobs_dir.join(&pack_name);
         let partial = crate::durable::partial_path(&pack_path);
         let pack_file = crate::durable::create_private_file(&partial).map_err(io_err(&partial))?;
-        let reader_file = fs::File::open(&partial).map_err(io_err(&partial))?;
+        // Workers read large items back through their own handle (the writer's is write-only).
+        let pack_reader = fs::File::open(&partial).map_err(io_err(&partial))?;
         // Removes the partial pack on every early return.
         struct Cleanup<'a>(&'a Path, bool);
         impl Drop for Cleanup<'_> {
@@ -770,15 +796,25 @@ impl Ledger {
         }
         let mut cleanup = Cleanup(&partial, true);
 
-        // An item to open: its bundle entry, where it sits in the pack, and its order.
-        type Job = (usize, inbox::EntryHeader, u64);
+        /// An item to open: its order in the bundle, its entry, its place in the pack, and
+        /// its ciphertext if it is small enough to pass in memory; a larger one is read back
+        /// from the pack, which this thread writes in order as the bundle goes by.
+        struct Job {
+            order: usize,
+            entry: inbox::EntryHeader,
+            offset: u64,
+            bytes: Option<Vec<u8>>,
+        }
+        const IN_MEMORY: u64 = 1 << 20;
         type Opened = Result<(usize, inbox::EntryHeader, u64, Manifest, ItemFields), LedgerError>;
-        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(1024);
+        // Bounded: at most 64 items (64 MiB) wait for a worker.
+        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(64);
         let job_rx = Mutex::new(job_rx);
         let (done_tx, done_rx) = mpsc::channel::<Opened>();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut writeback = crate::durable::EarlyWriteback::new(&pack_file, 64 << 20);
+        let mut pack = std::io::BufWriter::with_capacity(1 << 20, &pack_file);
         let mut write_failure: Option<std::io::Error> = None;
-        let mut pack = std::io::BufWriter::with_capacity(1 << 20, pack_file);
         let mut pack_len = 0u64;
         let mut already = 0u64;
         let mut new_items = 0usize;
@@ -787,19 +823,31 @@ impl Ledger {
 
         let verified = std::thread::scope(|s| {
             for _ in 0..workers {
-                let (job_rx, done_tx, reader_file) = (&job_rx, done_tx.clone(), &reader_file);
+                let (job_rx, done_tx, pack_reader) = (&job_rx, done_tx.clone(), &pack_reader);
                 s.spawn(move || loop {
                     let job = job_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((order, entry, offset))) = job else {
+                    let Ok(Ok(Job {
+                        order,
+                        entry,
+                        offset,
+                        bytes,
+                    })) = job
+                    else {
                         break;
                     };
-                    let mut slice = PackSlice {
-                        file: reader_file,
-                        at: offset,
-                        end: offset + entry.size,
+                    let opened = match bytes {
+                        Some(bytes) => read_item(&entry, &mut &bytes[..], identities),
+                        None => read_item(
+                            &entry,
+                            &mut std::io::BufReader::new(PackSlice {
+                                file: pack_reader,
+                                at: offset,
+                                end: offset + entry.size,
+                            }),
+                            identities,
+                        ),
                     };
-                    let opened = read_item(&entry, &mut slice, identities)
-                        .map(|(m, f)| (order, entry, offset, m, f));
+                    let opened = opened.map(|(m, f)| (order, entry, offset, m, f));
                     if done_tx.send(opened).is_err() {
                         break;
                     }
@@ -808,6 +856,7 @@ impl Ledger {
             drop(done_tx);
             let mut skip = false;
             let mut start = 0u64;
+            let mut bytes: Option<Vec<u8>> = None;
             let result = inbox::verify_streaming(
                 std::io::BufReader::with_capacity(1 << 20, fs::File::open(bundle)?),
                 &mut progress,
@@ -816,17 +865,19 @@ impl Ledger {
                     match event {
                         inbox::EntryEvent::Start => {
                             skip = write_failure.is_some()
-                                || !seen.insert(entry.blob_id.clone())
-                                || self
-                                    .blobs
-                                    .contains_key(entry.blob_id.as_bytes())
-                                    .unwrap_or(false);
+                                || known.blobs.contains(&entry.blob_id)
+                                || !seen.insert(entry.blob_id.clone());
                             if skip {
                                 already += 1;
                             }
                             start = pack_len;
+                            bytes = (!skip && entry.size <= IN_MEMORY)
+                                .then(|| Vec::with_capacity(entry.size as usize));
                         }
                         inbox::EntryEvent::Data(chunk) if !skip => {
+                            if let Some(b) = &mut bytes {
+                                b.extend_from_slice(chunk);
+                            }
                             if let Err(e) = pack.write_all(chunk) {
                                 write_failure = Some(e);
                                 skip = true;
@@ -834,13 +885,21 @@ impl Ledger {
                             pack_len += chunk.len() as u64;
                         }
                         inbox::EntryEvent::End if !skip => {
-                            // Workers read the pack through their own handle: flush first.
-                            if let Err(e) = pack.flush() {
-                                write_failure = Some(e);
-                            } else {
-                                let _ = job_tx.send((new_items, entry.clone(), start));
-                                new_items += 1;
+                            if bytes.is_none() {
+                                // The worker reads it back from the pack: flush it there.
+                                if let Err(e) = pack.flush() {
+                                    write_failure = Some(e);
+                                    return Ok(());
+                                }
                             }
+                            let _ = job_tx.send(Job {
+                                order: new_items,
+                                entry: entry.clone(),
+                                offset: start,
+                                bytes: bytes.take(),
+                            });
+                            new_items += 1;
+                            writeback.wrote(entry.size);
                         }
                         _ => {}
                     }
@@ -861,7 +920,7 @@ impl Ledger {
             });
         }
         let portal_id = verified.header.portal_id.clone();
-        if opened.is_empty() {
+        if opened.is_empty() && record.portal_tips.is_empty() && record.blobs.is_empty() {
             // Everything is already here: an idempotent re-import writes nothing at all.
             return Ok(ImportSummary {
                 portal_id,
@@ -881,10 +940,9 @@ impl Ledger {
             items.push((entry, offset, manifest, fields));
         }
         // Only now, with everything verified: make the pack durable under its final name.
-        let pack_file = pack.into_inner().map_err(|e| LedgerError::Io {
-            path: partial.clone(),
-            source: e.into_error(),
-        })?;
+        drop(writeback);
+        pack.flush().map_err(io_err(&partial))?;
+        drop(pack);
         pack_file.sync_all().map_err(io_err(&partial))?;
         drop(pack_file);
         crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
@@ -897,13 +955,10 @@ impl Ledger {
             already_imported: already,
             ..Default::default()
         };
-        // Build every change in memory, then write it in batches, in an order that keeps
-        // a crash harmless (sled recovers a prefix of its log): entries, then the portal's
-        // tip ids, then the blob ids that mark items as imported, then the next id.
-        let mut next = self.next_id()?;
+        // Build every change in memory, then write it in an order that keeps a crash
+        // harmless: the entries (one atomic batch), then this import's record, then the next
+        // id. Entries written without their record are adopted by the next import (above).
         let mut touched: std::collections::BTreeMap<u64, TipEntry> = Default::default();
-        let mut new_portal_keys: std::collections::HashMap<String, u64> = Default::default();
-        let mut blob_keys: Vec<(String, u64)> = Vec::with_capacity(items.len());
         for (entry, offset, manifest, fields) in &items {
             let blob = BlobRef {
                 blob_id: entry.blob_id.clone(),
@@ -916,47 +971,40 @@ impl Ledger {
                     len: entry.size,
                 }),
             };
-            let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
-            let known = match new_portal_keys.get(&portal_key) {
-                Some(id) => Some(*id),
-                None => self
-                    .portal_tips
-                    .get(portal_key.as_bytes())
-                    .map_err(db_err)?
-                    .map(|id| u64::from_be_bytes(id.as_ref().try_into().unwrap_or([0; 8]))),
+            let fresh = |id| {
+                let mut t = TipEntry::new(
+                    id,
+                    Channel::Web,
+                    &manifest.day,
+                    // A follow-up whose tip never arrived still gets an entry: nothing is lost.
+                    fields.category.as_deref().unwrap_or("other"),
+                );
+                t.portal_id = Some(manifest.portal_id.clone());
+                t.portal_tip_id = Some(manifest.tip_id.clone());
+                t
             };
-            let id = match known {
-                Some(id) => id,
+            let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
+            let id = match known.portal_tips.get(&portal_key) {
+                Some(id) => *id,
                 None => {
                     let id = next;
                     next += 1;
-                    new_portal_keys.insert(portal_key, id);
+                    known.portal_tips.insert(portal_key.clone(), id);
+                    record.portal_tips.push((portal_key, id));
+                    // A new id has no entry yet: nothing to read from the database.
+                    touched.insert(id, fresh(id));
                     id
                 }
             };
             if let std::collections::btree_map::Entry::Vacant(slot) = touched.entry(id) {
-                let existing = match self.get(id) {
-                    Ok(t) => Some(t),
-                    // The id was handed out by an import that crashed before its entry
-                    // was written: start the entry afresh.
-                    Err(LedgerError::NoSuchTip(_)) => None,
+                slot.insert(match self.get(id) {
+                    Ok(t) => t,
+                    Err(LedgerError::NoSuchTip(_)) => fresh(id),
                     Err(e) => return Err(e),
-                };
-                let t = existing.unwrap_or_else(|| {
-                    let mut t = TipEntry::new(
-                        id,
-                        Channel::Web,
-                        &manifest.day,
-                        // A follow-up whose tip never arrived still gets an entry: nothing is lost.
-                        fields.category.as_deref().unwrap_or("other"),
-                    );
-                    t.portal_id = Some(manifest.portal_id.clone());
-                    t.portal_tip_id = Some(manifest.tip_id.clone());
-                    t
                 });
-                slot.insert(t);
             }
             let tip = touched.get_mut(&id).expect("just inserted");
+            record.blobs.push((entry.blob_id.clone(), id));
             if manifest.kind == Kind::Tip {
                 summary.new_tips += 1;
                 if let Some(c) = &fields.category {
@@ -971,20 +1019,12 @@ impl Ledger {
                 summary.new_followups += 1;
                 tip.blobs.push(blob);
             }
-            blob_keys.push((entry.blob_id.clone(), id));
         }
         let entries: Vec<TipEntry> = touched.into_values().collect();
-        let mut batch = sled::Batch::default();
-        for (key, id) in &new_portal_keys {
-            batch.insert(key.as_bytes(), &id.to_be_bytes());
-        }
         self.put_all(&entries)?;
-        self.portal_tips.apply_batch(batch).map_err(db_err)?;
-        let mut batch = sled::Batch::default();
-        for (blob_id, id) in &blob_keys {
-            batch.insert(blob_id.as_bytes(), &id.to_be_bytes());
-        }
-        self.blobs.apply_batch(batch).map_err(db_err)?;
+        self.imports
+            .insert(pack_name.as_bytes(), record.encode())
+            .map_err(db_err)?;
         self.meta
             .insert(KEY_NEXT_ID, &next.to_be_bytes())
             .map_err(db_err)?;
@@ -1390,14 +1430,12 @@ fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
 
 fn read_item(
     entry: &inbox::EntryHeader,
-    reader: &mut dyn Read,
+    reader: &mut dyn std::io::BufRead,
     identities: &[age::x25519::Identity],
 ) -> Result<(Manifest, ItemFields), LedgerError> {
-    let plain = decrypt_reader(std::io::BufReader::new(reader), identities).map_err(|_| {
-        LedgerError::NotOurs {
-            blob: entry.blob_id.clone(),
-            sealed_to: entry.sealed_to.clone(),
-        }
+    let plain = decrypt_reader(reader, identities).map_err(|_| LedgerError::NotOurs {
+        blob: entry.blob_id.clone(),
+        sealed_to: entry.sealed_to.clone(),
     })?;
     let bad =
         |e: crate::tip::ContainerError| LedgerError::BadItem(entry.blob_id.clone(), e.to_string());
