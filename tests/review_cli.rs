@@ -356,6 +356,21 @@ fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_imp
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
 }
 
+/// Bundles already on the office's USB sticks were written as version 1 (BLAKE2b checksums);
+/// after the switch to version 2 (BLAKE3) they still import.
+#[test]
+fn a_version_1_bundle_from_an_older_portal_still_imports() {
+    let ledger = TestLedger::new();
+    let vector = repo_path("tests/vectors/inbox-v1.tbx");
+    let out = ledger.ok(&["import", vector.to_str().unwrap()]);
+    assert!(out.contains("3 new tip(s)"), "{out}");
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.contains("第0号线索"), "{shown}");
+    let out = ledger.ok(&["import", vector.to_str().unwrap()]);
+    assert!(out.contains("3 already imported"), "{out}");
+}
+
 #[test]
 fn an_item_listed_twice_in_one_bundle_is_imported_once() {
     let work = tempfile::tempdir().unwrap();
