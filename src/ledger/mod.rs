@@ -656,24 +656,33 @@ impl Ledger {
     }
 
     /// [`Ledger::blob_reader`] for many reads in a row: pack files stay open in `packs`
-    /// (one open per pack, not one per item).
+    /// (one open per pack, not one per item), and an item of up to 1 MiB is read whole into
+    /// a buffer that `packs` keeps (one `pread` per item, no new buffer per item).
     pub fn blob_reader_in<'p>(
         &self,
         blob: &BlobRef,
         packs: &'p mut OpenPacks,
     ) -> Result<Box<dyn std::io::BufRead + Send + 'p>, LedgerError> {
+        use std::os::unix::fs::FileExt;
         let Some(p) = &blob.pack else {
             return self.blob_reader(blob);
         };
-        if !packs.0.contains_key(&p.file) {
-            let path = self.blob_path(blob);
-            let file = fs::File::open(&path).map_err(io_err(&path))?;
-            packs.0.insert(p.file.clone(), file);
+        let path = || self.blob_path(blob);
+        if !packs.files.contains_key(&p.file) {
+            let file = fs::File::open(path()).map_err(io_err(&path()))?;
+            packs.files.insert(p.file.clone(), file);
         }
-        Ok(Box::new(std::io::BufReader::with_capacity(
-            64 * 1024,
-            PackSlice::of(&packs.0[&p.file], p),
-        )))
+        let file = &packs.files[&p.file];
+        if p.len > 1 << 20 {
+            return Ok(Box::new(std::io::BufReader::with_capacity(
+                64 * 1024,
+                PackSlice::of(file, p),
+            )));
+        }
+        packs.buffer.resize(p.len as usize, 0);
+        file.read_exact_at(&mut packs.buffer, p.offset)
+            .map_err(io_err(&path()))?;
+        Ok(Box::new(&packs.buffer[..]))
     }
 
     pub fn audit(
@@ -712,18 +721,24 @@ impl Ledger {
         self.put_all(std::slice::from_ref(entry))
     }
 
-    /// Write several entries in one batch (durable at the next `sync`), and their summaries.
+    /// Write entries (durable at the next `sync`), and their summaries. Each entry is
+    /// written whole, in batches of a thousand: sled took 2.4 s for 100,000 entries in one
+    /// batch and 1.1 s in batches of 1,000. A crash may leave some batches written and not
+    /// others; `import` adopts such entries (see there).
     fn put_all(&mut self, entries: &[TipEntry]) -> Result<(), LedgerError> {
         let index = self.root.join("index");
         self.summaries.record(entries).map_err(io_err(&index))?;
-        let mut batch = sled::Batch::default();
-        for e in entries {
-            batch.insert(
-                &e.id.to_be_bytes(),
-                serde_json::to_vec(e).expect("entries serialize"),
-            );
+        for chunk in entries.chunks(1000) {
+            let mut batch = sled::Batch::default();
+            for e in chunk {
+                batch.insert(
+                    &e.id.to_be_bytes(),
+                    serde_json::to_vec(e).expect("entries serialize"),
+                );
+            }
+            self.tips.apply_batch(batch).map_err(db_err)?;
         }
-        self.tips.apply_batch(batch).map_err(db_err)
+        Ok(())
     }
 
     /// Every entry, in id order.
@@ -761,8 +776,8 @@ impl Ledger {
         let mut record = imported::ImportRecord::default();
         let mut next = self.next_id()?;
         // Entries at or past the next id were written by an import that crashed before its
-        // record: adopt them (they are complete; entries are written in one batch), so that
-        // importing the bundle again neither duplicates nor overwrites them.
+        // record: adopt them (each entry is written whole), so that importing the bundle
+        // again neither duplicates nor overwrites them, and imports what is still missing.
         for kv in self.tips.range(next.to_be_bytes()..) {
             let (_, v) = kv.map_err(db_err)?;
             let t: TipEntry = serde_json::from_slice(&v).map_err(db_err)?;
@@ -807,8 +822,10 @@ impl Ledger {
         }
         const IN_MEMORY: u64 = 1 << 20;
         type Opened = Result<(usize, inbox::EntryHeader, u64, Manifest, ItemFields), LedgerError>;
-        // Bounded: at most 64 items (64 MiB) wait for a worker.
-        let (job_tx, job_rx) = mpsc::sync_channel::<Job>(64);
+        // Items go to the workers in batches of up to 64 items or 1 MiB (one wake-up per
+        // batch, not per item: 0.9 s of a 100,000-tip import), and at most 8 batches wait.
+        const BATCH_ITEMS: usize = 64;
+        let (job_tx, job_rx) = mpsc::sync_channel::<Vec<Job>>(8);
         let job_rx = Mutex::new(job_rx);
         let (done_tx, done_rx) = mpsc::channel::<Opened>();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -825,31 +842,32 @@ impl Ledger {
             for _ in 0..workers {
                 let (job_rx, done_tx, pack_reader) = (&job_rx, done_tx.clone(), &pack_reader);
                 s.spawn(move || loop {
-                    let job = job_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok(Job {
+                    let Ok(Ok(batch)) = job_rx.lock().map(|rx| rx.recv()) else {
+                        break;
+                    };
+                    for Job {
                         order,
                         entry,
                         offset,
                         bytes,
-                    })) = job
-                    else {
-                        break;
-                    };
-                    let opened = match bytes {
-                        Some(bytes) => read_item(&entry, &mut &bytes[..], identities),
-                        None => read_item(
-                            &entry,
-                            &mut std::io::BufReader::new(PackSlice {
-                                file: pack_reader,
-                                at: offset,
-                                end: offset + entry.size,
-                            }),
-                            identities,
-                        ),
-                    };
-                    let opened = opened.map(|(m, f)| (order, entry, offset, m, f));
-                    if done_tx.send(opened).is_err() {
-                        break;
+                    } in batch
+                    {
+                        let opened = match bytes {
+                            Some(bytes) => read_item(&entry, &mut &bytes[..], identities),
+                            None => read_item(
+                                &entry,
+                                &mut std::io::BufReader::new(PackSlice {
+                                    file: pack_reader,
+                                    at: offset,
+                                    end: offset + entry.size,
+                                }),
+                                identities,
+                            ),
+                        };
+                        let opened = opened.map(|(m, f)| (order, entry, offset, m, f));
+                        if done_tx.send(opened).is_err() {
+                            return;
+                        }
                     }
                 });
             }
@@ -857,6 +875,8 @@ impl Ledger {
             let mut skip = false;
             let mut start = 0u64;
             let mut bytes: Option<Vec<u8>> = None;
+            let mut batch: Vec<Job> = Vec::with_capacity(BATCH_ITEMS);
+            let mut batch_bytes = 0u64;
             let result = inbox::verify_streaming(
                 std::io::BufReader::with_capacity(1 << 20, fs::File::open(bundle)?),
                 &mut progress,
@@ -892,12 +912,17 @@ impl Ledger {
                                     return Ok(());
                                 }
                             }
-                            let _ = job_tx.send(Job {
+                            batch.push(Job {
                                 order: new_items,
                                 entry: entry.clone(),
                                 offset: start,
                                 bytes: bytes.take(),
                             });
+                            batch_bytes += entry.size.min(IN_MEMORY);
+                            if batch.len() == BATCH_ITEMS || batch_bytes >= IN_MEMORY {
+                                let _ = job_tx.send(std::mem::take(&mut batch));
+                                batch_bytes = 0;
+                            }
                             new_items += 1;
                             writeback.wrote(entry.size);
                         }
@@ -906,6 +931,9 @@ impl Ledger {
                     Ok(())
                 },
             );
+            if !batch.is_empty() {
+                let _ = job_tx.send(batch);
+            }
             drop(job_tx);
             result
         });
@@ -956,8 +984,8 @@ impl Ledger {
             ..Default::default()
         };
         // Build every change in memory, then write it in an order that keeps a crash
-        // harmless: the entries (one atomic batch), then this import's record, then the next
-        // id. Entries written without their record are adopted by the next import (above).
+        // harmless: the entries, then this import's record, then the next id. Entries
+        // written without their record are adopted by the next import (above).
         let mut touched: std::collections::BTreeMap<u64, TipEntry> = Default::default();
         for (entry, offset, manifest, fields) in &items {
             let blob = BlobRef {
@@ -1397,9 +1425,13 @@ impl<F> PackSlice<F> {
     }
 }
 
-/// Pack files kept open across reads, by name (see [`Ledger::blob_reader_in`]).
+/// Pack files kept open across reads, by name, and a buffer for the ciphertext of small
+/// items (see [`Ledger::blob_reader_in`]).
 #[derive(Default)]
-pub struct OpenPacks(std::collections::HashMap<String, fs::File>);
+pub struct OpenPacks {
+    files: std::collections::HashMap<String, fs::File>,
+    buffer: Vec<u8>,
+}
 
 impl<F: std::borrow::Borrow<fs::File>> Read for PackSlice<F> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
