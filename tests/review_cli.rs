@@ -359,6 +359,34 @@ fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_imp
     let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
     assert!(out.contains("2 already imported"), "{out}");
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
+    let packs = || {
+        let mut names: Vec<String> = std::fs::read_dir(ledger.path().join("blobs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = packs();
+    assert_eq!(before.len(), 2, "one pack per import that added items: {before:?}");
+    // A crash after every entry was written: the next import only adopts, and leaves no
+    // empty or partial pack behind.
+    {
+        let db = sled::open(ledger.path().join("db")).unwrap();
+        db.open_tree("imports").unwrap().clear().unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("next-tip-id", &1u64.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        out.contains("0 new tip(s), 0 new follow-up(s), 2 already imported"),
+        "{out}"
+    );
+    assert_eq!(packs(), before);
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 3);
 }
 
 /// Bundles already on the office's USB sticks were written as version 1 (BLAKE2b checksums);

@@ -967,14 +967,17 @@ impl Ledger {
             }
             items.push((entry, offset, manifest, fields));
         }
-        // Only now, with everything verified: make the pack durable under its final name.
+        // Only now, with everything verified: make the pack durable under its final name
+        // (unless all this import does is adopt entries, and the pack is empty).
         drop(writeback);
         pack.flush().map_err(io_err(&partial))?;
         drop(pack);
-        pack_file.sync_all().map_err(io_err(&partial))?;
-        drop(pack_file);
-        crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
-        cleanup.1 = false;
+        if !items.is_empty() {
+            pack_file.sync_all().map_err(io_err(&partial))?;
+            drop(pack_file);
+            crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
+            cleanup.1 = false;
+        }
 
         // Tips first, so follow-ups in the same bundle find them.
         items.sort_by_key(|(_, _, m, _)| m.kind != Kind::Tip);
