@@ -368,7 +368,11 @@ fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_imp
         names
     };
     let before = packs();
-    assert_eq!(before.len(), 2, "one pack per import that added items: {before:?}");
+    assert_eq!(
+        before.len(),
+        2,
+        "one pack per import that added items: {before:?}"
+    );
     // A crash after every entry was written: the next import only adopts, and leaves no
     // empty or partial pack behind.
     {
@@ -402,6 +406,48 @@ fn a_version_1_bundle_from_an_older_portal_still_imports() {
     assert!(shown.contains("第0号线索"), "{shown}");
     let out = ledger.ok(&["import", vector.to_str().unwrap()]);
     assert!(out.contains("3 already imported"), "{out}");
+}
+
+/// `show` and `search` used to report any item they could not open as "in the bundle ...
+/// sealed to another office? Nothing was imported", even for a truncated or damaged file
+/// in the ledger. Now a read failure names the file, and an item that does not decrypt says
+/// to restore the backup.
+#[test]
+fn regression_a_damaged_pack_is_reported_as_damaged_not_as_another_offices_bundle() {
+    let ledger = TestLedger::new();
+    let vector = repo_path("tests/vectors/inbox-v1.tbx");
+    ledger.ok(&["import", vector.to_str().unwrap()]);
+    let pack = std::fs::read_dir(ledger.path().join("blobs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "age-pack"))
+        .unwrap();
+    let len = std::fs::metadata(&pack).unwrap().len();
+    let fails = |args: &[&str]| {
+        let out = ledger.run(args);
+        assert!(!out.status.success(), "{args:?} succeeded on a damaged pack");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("Nothing was imported"), "{err}");
+        assert!(!err.contains("another office"), "{err}");
+        err
+    };
+    // Truncated: a read error, naming the file.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&pack)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    for args in [&["show", "1"][..], &["search", "线索"][..]] {
+        let err = fails(args);
+        assert!(err.contains(&*pack.to_string_lossy()), "{err}");
+    }
+    // Overwritten: the item does not decrypt.
+    std::fs::write(&pack, vec![0u8; len as usize]).unwrap();
+    for args in [&["show", "1"][..], &["search", "线索"][..]] {
+        let err = fails(args);
+        assert!(err.contains("restore the latest backup"), "{err}");
+    }
 }
 
 #[test]

@@ -464,6 +464,8 @@ pub enum LedgerError {
     NotOurs { blob: String, sealed_to: String },
     #[error("item {0} in the bundle is not a valid sealed tip ({1}). Nothing was imported")]
     BadItem(String, String),
+    #[error("sealed item {blob} in the ledger cannot be opened with these keys (sealed to key set {sealed_to}): its file is damaged, or the key that opens it is missing from keys/; restore the latest backup")]
+    CannotOpen { blob: String, sealed_to: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -840,7 +842,8 @@ impl Ledger {
 
         let verified = std::thread::scope(|s| {
             for _ in 0..workers {
-                let (job_rx, done_tx, pack_reader) = (&job_rx, done_tx.clone(), &pack_reader);
+                let (job_rx, done_tx, pack_reader, partial) =
+                    (&job_rx, done_tx.clone(), &pack_reader, &partial);
                 s.spawn(move || loop {
                     let Ok(Ok(batch)) = job_rx.lock().map(|rx| rx.recv()) else {
                         break;
@@ -853,7 +856,7 @@ impl Ledger {
                     } in batch
                     {
                         let opened = match bytes {
-                            Some(bytes) => read_item(&entry, &mut &bytes[..], identities),
+                            Some(bytes) => read_item(&entry, &mut &bytes[..], bundle, identities),
                             None => read_item(
                                 &entry,
                                 &mut std::io::BufReader::new(PackSlice {
@@ -861,6 +864,7 @@ impl Ledger {
                                     at: offset,
                                     end: offset + entry.size,
                                 }),
+                                partial,
                                 identities,
                             ),
                         };
@@ -1103,12 +1107,8 @@ impl Ledger {
     ) -> Result<Vec<OpenedItem>, LedgerError> {
         let mut out = Vec::new();
         for blob in &tip.blobs {
-            let plain = decrypt_reader(self.blob_reader(blob)?, identities).map_err(|_| {
-                LedgerError::NotOurs {
-                    blob: blob.blob_id.clone(),
-                    sealed_to: blob.sealed_to.clone(),
-                }
-            })?;
+            let plain = decrypt_reader(self.blob_reader(blob)?, identities)
+                .map_err(|e| e.for_blob(self, blob))?;
             let opened = crate::tip::OpenedTip::read(plain, max_bytes)
                 .map_err(|e| LedgerError::BadItem(blob.blob_id.clone(), e.to_string()))?;
             out.push(OpenedItem {
@@ -1129,7 +1129,7 @@ impl Ledger {
             .map_err(|_| LedgerError::Invalid("a sealed note is damaged".into()))?;
         let mut plain = Zeroizing::new(Vec::new());
         decrypt_reader(&bytes[..], identities)
-            .and_then(|mut r| r.read_to_end(&mut plain).map_err(|_| ()))
+            .and_then(|mut r| r.read_to_end(&mut plain).map_err(OpenFailure::Read))
             .map_err(|_| {
                 LedgerError::Invalid("a sealed note cannot be opened with these keys".into())
             })?;
@@ -1452,26 +1452,66 @@ impl<F: std::borrow::Borrow<fs::File>> Read for PackSlice<F> {
     }
 }
 
+/// Why a sealed item could not be opened: the disk (say so, with the file) or the keys.
+enum OpenFailure {
+    Read(std::io::Error),
+    NotOurs,
+}
+
+impl OpenFailure {
+    /// For an item of a bundle being imported.
+    fn for_item(self, blob_id: &str, sealed_to: &str, path: &Path) -> LedgerError {
+        match self {
+            OpenFailure::Read(source) => LedgerError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            OpenFailure::NotOurs => LedgerError::NotOurs {
+                blob: blob_id.to_owned(),
+                sealed_to: sealed_to.to_owned(),
+            },
+        }
+    }
+
+    /// For an item already in the ledger (`show`, `search`).
+    fn for_blob(self, ledger: &Ledger, blob: &BlobRef) -> LedgerError {
+        match self {
+            OpenFailure::Read(source) => LedgerError::Io {
+                path: ledger.blob_path(blob),
+                source,
+            },
+            OpenFailure::NotOurs => LedgerError::CannotOpen {
+                blob: blob.blob_id.clone(),
+                sealed_to: blob.sealed_to.clone(),
+            },
+        }
+    }
+}
+
 fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
     input: R,
     identities: &[age::x25519::Identity],
-) -> Result<Box<dyn Read + 'a>, ()> {
-    let decryptor = age::Decryptor::new_buffered(input).map_err(|_| ())?;
+) -> Result<Box<dyn Read + 'a>, OpenFailure> {
+    let failure = |e| match e {
+        age::DecryptError::Io(e) => OpenFailure::Read(e),
+        _ => OpenFailure::NotOurs,
+    };
+    let decryptor = age::Decryptor::new_buffered(input).map_err(failure)?;
     let reader = decryptor
         .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
-        .map_err(|_| ())?;
+        .map_err(failure)?;
     Ok(Box::new(reader))
 }
 
+/// Decrypt one item of a bundle being imported (read from `path`) for its manifest.
 fn read_item(
     entry: &inbox::EntryHeader,
     reader: &mut dyn std::io::BufRead,
+    path: &Path,
     identities: &[age::x25519::Identity],
 ) -> Result<(Manifest, ItemFields), LedgerError> {
-    let plain = decrypt_reader(reader, identities).map_err(|_| LedgerError::NotOurs {
-        blob: entry.blob_id.clone(),
-        sealed_to: entry.sealed_to.clone(),
-    })?;
+    let plain = decrypt_reader(reader, identities)
+        .map_err(|e| e.for_item(&entry.blob_id, &entry.sealed_to, path))?;
     let bad =
         |e: crate::tip::ContainerError| LedgerError::BadItem(entry.blob_id.clone(), e.to_string());
     let mut container = ContainerReader::new(plain).map_err(bad)?;

@@ -110,10 +110,7 @@ impl Ledger {
         for blob in &t.blobs {
             let ciphertext = self.blob_reader_in(blob, packs)?;
             let plain =
-                decrypt_reader(ciphertext, identities).map_err(|_| LedgerError::NotOurs {
-                    blob: blob.blob_id.clone(),
-                    sealed_to: blob.sealed_to.clone(),
-                })?;
+                decrypt_reader(ciphertext, identities).map_err(|e| e.for_blob(self, blob))?;
             let bad = |e: crate::tip::ContainerError| {
                 LedgerError::BadItem(blob.blob_id.clone(), e.to_string())
             };
