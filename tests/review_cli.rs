@@ -425,7 +425,10 @@ fn regression_a_damaged_pack_is_reported_as_damaged_not_as_another_offices_bundl
     let len = std::fs::metadata(&pack).unwrap().len();
     let fails = |args: &[&str]| {
         let out = ledger.run(args);
-        assert!(!out.status.success(), "{args:?} succeeded on a damaged pack");
+        assert!(
+            !out.status.success(),
+            "{args:?} succeeded on a damaged pack"
+        );
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!err.contains("Nothing was imported"), "{err}");
         assert!(!err.contains("another office"), "{err}");

@@ -4,8 +4,11 @@
 //! LEDGER/
 //!   keys/          office keys (see `keys`): identity and signing key, passphrase-encrypted
 //!   ledger.toml    deadlines and other settings
-//!   blobs/<id>.age sealed tips and follow-ups exactly as the portal sealed them
-//!   db/            sled: ledger entries and indexes (no tip content)
+//!   blobs/         sealed tips and follow-ups exactly as the portal sealed them: one
+//!                  pack-<id>.age-pack per import, items one after the other (ledgers from
+//!                  before packs: one <blob_id>.age per item)
+//!   db/            sled: ledger entries, what each import added (`imported`), the next id
+//!                  (no tip content)
 //!   audit.log      hash-chained log of reviewer actions (see `audit`)
 //!   index/         summaries that `list` and `report` read, rebuilt from db/ when needed
 //!                  (see `summary`)

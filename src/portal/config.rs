@@ -26,7 +26,7 @@ pub struct ConfigFile {
     pub recipients: Vec<String>,
     /// The office's ed25519 verify key (64 hex characters) for update bundles.
     pub verify_key: Option<String>,
-    /// Sent as the `Onion-Location` header, e.g. "http://xyz.onion".
+    /// Sent as the `Onion-Location` header, e.g. `http://xyz.onion`.
     pub onion_location: Option<String>,
     /// Largest upload per submission or follow-up, in MiB. Default 500.
     pub max_upload_mib: Option<u64>,
