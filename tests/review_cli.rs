@@ -309,23 +309,32 @@ fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_imp
     let (ledger, _work, bundle) = import_into_new_ledger(&portal);
     let before = ledger.list_json();
     assert_eq!(before.as_array().unwrap().len(), 2);
-    {
-        // The state such a crash leaves, made in the real database: the first batch of
-        // entries written (tip 1) and not the next (tip 2), no record, the old next id, and
-        // a summary index to rebuild (a crash leaves it marked dirty).
+    // The state such a crash leaves, made in the real database: no import record and the
+    // old next id; `also` adds what else the crash left.
+    let crash_before_the_record = |also: &dyn Fn(&sled::Db)| {
         let db = sled::open(ledger.path().join("db")).unwrap();
-        let imports = db.open_tree("imports").unwrap();
-        assert_eq!(imports.len(), 1, "one record per import");
-        imports.clear().unwrap();
-        let tips = db.open_tree("tips").unwrap();
-        assert!(tips.remove(2u64.to_be_bytes()).unwrap().is_some());
-        std::fs::remove_dir_all(ledger.path().join("index")).unwrap();
+        db.open_tree("imports").unwrap().clear().unwrap();
         db.open_tree("meta")
             .unwrap()
             .insert("next-tip-id", &1u64.to_be_bytes())
             .unwrap();
+        also(&db);
         db.flush().unwrap();
-    }
+    };
+    let db = sled::open(ledger.path().join("db")).unwrap();
+    assert_eq!(
+        db.open_tree("imports").unwrap().len(),
+        1,
+        "one record per import"
+    );
+    drop(db);
+    // The first batch of entries written (tip 1) and not the next (tip 2), and a summary
+    // index to rebuild (a crash leaves it marked dirty).
+    crash_before_the_record(&|db| {
+        let tips = db.open_tree("tips").unwrap();
+        assert!(tips.remove(2u64.to_be_bytes()).unwrap().is_some());
+        std::fs::remove_dir_all(ledger.path().join("index")).unwrap();
+    });
     let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
     assert!(
         out.contains("1 new tip(s), 0 new follow-up(s), 1 already imported"),
@@ -375,15 +384,7 @@ fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_imp
     );
     // A crash after every entry was written: the next import only adopts, and leaves no
     // empty or partial pack behind.
-    {
-        let db = sled::open(ledger.path().join("db")).unwrap();
-        db.open_tree("imports").unwrap().clear().unwrap();
-        db.open_tree("meta")
-            .unwrap()
-            .insert("next-tip-id", &1u64.to_be_bytes())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    crash_before_the_record(&|_| {});
     let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
     assert!(
         out.contains("0 new tip(s), 0 new follow-up(s), 2 already imported"),
