@@ -781,21 +781,12 @@ impl Ledger {
         let mut record = imported::ImportRecord::default();
         let mut next = self.next_id()?;
         // Entries at or past the next id were written by an import that crashed before its
-        // record: adopt them (each entry is written whole), so that importing the bundle
-        // again neither duplicates nor overwrites them, and imports what is still missing.
+        // record (see `imported`).
         for kv in self.tips.range(next.to_be_bytes()..) {
             let (_, v) = kv.map_err(db_err)?;
-            let t: TipEntry = serde_json::from_slice(&v).map_err(db_err)?;
-            if let (Some(portal), Some(tip)) = (&t.portal_id, &t.portal_tip_id) {
-                let key = format!("{portal}:{tip}");
-                known.portal_tips.insert(key.clone(), t.id);
-                record.portal_tips.push((key, t.id));
-            }
-            for b in &t.blobs {
-                known.blobs.insert(b.blob_id.clone());
-                record.blobs.push((b.blob_id.clone(), t.id));
-            }
-            next = next.max(t.id + 1);
+            let orphan: TipEntry = serde_json::from_slice(&v).map_err(db_err)?;
+            known.adopt(&orphan, &mut record);
+            next = next.max(orphan.id + 1);
         }
 
         let blobs_dir = self.root.join(BLOBS_DIR);
@@ -995,7 +986,7 @@ impl Ledger {
         };
         // Build every change in memory, then write it in an order that keeps a crash
         // harmless: the entries, then this import's record, then the next id. Entries
-        // written without their record are adopted by the next import (above).
+        // written without their record are adopted by the next import (see `imported`).
         let mut touched: std::collections::BTreeMap<u64, TipEntry> = Default::default();
         for (entry, offset, manifest, fields) in &items {
             let blob = BlobRef {
