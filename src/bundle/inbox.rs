@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{read_exact, read_json, write_json, BundleReadError};
+use crate::crypto::{Checksummer, HashingWriter};
 
 /// `TIPBOX-INBOX\0` and the format version.
 pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x02";
@@ -44,14 +45,6 @@ impl Checksum {
             Checksum::V2(Box::new(blake3::Hasher::new()))
         }
     }
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            Checksum::V1(h) => h.update(data),
-            Checksum::V2(h) => {
-                h.update(data);
-            }
-        }
-    }
     fn finalize(self) -> [u8; 32] {
         match self {
             Checksum::V1(h) => h.finalize(),
@@ -60,20 +53,14 @@ impl Checksum {
     }
 }
 
-/// A writer that checksums everything written through it.
-struct ChecksumWriter<W> {
-    inner: W,
-    sum: Checksum,
-}
-
-impl<W: Write> Write for ChecksumWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sum.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+impl Checksummer for Checksum {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Checksum::V1(h) => h.update(data),
+            Checksum::V2(h) => {
+                h.update(data);
+            }
+        }
     }
 }
 
@@ -111,10 +98,7 @@ pub fn write<W: Write>(
     made: &str,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = ChecksumWriter {
-        inner: out,
-        sum: Checksum::new(FORMAT),
-    };
+    let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
     w.write_all(MAGIC)?;
     write_json(
         &mut w,
@@ -154,9 +138,9 @@ pub fn write<W: Write>(
             ));
         }
     }
-    let ChecksumWriter { mut inner, sum } = w;
+    let HashingWriter { mut inner, hasher } = w;
     inner.write_all(END_MAGIC)?;
-    inner.write_all(&sum.finalize())?;
+    inner.write_all(&hasher.finalize())?;
     inner.flush()?;
     Ok(inner)
 }
