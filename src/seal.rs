@@ -1,19 +1,21 @@
 //! Sealing: encrypting a tip to the office's age recipients while it streams in.
 //!
 //! The web handler reads the upload chunk by chunk and passes each chunk through a small
-//! bounded channel to a blocking thread that owns the age stream and the temp file. Memory
-//! per upload is therefore the channel (a few chunks) plus age's 64 KiB chunk buffer,
+//! bounded channel to a blocking thread that owns the age stream and the temp file, which
+//! it writes straight to the disk (`durable::DirectWriter`). Memory per upload is therefore
+//! the channel (a few chunks), age's 64 KiB chunk buffer and the disk writer's 1.5 MiB,
 //! whatever the upload's size. Plaintext exists only in those buffers; the file gets
 //! ciphertext only. The one exception is images: JPEG/PNG/WebP are held in memory (up to a
 //! configured cap) so their metadata can be removed before they are sealed.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
 use zeroize::Zeroizing;
 
+use crate::durable::DirectWriter;
 use crate::metadata::{self, ImageKind, SNIFF_LEN};
 use crate::store::PendingBlob;
 use crate::tip::{ContainerWriter, FileEnd, FileStart, Manifest};
@@ -118,12 +120,12 @@ fn run(
     limits: Limits,
     mut rx: mpsc::Receiver<SealInput>,
 ) -> Result<Sealed, SealError> {
-    let file = pending.take_file();
-    let mut writeback = crate::durable::EarlyWriteback::new(&file, 8 << 20);
+    // Ciphertext goes straight to the disk: sealed tips are read again only by an export.
+    let file = DirectWriter::new(pending.take_file())?;
     let encryptor =
         age::Encryptor::with_recipients(recipients.list().iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| SealError::Encrypt(e.to_string()))?;
-    let stream = encryptor.wrap_output(BufWriter::with_capacity(64 * 1024, file))?;
+    let stream = encryptor.wrap_output(file)?;
     let mut w = ContainerWriter::new(stream)?;
     let mut state = FileState::None;
     let mut next_index = 0u32;
@@ -142,7 +144,6 @@ fn run(
             }
             SealInput::FileData(chunks) => {
                 for chunk in chunks {
-                    writeback.wrote(chunk.len() as u64);
                     state = match state {
                         FileState::None => return Err(SealError::Incomplete),
                         FileState::Sniffing(start, mut head) => {
@@ -205,9 +206,7 @@ fn run(
                 manifest.fields = fields;
                 manifest.attachments = attachments;
                 let stream = w.finish(&manifest)?;
-                let mut buffered = stream.finish()?;
-                buffered.flush()?;
-                let file = buffered.into_inner().map_err(|e| e.into_error())?;
+                let file = stream.finish()?.finish()?;
                 let size = file.metadata()?.len();
                 pending.put_file(file);
                 return Ok(Sealed { pending, size });
