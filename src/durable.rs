@@ -249,33 +249,41 @@ const DIRECT_ALIGN: usize = 4096;
 const DIRECT_BUF: usize = 512 << 10;
 const DIRECT_BUFFERS: usize = 3;
 
-/// A `DIRECT_BUF`-byte buffer whose start is `DIRECT_ALIGN`-aligned in memory.
+/// A buffer of up to `DIRECT_BUF` bytes whose start is `DIRECT_ALIGN`-aligned in memory.
+/// Its capacity is reserved at once (so it never moves) but filled as bytes arrive: a
+/// trickling upload holds only what it sent, not half a MiB per connection.
 struct AlignedBuf {
+    /// `start` bytes of padding up to the aligned address, then the data.
     storage: Vec<u8>,
     start: usize,
-    len: usize,
 }
 
 impl AlignedBuf {
     fn new() -> Self {
-        let storage = vec![0u8; DIRECT_BUF + DIRECT_ALIGN];
+        let mut storage: Vec<u8> = Vec::with_capacity(DIRECT_BUF + DIRECT_ALIGN);
         // For bytes this is always below the alignment; anything else would be a
         // misaligned buffer, which O_DIRECT refuses with EINVAL (then written buffered).
         let start = storage
             .as_ptr()
             .align_offset(DIRECT_ALIGN)
             .min(DIRECT_ALIGN);
-        AlignedBuf {
-            storage,
-            start,
-            len: 0,
-        }
+        storage.resize(start, 0);
+        AlignedBuf { storage, start }
+    }
+    fn len(&self) -> usize {
+        self.storage.len() - self.start
     }
     fn filled(&self) -> &[u8] {
-        &self.storage[self.start..self.start + self.len]
+        &self.storage[self.start..]
     }
-    fn room(&mut self) -> &mut [u8] {
-        &mut self.storage[self.start + self.len..self.start + DIRECT_BUF]
+    /// Append what fits; never beyond the reserved capacity, so the data never moves.
+    fn fill(&mut self, data: &[u8]) -> usize {
+        let n = (DIRECT_BUF - self.len()).min(data.len());
+        self.storage.extend_from_slice(&data[..n]);
+        n
+    }
+    fn clear(&mut self) {
+        self.storage.truncate(self.start);
     }
 }
 
@@ -333,7 +341,7 @@ impl DirectWriter {
             .spawn(move || {
                 for (offset, mut buf) in jobs {
                     let result = write_direct_at(&writer, buf.filled(), offset).map(|()| {
-                        buf.len = 0;
+                        buf.clear();
                         buf
                     });
                     let failed = result.is_err();
@@ -354,11 +362,11 @@ impl DirectWriter {
     /// Hand the full current buffer to the helper and take an empty one (waiting for the
     /// disk when all are in flight).
     fn ship(&mut self) -> io::Result<()> {
-        let offset = self.written - self.current.len as u64;
+        let offset = self.written - self.current.len() as u64;
         if self.buffered {
             use std::os::unix::fs::FileExt;
             self.file.write_all_at(self.current.filled(), offset)?;
-            self.current.len = 0;
+            self.current.clear();
             return Ok(());
         }
         if self.helper.is_none() {
@@ -407,9 +415,9 @@ impl DirectWriter {
         if !self.buffered {
             set_direct(&self.file, false)?;
         }
-        if self.current.len > 0 {
+        if self.current.len() > 0 {
             use std::os::unix::fs::FileExt;
-            let offset = self.written - self.current.len as u64;
+            let offset = self.written - self.current.len() as u64;
             self.file.write_all_at(self.current.filled(), offset)?;
         }
         // Positioned writes leave the cursor at 0: put it at the end for the caller.
@@ -430,12 +438,9 @@ fn helper_gone() -> io::Error {
 
 impl Write for DirectWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let room = self.current.room();
-        let n = room.len().min(data.len());
-        room[..n].copy_from_slice(&data[..n]);
-        self.current.len += n;
+        let n = self.current.fill(data);
         self.written += n as u64;
-        if self.current.len == DIRECT_BUF {
+        if self.current.len() == DIRECT_BUF {
             self.ship()?;
         }
         Ok(n)
@@ -507,6 +512,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn aligned_buffers_are_aligned_and_hold_only_what_was_written() {
+        let mut b = AlignedBuf::new();
+        assert_eq!(b.filled().as_ptr() as usize % DIRECT_ALIGN, 0);
+        // Reserved, not filled: a trickling upload must not pin half a MiB (only the
+        // padding up to the aligned start has been written).
+        assert!(b.storage.len() < DIRECT_ALIGN);
+        assert_eq!(b.fill(&[7; 100]), 100);
+        assert_eq!(b.len(), 100);
+        // Full at DIRECT_BUF, and the data never moved.
+        let at = b.filled().as_ptr();
+        assert_eq!(b.fill(&vec![1; DIRECT_BUF]), DIRECT_BUF - 100);
+        assert_eq!(b.len(), DIRECT_BUF);
+        assert_eq!(b.filled().as_ptr(), at);
+        b.clear();
+        assert_eq!(b.len(), 0);
+        assert_eq!(b.filled().as_ptr() as usize % DIRECT_ALIGN, 0);
     }
 
     #[test]
