@@ -876,7 +876,10 @@ impl Ledger {
             let mut batch: Vec<Job> = Vec::with_capacity(BATCH_ITEMS);
             let mut batch_bytes = 0u64;
             let result = inbox::verify_streaming(
-                std::io::BufReader::with_capacity(1 << 20, fs::File::open(bundle)?),
+                std::io::BufReader::with_capacity(
+                    1 << 20,
+                    crate::bundle::DropBehind::new(fs::File::open(bundle)?),
+                ),
                 &mut progress,
                 inbox::EntryChecks::WholeFileOnly,
                 |entry, event| {
