@@ -2,6 +2,7 @@
 //! one table. Each figure is a ratio against a baseline measured in the same run, so
 //! results compare across machines. See docs/performance.md for what bounds each figure.
 
+use age::secrecy::ExposeSecret;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -473,12 +474,12 @@ fn print_table(rows: &[Row], cores: usize, quick: bool) {
         if quick { ", --quick" } else { "" }
     );
     println!(
-        "{:<50} {:<44} {:<36} {:>8}  {:<14} met",
+        "{:<50} {:<44} {:<58} {:>8}  {:<14} met",
         "figure", "measured", "baseline (same run)", "ratio", "target"
     );
     for r in rows {
         println!(
-            "{:<50} {:<44} {:<36} {:>8.3}  {:<14} {}",
+            "{:<50} {:<44} {:<58} {:>8.3}  {:<14} {}",
             r.name,
             r.measured,
             r.baseline,
@@ -566,25 +567,43 @@ fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usize) {
         .unwrap();
         v
     };
-    let decrypt_rate = best_of(2, || {
-        let t = Instant::now();
-        std::thread::scope(|s| {
-            for chunk in blobs.chunks(blobs.len().div_ceil(cores)) {
-                let ids = &ids;
-                s.spawn(move || {
-                    for b in chunk {
-                        let d = age::Decryptor::new_buffered(&b[..]).unwrap();
-                        let mut r = d
-                            .decrypt(ids.iter().map(|i| i as &dyn age::Identity))
-                            .unwrap();
-                        std::io::copy(&mut r, &mut std::io::sink()).unwrap();
-                    }
-                });
-            }
+    // The bound is age's own X25519 identity, as the issue defines it. tipbox opens items
+    // with `keys::Identity` (the same stanza, a third less work); its rate is shown beside.
+    let age_ids: Vec<age::x25519::Identity> = ids
+        .iter()
+        .map(|i| i.to_string().expose_secret().parse().unwrap())
+        .collect();
+    let parallel_decrypt = |ids: &[&(dyn age::Identity + Sync)]| {
+        let took = best_of(2, || {
+            let t = Instant::now();
+            std::thread::scope(|s| {
+                for chunk in blobs.chunks(blobs.len().div_ceil(cores)) {
+                    s.spawn(move || {
+                        for b in chunk {
+                            let d = age::Decryptor::new_buffered(&b[..]).unwrap();
+                            let mut r = d
+                                .decrypt(ids.iter().map(|i| *i as &dyn age::Identity))
+                                .unwrap();
+                            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+                        }
+                    });
+                }
+            });
+            t.elapsed()
         });
-        t.elapsed()
-    });
-    let decrypt_rate = blobs.len() as f64 / decrypt_rate.as_secs_f64();
+        blobs.len() as f64 / took.as_secs_f64()
+    };
+    let decrypt_rate = parallel_decrypt(
+        &age_ids
+            .iter()
+            .map(|i| i as &(dyn age::Identity + Sync))
+            .collect::<Vec<_>>(),
+    );
+    let tipbox_decrypt_rate = parallel_decrypt(
+        &ids.iter()
+            .map(|i| i as &(dyn age::Identity + Sync))
+            .collect::<Vec<_>>(),
+    );
     drop(blobs);
 
     let t = Instant::now();
@@ -593,7 +612,9 @@ fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usize) {
     rows.push(Row {
         name: "6a. import tips/s (passphrase unlock excluded)",
         measured: format!("{import_rate:.0} tips/s over {n_inbox}"),
-        baseline: format!("parallel age decrypt {decrypt_rate:.0}/s"),
+        baseline: format!(
+            "parallel age decrypt {decrypt_rate:.0}/s (tipbox's identity {tipbox_decrypt_rate:.0}/s)"
+        ),
         ratio: import_rate / decrypt_rate,
         target: ">= 20000/s",
         ok: import_rate >= 20_000.0,

@@ -187,6 +187,18 @@ pub fn x25519_public(secret: &[u8; KEY_LEN]) -> [u8; 32] {
     box_::SecretKey(*secret).public_key().0
 }
 
+/// X25519 (RFC 7748) of a secret scalar and a peer's public key: the shared secret, or
+/// `None` when it is all zeros (a low-order peer key, which libsodium rejects, as age does).
+pub fn x25519(secret: &[u8; KEY_LEN], public: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
+    use sodiumoxide::crypto::scalarmult::curve25519 as x;
+    use zeroize::Zeroize;
+    init();
+    let mut shared = x::scalarmult(&x::Scalar(*secret), &x::GroupElement(*public)).ok()?;
+    let out = Zeroizing::new(shared.0);
+    shared.0.zeroize();
+    Some(out)
+}
+
 /// Seal `msg` to an X25519 public key (anonymous sender; libsodium sealed box).
 pub fn seal_to(public: &[u8; 32], msg: &[u8]) -> Vec<u8> {
     init();

@@ -363,7 +363,7 @@ fn actor(cli: &Cli) -> String {
 fn run(cli: Cli) -> Result<(), Failure> {
     let who = actor(&cli);
     let pass_file = cli.passphrase_file.clone();
-    let unlock = || -> Result<Vec<age::x25519::Identity>, Failure> {
+    let unlock = || -> Result<Vec<tipbox::keys::Identity>, Failure> {
         let pass = read_passphrase(pass_file.as_deref(), false)?;
         Ok(tipbox::keys::load_identities(
             &cli.ledger.join("keys"),
@@ -872,7 +872,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 
 fn search(
     l: &mut Ledger,
-    ids: &[age::x25519::Identity],
+    ids: &[tipbox::keys::Identity],
     needle: &str,
     json_out: bool,
 ) -> Result<(), Failure> {
@@ -1078,7 +1078,7 @@ fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, F
 fn load_identity_file(
     path: &Path,
     passphrase_file: Option<&Path>,
-) -> Result<Vec<age::x25519::Identity>, Failure> {
+) -> Result<Vec<tipbox::keys::Identity>, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read the identity {}: {e}", path.display()))?;
     if bytes.starts_with(b"age-encryption.org/") {
@@ -1093,7 +1093,7 @@ fn load_identity_file(
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.parse::<age::x25519::Identity>())
+        .map(|l| l.parse::<tipbox::keys::Identity>())
         .collect::<Result<_, _>>()
         .map_err(|_| format!("{} is not an age identity file", path.display()))?;
     if ids.is_empty() {
@@ -1359,7 +1359,7 @@ fn attachment_name(tip: u64, item: usize, index: usize, original: &str) -> Strin
 fn show(
     l: &Ledger,
     t: &TipEntry,
-    ids: &[age::x25519::Identity],
+    ids: &[tipbox::keys::Identity],
     attachments_to: Option<&Path>,
     json_out: bool,
 ) -> Result<(), Failure> {
@@ -1515,7 +1515,7 @@ fn show(
 fn write_handover(
     l: &Ledger,
     t: &TipEntry,
-    ids: &[age::x25519::Identity],
+    ids: &[tipbox::keys::Identity],
     to: &age::x25519::Recipient,
     out: &Path,
 ) -> Result<(), Failure> {

@@ -244,7 +244,7 @@ pub enum BackupError {
 
 fn read_backup(
     path: &Path,
-    identities: &[age::x25519::Identity],
+    identities: &[crate::keys::Identity],
     mut each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
     let file = fs::File::open(path).map_err(|source| BackupError::Io {
@@ -345,7 +345,7 @@ fn read_backup(
 /// Check a backup completely without writing anything.
 pub fn verify(
     path: &Path,
-    identities: &[age::x25519::Identity],
+    identities: &[crate::keys::Identity],
 ) -> Result<BackupSummary, BackupError> {
     let mut bytes = 0u64;
     let header = read_backup(path, identities, |item| {
@@ -363,7 +363,7 @@ pub fn verify(
 /// verified first; then it is written; the audit chain is checked at the end.
 pub fn restore(
     path: &Path,
-    identities: &[age::x25519::Identity],
+    identities: &[crate::keys::Identity],
     target: &Path,
 ) -> Result<BackupSummary, BackupError> {
     if target.exists() {

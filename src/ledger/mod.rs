@@ -772,7 +772,7 @@ impl Ledger {
     pub fn import(
         &mut self,
         bundle: &Path,
-        identities: &[age::x25519::Identity],
+        identities: &[crate::keys::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
         use std::sync::{mpsc, Mutex};
@@ -1099,7 +1099,7 @@ impl Ledger {
     pub fn open_items(
         &self,
         tip: &TipEntry,
-        identities: &[age::x25519::Identity],
+        identities: &[crate::keys::Identity],
         max_bytes: u64,
     ) -> Result<Vec<OpenedItem>, LedgerError> {
         let mut out = Vec::new();
@@ -1120,7 +1120,7 @@ impl Ledger {
     pub fn open_text(
         &self,
         text: &SealedText,
-        identities: &[age::x25519::Identity],
+        identities: &[crate::keys::Identity],
     ) -> Result<Zeroizing<String>, LedgerError> {
         let bytes = hex::decode(&text.sealed)
             .map_err(|_| LedgerError::Invalid("a sealed note is damaged".into()))?;
@@ -1487,7 +1487,7 @@ impl OpenFailure {
 
 fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
     input: R,
-    identities: &[age::x25519::Identity],
+    identities: &[crate::keys::Identity],
 ) -> Result<Box<dyn Read + 'a>, OpenFailure> {
     let failure = |e| match e {
         age::DecryptError::Io(e) => OpenFailure::Read(e),
@@ -1505,7 +1505,7 @@ fn read_item(
     entry: &inbox::EntryHeader,
     reader: &mut dyn std::io::BufRead,
     path: &Path,
-    identities: &[age::x25519::Identity],
+    identities: &[crate::keys::Identity],
 ) -> Result<(Manifest, ItemFields), LedgerError> {
     let plain = decrypt_reader(reader, identities)
         .map_err(|e| e.for_item(&entry.blob_id, &entry.sealed_to, path))?;

@@ -28,7 +28,7 @@ impl Ledger {
     /// (case-insensitive). `progress` is called with the number of tips done.
     pub fn search(
         &self,
-        identities: &[age::x25519::Identity],
+        identities: &[crate::keys::Identity],
         needle: &str,
         progress: impl Fn(u64) + Sync,
     ) -> Result<Vec<SearchHit>, LedgerError> {
@@ -96,7 +96,7 @@ impl Ledger {
     fn search_one(
         &self,
         t: &TipEntry,
-        identities: &[age::x25519::Identity],
+        identities: &[crate::keys::Identity],
         needle: &str,
         packs: &mut OpenPacks,
     ) -> Result<Option<SearchHit>, LedgerError> {

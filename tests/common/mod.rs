@@ -244,8 +244,8 @@ pub fn lookup(portal: &Portal, receipt: &str, lang: &str) -> (u16, String) {
 }
 
 /// The demo office's identities, unlocked once per test process (scrypt is slow on purpose).
-pub fn demo_identities() -> &'static Vec<age::x25519::Identity> {
-    static IDS: OnceLock<Vec<age::x25519::Identity>> = OnceLock::new();
+pub fn demo_identities() -> &'static Vec<tipbox::keys::Identity> {
+    static IDS: OnceLock<Vec<tipbox::keys::Identity>> = OnceLock::new();
     IDS.get_or_init(|| {
         let pass = std::fs::read_to_string(repo_path("keys-example/passphrase.txt")).unwrap();
         let pass = SecretString::from(pass.trim_end().to_owned());
