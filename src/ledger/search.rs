@@ -4,12 +4,18 @@
 //! attachment bytes are streamed past and dropped, only fields and file names are compared.
 //! Plaintext, and the lowercased copies compared, are zeroized when dropped; nothing is
 //! written anywhere.
+//!
+//! The ciphertext of small items is read ahead by the thread that hands tips out: for a
+//! window of tips at a time, their items are sorted by place in the packs and read in a few
+//! large direct reads ([`crate::durable::DirectReader`]), while the workers decrypt the
+//! window before. Larger items are streamed by the worker itself.
 
-use std::sync::{mpsc, Mutex};
+use std::ops::Range;
+use std::sync::{mpsc, Arc, Mutex};
 
 use zeroize::Zeroizing;
 
-use super::{decrypt_reader, Ledger, LedgerError, OpenPacks, Status, TipEntry};
+use super::{decrypt_reader, io_err, Ledger, LedgerError, OpenPacks, Status, TipEntry, BLOBS_DIR};
 use crate::tip::{ContainerReader, Record};
 
 /// One tip that matched, and where.
@@ -23,6 +29,39 @@ pub struct SearchHit {
     pub matched: Vec<String>,
 }
 
+/// A tip to search, with the ciphertext of those of its items that were read ahead (by
+/// index in `tip.blobs`): where each is in a run read from a pack.
+struct Job {
+    tip: TipEntry,
+    read_ahead: Vec<Option<(Arc<Run>, Range<usize>)>>,
+}
+
+/// The bytes of one read from a pack, shared by the items in it; the buffer goes back to
+/// the reader for the next run when the last item is done (no allocation per read).
+struct Run {
+    bytes: Vec<u8>,
+    give_back: mpsc::Sender<Vec<u8>>,
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let _ = self.give_back.send(std::mem::take(&mut self.bytes));
+    }
+}
+
+/// Tips per window, and the most ciphertext read ahead for one window.
+const WINDOW_TIPS: usize = 256;
+const WINDOW_BYTES: u64 = 8 << 20;
+/// Items up to this size are read ahead; larger ones (attachments) are streamed.
+const READ_AHEAD_ITEM: u64 = 256 << 10;
+/// Items closer than this in a pack are read in one run (the gap is read and dropped).
+const MAX_GAP: u64 = 64 << 10;
+/// Tips go to the workers in batches of up to 64 tips or 1 MiB read ahead, and up to 16
+/// batches wait: ~30 ms of work, enough to cover a slow read of the next window.
+const BATCH_TIPS: usize = 64;
+const BATCH_BYTES: usize = 1 << 20;
+const BATCHES_WAITING: usize = 16;
+
 impl Ledger {
     /// Search every tip's decrypted fields, attachment names and reviewer text for `needle`
     /// (case-insensitive). `progress` is called with the number of tips done.
@@ -34,7 +73,7 @@ impl Ledger {
     ) -> Result<Vec<SearchHit>, LedgerError> {
         let needle = Zeroizing::new(needle.to_lowercase());
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let (tx, rx) = mpsc::sync_channel::<Vec<sled::IVec>>(workers * 4);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Job>>(BATCHES_WAITING);
         let rx = Mutex::new(rx);
         let results: Vec<Result<Vec<SearchHit>, LedgerError>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
@@ -50,31 +89,70 @@ impl Ledger {
                                 Ok(Ok(batch)) => batch,
                                 _ => return Ok(hits),
                             };
-                            for raw in &batch {
-                                let t: TipEntry =
-                                    serde_json::from_slice(raw).map_err(super::db_err)?;
+                            let n = batch.len() as u64;
+                            for job in batch {
                                 if let Some(hit) =
-                                    self.search_one(&t, identities, needle, &mut packs)?
+                                    self.search_one(job, identities, needle, &mut packs)?
                                 {
                                     hits.push(hit);
                                 }
                             }
-                            progress(batch.len() as u64);
+                            progress(n);
                         }
                     })
                 })
                 .collect();
             let feed = || -> Result<(), LedgerError> {
-                let mut batch = Vec::with_capacity(64);
-                for r in self.tips.iter() {
-                    batch.push(r.map_err(super::db_err)?.1);
-                    if batch.len() == 64 && tx.send(std::mem::take(&mut batch)).is_err() {
-                        // A worker failed; its error is reported below.
+                let mut reader = crate::durable::DirectReader::default();
+                let (give_back, spare) = mpsc::channel();
+                let mut tips = self.tips.iter();
+                loop {
+                    let mut window = Vec::with_capacity(WINDOW_TIPS);
+                    let mut bytes = 0u64;
+                    for r in tips.by_ref() {
+                        let tip: TipEntry = serde_json::from_slice(&r.map_err(super::db_err)?.1)
+                            .map_err(super::db_err)?;
+                        bytes += tip
+                            .blobs
+                            .iter()
+                            .filter_map(|b| b.pack.as_ref())
+                            .map(|p| p.len)
+                            .filter(|len| *len <= READ_AHEAD_ITEM)
+                            .sum::<u64>();
+                        window.push(Job {
+                            read_ahead: vec![None; tip.blobs.len()],
+                            tip,
+                        });
+                        if window.len() == WINDOW_TIPS || bytes >= WINDOW_BYTES {
+                            break;
+                        }
+                    }
+                    if window.is_empty() {
                         return Ok(());
                     }
+                    self.read_ahead(&mut reader, &mut window, (&give_back, &spare))?;
+                    let mut batch = Vec::with_capacity(BATCH_TIPS);
+                    let mut batch_bytes = 0;
+                    let last = window.len() - 1;
+                    for (i, job) in window.into_iter().enumerate() {
+                        batch_bytes += job
+                            .read_ahead
+                            .iter()
+                            .flatten()
+                            .map(|(_, r)| r.len())
+                            .sum::<usize>();
+                        batch.push(job);
+                        if (i == last || batch.len() == BATCH_TIPS || batch_bytes >= BATCH_BYTES)
+                            && tx.send(std::mem::take(&mut batch)).is_err()
+                        {
+                            // A worker failed; its error is reported below.
+                            return Ok(());
+                        }
+                        if batch.is_empty() {
+                            batch_bytes = 0;
+                        }
+                    }
                 }
-                let _ = tx.send(batch);
-                Ok(())
             };
             let fed = feed();
             drop(tx);
@@ -93,13 +171,73 @@ impl Ledger {
         Ok(hits)
     }
 
+    /// Read the small pack items of a window of tips: sorted by place, in runs of nearby
+    /// items, up to `WINDOW_BYTES` in all (the rest are read by the workers).
+    fn read_ahead(
+        &self,
+        reader: &mut crate::durable::DirectReader,
+        window: &mut [Job],
+        (give_back, spare): (&mpsc::Sender<Vec<u8>>, &mpsc::Receiver<Vec<u8>>),
+    ) -> Result<(), LedgerError> {
+        // (pack file, offset, length, job, blob)
+        let mut wanted: Vec<(&str, u64, u64, usize, usize)> = Vec::new();
+        let mut budget = WINDOW_BYTES;
+        for (j, job) in window.iter().enumerate() {
+            for (b, blob) in job.tip.blobs.iter().enumerate() {
+                if let Some(p) = &blob.pack {
+                    if p.len <= READ_AHEAD_ITEM && p.len <= budget {
+                        budget -= p.len;
+                        wanted.push((&p.file, p.offset, p.len, j, b));
+                    }
+                }
+            }
+        }
+        wanted.sort_unstable();
+        let mut found: Vec<(usize, usize, Arc<Run>, Range<usize>)> =
+            Vec::with_capacity(wanted.len());
+        let mut i = 0;
+        while i < wanted.len() {
+            let (file, start, len, ..) = wanted[i];
+            let mut end = start + len;
+            let mut k = i + 1;
+            while let Some(&(f, offset, len, ..)) = wanted.get(k) {
+                if f != file || offset > end + MAX_GAP || offset + len - start > WINDOW_BYTES {
+                    break;
+                }
+                end = end.max(offset + len);
+                k += 1;
+            }
+            let path = self.root.join(BLOBS_DIR).join(file);
+            let mut bytes = spare.try_recv().unwrap_or_default();
+            let at = reader
+                .read(&path, start, (end - start) as usize, &mut bytes)
+                .map_err(io_err(&path))?
+                .start;
+            let run = Arc::new(Run {
+                bytes,
+                give_back: give_back.clone(),
+            });
+            for &(_, offset, len, j, b) in &wanted[i..k] {
+                let from = at + (offset - start) as usize;
+                found.push((j, b, run.clone(), from..from + len as usize));
+            }
+            i = k;
+        }
+        drop(wanted);
+        for (j, b, run, range) in found {
+            window[j].read_ahead[b] = Some((run, range));
+        }
+        Ok(())
+    }
+
     fn search_one(
         &self,
-        t: &TipEntry,
+        job: Job,
         identities: &[crate::keys::Identity],
         needle: &str,
         packs: &mut OpenPacks,
     ) -> Result<Option<SearchHit>, LedgerError> {
+        let Job { tip: t, read_ahead } = job;
         let mut matched: Vec<String> = Vec::new();
         let mut note = |what: &str| {
             if !matched.iter().any(|m| m == what) {
@@ -107,8 +245,11 @@ impl Ledger {
             }
         };
         let contains = |s: &str| Zeroizing::new(s.to_lowercase()).contains(needle);
-        for blob in &t.blobs {
-            let ciphertext = self.blob_reader_in(blob, packs)?;
+        for (blob, ahead) in t.blobs.iter().zip(&read_ahead) {
+            let ciphertext: Box<dyn std::io::BufRead + Send + '_> = match ahead {
+                Some((run, range)) => Box::new(&run.bytes[range.clone()]),
+                None => self.blob_reader_in(blob, packs)?,
+            };
             let plain =
                 decrypt_reader(ciphertext, identities).map_err(|e| e.for_blob(self, blob))?;
             let bad = |e: crate::tip::ContainerError| {
