@@ -203,6 +203,15 @@ fn damaged_or_truncated_bundles_are_refused_whole() {
                 || err.contains("malformed"),
             "{name}: {err}"
         );
+        // The entries import writes while it decrypts are removed by the import itself
+        // (looked at directly: opening the ledger would remove them too).
+        let db = sled::open(ledger.path().join("db")).unwrap();
+        assert_eq!(
+            db.open_tree("tips").unwrap().len(),
+            0,
+            "{name}: entries left behind"
+        );
+        drop(db);
         assert_eq!(
             ledger.list_json().as_array().unwrap().len(),
             0,
@@ -1057,5 +1066,68 @@ fn large_items_are_streamed_through_import_and_search() {
     assert!(
         attachments == [medium, video],
         "the attachments came back changed"
+    );
+}
+
+/// Import writes the entries of new tips while it still decrypts the bundle, before its
+/// pack is complete. Killed then, it leaves entries past the next id whose pack file does
+/// not exist: opening the ledger removes them, so no command ever shows a tip whose sealed
+/// items are missing, and importing the bundle again adds the tips once.
+#[test]
+fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "the second tip, about the harbour warehouse",
+            ..Tip::default()
+        },
+    );
+    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 2);
+    // The state such a kill leaves, made for real: the entries written, but no import
+    // record, the old next id, no pack under its final name (it was still being written
+    // as a partial file), and a summary index marked dirty.
+    let blobs = ledger.path().join("blobs");
+    let packs: Vec<_> = std::fs::read_dir(&blobs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    std::fs::rename(&packs[0], packs[0].with_extension("partial")).unwrap();
+    let db = sled::open(ledger.path().join("db")).unwrap();
+    db.open_tree("imports").unwrap().clear().unwrap();
+    db.open_tree("meta")
+        .unwrap()
+        .insert("next-tip-id", &1u64.to_be_bytes())
+        .unwrap();
+    assert_eq!(db.open_tree("tips").unwrap().len(), 2);
+    db.flush().unwrap();
+    drop(db);
+    std::fs::remove_dir_all(ledger.path().join("index")).unwrap();
+
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+    let hits = ledger.ok(&["search", "harbour", "--json"]);
+    assert_eq!(hits.trim(), "[]");
+    let out = ledger.run(&["show", "1"]);
+    assert_eq!(out.status.code(), Some(2), "tip 1 is gone");
+    let out = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        out.contains("2 new tip(s), 0 new follow-up(s), 0 already imported"),
+        "{out}"
+    );
+    let list = ledger.list_json();
+    let ids: Vec<u64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&1) && ids.contains(&2), "{ids:?}");
+    assert!(
+        ledger.ok(&["show", "2"]).contains("harbour")
+            || ledger.ok(&["show", "1"]).contains("harbour")
     );
 }

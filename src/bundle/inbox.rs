@@ -12,7 +12,7 @@
 //! now) and BLAKE2b-256 in version 1 (still read).
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -155,9 +155,11 @@ pub struct Verified {
 /// Check a whole bundle: structure, every entry's checksum, the file checksum, and that
 /// nothing follows the trailer. Reads the file once, in constant memory.
 pub fn verify(path: &Path, progress: impl FnMut(u64)) -> Result<Verified, BundleReadError> {
-    verify_reader(
+    verify_streaming(
         BufReader::with_capacity(256 * 1024, File::open(path)?),
         progress,
+        EntryChecks::Each,
+        |_, _| Ok(()),
     )
 }
 
@@ -166,7 +168,12 @@ pub fn verify_reader<R: Read>(
     r: R,
     progress: impl FnMut(u64),
 ) -> Result<Verified, BundleReadError> {
-    verify_streaming(r, progress, EntryChecks::Each, |_, _| Ok(()))
+    verify_streaming(
+        BufReader::with_capacity(256 * 1024, r),
+        progress,
+        EntryChecks::Each,
+        |_, _| Ok(()),
+    )
 }
 
 /// What [`verify_streaming`] shows of each entry, in order.
@@ -190,8 +197,9 @@ pub enum EntryChecks {
 
 /// [`verify_reader`] that also hands every entry's ciphertext to `visit` as it goes by, so
 /// a reader can verify and copy a bundle in one pass. Nothing seen through `visit` may be
-/// used before this returns `Ok`: the whole-file checksum comes last.
-pub fn verify_streaming<R: Read>(
+/// used before this returns `Ok`: the whole-file checksum comes last. The pieces are
+/// slices of `r`'s own buffer (no copy in between).
+pub fn verify_streaming<R: BufRead>(
     mut r: R,
     mut progress: impl FnMut(u64),
     checks: EntryChecks,
@@ -219,7 +227,6 @@ pub fn verify_streaming<R: Read>(
         return Err(BundleReadError::Malformed("implausible number of entries"));
     }
     let mut entries = Vec::new();
-    let mut buf = vec![0u8; 256 * 1024];
     for _ in 0..header.entries {
         let (entry, raw): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
         file_hash.update(&raw);
@@ -232,13 +239,20 @@ pub fn verify_streaming<R: Read>(
         let mut left = entry.size;
         visit(&entry, EntryEvent::Start)?;
         while left > 0 {
-            let n = (buf.len() as u64).min(left) as usize;
-            read_exact(&mut r, &mut buf[..n])?;
+            let buffered = match r.fill_buf() {
+                Ok([]) => return Err(BundleReadError::Truncated),
+                Ok(buffered) => buffered,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(BundleReadError::Io(e)),
+            };
+            let piece = &buffered[..(buffered.len() as u64).min(left) as usize];
             if checks == EntryChecks::Each {
-                h.update(&buf[..n]);
+                h.update(piece);
             }
-            file_hash.update(&buf[..n]);
-            visit(&entry, EntryEvent::Data(&buf[..n]))?;
+            file_hash.update(piece);
+            visit(&entry, EntryEvent::Data(piece))?;
+            let n = piece.len();
+            r.consume(n);
             left -= n as u64;
             progress(n as u64);
         }

@@ -11,6 +11,9 @@
 //! next tip id. Entries at or past the next id that no record names were left by an import
 //! that crashed in between: the next import adopts them ([`Known::adopt`]), so that
 //! importing the bundle again neither duplicates nor overwrites them, and adds the rest.
+//! (New tips' entries are written even before the pack is complete; those of an import
+//! killed that early name a pack that does not exist, and opening the ledger removes them
+//! first: see `early_entries`.)
 
 use std::collections::{HashMap, HashSet};
 

@@ -22,6 +22,7 @@
 
 pub mod audit;
 pub mod backup;
+mod early_entries;
 pub mod imported;
 pub mod report;
 pub mod search;
@@ -557,6 +558,10 @@ impl Ledger {
             })
         };
         let tips = tree(TREE_TIPS)?;
+        let meta = tree(TREE_META)?;
+        if early_entries::remove_unfinished(root, &tips, read_next_id(&meta)?)? > 0 {
+            crate::durable::sync_sled(&db, &path).map_err(io_err(&path))?;
+        }
         let index = root.join("index");
         let summaries = summary::SummaryLog::open(root, || {
             if !tips.is_empty() {
@@ -574,7 +579,7 @@ impl Ledger {
             blobs: tree(TREE_BLOBS)?,
             portal_tips: tree(TREE_PORTAL_TIPS)?,
             imports: tree(TREE_IMPORTS)?,
-            meta: tree(TREE_META)?,
+            meta,
             audit: AuditLog::open(root)?,
             summaries,
             root: root.to_owned(),
@@ -703,13 +708,7 @@ impl Ledger {
 
     /// The id the next new tip will get.
     pub fn next_id(&self) -> Result<u64, LedgerError> {
-        let next = self
-            .meta
-            .get(KEY_NEXT_ID)
-            .map_err(db_err)?
-            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
-            .unwrap_or(1);
-        Ok(next.max(1))
+        read_next_id(&self.meta)
     }
 
     pub fn get(&self, id: u64) -> Result<TipEntry, LedgerError> {
@@ -767,8 +766,11 @@ impl Ledger {
 
     /// Import an inbox bundle in one pass: verify it (structure and whole-file checksum)
     /// while its new items are decrypted on every core to read their manifests and written
-    /// into one pack file; only when everything checked out is the pack made durable and
-    /// are the entries written. Importing the same bundle twice changes nothing.
+    /// into one pack file. New tips' entries are written as their items come back, past the
+    /// next id, and removed again if anything fails ([`early_entries`]); only when
+    /// everything checked out is the pack made durable under its name and are the other
+    /// entries, the import's record and the next id written. Importing the same bundle
+    /// twice changes nothing.
     ///
     /// The pack is written past the page cache ([`crate::durable::DirectWriter`]): copying
     /// 1.6 GB into fresh page-cache pages cost more CPU than the copy is worth on the two
@@ -792,6 +794,7 @@ impl Ledger {
             known.adopt(&orphan, &mut record);
             next = next.max(orphan.id + 1);
         }
+        let bundle_file = fs::File::open(bundle).map_err(BundleReadError::from)?;
 
         let blobs_dir = self.root.join(BLOBS_DIR);
         let pack_name = format!("pack-{}.age-pack", crate::store::Store::new_id());
@@ -817,19 +820,28 @@ impl Ledger {
             offset: u64,
             bytes: JobBytes,
         }
-        /// Items up to `IN_MEMORY` bytes go to a worker whole; a larger one is streamed to
-        /// its worker piece by piece as the bundle goes by (memory stays flat).
+        /// Items up to `IN_MEMORY` bytes go to a worker whole, in their batch's buffer; a
+        /// larger one is streamed to its worker piece by piece as the bundle goes by
+        /// (memory stays flat).
         enum JobBytes {
-            Whole(Vec<u8>),
+            Whole(std::ops::Range<usize>),
             Streamed(mpsc::Receiver<Vec<u8>>),
+        }
+        /// Jobs, and one buffer with the ciphertext of those that came whole. Buffers go
+        /// back to the reading thread to be filled again: no allocation per item, and no
+        /// memory freed on another thread than the one that took it.
+        struct Batch {
+            bytes: Vec<u8>,
+            jobs: Vec<Job>,
         }
         const IN_MEMORY: u64 = 1 << 20;
         const STREAM_PIECES: usize = 4;
-        type Opened = Result<(usize, inbox::EntryHeader, u64, Manifest, ItemFields), LedgerError>;
+        type Opened = Result<early_entries::Opened, LedgerError>;
         // Items go to the workers in batches of up to 64 items or 1 MiB (one wake-up per
         // batch, not per item: 0.9 s of a 100,000-tip import), and at most 8 batches wait.
         const BATCH_ITEMS: usize = 64;
-        let (job_tx, job_rx) = mpsc::sync_channel::<Vec<Job>>(8);
+        let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(8);
+        let (give_back, spare) = mpsc::channel::<Vec<u8>>();
         let job_rx = Mutex::new(job_rx);
         let (done_tx, done_rx) = mpsc::channel::<Opened>();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -841,23 +853,46 @@ impl Ledger {
         // An item listed twice in one bundle is imported once.
         let mut seen: std::collections::HashSet<String> = Default::default();
 
-        let verified = std::thread::scope(|s| {
+        // New tips' entries are written as their items come back (see `early_entries`):
+        // the summary index is marked dirty first, and a failed import removes them.
+        let index = self.root.join("index");
+        self.summaries
+            .record(std::iter::empty())
+            .map_err(io_err(&index))?;
+        let written_to = std::sync::atomic::AtomicU64::new(next);
+        let mut written = early_entries::Written {
+            tips: self.tips.clone(),
+            from: next,
+            to: &written_to,
+            keep: false,
+        };
+        let mut early = early_entries::EarlyEntries::new(
+            self.tips.clone(),
+            &pack_name,
+            &written_to,
+            std::mem::take(&mut known.portal_tips),
+            std::mem::take(&mut record),
+            next,
+        );
+
+        let (verified, early) = std::thread::scope(|s| {
             for _ in 0..workers {
-                let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+                let (job_rx, done_tx, give_back) = (&job_rx, done_tx.clone(), give_back.clone());
                 s.spawn(move || loop {
-                    let Ok(Ok(batch)) = job_rx.lock().map(|rx| rx.recv()) else {
+                    let Ok(Ok(Batch { mut bytes, jobs })) = job_rx.lock().map(|rx| rx.recv())
+                    else {
                         break;
                     };
                     for Job {
                         order,
                         entry,
                         offset,
-                        bytes,
-                    } in batch
+                        bytes: job_bytes,
+                    } in jobs
                     {
-                        let opened = match bytes {
-                            JobBytes::Whole(bytes) => {
-                                read_item(&entry, &mut &bytes[..], bundle, identities)
+                        let opened = match job_bytes {
+                            JobBytes::Whole(range) => {
+                                read_item(&entry, &mut &bytes[range], bundle, identities)
                             }
                             JobBytes::Streamed(pieces) => read_item(
                                 &entry,
@@ -870,24 +905,45 @@ impl Ledger {
                                 identities,
                             ),
                         };
-                        let opened = opened.map(|(m, f)| (order, entry, offset, m, f));
+                        let opened = opened.map(|(manifest, fields)| early_entries::Opened {
+                            order,
+                            entry,
+                            offset,
+                            manifest,
+                            fields,
+                        });
                         if done_tx.send(opened).is_err() {
                             return;
                         }
                     }
+                    bytes.clear();
+                    let _ = give_back.send(bytes);
                 });
             }
             drop(done_tx);
+            drop(give_back);
+            let collector = s.spawn(move || {
+                for item in done_rx {
+                    early.take(item);
+                }
+                early.finish()
+            });
             let mut skip = false;
             let mut start = 0u64;
-            let mut bytes: Option<Vec<u8>> = None;
+            // Where the item being read starts in `batch.bytes`, if it comes whole.
+            let mut whole: Option<usize> = None;
             let mut stream: Option<mpsc::SyncSender<Vec<u8>>> = None;
-            let mut batch: Vec<Job> = Vec::with_capacity(BATCH_ITEMS);
-            let mut batch_bytes = 0u64;
+            let new_batch = || Batch {
+                bytes: spare
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(2 * IN_MEMORY as usize)),
+                jobs: Vec::with_capacity(BATCH_ITEMS),
+            };
+            let mut batch = new_batch();
             let result = inbox::verify_streaming(
                 std::io::BufReader::with_capacity(
                     1 << 20,
-                    crate::bundle::DropBehind::new(fs::File::open(bundle)?),
+                    crate::bundle::DropBehind::new(bundle_file),
                 ),
                 &mut progress,
                 inbox::EntryChecks::WholeFileOnly,
@@ -901,28 +957,29 @@ impl Ledger {
                                 already += 1;
                             }
                             start = pack_len;
-                            bytes = (!skip && entry.size <= IN_MEMORY)
-                                .then(|| Vec::with_capacity(entry.size as usize));
+                            whole = (!skip && entry.size <= IN_MEMORY).then_some(batch.bytes.len());
                             if !skip && entry.size > IN_MEMORY {
                                 // Alone and at once, so that a worker takes it while the
                                 // pieces come: the batches before it go first.
-                                if !batch.is_empty() {
-                                    let _ = job_tx.send(std::mem::take(&mut batch));
-                                    batch_bytes = 0;
+                                if !batch.jobs.is_empty() {
+                                    let _ = job_tx.send(std::mem::replace(&mut batch, new_batch()));
                                 }
                                 let (tx, rx) = mpsc::sync_channel(STREAM_PIECES);
                                 stream = Some(tx);
-                                let _ = job_tx.send(vec![Job {
-                                    order: new_items,
-                                    entry: entry.clone(),
-                                    offset: start,
-                                    bytes: JobBytes::Streamed(rx),
-                                }]);
+                                let _ = job_tx.send(Batch {
+                                    bytes: Vec::new(),
+                                    jobs: vec![Job {
+                                        order: new_items,
+                                        entry: entry.clone(),
+                                        offset: start,
+                                        bytes: JobBytes::Streamed(rx),
+                                    }],
+                                });
                             }
                         }
                         inbox::EntryEvent::Data(chunk) if !skip => {
-                            if let Some(b) = &mut bytes {
-                                b.extend_from_slice(chunk);
+                            if whole.is_some() {
+                                batch.bytes.extend_from_slice(chunk);
                             }
                             if let Some(tx) = &stream {
                                 // A worker that stopped reading has failed; its error is
@@ -938,17 +995,17 @@ impl Ledger {
                         inbox::EntryEvent::End if !skip => {
                             // The end of a streamed item: its worker sees the end of input.
                             stream = None;
-                            if let Some(bytes) = bytes.take() {
-                                batch.push(Job {
+                            if let Some(from) = whole.take() {
+                                batch.jobs.push(Job {
                                     order: new_items,
                                     entry: entry.clone(),
                                     offset: start,
-                                    bytes: JobBytes::Whole(bytes),
+                                    bytes: JobBytes::Whole(from..batch.bytes.len()),
                                 });
-                                batch_bytes += entry.size;
-                                if batch.len() == BATCH_ITEMS || batch_bytes >= IN_MEMORY {
-                                    let _ = job_tx.send(std::mem::take(&mut batch));
-                                    batch_bytes = 0;
+                                if batch.jobs.len() == BATCH_ITEMS
+                                    || batch.bytes.len() >= IN_MEMORY as usize
+                                {
+                                    let _ = job_tx.send(std::mem::replace(&mut batch, new_batch()));
                                 }
                             }
                             new_items += 1;
@@ -958,18 +1015,23 @@ impl Ledger {
                     Ok(())
                 },
             );
-            if !batch.is_empty() {
+            if !batch.jobs.is_empty() {
                 let _ = job_tx.send(batch);
             }
             // A bundle cut short in a large item: its worker sees the input end early.
             drop(stream);
             drop(job_tx);
-            result
+            let early = collector
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (result, early)
         });
         // A damaged bundle is reported as such, before whatever its items did to the workers.
-        let results: Vec<Opened> = done_rx.into_iter().collect();
+        // (On every early return, `written` removes the new tips' entries.)
         let verified = verified?;
-        let mut opened: Vec<_> = results.into_iter().collect::<Result<_, _>>()?;
+        if let Some(e) = early.failure {
+            return Err(e);
+        }
         if let Some(e) = write_failure {
             return Err(LedgerError::Io {
                 path: partial.clone(),
@@ -977,29 +1039,34 @@ impl Ledger {
             });
         }
         let portal_id = verified.header.portal_id.clone();
-        if opened.is_empty() && record.portal_tips.is_empty() && record.blobs.is_empty() {
-            // Everything is already here: an idempotent re-import writes nothing at all.
+        if let Some((_, blob_id)) = early.portal.filter(|(p, _)| *p != portal_id) {
+            return Err(LedgerError::BadItem(
+                blob_id,
+                "its manifest names another item or portal".into(),
+            ));
+        }
+        known.portal_tips = early.portal_tips;
+        record = early.record;
+        next = early.next;
+        let mut items = early.late;
+        if early.written.is_empty()
+            && items.is_empty()
+            && record.portal_tips.is_empty()
+            && record.blobs.is_empty()
+        {
+            // Everything is already here: an idempotent re-import writes nothing at all
+            // (and the summary index, marked dirty above, is as it was).
+            self.summaries.commit().map_err(io_err(&index))?;
             return Ok(ImportSummary {
                 portal_id,
                 already_imported: already,
                 ..Default::default()
             });
         }
-        opened.sort_by_key(|(order, ..)| *order);
-        let mut items = Vec::with_capacity(opened.len());
-        for (_, entry, offset, manifest, fields) in opened {
-            if manifest.blob_id != entry.blob_id || manifest.portal_id != portal_id {
-                return Err(LedgerError::BadItem(
-                    entry.blob_id.clone(),
-                    "its manifest names another item or portal".into(),
-                ));
-            }
-            items.push((entry, offset, manifest, fields));
-        }
         // Only now, with everything verified: make the pack durable under its final name
         // (unless all this import does is adopt entries, and the pack is empty).
         let pack_file = pack.finish().map_err(io_err(&partial))?;
-        if !items.is_empty() {
+        if !items.is_empty() || !early.written.is_empty() {
             pack_file.sync_all().map_err(io_err(&partial))?;
             drop(pack_file);
             crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
@@ -1007,40 +1074,27 @@ impl Ledger {
         }
 
         // Tips first, so follow-ups in the same bundle find them.
-        items.sort_by_key(|(_, _, m, _)| m.kind != Kind::Tip);
+        items.sort_by_key(|o| o.manifest.kind != Kind::Tip);
         let mut summary = ImportSummary {
             portal_id: portal_id.clone(),
             already_imported: already,
+            new_tips: early.new_tips,
             ..Default::default()
         };
         // Build every change in memory, then write it in an order that keeps a crash
         // harmless: the entries, then this import's record, then the next id. Entries
         // written without their record are adopted by the next import (see `imported`).
         let mut touched: std::collections::BTreeMap<u64, TipEntry> = Default::default();
-        for (entry, offset, manifest, fields) in &items {
-            let blob = BlobRef {
-                blob_id: entry.blob_id.clone(),
-                kind: manifest.kind,
-                day: manifest.day.clone(),
-                sealed_to: entry.sealed_to.clone(),
-                pack: Some(PackRef {
-                    file: pack_name.clone(),
-                    offset: *offset,
-                    len: entry.size,
-                }),
-            };
-            let fresh = |id| {
-                let mut t = TipEntry::new(
-                    id,
-                    Channel::Web,
-                    &manifest.day,
-                    // A follow-up whose tip never arrived still gets an entry: nothing is lost.
-                    fields.category.as_deref().unwrap_or("other"),
-                );
-                t.portal_id = Some(manifest.portal_id.clone());
-                t.portal_tip_id = Some(manifest.tip_id.clone());
-                t
-            };
+        for early_entries::Opened {
+            entry,
+            offset,
+            manifest,
+            fields,
+            ..
+        } in &items
+        {
+            let blob = pack_blob(entry, *offset, manifest, &pack_name);
+            let fresh = |id| fresh_web_entry(id, manifest, fields);
             let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
             let id = match known.portal_tips.get(&portal_key) {
                 Some(id) => *id,
@@ -1065,20 +1119,18 @@ impl Ledger {
             record.blobs.push((entry.blob_id.clone(), id));
             if manifest.kind == Kind::Tip {
                 summary.new_tips += 1;
-                if let Some(c) = &fields.category {
-                    tip.category = c.clone();
-                }
-                tip.received = manifest.day.clone();
-                tip.reward_wanted = fields.reward;
-                tip.reply_public_key = manifest.reply_public_key.clone();
-                tip.claim_verifier = manifest.claim_verifier.clone();
-                tip.blobs.insert(0, blob);
+                add_tip_item(tip, blob, manifest, fields);
             } else {
                 summary.new_followups += 1;
                 tip.blobs.push(blob);
             }
         }
         let entries: Vec<TipEntry> = touched.into_values().collect();
+        // The early entries' summaries first: an entry changed since (a follow-up joined
+        // it) is recorded again below, and the last record wins.
+        self.summaries
+            .record(&early.written)
+            .map_err(io_err(&index))?;
         self.put_all(&entries)?;
         self.imports
             .insert(pack_name.as_bytes(), record.encode())
@@ -1086,6 +1138,9 @@ impl Ledger {
         self.meta
             .insert(KEY_NEXT_ID, &next.to_be_bytes())
             .map_err(db_err)?;
+        // From here the entries are the ledger's: a crash before the sync leaves them to
+        // be adopted by the next import.
+        written.keep = true;
         self.sync()?;
         self.audit(
             "import",
@@ -1425,6 +1480,57 @@ impl Ledger {
         self.sync()?;
         self.audit("link", Some(a), &format!("linked with {b}"))
     }
+}
+
+fn read_next_id(meta: &sled::Tree) -> Result<u64, LedgerError> {
+    let next = meta
+        .get(KEY_NEXT_ID)
+        .map_err(db_err)?
+        .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+        .unwrap_or(1);
+    Ok(next.max(1))
+}
+
+/// Where an imported item is: in this import's pack.
+fn pack_blob(entry: &inbox::EntryHeader, offset: u64, manifest: &Manifest, pack: &str) -> BlobRef {
+    BlobRef {
+        blob_id: entry.blob_id.clone(),
+        kind: manifest.kind,
+        day: manifest.day.clone(),
+        sealed_to: entry.sealed_to.clone(),
+        pack: Some(PackRef {
+            file: pack.to_owned(),
+            offset,
+            len: entry.size,
+        }),
+    }
+}
+
+/// The entry of a web tip the ledger has not seen, before its items are added. A follow-up
+/// whose tip never arrived gets one too: nothing is lost.
+fn fresh_web_entry(id: u64, manifest: &Manifest, fields: &ItemFields) -> TipEntry {
+    let mut t = TipEntry::new(
+        id,
+        Channel::Web,
+        &manifest.day,
+        fields.category.as_deref().unwrap_or("other"),
+    );
+    t.portal_id = Some(manifest.portal_id.clone());
+    t.portal_tip_id = Some(manifest.tip_id.clone());
+    t
+}
+
+/// Add a tip's own item (not a follow-up) to its entry: it comes first, and sets the
+/// tip's fields.
+fn add_tip_item(tip: &mut TipEntry, blob: BlobRef, manifest: &Manifest, fields: &ItemFields) {
+    if let Some(c) = &fields.category {
+        tip.category = c.clone();
+    }
+    tip.received = manifest.day.clone();
+    tip.reward_wanted = fields.reward;
+    tip.reply_public_key = manifest.reply_public_key.clone();
+    tip.claim_verifier = manifest.claim_verifier.clone();
+    tip.blobs.insert(0, blob);
 }
 
 /// The fields import reads from an item besides its manifest.
