@@ -767,7 +767,7 @@ impl Ledger {
     /// Import an inbox bundle in one pass: verify it (structure and whole-file checksum)
     /// while its new items are decrypted on every core to read their manifests and written
     /// into one pack file. New tips' entries are written as their items come back, past the
-    /// next id, and removed again if anything fails ([`early_entries`]); only when
+    /// next id, and removed again if anything fails (module `early_entries`); only when
     /// everything checked out is the pack made durable under its name and are the other
     /// entries, the import's record and the next id written. Importing the same bundle
     /// twice changes nothing.
@@ -843,7 +843,9 @@ impl Ledger {
         let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(8);
         let (give_back, spare) = mpsc::channel::<Vec<u8>>();
         let job_rx = Mutex::new(job_rx);
-        let (done_tx, done_rx) = mpsc::channel::<Opened>();
+        // Results go back a batch at a time too: one wake-up of the collecting thread per
+        // batch, not per item.
+        let (done_tx, done_rx) = mpsc::channel::<Vec<Opened>>();
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let mut pack = crate::durable::DirectWriter::new(pack_file).map_err(io_err(&partial))?;
         let mut write_failure: Option<std::io::Error> = None;
@@ -883,6 +885,7 @@ impl Ledger {
                     else {
                         break;
                     };
+                    let mut results = Vec::with_capacity(jobs.len());
                     for Job {
                         order,
                         entry,
@@ -912,9 +915,10 @@ impl Ledger {
                             manifest,
                             fields,
                         });
-                        if done_tx.send(opened).is_err() {
-                            return;
-                        }
+                        results.push(opened);
+                    }
+                    if done_tx.send(results).is_err() {
+                        return;
                     }
                     bytes.clear();
                     let _ = give_back.send(bytes);
@@ -923,7 +927,7 @@ impl Ledger {
             drop(done_tx);
             drop(give_back);
             let collector = s.spawn(move || {
-                for item in done_rx {
+                for item in done_rx.into_iter().flatten() {
                     early.take(item);
                 }
                 early.finish()
