@@ -1095,7 +1095,8 @@ fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(packs.len(), 1, "{packs:?}");
-    std::fs::rename(&packs[0], packs[0].with_extension("partial")).unwrap();
+    let partial = tipbox::durable::partial_path(&packs[0]);
+    std::fs::rename(&packs[0], &partial).unwrap();
     let db = sled::open(ledger.path().join("db")).unwrap();
     db.open_tree("imports").unwrap().clear().unwrap();
     db.open_tree("meta")
@@ -1108,6 +1109,8 @@ fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
     std::fs::remove_dir_all(ledger.path().join("index")).unwrap();
 
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+    // Nor is the partial pack left on the disk: ciphertext nothing refers to.
+    assert!(!partial.exists());
     let hits = ledger.ok(&["search", "harbour", "--json"]);
     assert_eq!(hits.trim(), "[]");
     let out = ledger.run(&["show", "1"]);

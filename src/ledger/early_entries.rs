@@ -13,9 +13,10 @@
 //! - an import that fails removes the entries it wrote ([`Written`]);
 //! - an import that was killed leaves entries past the next id whose pack file does not
 //!   exist: opening the ledger removes them ([`remove_unfinished`]), before anything reads
-//!   them or the summary index is rebuilt from them. Entries past the next id whose pack
-//!   exists belong to an import killed after its pack was complete: the next import adopts
-//!   them (see `imported`).
+//!   them or the summary index is rebuilt from them, and deletes the partial pack file
+//!   ([`remove_partial_packs`]). Entries past the next id whose pack exists belong to an
+//!   import killed after its pack was complete: the next import adopts them (see
+//!   `imported`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -228,4 +229,29 @@ pub(super) fn remove_unfinished(
         tips.remove(key).map_err(db_err)?;
     }
     Ok(doomed.len())
+}
+
+/// Delete the partial pack files of killed imports: ciphertext that nothing refers to, and
+/// that should not stay on the reviewer's disk. Safe only under the database's lock, which
+/// an import holds for as long as it writes its pack. Returns how many were deleted.
+pub(super) fn remove_partial_packs(blobs: &Path) -> std::io::Result<usize> {
+    let listing = match std::fs::read_dir(blobs) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in listing {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("pack-") && name.ends_with(".partial") {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        crate::durable::sync_dir(blobs)?;
+    }
+    Ok(removed)
 }

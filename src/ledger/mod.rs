@@ -562,6 +562,8 @@ impl Ledger {
         if early_entries::remove_unfinished(root, &tips, read_next_id(&meta)?)? > 0 {
             crate::durable::sync_sled(&db, &path).map_err(io_err(&path))?;
         }
+        let blobs = root.join(BLOBS_DIR);
+        early_entries::remove_partial_packs(&blobs).map_err(io_err(&blobs))?;
         let index = root.join("index");
         let summaries = summary::SummaryLog::open(root, || {
             if !tips.is_empty() {
