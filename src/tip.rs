@@ -290,7 +290,7 @@ impl<R: Read> ContainerReader<R> {
             }
             let mut payload = Zeroizing::new(vec![0u8; len]);
             read_exact(&mut self.inner, &mut payload)?;
-            if self.saw_manifest && !matches!(tag, TAG_PADDING | TAG_END) {
+            if self.saw_manifest && tag != TAG_END {
                 return Err(ContainerError::Malformed("record after the manifest"));
             }
             match tag {

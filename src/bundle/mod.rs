@@ -15,10 +15,11 @@ use std::io::{self, Read, Write};
 /// Reads a bundle once, front to back, and drops what it has read from the page cache.
 ///
 /// A bundle is a transfer file: the import reads it once and keeps what it needs in the
-/// ledger's pack. Left cached, its pages would crowd out the pack that `search` reads
-/// next; dropped as they are read, the memory they held is what the pack's pages reuse.
-/// (On the 2-core test VM, where first touches of memory are expensive, this took
-/// ~0.4 s and about 1 s of kernel time off a 1.6 GB import: docs/performance.md.)
+/// ledger's pack. Dropped as they are read, its pages are reused for the next ones instead
+/// of new pages being taken (on the 2-core test VM, where first touches of memory are
+/// expensive, this took ~0.4 s and about 1 s of kernel time off a 1.6 GB import), and the
+/// kernel's own readahead still runs ahead of us: reading the bundle with `O_DIRECT`
+/// instead was slower (docs/performance.md).
 pub struct DropBehind {
     file: std::fs::File,
     read: u64,
