@@ -174,6 +174,7 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let reviewer_only = std::env::args().any(|a| a == "--reviewer");
     let upload_only = std::env::args().any(|a| a == "--upload");
+    let small_only = std::env::args().any(|a| a == "--small");
     // Big synthetic data goes beside the repository (target/), not to a small /tmp.
     std::fs::create_dir_all("target/bench").unwrap();
     let dir = tempfile::tempdir_in("target/bench").unwrap();
@@ -181,16 +182,40 @@ fn main() {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    if std::env::args().any(|a| a == "--kdf") {
+        kdf_scaling(cores, quick);
+        return;
+    }
     if reviewer_only {
         reviewer(&mut rows, dir.path(), quick, cores);
         print_table(&rows, cores, quick);
         return;
     }
     let c = client();
+    if !small_only {
+        uploads(&mut rows, dir.path(), quick);
+    }
+    if upload_only {
+        print_table(&rows, cores, quick);
+        return;
+    }
+    small_tips(&mut rows, &c, dir.path(), quick, cores);
+    if small_only {
+        print_table(&rows, cores, quick);
+        return;
+    }
 
+    // 6. Reviewer side, on synthetic data made by examples/generate.rs.
+    reviewer(&mut rows, dir.path(), quick, cores);
+
+    print_table(&rows, cores, quick);
+}
+
+/// Figures 1 and 2: one large upload against rage, and memory under concurrent uploads.
+fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
     // 1. Large evidence vs the rage CLI.
     let size: u64 = if quick { 20 << 20 } else { 100 << 20 };
-    let file = dir.path().join("evidence.bin");
+    let file = dir.join("evidence.bin");
     {
         let mut f = std::fs::File::create(&file).unwrap();
         let chunk: Vec<u8> = (0..1 << 20).map(|i| (i * 7 % 251) as u8).collect();
@@ -199,7 +224,7 @@ fn main() {
         }
     }
     let recipient = std::fs::read_to_string("keys-example/recipient.txt").unwrap();
-    let rage_out = dir.path().join("rage.age");
+    let rage_out = dir.join("rage.age");
     let rage = best_of(3, || {
         let t = Instant::now();
         let st = Command::new("rage")
@@ -211,7 +236,7 @@ fn main() {
         assert!(st.success());
         t.elapsed()
     });
-    let portal = start_portal(dir.path(), "max_upload_mib = 1024");
+    let portal = start_portal(dir, "max_upload_mib = 1024");
     let ours = best_of(3, || submit_file_curl(&portal, &file));
     drop(portal);
     let ratio = ours.as_secs_f64() / rage.as_secs_f64();
@@ -225,11 +250,11 @@ fn main() {
     });
 
     // 2. Memory: 4 concurrent large uploads vs 4 concurrent small ones.
-    let small_file = dir.path().join("small.bin");
+    let small_file = dir.join("small.bin");
     std::fs::write(&small_file, vec![1u8; 1 << 20]).unwrap();
     let peak = |path: &Path| {
         let p = start_portal(
-            dir.path(),
+            dir,
             "max_upload_mib = 1024\nsubmissions_per_minute = 100000",
         );
         std::thread::scope(|s| {
@@ -255,40 +280,36 @@ fn main() {
         target: "<= +16 MiB",
         ok: grew <= 16.0,
     });
-    if upload_only {
-        print_table(&rows, cores, quick);
-        return;
-    }
+}
 
+/// Figures 3-5: small tips at saturation, lookup timing, and submissions under a flood.
+fn small_tips(
+    rows: &mut Vec<Row>,
+    c: &reqwest::blocking::Client,
+    dir: &Path,
+    quick: bool,
+    cores: usize,
+) {
     // 3. Small tips at saturation vs the argon2id bound (cores / one derivation).
+    //
+    // "One derivation's time" is what one core sustains deriving back to back, the same
+    // kind of figure as the portal's sustained rate it is compared with. (Until session 7
+    // it was the fastest of five single derivations, 5-10% below the sustained time on this
+    // VM; both are printed.)
     let params = tipbox::crypto::KdfParams::DEFAULT;
-    let kdf = best_of(5, || {
+    let fastest = best_of(5, || {
         let code = tipbox::receipt::ReceiptCode::generate();
         let t = Instant::now();
         code.derive(&[1u8; 16], params).unwrap();
         t.elapsed()
     });
-    let bound = cores as f64 / kdf.as_secs_f64();
-    // Diagnostic: derivations per second with every core deriving at once (argon2id is
-    // memory-bound, so this is what the KDF alone can do when nothing else runs).
-    let parallel_kdf = {
-        let done = AtomicU64::new(0);
-        let t = Instant::now();
-        std::thread::scope(|s| {
-            for _ in 0..cores {
-                s.spawn(|| {
-                    while t.elapsed() < Duration::from_secs(3) {
-                        let code = tipbox::receipt::ReceiptCode::generate();
-                        code.derive(&[1u8; 16], params).unwrap();
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                });
-            }
-        });
-        done.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64()
-    };
+    let kdf_secs = if quick { 1.5 } else { 3.0 };
+    let one_core = kdf_rate(params, 1, kdf_secs);
+    let bound = cores as f64 * one_core;
+    // Diagnostic: argon2id alone on every core (memory-bound, so below the bound).
+    let parallel_kdf = kdf_rate(params, cores, kdf_secs);
     let portal = start_portal(
-        dir.path(),
+        dir,
         "submissions_per_minute = 1000000\nlookups_per_minute = 1000000",
     );
     let accepted = Arc::new(AtomicU64::new(0));
@@ -316,10 +337,14 @@ fn main() {
     let rate = accepted.load(Ordering::Relaxed) as f64 / secs;
     rows.push(Row {
         name: "3. small tips/s at saturation / KDF bound",
-        measured: format!("{rate:.1} tips/s (KDF alone on all cores: {parallel_kdf:.1}/s)"),
+        measured: format!(
+            "{rate:.1} tips/s (KDF alone on all cores: {parallel_kdf:.1}/s = {:.2} of the bound)",
+            parallel_kdf / bound
+        ),
         baseline: format!(
-            "{bound:.1}/s ({cores} cores / {:.0} ms)",
-            kdf.as_secs_f64() * 1000.0
+            "{bound:.1}/s ({cores} cores / {:.1} ms sustained; fastest single {:.1} ms)",
+            1000.0 / one_core,
+            fastest.as_secs_f64() * 1000.0
         ),
         ratio: rate / bound,
         target: ">= 0.9",
@@ -382,7 +407,7 @@ fn main() {
     // 5. Flood: lookups at 10x their configured rate; submissions' p99 vs unloaded p99.
     let per_minute = 600u32;
     let portal = start_portal(
-        dir.path(),
+        dir,
         &format!("submissions_per_minute = 1000000\nlookups_per_minute = {per_minute}"),
     );
     let submit_p99 = |count: usize| {
@@ -461,11 +486,57 @@ fn main() {
         ok: ratio <= 3.0 && errs == 0,
     });
     drop(portal);
+}
 
-    // 6. Reviewer side, on synthetic data made by examples/generate.rs.
-    reviewer(&mut rows, dir.path(), quick, cores);
+/// Receipt derivations per second with `threads` cores deriving back to back for `secs`,
+/// nothing else running.
+fn kdf_rate(params: tipbox::crypto::KdfParams, threads: usize, secs: f64) -> f64 {
+    let done = AtomicU64::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                while t.elapsed() < Duration::from_secs_f64(secs) {
+                    let code = tipbox::receipt::ReceiptCode::generate();
+                    code.derive(&[1u8; 16], params).unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    done.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64()
+}
 
-    print_table(&rows, cores, quick);
+/// `bench/run --kdf`: how argon2id settings of about the same cost scale over all cores on
+/// this machine. The data behind the choice of receipt parameters (docs/performance.md,
+/// figure 3; SECURITY.md for what each setting costs an attacker).
+fn kdf_scaling(cores: usize, quick: bool) {
+    let secs = if quick { 1.0 } else { 3.0 };
+    println!("\nargon2id on this machine ({cores} cores), each figure sustained over {secs} s");
+    println!(
+        "{:<22} {:>22} {:>22} {:>26}",
+        "memory x passes", "one core (ms each)", "all cores (per s)", "scaling (all / cores x one)"
+    );
+    for (mib, passes) in [(64, 2), (32, 4), (16, 8), (8, 16), (8, 32)] {
+        let params = tipbox::crypto::KdfParams {
+            passes,
+            memory: mib << 20,
+        };
+        let one = kdf_rate(params, 1, secs);
+        let all = kdf_rate(params, cores, secs);
+        let default = if params == tipbox::crypto::KdfParams::DEFAULT {
+            " (default)"
+        } else {
+            ""
+        };
+        println!(
+            "{:<22} {:>22.1} {:>22.1} {:>26.2}",
+            format!("{mib} MiB x {passes}{default}"),
+            1000.0 / one,
+            all,
+            all / (cores as f64 * one)
+        );
+    }
 }
 
 fn print_table(rows: &[Row], cores: usize, quick: bool) {
