@@ -812,3 +812,60 @@ fn every_page_weighs_under_30_kb_with_its_stylesheet() {
         }
     }
 }
+
+/// The receipt KDF's parameters are recorded in `portal.json` when a portal is created, and a
+/// portal always derives with the recorded ones: changing `KdfParams::DEFAULT` (as from
+/// 64 MiB x 2 to 8 MiB x 32) must never orphan receipts issued before the change.
+#[test]
+fn a_portal_keeps_the_argon2id_parameters_it_was_created_with() {
+    let mut portal = Portal::start();
+    let meta_path = portal.data.join("portal.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    let recorded: KdfParams = serde_json::from_value(meta["kdf"].clone()).unwrap();
+    assert_eq!(
+        recorded,
+        KdfParams::DEFAULT,
+        "a new portal records the defaults"
+    );
+
+    // Make it a portal created with the earlier defaults, then restart it.
+    let old = KdfParams {
+        passes: 2,
+        memory: 64 * 1024 * 1024,
+    };
+    assert_ne!(old, KdfParams::DEFAULT);
+    portal.kill9();
+    let dir = portal.take_dir();
+    meta["kdf"] = serde_json::to_value(old).unwrap();
+    std::fs::write(&meta_path, serde_json::to_vec_pretty(&meta).unwrap()).unwrap();
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(portal.data.clone()),
+        ..PortalOptions::default()
+    });
+    let receipt = submit_ok(&portal, &Tip::default());
+
+    // The tip's reply key is the one the recorded (old) parameters give, not the defaults'.
+    let salt: [u8; 16] = hex::decode(meta["salt"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let code = ReceiptCode::parse(&receipt).unwrap();
+    let with_old = code.derive(&salt, old).unwrap();
+    let with_default = code.derive(&salt, KdfParams::DEFAULT).unwrap();
+    let (tip, _) = open_blob(&blob_paths(&portal.data)[0]);
+    assert_eq!(
+        tip.manifest.reply_public_key,
+        Some(hex::encode(with_old.reply_public))
+    );
+    assert_ne!(with_old.reply_public, with_default.reply_public);
+    let (status, _) = lookup(&portal, &receipt, "en");
+    assert_eq!(
+        status, 200,
+        "a receipt is found with the recorded parameters"
+    );
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    assert_eq!(kept["kdf"], serde_json::to_value(old).unwrap());
+    drop(dir);
+}

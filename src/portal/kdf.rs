@@ -1,6 +1,7 @@
 //! The bounded pool that runs argon2id for receipts.
 //!
-//! Each derivation holds 64 MiB and a core for ~120 ms, so they must not run unbounded.
+//! Each derivation holds its memory (8 MiB by default, 64 MiB on portals created by
+//! earlier versions) and a core for ~50 ms, so they must not run unbounded.
 //! Submissions and lookups have separate permits: a flood of lookups can fill its own
 //! permits and queue, then gets "busy" (429), but never delays a submission's derivation.
 
@@ -45,7 +46,7 @@ impl KdfPool {
                 submit: Semaphore::new(workers),
                 lookup: Semaphore::new(lookup_workers),
                 lookups_queued: AtomicUsize::new(0),
-                // About a second of queued work at ~120 ms per derivation.
+                // Under a second of queued work at ~50-120 ms per derivation.
                 max_lookup_queue: lookup_workers * 8,
             }),
         }
