@@ -443,7 +443,7 @@ pub async fn submit(
         );
     }
 
-    // The receipt's key derivation (~120 ms) runs while the upload streams in.
+    // The receipt's key derivation (~50 ms) runs while the upload streams in.
     let receipt = ReceiptCode::generate();
     let keys = app.kdf.derive_for_submission(receipt.clone());
     let pending = match app.store.begin_blob() {
