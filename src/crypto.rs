@@ -42,6 +42,14 @@ impl KdfParams {
         memory: 8 * 1024 * 1024,
     };
 
+    /// Parameters a portal may record: what libsodium accepts (at least 1 pass and 8 KiB),
+    /// and at most 4 GiB and 65,536 passes. Far beyond any sensible choice, the upper bounds
+    /// turn a damaged or mistyped `portal.json` into a clear refusal at startup, instead of
+    /// every derivation failing, or one asking for more memory than the machine has.
+    pub fn is_within_bounds(&self) -> bool {
+        (1..=1 << 16).contains(&self.passes) && (8 << 10..=4 << 30).contains(&self.memory)
+    }
+
     /// Cheap parameters for tests of code paths that do not care about KDF cost.
     pub const INSECURE_FOR_TESTS: KdfParams = KdfParams {
         passes: 1,

@@ -609,6 +609,17 @@ fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreE
                     reason: "unknown format or bad salt".into(),
                 });
             }
+            if !meta.kdf.is_within_bounds() {
+                return Err(StoreError::Corrupt {
+                    path,
+                    reason: format!(
+                        "its argon2id parameters ({} passes, {} bytes of memory) are out of \
+                         range. Restore it from a backup: receipts issued so far can only be \
+                         looked up with the parameters the portal was created with",
+                        meta.kdf.passes, meta.kdf.memory
+                    ),
+                });
+            }
             Ok(meta)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -258,6 +258,58 @@ fn broken_data_folders_give_a_clear_message_and_exit_2() {
         "{err}"
     );
 
+    // argon2id parameters out of range (a mistyped or damaged portal.json): refused at
+    // startup with the fix, not at every submission, and never an attempt to allocate 1 TiB.
+    for (i, (passes, memory)) in [(2u64, 0usize), (0, 8 << 20), (2, 1 << 40)]
+        .into_iter()
+        .enumerate()
+    {
+        let data = dir.path().join(format!("kdf{i}"));
+        std::fs::create_dir_all(&data).unwrap();
+        let meta = serde_json::json!({
+            "format": 1,
+            "portal_id": "0123456789abcdef0123456789abcdef",
+            "salt": "00112233445566778899aabbccddeeff",
+            "kdf": { "passes": passes, "memory": memory },
+        });
+        std::fs::write(data.join("portal.json"), meta.to_string()).unwrap();
+        let (code, err) = serve_exit(&[], &data);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains("portal.json")
+                && err.contains("argon2id parameters")
+                && err.contains("Restore it from a backup")
+                && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+
+    // Parameters in range for which this machine cannot give the memory (here: a 2 GiB
+    // address-space limit against 4 GiB): stopped at startup, before serving anyone.
+    let data = dir.path().join("kdf-memory");
+    std::fs::create_dir_all(&data).unwrap();
+    let meta = serde_json::json!({
+        "format": 1,
+        "portal_id": "0123456789abcdef0123456789abcdef",
+        "salt": "00112233445566778899aabbccddeeff",
+        "kdf": { "passes": 1, "memory": 4u64 << 30 },
+    });
+    std::fs::write(data.join("portal.json"), meta.to_string()).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        // `timeout`: a portal that started serving instead would fail the test, not hang it.
+        .arg("ulimit -v 2097152 && exec timeout 30 \"$0\" serve --listen 127.0.0.1:0 --data \"$1\"")
+        .arg(PORTAL_BIN)
+        .arg(&data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot derive receipt keys") && err.contains("short of memory"),
+        "{err}"
+    );
+
     // A damaged index: a clear message, never a panic.
     let data = dir.path().join("data2");
     {

@@ -161,6 +161,19 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
         );
     }
     let store = Store::open(&settings.data, settings.kdf).map_err(|e| e.to_string())?;
+    // Derive once now: parameters libsodium refuses, or memory the machine cannot give,
+    // should stop the portal here with a message, not fail every submission later.
+    let meta = store.meta();
+    tipbox::crypto::argon2id(b"tipbox-portal startup check", &meta.salt_bytes(), meta.kdf)
+        .map_err(|_| {
+            format!(
+                "cannot derive receipt keys with the argon2id parameters recorded in {} \
+                 ({} passes, {} bytes of memory). Is the machine short of memory?",
+                settings.data.join(tipbox::store::META_FILE).display(),
+                meta.kdf.passes,
+                meta.kdf.memory
+            )
+        })?;
     // Record the verify key so `apply` works while the portal is stopped, and let closed
     // tips past their retention expire.
     tipbox::store::write_durably(
