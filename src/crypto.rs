@@ -30,13 +30,14 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// 8 MiB, 32 passes (portals created by earlier versions keep the 64 MiB x 2 recorded
-    /// in their `portal.json`). About 47 ms on one core of the benchmark machine, and unlike 64 MiB x 2 it
-    /// scales over all cores: derivations at 64 MiB contend for memory bandwidth (0.89 of
-    /// perfect scaling there, against 1.00), so the portal accepts ~25% more tips per second
-    /// and each derivation holds 8 MiB instead of 64. Receipts carry 89.7 bits of entropy, so
-    /// the KDF's job is to make a seized store's lookup keys costly to test at scale, not to
-    /// stretch a weak password; the brute-force arithmetic and what the smaller memory costs
-    /// are in SECURITY.md, the measurements in docs/performance.md (`bench/run --kdf`).
+    /// in their `portal.json`). About 47 ms on one core of the benchmark machine (64 MiB x 2:
+    /// 52-62 ms), and it scales over all cores, where 64 MiB derivations contend for memory
+    /// bandwidth and the kernel's page work: both cores derive 26-40% more receipts per
+    /// second, and each derivation holds 8 MiB instead of 64. Receipts carry 89.7 bits of
+    /// entropy, so the KDF's job is to make a seized store's lookup keys costly to test at
+    /// scale, not to stretch a weak password; the brute-force arithmetic and what the smaller
+    /// memory costs are in SECURITY.md, the measurements in docs/performance.md
+    /// (`bench/run --kdf`).
     pub const DEFAULT: KdfParams = KdfParams {
         passes: 32,
         memory: 8 * 1024 * 1024,
