@@ -184,26 +184,24 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
     store
         .expire_closed(settings.retention_days, &settings.verify_key)
         .map_err(|e| e.to_string())?;
+    let listen = settings.listen;
+    let data = settings.data.clone();
+    let state = portal::App::new(settings, store)
+        .map_err(|e| format!("cannot start the key-derivation threads: {e}"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(settings.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| {
-                format!(
-                    "cannot listen on {}: {e}. Is another program using it?",
-                    settings.listen
-                )
-            })?;
+            .map_err(|e| format!("cannot listen on {listen}: {e}. Is another program using it?"))?;
         let local = listener
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         // Tests and scripts read this line to find the port when listening on port 0.
         eprintln!("tipbox-portal: listening on http://{local}");
-        tracing::info!(data = %settings.data.display(), "portal started");
-        let state = portal::App::new(settings, store);
+        tracing::info!(data = %data.display(), "portal started");
         portal::admin::spawn(
             state.store.clone(),
             state.settings.verify_key,

@@ -46,22 +46,23 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(settings: Settings, store: Store) -> App {
+    /// Fails only if the key-derivation threads cannot be started.
+    pub fn new(settings: Settings, store: Store) -> std::io::Result<App> {
         let meta = store.meta().clone();
-        let kdf = KdfPool::new(meta.salt_bytes(), meta.kdf, settings.kdf_workers);
+        let kdf = KdfPool::new(meta.salt_bytes(), meta.kdf, settings.kdf_workers)?;
         let per_minute = |n: u32| {
             let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
             // A burst of a tenth of the minute's allowance, at least one.
             let burst = NonZeroU32::new((n.get() / 10).max(1)).unwrap_or(NonZeroU32::MIN);
             Arc::new(RateLimiter::direct(Quota::per_minute(n).allow_burst(burst)))
         };
-        App {
+        Ok(App {
             submit_limiter: per_minute(settings.submissions_per_minute),
             lookup_limiter: per_minute(settings.lookups_per_minute),
             settings: Arc::new(settings),
             store: Arc::new(store),
             kdf,
-        }
+        })
     }
 }
 
