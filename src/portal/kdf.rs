@@ -147,7 +147,11 @@ mod tests {
         for _ in 0..5 {
             let code = ReceiptCode::generate();
             let direct = code.derive(&SALT, CHEAP).unwrap();
-            let submitted = pool.derive_for_submission(code.clone()).await.unwrap().unwrap();
+            let submitted = pool
+                .derive_for_submission(code.clone())
+                .await
+                .unwrap()
+                .unwrap();
             let looked_up = pool.derive_for_lookup(code).await.unwrap();
             for keys in [&submitted, &looked_up] {
                 assert!(keys.lookup_key == direct.lookup_key);
