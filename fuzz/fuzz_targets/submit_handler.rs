@@ -28,7 +28,7 @@ fn world() -> &'static World {
         // Cheap KDF parameters: the fuzzer explores parsing, not argon2id.
         let store = tipbox::store::Store::open(&settings.data, tipbox::crypto::KdfParams::INSECURE_FOR_TESTS).unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let router = rt.block_on(async { tipbox::portal::app(tipbox::portal::App::new(settings, store)) });
+        let router = rt.block_on(async { tipbox::portal::app(tipbox::portal::App::new(settings, store).unwrap()) });
         World { rt, router, _dir: dir }
     })
 }
