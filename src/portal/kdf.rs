@@ -69,11 +69,7 @@ impl KdfPool {
 
     /// Start deriving now (concurrently with the upload) and return the answer to await.
     pub fn derive_for_submission(&self, code: ReceiptCode) -> PendingKeys {
-        let (reply, pending) = oneshot::channel();
-        // A send fails only if every worker thread is gone; the dropped `reply` then
-        // reads as `Failed` to the caller.
-        let _ = self.inner.submit.send(Job { code, reply });
-        pending
+        enqueue(&self.inner.submit, code)
     }
 
     /// Derive for a lookup; refuses with `Busy` when too many lookups are already queued.
@@ -90,10 +86,19 @@ impl KdfPool {
         if queued >= inner.max_lookup_queue {
             return Err(KdfError::Busy);
         }
-        let (reply, pending) = oneshot::channel();
-        let _ = inner.lookup.send(Job { code, reply });
-        pending.await.unwrap_or(Err(KdfError::Failed))
+        enqueue(&inner.lookup, code)
+            .await
+            .unwrap_or(Err(KdfError::Failed))
     }
+}
+
+/// Queue a derivation and return where its answer will arrive.
+fn enqueue(queue: &mpsc::Sender<Job>, code: ReceiptCode) -> PendingKeys {
+    let (reply, pending) = oneshot::channel();
+    // A send fails only if every worker thread is gone; the dropped `reply` then reads as
+    // a closed channel (`Failed`) to the caller.
+    let _ = queue.send(Job { code, reply });
+    pending
 }
 
 /// Start `count` threads deriving the jobs sent to the returned queue, in order. They end
