@@ -254,17 +254,30 @@ pub fn demo_identities() -> &'static Vec<tipbox::keys::Identity> {
 }
 
 /// A private (0600) copy of the demo identity (a git checkout makes it 0644).
+///
+/// It lives under cargo's per-target scratch folder, one copy per test binary, and is
+/// replaced on each run: a `TempDir` in a static is never dropped, so the earlier copy
+/// in the system temp folder left one directory behind per test process.
 pub fn private_demo_identity() -> PathBuf {
-    static PATH: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("identity.age");
-        std::fs::copy(repo_path("keys-example/identity.age"), &p).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
-        (dir, p)
+        let binary = std::env::current_exe().unwrap();
+        let binary = binary.file_stem().unwrap().to_string_lossy();
+        // `backup-9956638ddaa8e081` -> `backup`: one folder per test file across rebuilds.
+        let binary = binary
+            .rsplit_once('-')
+            .map_or(&*binary, |(name, _hash)| name);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-identity-{binary}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("identity.age");
+        let partial = dir.join(format!("identity.age.{}", std::process::id()));
+        std::fs::copy(repo_path("keys-example/identity.age"), &partial).unwrap();
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // Renamed into place, so a concurrent run of the same binary never sees half a file.
+        std::fs::rename(&partial, &p).unwrap();
+        p
     })
-    .1
     .clone()
 }
 
