@@ -9,19 +9,39 @@ use tower::ServiceExt;
 struct World {
     rt: tokio::runtime::Runtime,
     router: axum::Router,
-    _dir: tempfile::TempDir,
+}
+
+/// This process's data folder, under the fuzz crate's target folder. libFuzzer ends the
+/// process with `exit()`, so a `TempDir` held in a static is never removed: each run left
+/// a folder of hundreds of sealed blobs in the system temp folder. Instead, the folders of
+/// earlier runs whose process is gone are removed here, at start-up.
+fn data_folder() -> std::path::PathBuf {
+    let parent = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-data");
+    std::fs::create_dir_all(&parent).unwrap();
+    for entry in std::fs::read_dir(&parent).unwrap().flatten() {
+        let name = entry.file_name();
+        let pid = name.to_string_lossy().strip_prefix("submit_handler-").map(str::to_owned);
+        if let Some(pid) = pid {
+            if !std::path::Path::new("/proc").join(&pid).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = parent.join(format!("submit_handler-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
 }
 
 fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();
     W.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = data_folder();
         let mut file = tipbox::portal::ConfigFile::demo();
         file.max_upload_mib = Some(1);
         file.submissions_per_minute = Some(1_000_000);
         let settings = file
             .resolve(tipbox::portal::Overrides {
-                data: Some(dir.path().join("data")),
+                data: Some(dir),
                 ..Default::default()
             })
             .unwrap();
@@ -29,7 +49,7 @@ fn world() -> &'static World {
         let store = tipbox::store::Store::open(&settings.data, tipbox::crypto::KdfParams::INSECURE_FOR_TESTS).unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let router = rt.block_on(async { tipbox::portal::app(tipbox::portal::App::new(settings, store).unwrap()) });
-        World { rt, router, _dir: dir }
+        World { rt, router }
     })
 }
 
