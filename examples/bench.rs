@@ -266,8 +266,9 @@ fn main() {
 }
 
 /// Write back what earlier figures left in the page cache (the reviewer's data is ~2 GB)
-/// before the next group starts, so that no figure pays for another's writeback: in
-/// repeated runs without this, figure 3 fell run after run (0.95, 0.92, 0.89).
+/// before the next group starts, so that no figure pays for another's writeback. Added
+/// when figure 3 fell run after run in repeated full runs (0.95, 0.92, 0.89); it did not
+/// stop that decline (docs/performance.md, session 9), whose cause is still unknown.
 fn settle_disk() {
     rustix::fs::sync();
     std::thread::sleep(Duration::from_secs(1));
@@ -293,7 +294,7 @@ fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
     // written back, untimed, before the portal's turn, so that the kernel's writeback does
     // not land on the portal's time (an upload right after rage was ~10% slower). rage
     // always writes a new file, removed untimed before each run: overwriting its earlier
-    // output made it 20-40% slower (freeing the old blocks; writeback if still dirty).
+    // output made it ~20% slower, more while that output was still dirty.
     let mut rage = Duration::MAX;
     let mut ours = Duration::MAX;
     for _ in 0..3 {
