@@ -18,7 +18,6 @@
 //! Both are deterministic for a given N (a fixed-seed generator), apart from the random
 //! identifiers and the age encryption itself.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tipbox::ledger::{Channel, Credibility, Ledger, Priority, Reward, Status, TipEntry, Transfer};
@@ -129,19 +128,19 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// One sealed tip, as the portal would store it.
+/// One sealed tip, as the portal would store it: its blob id and ciphertext.
 fn seal_tip(
     i: u64,
     portal_id: &str,
     recipient: &age::x25519::Recipient,
-    out: &Path,
-) -> std::io::Result<String> {
+) -> std::io::Result<(String, Vec<u8>)> {
     let mut rng = Rng(i.wrapping_mul(7919) ^ 0x7469_7062_6f78);
     let blob_id = tipbox::store::Store::new_id();
-    let file = std::fs::File::create(out.join(format!("{blob_id}.age")))?;
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(recipient as _)).expect("one recipient");
-    let stream = encryptor.wrap_output(std::io::BufWriter::new(file))?;
+    let stream = encryptor.wrap_output(Vec::with_capacity(
+        tipbox::tip::MIN_PADDED_SIZE as usize + 256,
+    ))?;
     let mut w = ContainerWriter::new(stream)?;
     let who = if i % 100 == 7 {
         NEEDLE_NAME
@@ -174,8 +173,8 @@ fn seal_tip(
         fields: 4,
         attachments: 0,
     };
-    w.finish(&manifest)?.finish()?.flush()?;
-    Ok(blob_id)
+    let sealed = w.finish(&manifest)?.finish()?;
+    Ok((blob_id, sealed))
 }
 
 fn inbox(tips: u64, out: &Path) {
@@ -186,48 +185,48 @@ fn inbox(tips: u64, out: &Path) {
         .expect("one recipient")
         .fingerprint();
     let portal_id = "synthetic-portal".to_owned();
-    let work = tempfile::tempdir_in(out.parent().unwrap_or(Path::new("."))).expect("temp folder");
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
     let t = std::time::Instant::now();
-    let mut ids: Vec<(u64, String)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..cores)
-            .map(|w| {
-                let (recipient, portal_id, dir) = (&recipient, &portal_id, work.path());
-                s.spawn(move || {
-                    (w..tips)
-                        .step_by(cores as usize)
-                        .map(|i| (i, seal_tip(i, portal_id, recipient, dir).expect("seal")))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("sealer"))
-            .collect()
-    });
-    ids.sort();
-    let paths: Vec<PathBuf> = ids
-        .iter()
-        .map(|(_, id)| work.path().join(format!("{id}.age")))
-        .collect();
-    let sources: Vec<tipbox::bundle::inbox::Source> = ids
-        .iter()
-        .zip(&paths)
-        .map(|((_, id), path)| tipbox::bundle::inbox::Source {
-            blob_id: id,
-            sealed_to: &fingerprint,
-            path,
-        })
-        .collect();
     let file = std::fs::File::create(out).expect("create the bundle");
-    tipbox::bundle::inbox::write(
+    let mut bundle = tipbox::bundle::inbox::InboxWriter::new(
         std::io::BufWriter::with_capacity(1 << 20, file),
         &portal_id,
         &tipbox::store::today(),
-        &sources,
+        tips,
     )
     .expect("write the bundle");
+    // Sealed in memory, a round at a time on every core, and written in order. Not via a
+    // file per tip: creating and deleting 100,000 files makes every file created on the
+    // same file system in the next minutes slower when it has no journal (ext4 skips
+    // recently freed inodes one by one; docs/performance.md, figure 3).
+    const ROUND: u64 = 4096;
+    for round in (0..tips).step_by(ROUND as usize) {
+        let end = (round + ROUND).min(tips);
+        let mut sealed: Vec<(u64, (String, Vec<u8>))> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..cores)
+                .map(|w| {
+                    let (recipient, portal_id) = (&recipient, &portal_id);
+                    s.spawn(move || {
+                        (round + w..end)
+                            .step_by(cores as usize)
+                            .map(|i| (i, seal_tip(i, portal_id, recipient).expect("seal")))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("sealer"))
+                .collect()
+        });
+        sealed.sort_by_key(|(i, _)| *i);
+        for (_, (blob_id, ciphertext)) in &sealed {
+            bundle
+                .entry(blob_id, &fingerprint, ciphertext)
+                .expect("write the bundle");
+        }
+    }
+    bundle.finish().expect("write the bundle");
     eprintln!(
         "generate: {tips} sealed tips in {} ({:.1} s)",
         out.display(),

@@ -90,59 +90,130 @@ pub struct Source<'a> {
     pub path: &'a Path,
 }
 
-/// Write a bundle (the current version). Each ciphertext file is read twice (checksum, then
-/// copy) so memory stays flat whatever the sizes.
+/// Write a bundle (the current version) of sealed blob files. Each file is read twice
+/// (checksum, then copy) so memory stays flat whatever the sizes.
 pub fn write<W: Write>(
     out: W,
     portal_id: &str,
     made: &str,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
-    w.write_all(MAGIC)?;
-    write_json(
-        &mut w,
-        &InboxHeader {
-            format: FORMAT,
-            portal_id: portal_id.to_owned(),
-            made: made.to_owned(),
-            entries: sources.len() as u64,
-        },
-    )?;
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut w = InboxWriter::new(out, portal_id, made, sources.len() as u64)?;
     for s in sources {
-        let mut f = File::open(s.path)?;
+        w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
+    }
+    w.finish()
+}
+
+/// A bundle written one entry at a time: from sealed blob files (the portal's export) or
+/// from ciphertext already in memory (the synthetic generator, which would otherwise write
+/// and delete a file per tip). The header states the number of entries, so it is given up
+/// front and [`InboxWriter::finish`] refuses a bundle that does not hold exactly that many.
+pub struct InboxWriter<W: Write> {
+    w: HashingWriter<W, Checksum>,
+    declared: u64,
+    written: u64,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> InboxWriter<W> {
+    pub fn new(out: W, portal_id: &str, made: &str, entries: u64) -> io::Result<Self> {
+        let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
+        w.write_all(MAGIC)?;
+        write_json(
+            &mut w,
+            &InboxHeader {
+                format: FORMAT,
+                portal_id: portal_id.to_owned(),
+                made: made.to_owned(),
+                entries,
+            },
+        )?;
+        Ok(InboxWriter {
+            w,
+            declared: entries,
+            written: 0,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Add one entry whose ciphertext is in memory.
+    pub fn entry(&mut self, blob_id: &str, sealed_to: &str, ciphertext: &[u8]) -> io::Result<()> {
+        let mut h = Checksum::new(FORMAT);
+        h.update(ciphertext);
+        self.entry_header(blob_id, sealed_to, ciphertext.len() as u64, h)?;
+        self.w.write_all(ciphertext)
+    }
+
+    /// Add one entry from a sealed blob file, read twice (checksum, then copy).
+    pub fn entry_from_file(
+        &mut self,
+        blob_id: &str,
+        sealed_to: &str,
+        path: &Path,
+    ) -> io::Result<()> {
+        let mut f = File::open(path)?;
         let size = f.metadata()?.len();
         let mut h = Checksum::new(FORMAT);
+        self.buf.resize(256 * 1024, 0);
         loop {
-            let n = f.read(&mut buf)?;
+            let n = f.read(&mut self.buf)?;
             if n == 0 {
                 break;
             }
-            h.update(&buf[..n]);
+            h.update(&self.buf[..n]);
         }
-        write_json(
-            &mut w,
-            &EntryHeader {
-                blob_id: s.blob_id.to_owned(),
-                size,
-                sealed_to: s.sealed_to.to_owned(),
-                checksum: hex::encode(h.finalize()),
-            },
-        )?;
-        let mut f = File::open(s.path)?.take(size);
-        let copied = io::copy(&mut f, &mut w)?;
+        self.entry_header(blob_id, sealed_to, size, h)?;
+        let mut f = File::open(path)?.take(size);
+        let copied = io::copy(&mut f, &mut self.w)?;
         if copied != size {
             return Err(io::Error::other(
                 "a sealed blob changed size while being exported",
             ));
         }
+        Ok(())
     }
-    let HashingWriter { mut inner, hasher } = w;
-    inner.write_all(END_MAGIC)?;
-    inner.write_all(&hasher.finalize())?;
-    inner.flush()?;
-    Ok(inner)
+
+    fn entry_header(
+        &mut self,
+        blob_id: &str,
+        sealed_to: &str,
+        size: u64,
+        checksum: Checksum,
+    ) -> io::Result<()> {
+        if self.written == self.declared {
+            return Err(io::Error::other(format!(
+                "the bundle's header announced {} entries; no more can be added",
+                self.declared
+            )));
+        }
+        self.written += 1;
+        write_json(
+            &mut self.w,
+            &EntryHeader {
+                blob_id: blob_id.to_owned(),
+                size,
+                sealed_to: sealed_to.to_owned(),
+                checksum: hex::encode(checksum.finalize()),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Write the trailer and hand back the output, flushed.
+    pub fn finish(self) -> io::Result<W> {
+        if self.written != self.declared {
+            return Err(io::Error::other(format!(
+                "the bundle's header announced {} entries but {} were written",
+                self.declared, self.written
+            )));
+        }
+        let HashingWriter { mut inner, hasher } = self.w;
+        inner.write_all(END_MAGIC)?;
+        inner.write_all(&hasher.finalize())?;
+        inner.flush()?;
+        Ok(inner)
+    }
 }
 
 /// Summary of a verified bundle.
@@ -384,6 +455,32 @@ mod tests {
             verify(&other, |_| {}),
             Err(BundleReadError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn entries_from_memory_make_the_same_bundle_as_entries_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let from_files = std::fs::read(sample(dir.path())).unwrap();
+        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), "x", &vec![1u8; 300_000]).unwrap();
+        w.entry(&"f".repeat(32), "x", b"second").unwrap();
+        assert_eq!(w.finish().unwrap(), from_files);
+    }
+
+    #[test]
+    fn a_bundle_must_hold_exactly_the_entries_its_header_announces() {
+        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), "x", b"one").unwrap();
+        let short = w.finish().unwrap_err().to_string();
+        assert!(short.contains("announced 2 entries but 1"), "{short}");
+
+        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 1).unwrap();
+        w.entry(&"0".repeat(32), "x", b"one").unwrap();
+        let extra = w
+            .entry(&"f".repeat(32), "x", b"two")
+            .unwrap_err()
+            .to_string();
+        assert!(extra.contains("no more can be added"), "{extra}");
     }
 
     #[test]
