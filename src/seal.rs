@@ -1,8 +1,11 @@
 //! Sealing: encrypting a tip to the office's age recipients while it streams in.
 //!
 //! The web handler reads the upload chunk by chunk and passes each chunk through a small
-//! bounded channel to a blocking thread that owns the age stream and the temp file, which
-//! it writes straight to the disk (`durable::DirectWriter`). Memory per upload is therefore
+//! bounded channel to a blocking thread that owns the blob from start to end: it creates
+//! the temp file, encrypts into it straight to the disk (`durable::DirectWriter`), and
+//! commits it with its index entries. The async handler never waits on the file system
+//! itself (file creation can take a millisecond or more; docs/performance.md, figure 3),
+//! and a tip costs one hand-over to a blocking thread, not two. Memory per upload is therefore
 //! the channel (a few chunks), age's 64 KiB chunk buffer and the disk writer's 1.5 MiB,
 //! whatever the upload's size. Plaintext exists only in those buffers; the file gets
 //! ciphertext only. The one exception is images: JPEG/PNG/WebP are held in memory (up to a
@@ -17,7 +20,8 @@ use zeroize::Zeroizing;
 
 use crate::durable::DirectWriter;
 use crate::metadata::{self, ImageKind, SNIFF_LEN};
-use crate::store::PendingBlob;
+use crate::receipt::LookupKey;
+use crate::store::{OutboxRecord, Store, StoreError, TipRecord};
 use crate::tip::{ContainerWriter, FileEnd, FileStart, Manifest};
 
 /// The office's age recipients a portal seals to. Every tip is sealed to all of them.
@@ -58,8 +62,9 @@ pub enum SealInput {
     /// so the sealer wakes once per few hundred KiB instead of once per network piece.
     FileData(Vec<Bytes>),
     FileEnd,
-    /// Close the container with this manifest (counts are filled in by the sealer).
-    Finish(Box<Manifest>),
+    /// Close the container with this manifest (blob id and counts are filled in by the
+    /// sealer), then commit the blob, with the tip's lookup entry for a new tip.
+    Finish(Box<Manifest>, Option<(LookupKey, TipRecord)>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,12 +79,8 @@ pub enum SealError {
     Encrypt(String),
     #[error("the upload ended before it was complete")]
     Incomplete,
-}
-
-/// A sealed blob ready to be committed.
-pub struct Sealed {
-    pub pending: PendingBlob,
-    pub size: u64,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 pub struct Limits {
@@ -87,20 +88,21 @@ pub struct Limits {
     pub max_image_bytes: u64,
 }
 
-/// Start a sealer thread for `pending`. Drop the sender without `Finish` to abort: the
-/// partial file is removed.
+/// Start a sealer thread for a new blob in `store`. It ends `Ok` once the blob and its
+/// index entries are durable. Drop the sender without `Finish` to abort: the partial file
+/// is removed.
 pub fn start(
-    pending: PendingBlob,
+    store: Arc<Store>,
     recipients: Recipients,
     limits: Limits,
 ) -> (
     mpsc::Sender<SealInput>,
-    tokio::task::JoinHandle<Result<Sealed, SealError>>,
+    tokio::task::JoinHandle<Result<(), SealError>>,
 ) {
     // Four chunks in flight: enough to overlap network and encryption, small enough that
     // memory does not depend on the upload size.
     let (tx, rx) = mpsc::channel(4);
-    let join = tokio::task::spawn_blocking(move || run(pending, recipients, limits, rx));
+    let join = tokio::task::spawn_blocking(move || run(&store, recipients, limits, rx));
     (tx, join)
 }
 
@@ -115,11 +117,12 @@ enum FileState {
 }
 
 fn run(
-    mut pending: PendingBlob,
+    store: &Store,
     recipients: Recipients,
     limits: Limits,
     mut rx: mpsc::Receiver<SealInput>,
-) -> Result<Sealed, SealError> {
+) -> Result<(), SealError> {
+    let mut pending = store.begin_blob()?;
     // Ciphertext goes straight to the disk: sealed tips are read again only by an export.
     let file = DirectWriter::new(pending.take_file())?;
     let encryptor =
@@ -198,18 +201,28 @@ fn run(
                     }
                 }
             }
-            SealInput::Finish(mut manifest) => {
+            SealInput::Finish(mut manifest, tip) => {
                 if !matches!(state, FileState::None) {
                     return Err(SealError::Incomplete);
                 }
                 let (fields, attachments) = w.counts();
+                manifest.blob_id = pending.blob_id.clone();
                 manifest.fields = fields;
                 manifest.attachments = attachments;
                 let stream = w.finish(&manifest)?;
                 let file = stream.finish()?.finish()?;
                 let size = file.metadata()?.len();
                 pending.put_file(file);
-                return Ok(Sealed { pending, size });
+                let outbox = OutboxRecord {
+                    format: 1,
+                    kind: manifest.kind,
+                    tip_id: manifest.tip_id,
+                    day: manifest.day,
+                    size,
+                    sealed_to: recipients.fingerprint(),
+                };
+                store.commit(pending, &outbox, tip.as_ref().map(|(key, rec)| (key, rec)))?;
+                return Ok(());
             }
         }
     }

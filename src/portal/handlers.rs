@@ -16,7 +16,7 @@ use super::pages::*;
 use super::{App, FORM_OVERHEAD};
 use crate::receipt::{CodeError, ReceiptCode, ReceiptKeys};
 use crate::seal::{self, Limits, SealError, SealInput};
-use crate::store::{self, OutboxRecord, TipRecord};
+use crate::store::{self, TipRecord};
 use crate::tip::{Kind, Manifest};
 
 /// Longest text field accepted (location, description, message), in bytes.
@@ -181,8 +181,9 @@ fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
             t.err_image_damaged.to_owned(),
         ),
         SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
-        SealError::Io(_) | SealError::Encrypt(_) => {
-            // Details go to the log (they never hold tip content); the reporter gets a kind page.
+        SealError::Io(_) | SealError::Encrypt(_) | SealError::Store(_) => {
+            // Details go to the log (they never hold tip content: an OS error or a path of
+            // our own); the reporter gets a kind page.
             tracing::error!(error = %e, "sealing failed");
             (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
         }
@@ -446,15 +447,10 @@ pub async fn submit(
     // The receipt's key derivation (~50 ms) runs while the upload streams in.
     let receipt = ReceiptCode::generate();
     let keys = app.kdf.derive_for_submission(receipt.clone());
-    let pending = match app.store.begin_blob() {
-        Ok(p) => p,
-        Err(e) => return internal_error_form(&app, lang, &form, &e),
-    };
-    let blob_id = pending.blob_id.clone();
     let limits = Limits {
         max_image_bytes: app.settings.max_image_bytes,
     };
-    let (tx, sealer) = seal::start(pending, app.settings.recipients.clone(), limits);
+    let (tx, sealer) = seal::start(app.store.clone(), app.settings.recipients.clone(), limits);
 
     let received = receive_submission(&app, &mut multipart, Some(&tx), &mut form).await;
     let mut errors = Vec::new();
@@ -516,7 +512,7 @@ pub async fn submit(
         kind: Kind::Tip,
         portal_id: app.store.meta().portal_id.clone(),
         tip_id: tip_id.clone(),
-        blob_id,
+        blob_id: String::new(), // the sealer's
         day: day.clone(),
         lang: lang.code().to_owned(),
         reply_public_key: Some(hex::encode(keys.reply_public)),
@@ -530,17 +526,15 @@ pub async fn submit(
         day,
         reply_public_key: hex::encode(keys.reply_public),
     };
-    match seal_and_commit(&app, tx, sealer, manifest, Some((keys.lookup_key, record))).await {
+    match seal_and_commit(tx, sealer, manifest, Some((keys.lookup_key, record))).await {
         Ok(()) => {}
-        Err(CommitProblem::Seal(e)) => {
+        Err(Some(e)) => {
             let (s, msg) = seal_problem(&app, t, &e);
             let mut errors = vec![msg];
             reattach_note(t, &form, &mut errors);
             return render(s, &submit_page(&app, lang, &form, errors));
         }
-        Err(CommitProblem::Internal(cause)) => {
-            return internal_error_form(&app, lang, &form, &cause)
-        }
+        Err(None) => return internal_error_form(&app, lang, &form, &"sealer task"),
     }
     // Durable: only now is the receipt shown (SPEC invariant 3).
     render(
@@ -552,53 +546,20 @@ pub async fn submit(
     )
 }
 
-/// Why a finished upload could not be stored.
-enum CommitProblem {
-    /// The sealer refused the content (an image too large or damaged to clean, I/O).
-    Seal(SealError),
-    /// Our own storage failed; the cause names a component or an OS error about our own
-    /// files, never request data.
-    Internal(String),
-}
-
-/// Close the container with `manifest`, wait for the sealer, then make the blob and its
-/// index entries durable. Only after `Ok` may the reporter be told it is stored.
+/// Close the container with `manifest` and wait until the sealer has made the blob and
+/// its index entries durable. Only after `Ok` may the reporter be told it is stored.
+/// `Err(None)`: the sealer's thread itself failed (a panic), with nothing more to say.
 async fn seal_and_commit(
-    app: &App,
     tx: tokio::sync::mpsc::Sender<SealInput>,
-    sealer: tokio::task::JoinHandle<Result<seal::Sealed, SealError>>,
+    sealer: tokio::task::JoinHandle<Result<(), SealError>>,
     manifest: Manifest,
     tip: Option<(crate::receipt::LookupKey, TipRecord)>,
-) -> Result<(), CommitProblem> {
-    let (kind, tip_id, day) = (manifest.kind, manifest.tip_id.clone(), manifest.day.clone());
-    let _ = feed(&tx, SealInput::Finish(Box::new(manifest))).await;
+) -> Result<(), Option<SealError>> {
+    let _ = feed(&tx, SealInput::Finish(Box::new(manifest), tip)).await;
     drop(tx);
-    let sealed = match sealer.await {
-        Ok(Ok(sealed)) => sealed,
-        Ok(Err(e)) => return Err(CommitProblem::Seal(e)),
-        Err(_) => return Err(CommitProblem::Internal("sealer task".into())),
-    };
-    let outbox = OutboxRecord {
-        format: 1,
-        kind,
-        tip_id,
-        day,
-        size: sealed.size,
-        sealed_to: app.settings.recipients.fingerprint(),
-    };
-    let store = app.store.clone();
-    let committed = tokio::task::spawn_blocking(move || {
-        store.commit(
-            sealed.pending,
-            &outbox,
-            tip.as_ref().map(|(key, record)| (key, record)),
-        )
-    })
-    .await;
-    match committed {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(CommitProblem::Internal(e.to_string())),
-        Err(_) => Err(CommitProblem::Internal("commit task".into())),
+    match sealer.await {
+        Ok(result) => result.map_err(Some),
+        Err(_) => Err(None),
     }
 }
 
@@ -856,23 +817,10 @@ pub async fn followup(
         }
         return reshow(&app, status, &receipt_typed, &message, errors);
     }
-    let pending = match app.store.begin_blob() {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!(error = %e, "follow-up failed");
-            return error_page(
-                &app,
-                lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                t.err_internal.to_owned(),
-            );
-        }
-    };
-    let blob_id = pending.blob_id.clone();
     let limits = Limits {
         max_image_bytes: app.settings.max_image_bytes,
     };
-    let (tx, sealer) = seal::start(pending, app.settings.recipients.clone(), limits);
+    let (tx, sealer) = seal::start(app.store.clone(), app.settings.recipients.clone(), limits);
     let mut attachments = 0u32;
     let received: Result<(), UploadProblem> = async {
         while let Some(mut field) = multipart
@@ -966,7 +914,7 @@ pub async fn followup(
         kind: Kind::Followup,
         portal_id: app.store.meta().portal_id.clone(),
         tip_id: record.tip_id.clone(),
-        blob_id,
+        blob_id: String::new(), // the sealer's
         day: day.clone(),
         lang: lang.code().to_owned(),
         reply_public_key: None,
@@ -974,7 +922,7 @@ pub async fn followup(
         fields: 0,
         attachments: 0,
     };
-    match seal_and_commit(&app, tx, sealer, manifest, None).await {
+    match seal_and_commit(tx, sealer, manifest, None).await {
         Ok(()) => render(
             StatusCode::OK,
             &FollowupDonePage {
@@ -982,19 +930,14 @@ pub async fn followup(
             },
         ),
         Err(problem) => {
-            let (status, errors) = match problem {
-                CommitProblem::Seal(e) => {
-                    let (status, msg) = seal_problem(&app, t, &e);
-                    (status, [vec![msg], reattach].concat())
-                }
-                CommitProblem::Internal(cause) => {
-                    tracing::error!(cause = %cause, "follow-up failed");
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        vec![t.err_internal.to_owned()],
-                    )
+            let (status, msg) = match problem {
+                Some(e) => seal_problem(&app, t, &e),
+                None => {
+                    tracing::error!("follow-up failed: sealer task");
+                    (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
                 }
             };
+            let errors = [vec![msg], reattach].concat();
             let page = status_page(
                 &app,
                 lang,
