@@ -235,9 +235,9 @@ fn main() {
     );
     let c = client();
     // The portal's figures of every run first, then the reviewer's: in one run the reviewer
-    // figures come last, and repeated runs keep that order for each figure. Figure 3 right
-    // after the reviewer figures (~2 GB written and deleted, a 1M-tip ledger) measured
-    // 0.879 against 0.947 just before them, for reasons not found (docs/performance.md).
+    // figures come last, and repeated runs keep that order for each figure. (Until session
+    // 10 the reviewer figures also slowed a figure 3 measured after them: the generator
+    // created and deleted 100,000 files, see `file_creation_time`.)
     let mut runs: Vec<Vec<Row>> = Vec::new();
     for run in 1..=repeat {
         let mut rows = Vec::new();
@@ -278,12 +278,29 @@ fn main() {
 }
 
 /// Write back what earlier figures left in the page cache (the reviewer's data is ~2 GB)
-/// before the next group starts, so that no figure pays for another's writeback. (Added
-/// when figure 3 fell run after run in repeated full runs; it did not stop that: figure 3
-/// is slower after the reviewer figures, hence their order in `main`.)
+/// before the next group starts, so that no figure pays for another's writeback.
 fn settle_disk() {
     rustix::fs::sync();
     std::thread::sleep(Duration::from_secs(1));
+}
+
+/// Mean time to create (and close) an empty file in `dir`, over 100 files.
+///
+/// Every tip is a new file. On ext4 without a journal, creating a file skips, one by one,
+/// the inodes of its group freed in the last 60 s (360 s while their inode table block is
+/// not yet written back; `recently_deleted` in the kernel's `fs/ext4/ialloc.c`), so after
+/// tens of thousands of deletions a creation costs ~0.5-0.9 ms of kernel time instead of
+/// ~0.05 ms. Measured here so that a low figure 3 says why.
+fn file_creation_time(dir: &Path) -> Duration {
+    let probe = dir.join("create-probe");
+    std::fs::create_dir_all(&probe).unwrap();
+    let t = Instant::now();
+    for i in 0..100 {
+        std::fs::File::create(probe.join(i.to_string())).unwrap();
+    }
+    let took = t.elapsed() / 100;
+    std::fs::remove_dir_all(&probe).unwrap();
+    took
 }
 
 /// Figures 1 and 2: one large upload against rage, and memory under concurrent uploads.
@@ -393,6 +410,15 @@ fn small_tips(
         code.derive(&[1u8; 16], params).unwrap();
         t.elapsed()
     });
+    let create = file_creation_time(dir);
+    if create > Duration::from_micros(200) {
+        println!(
+            "note: creating a file here takes {:.2} ms (under 0.1 ms normally). Files deleted in the \
+             last minutes on a file system without a journal slow every new tip's file: figure \
+             3 will be low. Wait ~6 minutes after mass deletions (docs/performance.md, figure 3).",
+            create.as_secs_f64() * 1000.0
+        );
+    }
     let kdf_secs = if quick { 1.5 } else { 3.0 };
     let one_core_before = kdf_rate(params, 1, kdf_secs);
     // Diagnostic: argon2id alone on every core (memory-bound, so below the bound).
@@ -430,8 +456,9 @@ fn small_tips(
     rows.push(Row {
         name: "3. small tips/s at saturation / KDF bound",
         measured: format!(
-            "{rate:.1} tips/s (KDF alone on all cores: {parallel_kdf:.1}/s = {:.2} of the bound)",
-            parallel_kdf / bound
+            "{rate:.1} tips/s (KDF alone on all cores: {parallel_kdf:.1}/s = {:.2} of the bound; creating a file {:.0} us)",
+            parallel_kdf / bound,
+            create.as_secs_f64() * 1e6
         ),
         baseline: format!(
             "{bound:.1}/s ({cores} cores / {:.1} ms sustained, {:.1} before and {:.1} after; fastest single {:.1} ms)",
