@@ -371,9 +371,12 @@ struct Tmpfs {
 
 impl Tmpfs {
     fn new(size: &str) -> Option<Tmpfs> {
+        Self::with_options(&format!("size={size}"))
+    }
+    fn with_options(opts: &str) -> Option<Tmpfs> {
         let dir = tempfile::tempdir().unwrap();
         let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .args(["-t", "tmpfs", "-o", opts, "tmpfs"])
             .arg(dir.path())
             .stderr(std::process::Stdio::null())
             .status()
@@ -468,6 +471,65 @@ fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
     );
     assert_eq!(lookup(&portal, &after, "en").0, 200);
     assert_eq!(lookup(&portal, &before, "en").0, 200);
+    still_serving(&portal);
+}
+
+/// Since session 10 the sealer's thread creates each tip's file, not the request handler.
+/// When no file can be created at all (no inodes left), the reporter still gets the
+/// localized error page with the text kept and no receipt, and the portal recovers as soon
+/// as files can be created again.
+#[test]
+fn no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers() {
+    let Some(fs) = Tmpfs::with_options("size=32m,nr_inodes=400") else {
+        eprintln!("SKIPPED no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers: cannot mount a tmpfs (needs root)");
+        return;
+    };
+    let data = fs.path().join("data");
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(data.clone()),
+        ..Default::default()
+    });
+    let before = submit_ok(&portal, &Tip::default());
+    // Use up every inode left.
+    let filler = fs.path().join("filler");
+    std::fs::create_dir(&filler).unwrap();
+    let mut made = 0;
+    while std::fs::File::create(filler.join(made.to_string())).is_ok() {
+        made += 1;
+    }
+    assert!(made > 0 && made < 400, "{made}");
+    for files in [vec![], vec![("note.txt".to_owned(), b"evidence".to_vec())]] {
+        let (status, page) = submit(
+            &portal,
+            &Tip {
+                description: "无法建立文件时的线索文字",
+                files,
+                lang: "en",
+                ..Tip::default()
+            },
+        );
+        assert!(status >= 500, "{status}");
+        assert!(
+            element_text(&page, "receipt-code").is_none(),
+            "no receipt without a stored tip"
+        );
+        assert!(
+            page.contains("The server had a problem"),
+            "a localized message"
+        );
+        assert!(
+            page.contains("无法建立文件时的线索文字"),
+            "the text is kept"
+        );
+    }
+    assert!(all_files(&data.join("tmp")).is_empty());
+    let (s, p) = lookup(&portal, &before, "en");
+    assert_eq!(s, 200);
+    assert_eq!(element_text(&p, "tip-status").as_deref(), Some("received"));
+    // Inodes come back: the portal works again without a restart.
+    std::fs::remove_dir_all(&filler).unwrap();
+    let after = submit_ok(&portal, &Tip::default());
+    assert_eq!(lookup(&portal, &after, "en").0, 200);
     still_serving(&portal);
 }
 
