@@ -406,18 +406,78 @@ impl Drop for Tmpfs {
     }
 }
 
-#[test]
-fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
-    let Some(fs) = Tmpfs::new("12m") else {
-        eprintln!("SKIPPED a_full_disk_gives_a_localized_error_no_receipt_and_recovers: cannot mount a tmpfs (needs root)");
-        return;
+/// A portal whose data folder is on a fresh tmpfs mounted with `opts`, and the receipt of
+/// one tip stored on it; `None`, after a SKIPPED line naming `test`, when no tmpfs can be
+/// mounted (not root).
+fn portal_on_tmpfs(test: &str, opts: &str) -> Option<(Tmpfs, std::path::PathBuf, Portal, String)> {
+    let Some(fs) = Tmpfs::with_options(opts) else {
+        eprintln!("SKIPPED {test}: cannot mount a tmpfs (needs root)");
+        return None;
     };
     let data = fs.path().join("data");
     let portal = Portal::start_with(PortalOptions {
         data: Some(data.clone()),
         ..Default::default()
     });
-    let before = submit_ok(&portal, &Tip::default());
+    let receipt = submit_ok(&portal, &Tip::default());
+    Some((fs, data, portal, receipt))
+}
+
+/// Submit `text` and `files` in English to a portal that cannot store them, and check the
+/// answer: a server error in the reporter's language, the text kept in the form, no
+/// receipt, and nothing left in the portal's `tmp/`.
+fn submit_unstorable(
+    portal: &Portal,
+    data: &std::path::Path,
+    text: &str,
+    files: Vec<(String, Vec<u8>)>,
+) {
+    let (status, page) = submit(
+        portal,
+        &Tip {
+            description: text,
+            files,
+            lang: "en",
+            ..Tip::default()
+        },
+    );
+    assert!(status >= 500, "{status}");
+    assert!(
+        element_text(&page, "receipt-code").is_none(),
+        "no receipt without a stored tip"
+    );
+    assert!(
+        page.contains("The server had a problem"),
+        "a localized message"
+    );
+    assert!(page.contains(text), "the text is kept");
+    assert!(
+        all_files(&data.join("tmp")).is_empty(),
+        "no partial ciphertext left behind"
+    );
+}
+
+/// After such a failure: the tip stored `before` it is intact, and once `free` has given
+/// the resource back, `tip` is stored without a restart.
+fn assert_intact_then_recovers(portal: &Portal, before: &str, free: impl FnOnce(), tip: &Tip) {
+    let (s, p) = lookup(portal, before, "en");
+    assert_eq!(s, 200);
+    assert_eq!(element_text(&p, "tip-status").as_deref(), Some("received"));
+    free();
+    let after = submit_ok(portal, tip);
+    assert_eq!(lookup(portal, &after, "en").0, 200);
+    assert_eq!(lookup(portal, before, "en").0, 200);
+    still_serving(portal);
+}
+
+#[test]
+fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
+    let Some((fs, data, portal, before)) = portal_on_tmpfs(
+        "a_full_disk_gives_a_localized_error_no_receipt_and_recovers",
+        "size=12m",
+    ) else {
+        return;
+    };
     // Fill the disk, leaving less than the next upload needs.
     let filler = fs.path().join("filler");
     {
@@ -433,45 +493,18 @@ fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
         .unwrap()
         .set_len(len - 512 * 1024)
         .unwrap();
-    let (status, page) = submit(
-        &portal,
-        &Tip {
-            description: "磁盘已满时的线索文字",
-            files: vec![("big.bin".into(), vec![7u8; 4 << 20])],
-            lang: "en",
-            ..Tip::default()
-        },
-    );
-    assert!(status >= 500, "{status}");
-    assert!(
-        element_text(&page, "receipt-code").is_none(),
-        "no receipt without a stored tip"
-    );
-    assert!(
-        page.contains("The server had a problem"),
-        "a localized message"
-    );
-    assert!(page.contains("磁盘已满时的线索文字"), "the text is kept");
-    assert!(
-        all_files(&data.join("tmp")).is_empty(),
-        "no partial ciphertext left behind"
-    );
-    // What was stored before is intact.
-    let (s, p) = lookup(&portal, &before, "en");
-    assert_eq!(s, 200);
-    assert_eq!(element_text(&p, "tip-status").as_deref(), Some("received"));
+    let big = vec![("big.bin".to_owned(), vec![7u8; 4 << 20])];
+    submit_unstorable(&portal, &data, "磁盘已满时的线索文字", big.clone());
     // Space comes back: the portal works again without a restart.
-    std::fs::remove_file(&filler).unwrap();
-    let after = submit_ok(
+    assert_intact_then_recovers(
         &portal,
+        &before,
+        || std::fs::remove_file(&filler).unwrap(),
         &Tip {
-            files: vec![("big.bin".into(), vec![7u8; 4 << 20])],
+            files: big,
             ..Tip::default()
         },
     );
-    assert_eq!(lookup(&portal, &after, "en").0, 200);
-    assert_eq!(lookup(&portal, &before, "en").0, 200);
-    still_serving(&portal);
 }
 
 /// Since session 10 the sealer's thread creates each tip's file, not the request handler.
@@ -480,16 +513,12 @@ fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
 /// as files can be created again.
 #[test]
 fn no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers() {
-    let Some(fs) = Tmpfs::with_options("size=32m,nr_inodes=400") else {
-        eprintln!("SKIPPED no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers: cannot mount a tmpfs (needs root)");
+    let Some((fs, data, portal, before)) = portal_on_tmpfs(
+        "no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers",
+        "size=32m,nr_inodes=400",
+    ) else {
         return;
     };
-    let data = fs.path().join("data");
-    let portal = Portal::start_with(PortalOptions {
-        data: Some(data.clone()),
-        ..Default::default()
-    });
-    let before = submit_ok(&portal, &Tip::default());
     // Use up every inode left.
     let filler = fs.path().join("filler");
     std::fs::create_dir(&filler).unwrap();
@@ -499,38 +528,15 @@ fn no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers() {
     }
     assert!(made > 0 && made < 400, "{made}");
     for files in [vec![], vec![("note.txt".to_owned(), b"evidence".to_vec())]] {
-        let (status, page) = submit(
-            &portal,
-            &Tip {
-                description: "无法建立文件时的线索文字",
-                files,
-                lang: "en",
-                ..Tip::default()
-            },
-        );
-        assert!(status >= 500, "{status}");
-        assert!(
-            element_text(&page, "receipt-code").is_none(),
-            "no receipt without a stored tip"
-        );
-        assert!(
-            page.contains("The server had a problem"),
-            "a localized message"
-        );
-        assert!(
-            page.contains("无法建立文件时的线索文字"),
-            "the text is kept"
-        );
+        submit_unstorable(&portal, &data, "无法建立文件时的线索文字", files);
     }
-    assert!(all_files(&data.join("tmp")).is_empty());
-    let (s, p) = lookup(&portal, &before, "en");
-    assert_eq!(s, 200);
-    assert_eq!(element_text(&p, "tip-status").as_deref(), Some("received"));
     // Inodes come back: the portal works again without a restart.
-    std::fs::remove_dir_all(&filler).unwrap();
-    let after = submit_ok(&portal, &Tip::default());
-    assert_eq!(lookup(&portal, &after, "en").0, 200);
-    still_serving(&portal);
+    assert_intact_then_recovers(
+        &portal,
+        &before,
+        || std::fs::remove_dir_all(&filler).unwrap(),
+        &Tip::default(),
+    );
 }
 
 #[test]
