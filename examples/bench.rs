@@ -289,8 +289,8 @@ fn settle_disk() {
 /// Every tip is a new file. On ext4 without a journal, creating a file skips, one by one,
 /// the inodes of its group freed in the last 60 s (360 s while their inode table block is
 /// not yet written back; `recently_deleted` in the kernel's `fs/ext4/ialloc.c`), so after
-/// tens of thousands of deletions a creation costs ~0.5-0.9 ms of kernel time instead of
-/// ~0.05 ms. Measured here so that a low figure 3 says why.
+/// tens of thousands of deletions a creation costs ~0.5-1 ms of kernel time instead of
+/// 0.01-0.15 ms. Measured here so that a low figure 3 says why.
 fn file_creation_time(dir: &Path) -> Duration {
     let probe = dir.join("create-probe");
     std::fs::create_dir_all(&probe).unwrap();
