@@ -47,6 +47,19 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
     o.open(path)
 }
 
+/// Create a new private (0600) file that must not exist yet: never overwrites a file and
+/// never follows a symlink planted under its name.
+pub fn create_new_private_file(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
 /// Write `contents` to `path` atomically and durably (see the module comment).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let partial = partial_path(path);

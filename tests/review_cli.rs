@@ -3,6 +3,7 @@
 mod common;
 
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -111,6 +112,10 @@ fn portal_to_ledger_round_trip_with_canaries() {
         std::fs::read(files.join(written)).unwrap(),
         b"PDF-CANARY-BYTES"
     );
+    // Decrypted evidence is the reviewer's only, whatever the umask.
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&files.join(written)), 0o600, "attachment file mode");
+    assert_eq!(mode(&files), 0o700, "folder made by show");
 
     // Tips stay encrypted at rest in the ledger.
     for canary in [
@@ -758,6 +763,10 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
         handover.to_str().unwrap(),
     ]);
     assert!(files_containing(work.path(), b"HANDOVER-CANARY").is_empty());
+    assert!(
+        !work.path().join("handover.tbx.partial").exists(),
+        "the hand-over bundle is renamed into place"
+    );
     let run = |args: &[&str]| {
         Command::new(REVIEW_BIN)
             .arg("--ledger")

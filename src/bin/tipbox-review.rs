@@ -1367,25 +1367,25 @@ fn show(
     let items = l.open_items(t, ids, 16 << 30)?;
     let mut written = Vec::new();
     if let Some(dir) = attachments_to {
-        std::fs::create_dir_all(dir)
+        // Decrypted evidence: the folder (when made here) and the files are the owner's only.
+        tipbox::durable::create_private_dir(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         for (i, item) in items.iter().enumerate() {
             for (j, a) in item.tip.attachments.iter().enumerate() {
                 let name = attachment_name(t.id, i + 1, j + 1, &a.start.name);
                 let path = dir.join(&name);
-                // create_new: never overwrite, never follow a planted symlink.
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .map_err(|e| {
-                        format!(
-                            "cannot create {} ({e}); use an empty folder",
-                            path.display()
-                        )
-                    })?;
-                f.write_all(&a.data)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                let mut f = tipbox::durable::create_new_private_file(&path).map_err(|e| {
+                    format!(
+                        "cannot create {} ({e}); use an empty folder",
+                        path.display()
+                    )
+                })?;
+                if let Err(e) = f.write_all(&a.data) {
+                    // No truncated copy left behind to be mistaken for the evidence.
+                    drop(f);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(format!("cannot write {}: {e}", path.display()).into());
+                }
                 written.push((i, j, name));
             }
         }
@@ -1561,14 +1561,25 @@ fn write_handover(
             path: p,
         })
         .collect();
-    let file =
-        std::fs::File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let file = tipbox::bundle::inbox::write(
-        std::io::BufWriter::new(file),
-        &portal_id,
-        &tipbox::store::today(),
-        &sources,
-    )?;
-    file.into_inner().map_err(|e| e.to_string())?.sync_all()?;
-    Ok(())
+    // Like every bundle: written beside its name, synced, then renamed, so a file under
+    // the final name is complete.
+    let partial = tipbox::durable::partial_path(out);
+    let written = (|| -> Result<(), Failure> {
+        let file = tipbox::durable::create_private_file(&partial)
+            .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+        let file = tipbox::bundle::inbox::write(
+            std::io::BufWriter::new(file),
+            &portal_id,
+            &tipbox::store::today(),
+            &sources,
+        )?;
+        file.into_inner().map_err(|e| e.to_string())?.sync_all()?;
+        tipbox::durable::rename_into_place(&partial, out)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
