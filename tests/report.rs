@@ -163,15 +163,35 @@ fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
     );
     let html2 = std::fs::read_to_string(&second).unwrap();
     assert!(html2.contains("第0002号") && html2.contains("2027-01-15"));
+    // The command exactly as SPEC.md gives it: no summary, a box to fill in by hand.
+    let third = work.path().join("n3.html");
+    ledger.ok(&[
+        "notice",
+        "1",
+        "--to",
+        "县公安局",
+        "--out",
+        third.to_str().unwrap(),
+    ]);
+    let html3 = std::fs::read_to_string(&third).unwrap();
+    assert!(html3.contains("第0003号") && html3.contains("id=\"summary-blank\""));
+    assert!(!html3.contains("NOTICE-TIP-CANARY"));
+    assert!(
+        !html.contains("summary-blank"),
+        "a given summary fills the box"
+    );
     let shown: serde_json::Value =
         serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
-    assert!(shown["texts"]
+    let summaries: Vec<_> = shown["texts"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|t| t["kind"] == "summary" && t["text"] == "反映某村村霸强占集体土地"));
+        .filter(|t| t["kind"] == "summary")
+        .map(|t| t["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(summaries, ["反映某村村霸强占集体土地", "涉嫌非法占用耕地"]);
     let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
-    assert_eq!(audit.matches("\"action\":\"notice\"").count(), 2);
+    assert_eq!(audit.matches("\"action\":\"notice\"").count(), 3);
     assert!(
         !audit.contains("反映某村"),
         "the summary is sealed, not in the audit log"

@@ -208,9 +208,11 @@ enum Command {
         tip: u64,
         #[arg(long = "to", value_name = "DEPT")]
         department: String,
-        /// Your summary of the lead, in words that cannot identify the reporter.
+        /// Your summary of the lead, in words that cannot identify the reporter. Without it
+        /// the notice has an empty box for a handwritten summary; the tip's own text is
+        /// never copied into a notice.
         #[arg(long)]
-        summary: String,
+        summary: Option<String>,
         /// YYYY-MM-DD [default: the tip's assignment due date, or today + verify_days].
         #[arg(long)]
         due: Option<String>,
@@ -276,7 +278,8 @@ struct NoticePage<'a> {
     tip_id: u64,
     category: String,
     received: String,
-    summary: String,
+    /// `None`: an empty box to fill in by hand.
+    summary: Option<String>,
     office: String,
 }
 
@@ -696,10 +699,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let department = clean_label(department)?;
-            if summary.trim().chars().count() < 4 {
+            if summary
+                .as_ref()
+                .is_some_and(|s| s.trim().chars().count() < 4)
+            {
                 return Err(Failure(
                     EXIT_USAGE,
-                    "write a summary of the lead with --summary (your words, not the tip's)".into(),
+                    "write a summary of the lead with --summary (your words, not the tip's), \
+                     or leave --summary out to write it on the printed notice by hand"
+                        .into(),
                 ));
             }
             let entry = l.get(*tip)?;
@@ -712,7 +720,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         .expect("today is a date")
                 }),
             };
-            let notice = l.issue_notice(*tip, &department, summary, &due)?;
+            let notice = l.issue_notice(*tip, &department, summary.as_deref(), &due)?;
             let category = tipbox::portal::config::default_categories()
                 .into_iter()
                 .find(|c| c.key == entry.category)

@@ -1411,7 +1411,7 @@ impl Ledger {
         &mut self,
         id: u64,
         to: &str,
-        summary: &str,
+        summary: Option<&str>,
         due: &str,
     ) -> Result<Notice, LedgerError> {
         let day = crate::store::today();
@@ -1430,7 +1430,9 @@ impl Ledger {
             day,
             due: due.to_owned(),
         };
-        let sealed = self.seal_text(TextKind::Summary, summary)?;
+        let sealed = summary
+            .map(|s| self.seal_text(TextKind::Summary, s))
+            .transpose()?;
         self.meta
             .insert(key.as_bytes(), &n.to_be_bytes())
             .map_err(db_err)?;
@@ -1441,7 +1443,7 @@ impl Ledger {
             &format!("{} to {}, due {}", notice.number, to, due),
             move |t| {
                 t.notices.push(n2);
-                t.texts.push(sealed);
+                t.texts.extend(sealed);
                 Ok(())
             },
         )?;
