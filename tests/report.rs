@@ -85,6 +85,16 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
     assert!(csv.contains("\"department\",\"县公安局\",\"2\"\r\n"));
     let table = ledger.ok(&["report"]);
     assert!(table.contains("closure_rate") && table.contains("40.0%"));
+    // Values line up in the terminal also after Chinese department names (two columns a
+    // character): every row is 2 + 28 + 1 + 10 columns wide.
+    assert!(table.contains("县公安局"));
+    for row in table.lines().filter(|l| l.starts_with("  ")) {
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(row),
+            41,
+            "misaligned row {row:?}"
+        );
+    }
 
     let html_path = work.path().join("report.html");
     ledger.ok(&[

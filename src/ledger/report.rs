@@ -272,7 +272,10 @@ impl Report {
                 out.push_str(&format!("\n[{section}]\n"));
                 last = section;
             }
-            out.push_str(&format!("  {key:<28} {value:>10}\n"));
+            // Pad by terminal columns, not chars: a Chinese department name takes two
+            // columns per character and would push its value out of line.
+            let pad = 28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(key.as_str()));
+            out.push_str(&format!("  {key}{:pad$} {value:>10}\n", ""));
         }
         out
     }
