@@ -371,8 +371,9 @@ fn parse_json<T: for<'de> Deserialize<'de>>(payload: &[u8]) -> Result<T, Contain
     serde_json::from_slice(payload).map_err(|_| ContainerError::Malformed("invalid JSON metadata"))
 }
 
-/// A whole container in memory: convenient for small tips and tests. Large attachments
-/// should be streamed with [`ContainerReader`] instead.
+/// A container's fields and attachment descriptions; the attachments' bytes are held only
+/// by [`OpenedTip::read`] (small tips, tests), while [`OpenedTip::read_streaming`] hands
+/// them to a sink as they are decrypted, so memory does not grow with their size.
 pub struct OpenedTip {
     pub fields: Vec<(String, Zeroizing<String>)>,
     pub attachments: Vec<OpenedAttachment>,
@@ -382,7 +383,16 @@ pub struct OpenedTip {
 pub struct OpenedAttachment {
     pub start: FileStart,
     pub end: FileEnd,
+    /// Empty when the container was read with [`OpenedTip::read_streaming`].
     pub data: Zeroizing<Vec<u8>>,
+}
+
+/// An attachment as it goes by, for the sink of [`OpenedTip::read_streaming`]: its start,
+/// its pieces in order (none for an empty file), then its end.
+pub enum AttachmentPiece<'a> {
+    Start(&'a FileStart),
+    Data(&'a [u8]),
+    End(&'a FileEnd),
 }
 
 impl OpenedTip {
@@ -395,30 +405,60 @@ impl OpenedTip {
 
     /// Read a whole container, holding at most `max_attachment_bytes` of attachment data.
     pub fn read<R: Read>(reader: R, max_attachment_bytes: u64) -> Result<Self, ContainerError> {
+        let mut total = 0u64;
+        let mut held: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        let mut tip = Self::read_streaming(reader, |piece| {
+            match piece {
+                AttachmentPiece::Start(_) => held.push(Zeroizing::new(Vec::new())),
+                AttachmentPiece::Data(bytes) => {
+                    total += bytes.len() as u64;
+                    if total > max_attachment_bytes {
+                        return Err(ContainerError::RecordTooLarge(total as usize));
+                    }
+                    if let Some(data) = held.last_mut() {
+                        data.extend_from_slice(bytes);
+                    }
+                }
+                AttachmentPiece::End(_) => {}
+            }
+            Ok(())
+        })?;
+        for (attachment, data) in tip.attachments.iter_mut().zip(held) {
+            attachment.data = data;
+        }
+        Ok(tip)
+    }
+
+    /// Read a whole container, checking its structure, and hand every attachment to
+    /// `sink` piece by piece instead of holding it. The sink's errors end the reading.
+    pub fn read_streaming<R: Read, E: From<ContainerError>>(
+        reader: R,
+        mut sink: impl FnMut(AttachmentPiece<'_>) -> Result<(), E>,
+    ) -> Result<Self, E> {
         let mut reader = ContainerReader::new(reader)?;
         let mut fields = Vec::new();
         let mut attachments = Vec::new();
-        let mut current: Option<(FileStart, Zeroizing<Vec<u8>>)> = None;
-        let mut total = 0u64;
+        let mut current: Option<FileStart> = None;
         let mut manifest = None;
         while let Some(record) = reader.next_record()? {
             match record {
                 Record::Field { name, value } => fields.push((name, value)),
-                Record::FileStart(start) => current = Some((start, Zeroizing::new(Vec::new()))),
-                Record::FileData(chunk) => {
-                    total += chunk.len() as u64;
-                    if total > max_attachment_bytes {
-                        return Err(ContainerError::RecordTooLarge(total as usize));
-                    }
-                    if let Some((_, data)) = current.as_mut() {
-                        data.extend_from_slice(&chunk);
-                    }
+                Record::FileStart(start) => {
+                    sink(AttachmentPiece::Start(&start))?;
+                    current = Some(start);
                 }
+                // The reader refuses data outside a file.
+                Record::FileData(chunk) => sink(AttachmentPiece::Data(&chunk))?,
                 Record::FileEnd(end) => {
-                    let (start, data) = current
+                    let start = current
                         .take()
                         .ok_or(ContainerError::Malformed("file end without start"))?;
-                    attachments.push(OpenedAttachment { start, end, data });
+                    sink(AttachmentPiece::End(&end))?;
+                    attachments.push(OpenedAttachment {
+                        start,
+                        end,
+                        data: Zeroizing::new(Vec::new()),
+                    });
                 }
                 Record::Manifest(m) => manifest = Some(m),
             }

@@ -468,6 +468,60 @@ fn regression_a_damaged_pack_is_reported_as_damaged_not_as_another_offices_bundl
     }
 }
 
+/// `show --attachments-to` writes attachments as they are decrypted; when an item turns
+/// out to be damaged part-way, the attachment begun so far must not stay behind as if it
+/// were the evidence. The error is about the ledger's copy: `show` and `search` used to
+/// report damage found part-way with the import's message about a bundle.
+#[test]
+fn regression_a_damaged_attachment_leaves_no_truncated_file_behind() {
+    let portal = Portal::start();
+    let evidence: Vec<u8> = (0..1_000_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+    submit_ok(
+        &portal,
+        &Tip {
+            files: vec![("recording.bin".into(), evidence.clone())],
+            ..Tip::default()
+        },
+    );
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let intact = work.path().join("intact");
+    ledger.ok(&["show", "1", "--attachments-to", intact.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(intact.join("tip1-1-1.bin")).unwrap(),
+        evidence
+    );
+
+    let pack = std::fs::read_dir(ledger.path().join("blobs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "age-pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // Three quarters in: well inside the attachment, after some of it was written.
+    let at = bytes.len() * 3 / 4;
+    bytes[at] ^= 0x40;
+    std::fs::write(&pack, &bytes).unwrap();
+    let damaged = work.path().join("damaged");
+    let out = ledger.run(&["show", "1", "--attachments-to", damaged.to_str().unwrap()]);
+    assert!(!out.status.success(), "a damaged item was shown");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("restore the latest backup"), "{err}");
+    // It was an import message ("in the bundle ... Nothing was imported") until this test.
+    assert!(!err.contains("Nothing was imported"), "{err}");
+    let searched = ledger.run(&["search", "村霸"]);
+    let search_err = String::from_utf8_lossy(&searched.stderr);
+    assert!(!searched.status.success());
+    assert!(
+        search_err.contains("restore the latest backup") && !search_err.contains("bundle"),
+        "{search_err}"
+    );
+    assert_eq!(
+        all_files(&damaged),
+        Vec::<PathBuf>::new(),
+        "a truncated attachment was left behind"
+    );
+}
+
 #[test]
 fn an_item_listed_twice_in_one_bundle_is_imported_once() {
     let work = tempfile::tempdir().unwrap();

@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
+use tipbox::tip::AttachmentPiece;
 use zeroize::Zeroizing;
 
 const EXIT_CHECK_FAILED: u8 = 1;
@@ -1372,32 +1373,51 @@ fn show(
     json_out: bool,
 ) -> Result<(), Failure> {
     let d = l.config.deadlines;
-    let items = l.open_items(t, ids, 16 << 30)?;
+    // Attachments go straight from decryption to their files (or nowhere, without
+    // --attachments-to): `show` holds no attachment in memory, whatever its size.
     let mut written = Vec::new();
+    let mut current: Option<(std::path::PathBuf, std::fs::File)> = None;
+    let mut in_item = (usize::MAX, 0usize);
     if let Some(dir) = attachments_to {
         // Decrypted evidence: the folder (when made here) and the files are the owner's only.
         tipbox::durable::create_private_dir(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        for (i, item) in items.iter().enumerate() {
-            for (j, a) in item.tip.attachments.iter().enumerate() {
-                let name = attachment_name(t.id, i + 1, j + 1, &a.start.name);
+    }
+    let opened = l.open_items(t, ids, |i, piece| -> Result<(), Failure> {
+        let Some(dir) = attachments_to else {
+            return Ok(());
+        };
+        match piece {
+            AttachmentPiece::Start(start) => {
+                let j = if in_item.0 == i { in_item.1 + 1 } else { 0 };
+                in_item = (i, j);
+                let name = attachment_name(t.id, i + 1, j + 1, &start.name);
                 let path = dir.join(&name);
-                let mut f = tipbox::durable::create_new_private_file(&path).map_err(|e| {
+                let f = tipbox::durable::create_new_private_file(&path).map_err(|e| {
                     format!(
                         "cannot create {} ({e}); use an empty folder",
                         path.display()
                     )
                 })?;
-                if let Err(e) = f.write_all(&a.data) {
-                    // No truncated copy left behind to be mistaken for the evidence.
-                    drop(f);
-                    let _ = std::fs::remove_file(&path);
-                    return Err(format!("cannot write {}: {e}", path.display()).into());
-                }
+                current = Some((path, f));
                 written.push((i, j, name));
             }
+            AttachmentPiece::Data(bytes) => {
+                if let Some((path, f)) = current.as_mut() {
+                    f.write_all(bytes)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+            }
+            AttachmentPiece::End(_) => current = None,
         }
+        Ok(())
+    });
+    // A damaged item or a full disk: no truncated copy is left to be mistaken for evidence.
+    if let (Err(_), Some((path, f))) = (&opened, current.take()) {
+        drop(f);
+        let _ = std::fs::remove_file(path);
     }
+    let items = opened?;
     let mut notes = Vec::new();
     for text in &t.texts {
         let body = l.open_text(text, ids)?;

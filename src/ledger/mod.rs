@@ -468,6 +468,8 @@ pub enum LedgerError {
     NotOurs { blob: String, sealed_to: String },
     #[error("item {0} in the bundle is not a valid sealed tip ({1}). Nothing was imported")]
     BadItem(String, String),
+    #[error("sealed item {blob} in the ledger is damaged ({detail}); restore the latest backup")]
+    DamagedItem { blob: String, detail: String },
     #[error("sealed item {blob} in the ledger cannot be opened with these keys (sealed to key set {sealed_to}): its file is damaged, or the key that opens it is missing from keys/; restore the latest backup")]
     CannotOpen { blob: String, sealed_to: String },
     #[error("{0}")]
@@ -521,6 +523,17 @@ pub struct ExportedUpdates {
 pub struct OpenedItem {
     pub blob: BlobRef,
     pub tip: crate::tip::OpenedTip,
+}
+
+impl LedgerError {
+    /// An item already in the ledger that decrypts but does not read to its end: its file
+    /// was damaged after the import checked it.
+    pub(crate) fn damaged(blob: &BlobRef, e: crate::tip::ContainerError) -> LedgerError {
+        LedgerError::DamagedItem {
+            blob: blob.blob_id.clone(),
+            detail: e.to_string(),
+        }
+    }
 }
 
 impl Ledger {
@@ -1183,18 +1196,36 @@ impl Ledger {
     // ---- reading -------------------------------------------------------------------------
 
     /// Decrypt every item of a tip (in memory; zeroized when dropped).
-    pub fn open_items(
+    /// Decrypt a tip's items (the tip, then its follow-ups) in memory, handing their
+    /// attachments to `sink` piece by piece with the item's position: memory does not grow
+    /// with attachment sizes. The items come back without attachment bytes.
+    pub fn open_items<E: From<LedgerError>>(
         &self,
         tip: &TipEntry,
         identities: &[crate::keys::Identity],
-        max_bytes: u64,
-    ) -> Result<Vec<OpenedItem>, LedgerError> {
+        mut sink: impl FnMut(usize, crate::tip::AttachmentPiece<'_>) -> Result<(), E>,
+    ) -> Result<Vec<OpenedItem>, E> {
+        /// Keeps the sink's own errors apart from a damaged item's.
+        enum Failed<E> {
+            Item(crate::tip::ContainerError),
+            Sink(E),
+        }
+        impl<E> From<crate::tip::ContainerError> for Failed<E> {
+            fn from(e: crate::tip::ContainerError) -> Self {
+                Failed::Item(e)
+            }
+        }
         let mut out = Vec::new();
-        for blob in &tip.blobs {
+        for (position, blob) in tip.blobs.iter().enumerate() {
             let plain = decrypt_reader(self.blob_reader(blob)?, identities)
                 .map_err(|e| e.for_blob(self, blob))?;
-            let opened = crate::tip::OpenedTip::read(plain, max_bytes)
-                .map_err(|e| LedgerError::BadItem(blob.blob_id.clone(), e.to_string()))?;
+            let opened = crate::tip::OpenedTip::read_streaming(plain, |piece| {
+                sink(position, piece).map_err(Failed::Sink)
+            })
+            .map_err(|e| match e {
+                Failed::Item(e) => LedgerError::damaged(blob, e).into(),
+                Failed::Sink(e) => e,
+            })?;
             out.push(OpenedItem {
                 blob: blob.clone(),
                 tip: opened,

@@ -252,9 +252,7 @@ impl Ledger {
             };
             let plain =
                 decrypt_reader(ciphertext, identities).map_err(|e| e.for_blob(self, blob))?;
-            let bad = |e: crate::tip::ContainerError| {
-                LedgerError::BadItem(blob.blob_id.clone(), e.to_string())
-            };
+            let bad = |e: crate::tip::ContainerError| LedgerError::damaged(blob, e);
             let mut container = ContainerReader::new(plain).map_err(bad)?;
             while let Some(record) = container.next_record().map_err(bad)? {
                 match record {
