@@ -245,3 +245,74 @@ fn a_backup_taken_while_other_commands_write_is_consistent() {
         assert_eq!(notes, audited, "backup {i}: ledger and audit log disagree");
     }
 }
+
+/// The demo office's public recipient: anyone can seal a file to an office.
+fn demo_recipient() -> age::x25519::Recipient {
+    std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A backup is sealed to the office's *public* key, so anyone can forge one that decrypts
+/// (and fix up its unkeyed checksum). A tired reviewer handed such a file must not get
+/// anything written outside the folder being restored.
+#[test]
+fn a_backup_forged_with_the_offices_public_key_cannot_write_outside_the_target() {
+    use std::io::{Read, Write};
+    let (ledger, work) = busy_ledger();
+    let backup = work.path().join("ledger.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    let sealed = std::fs::read(&backup).unwrap();
+    let mut plain = Vec::new();
+    age::Decryptor::new(&sealed[..])
+        .unwrap()
+        .decrypt(demo_identities().iter().map(|i| i as &dyn age::Identity))
+        .unwrap()
+        .read_to_end(&mut plain)
+        .unwrap();
+    let genuine = tipbox::ledger::backup::verify_archive(&plain[..]).unwrap();
+    assert_eq!(genuine.header.tips, 4);
+
+    // The first file item is ledger.toml: give it a path that climbs out (same length, so
+    // the framing stays valid), and recompute the checksum as a forger would.
+    let at = plain.windows(11).position(|w| w == b"ledger.toml").unwrap();
+    let mut forged = plain.clone();
+    forged[at..at + 11].copy_from_slice(b"../escape.x");
+    let body = forged.len() - 32;
+    let mut hasher = tipbox::crypto::Hasher::new();
+    hasher.update(&forged[..body]);
+    let digest = hasher.finalize();
+    forged[body..].copy_from_slice(&digest);
+    assert!(matches!(
+        tipbox::ledger::backup::verify_archive(&forged[..]),
+        Err(tipbox::ledger::backup::BackupError::BadPath)
+    ));
+
+    let forged_file = work.path().join("forged.tbk");
+    let mut w = age::Encryptor::with_recipients(std::iter::once(&demo_recipient() as _))
+        .unwrap()
+        .wrap_output(std::fs::File::create(&forged_file).unwrap())
+        .unwrap();
+    w.write_all(&forged).unwrap();
+    w.finish().unwrap();
+    let target = work.path().join("restored");
+    let out = review_in(
+        &target,
+        &[
+            "restore",
+            forged_file.to_str().unwrap(),
+            "--identity",
+            private_demo_identity().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unsafe or unknown path"), "{err}");
+    assert!(!work.path().join("escape.x").exists(), "written outside");
+    assert!(
+        !target.exists() || std::fs::read_dir(&target).unwrap().next().is_none(),
+        "something was restored"
+    );
+}
