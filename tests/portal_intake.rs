@@ -41,6 +41,28 @@ fn submit_then_look_up_in_every_language() {
     }
 }
 
+/// The form's reward hint said rewards are claimed "with the receipt code". A reporter who
+/// shows the receipt hands over the key to the tip's replies and follow-ups: the reward is
+/// claimed with the claim code that the status page shows, and the hint must say so.
+#[test]
+fn regression_the_reward_hint_sends_reporters_to_the_claim_code_not_the_receipt() {
+    let portal = Portal::start();
+    for (lang, claim_code) in [
+        ("zh-Hans", "领奖码"),
+        ("zh-Hant", "領獎碼"),
+        ("en", "claim code"),
+    ] {
+        let form = client()
+            .get(portal.url(&format!("/submit?lang={lang}")))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let hint = element_text(&form, "reward-hint").unwrap();
+        assert!(hint.contains(claim_code), "{lang}: {hint}");
+    }
+}
+
 #[test]
 fn language_comes_from_query_then_accept_language_and_defaults_to_simplified_chinese() {
     let portal = Portal::start();
