@@ -653,6 +653,65 @@ fn wrong_passphrase_is_a_clear_error_with_exit_2() {
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
 }
 
+/// Notes, replies, public notes, summaries and search terms given as `-` are read from
+/// standard input, so they never sit in the shell's history file or the process list.
+#[test]
+fn texts_given_as_a_dash_are_read_from_standard_input() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let (ledger, work, _bundle) = import_into_new_ledger(&portal);
+    ledger.ok_with_stdin(&["note", "1", "-"], "STDIN-NOTE 内部研判\n");
+    ledger.ok_with_stdin(
+        &["reply", "1", "--message", "-"],
+        "STDIN-REPLY 感谢举报\r\n",
+    );
+    ledger.ok_with_stdin(
+        &["status", "1", "verifying", "--public-note", "-"],
+        "STDIN-PUBLIC 核查中\n",
+    );
+    let notice = work.path().join("notice.html");
+    let out = notice.to_str().unwrap();
+    ledger.ok_with_stdin(
+        &[
+            "notice",
+            "1",
+            "--to",
+            "县公安局",
+            "--summary",
+            "-",
+            "--out",
+            out,
+        ],
+        "STDIN-SUMMARY 反映强占土地\n",
+    );
+    assert!(std::fs::read_to_string(&notice)
+        .unwrap()
+        .contains("STDIN-SUMMARY 反映强占土地</div>"));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    let texts: Vec<&str> = shown["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap())
+        .collect();
+    // Exactly as typed, less the line break that ended the input.
+    for want in [
+        "STDIN-NOTE 内部研判",
+        "STDIN-REPLY 感谢举报",
+        "STDIN-PUBLIC 核查中",
+        "STDIN-SUMMARY 反映强占土地",
+    ] {
+        assert!(texts.contains(&want), "{want} not in {texts:?}");
+    }
+    let found: serde_json::Value =
+        serde_json::from_str(&ledger.ok_with_stdin(&["search", "-", "--json"], "stdin-note\n"))
+            .unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(!audit.contains("STDIN-"), "content in the audit log");
+}
+
 #[test]
 fn daily_work_commands_and_audit_tampering() {
     let portal = Portal::start();

@@ -113,7 +113,8 @@ enum Command {
         tip: u64,
         #[arg(value_enum)]
         status: Status,
-        /// A short note for the reporter, published with the status (never the reviewer's notes).
+        /// A short note for the reporter, published with the status (never the reviewer's
+        /// notes); `-` reads it from standard input.
         #[arg(long)]
         public_note: Option<String>,
     },
@@ -123,6 +124,7 @@ enum Command {
     /// Example: tipbox-review reply 12 --message "感谢您的举报，线索已转办，请耐心等待。"
     Reply {
         tip: u64,
+        /// The reply; `-` reads it from standard input.
         #[arg(long)]
         message: String,
     },
@@ -150,7 +152,8 @@ enum Command {
         #[arg(long)]
         portal: Option<String>,
     },
-    /// Add an internal note (sealed; never published).
+    /// Add an internal note (sealed; never published). TEXT `-` reads it from standard
+    /// input, which keeps it out of the shell's history file.
     ///
     /// Example: tipbox-review note 12 "与第7号线索涉及同一工地"
     Note { tip: u64, text: String },
@@ -194,7 +197,7 @@ enum Command {
     /// Find tips whose decrypted content (text fields, attachment names, typed-in tips,
     /// notes) contains TEXT, ignoring case. Decrypts in memory only.
     ///
-    /// Example: tipbox-review search 非法采砂 --json
+    /// Example: tipbox-review search 非法采砂 --json  (TEXT `-`: read from standard input)
     Search {
         text: String,
         #[arg(long)]
@@ -209,9 +212,9 @@ enum Command {
         tip: u64,
         #[arg(long = "to", value_name = "DEPT")]
         department: String,
-        /// Your summary of the lead, in words that cannot identify the reporter. Without it
-        /// the notice has an empty box for a handwritten summary; the tip's own text is
-        /// never copied into a notice.
+        /// Your summary of the lead, in words that cannot identify the reporter (`-` reads it
+        /// from standard input). Without it the notice has an empty box for a handwritten
+        /// summary; the tip's own text is never copied into a notice.
         #[arg(long)]
         summary: Option<String>,
         /// YYYY-MM-DD [default: the tip's assignment due date, or today + verify_days].
@@ -280,7 +283,7 @@ struct NoticePage<'a> {
     category: String,
     received: String,
     /// `None`: an empty box to fill in by hand.
-    summary: Option<String>,
+    summary: Option<&'a str>,
     office: String,
 }
 
@@ -391,9 +394,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Search { text, json } => {
+            let text = text_or_stdin(text)?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let ids = unlock()?;
-            search(&mut l, &ids, text, *json)
+            search(&mut l, &ids, &text, *json)
         }
         Command::Import { file } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
@@ -503,6 +507,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             status,
             public_note,
         } => {
+            let public_note = public_note.as_deref().map(text_or_stdin).transpose()?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let before = l.get(*tip)?;
             // The office keeps its own copy; the reporter's copy is sealed to the reply key.
@@ -539,13 +544,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Reply { tip, message } => {
+            let message = text_or_stdin(message)?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let entry = l.get(*tip)?;
             if message.trim().is_empty() {
                 return Err(Failure(EXIT_USAGE, "the reply is empty".into()));
             }
-            let reporter = entry.seal_for_reporter("reply", message)?;
-            let office = l.seal(TextKind::Reply, message)?;
+            let reporter = entry.seal_for_reporter("reply", &message)?;
+            let office = l.seal(TextKind::Reply, &message)?;
             let today = tipbox::store::today();
             l.update(*tip, "reply", "", |t| {
                 t.public_messages.push(reporter);
@@ -581,8 +587,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Note { tip, text } => {
+            let text = text_or_stdin(text)?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
-            l.add_note(*tip, text)?;
+            l.add_note(*tip, &text)?;
             println!("note added to tip {tip}");
             Ok(())
         }
@@ -698,6 +705,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             due,
             out,
         } => {
+            let summary = summary.as_deref().map(text_or_stdin).transpose()?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let department = clean_label(department)?;
             if summary
@@ -721,7 +729,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         .expect("today is a date")
                 }),
             };
-            let notice = l.issue_notice(*tip, &department, summary.as_deref(), &due)?;
+            let summary = summary.as_ref().map(|s| s.as_str());
+            let notice = l.issue_notice(*tip, &department, summary, &due)?;
             let category = tipbox::portal::config::default_categories()
                 .into_iter()
                 .find(|c| c.key == entry.category)
@@ -732,7 +741,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 tip_id: entry.id,
                 category,
                 received: entry.received.clone(),
-                summary: summary.clone(),
+                summary,
                 office: l.config.office_name.clone(),
             }
             .render()
@@ -1003,6 +1012,21 @@ fn reward(
                 .into(),
         )),
     }
+}
+
+/// A text given on the command line, or read from standard input when it is `-`: notes,
+/// replies and search terms then stay out of the shell's history file. One trailing line
+/// break (from `echo` or a here-document) is dropped.
+fn text_or_stdin(value: &str) -> Result<Zeroizing<String>, Failure> {
+    if value != "-" {
+        return Ok(Zeroizing::new(value.to_owned()));
+    }
+    let mut text = Zeroizing::new(String::new());
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let kept = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(kept);
+    Ok(text)
 }
 
 /// Write an output file atomically and durably (see `tipbox::durable`).

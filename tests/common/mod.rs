@@ -399,6 +399,31 @@ impl TestLedger {
         );
         String::from_utf8(out.stdout).unwrap()
     }
+    /// Like [`TestLedger::ok`], with `input` on standard input.
+    pub fn ok_with_stdin(&self, args: &[&str], input: &str) -> String {
+        use std::io::Write;
+        let mut child = review_command(&self.path())
+            .args(["--as", "test-reviewer"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
     pub fn list_json(&self) -> serde_json::Value {
         serde_json::from_str(&self.ok(&["list", "--json"])).unwrap()
     }
