@@ -172,7 +172,7 @@ impl Texts {
 pub static ZH_HANS: Texts = Texts {
     site_name: "涉黑涉恶线索举报",
     tagline: "匿名、加密、可查询进展",
-    intro: "您可以在这里匿名举报黑恶势力及其“保护伞”的违法犯罪线索。您的举报在到达服务器的同时即被加密，只有办案单位在离线电脑上才能解密。提交后您会得到一个回执码，凭它可以查询办理进展、阅读回复、补充材料和申领举报奖励。",
+    intro: "您可以在这里匿名举报黑恶势力及其“保护伞”的违法犯罪线索。您的举报在到达服务器的同时即被加密，只有办案单位在离线电脑上才能解密。提交后您会得到一个回执码，凭它可以查询办理进展、阅读回复、补充材料；奖励获批后，还可凭它查到领奖码。",
     submit_link: "我要举报",
     status_link: "查询进展",
     home_link: "首页",
@@ -263,7 +263,7 @@ pub static ZH_HANS: Texts = Texts {
 pub static ZH_HANT: Texts = Texts {
     site_name: "涉黑涉惡線索舉報",
     tagline: "匿名、加密、可查詢進展",
-    intro: "您可以在這裡匿名舉報黑惡勢力及其「保護傘」的違法犯罪線索。您的舉報在到達伺服器的同時即被加密，只有辦案單位在離線電腦上才能解密。提交後您會得到一個回執碼，憑它可以查詢辦理進展、閱讀回覆、補充材料和申領舉報獎勵。",
+    intro: "您可以在這裡匿名舉報黑惡勢力及其「保護傘」的違法犯罪線索。您的舉報在到達伺服器的同時即被加密，只有辦案單位在離線電腦上才能解密。提交後您會得到一個回執碼，憑它可以查詢辦理進展、閱讀回覆、補充材料；獎勵獲批後，還可憑它查到領獎碼。",
     submit_link: "我要舉報",
     status_link: "查詢進展",
     home_link: "首頁",
@@ -354,7 +354,7 @@ pub static ZH_HANT: Texts = Texts {
 pub static EN: Texts = Texts {
     site_name: "Report organized crime",
     tagline: "Anonymous, encrypted, with progress you can check",
-    intro: "Here you can report, anonymously, what you know about criminal gangs and the officials who shield them (their \"protective umbrella\"). Your report is encrypted the moment it reaches the server; only the investigating office can decrypt it, on an offline computer. You will receive a receipt code: with it you can check progress, read replies, add information and claim a reward.",
+    intro: "Here you can report, anonymously, what you know about criminal gangs and the officials who shield them (their \"protective umbrella\"). Your report is encrypted the moment it reaches the server; only the investigating office can decrypt it, on an offline computer. You will receive a receipt code: with it you can check progress, read replies, add information and, once a reward is approved, get the claim code.",
     submit_link: "Submit a tip",
     status_link: "Check progress",
     home_link: "Home",
