@@ -18,7 +18,9 @@ const EXIT_USAGE: u8 = 2;
 #[command(
     name = "tipbox-portal",
     version,
-    about = "The public tipbox portal: takes tips, seals them, never reads them"
+    about = "The public tipbox portal: takes tips, seals them, never reads them",
+    after_help = "Exit codes: 0 success; 1 a check failed (apply refused a bundle); \
+                  2 usage or input error (bad key, unreadable config, data folder not writable, port in use)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -25,7 +25,9 @@ const EXIT_USAGE: u8 = 2;
 #[command(
     name = "tipbox-review",
     version,
-    about = "The reviewer's CLI for tipbox, for the air-gapped machine"
+    about = "The reviewer's CLI for tipbox, for the air-gapped machine",
+    after_help = "Exit codes: 0 success; 1 a check failed (audit verify, reward verify, backup verify); \
+                  2 usage or input error (including a wrong passphrase)."
 )]
 struct Cli {
     /// Ledger folder.
