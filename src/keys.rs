@@ -243,7 +243,7 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
     let tmp = dir.join(format!("{IDENTITY_FILE}.new"));
     let _ = fs::remove_file(&tmp);
     write_secret(&tmp, text.as_bytes(), passphrase)?;
-    fs::rename(&tmp, &path).map_err(|source| KeyError::Io {
+    crate::durable::rename_into_place(&tmp, &path).map_err(|source| KeyError::Io {
         path: path.clone(),
         source,
     })?;
@@ -255,10 +255,12 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
             path: rpath.clone(),
             source,
         })?;
-    writeln!(f, "{recipient}").map_err(|source| KeyError::Io {
-        path: rpath.clone(),
-        source,
-    })?;
+    writeln!(f, "{recipient}")
+        .and_then(|()| f.sync_all())
+        .map_err(|source| KeyError::Io {
+            path: rpath.clone(),
+            source,
+        })?;
     Ok(recipient)
 }
 
@@ -267,14 +269,7 @@ fn write_secret(path: &Path, plaintext: &[u8], passphrase: &SecretString) -> Res
         path: path.to_owned(),
         source,
     };
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let file = opts.open(path).map_err(io)?;
+    let file = crate::durable::create_new_private_file(path).map_err(io)?;
     let encryptor = age::Encryptor::with_user_passphrase(passphrase.clone());
     let mut w = encryptor.wrap_output(file).map_err(io)?;
     w.write_all(plaintext).map_err(io)?;

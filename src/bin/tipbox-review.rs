@@ -667,12 +667,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             let content = match (text, text_file) {
                 (Some(t), None) => Zeroizing::new(t.clone()),
-                (None, Some(p)) if p == Path::new("-") => {
-                    let mut s = Zeroizing::new(String::new());
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                        .map_err(|e| format!("cannot read standard input: {e}"))?;
-                    s
-                }
+                (None, Some(p)) if p == Path::new("-") => text_or_stdin("-")?,
                 (None, Some(p)) => Zeroizing::new(
                     std::fs::read_to_string(p)
                         .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
