@@ -708,6 +708,25 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
         serde_json::from_str(&ledger.ok_with_stdin(&["search", "-", "--json"], "stdin-note\n"))
             .unwrap();
     assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    // A typed-in tip from standard input, and one from a file.
+    let added = ledger.ok_with_stdin(
+        &["add", "--channel", "phone", "--text-file", "-"],
+        "STDIN-PHONE 电话反映\n第二行\n",
+    );
+    assert!(added.contains("added tip 2"), "{added}");
+    let letter = work.path().join("letter.txt");
+    std::fs::write(&letter, "FILE-LETTER 来信内容").unwrap();
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--text-file",
+        letter.to_str().unwrap(),
+    ]);
+    assert!(ledger
+        .ok(&["show", "2"])
+        .contains("STDIN-PHONE 电话反映\n第二行"));
+    assert!(ledger.ok(&["show", "3"]).contains("FILE-LETTER 来信内容"));
     let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
     assert!(!audit.contains("STDIN-"), "content in the audit log");
 }
