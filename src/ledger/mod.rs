@@ -1195,10 +1195,10 @@ impl Ledger {
 
     // ---- reading -------------------------------------------------------------------------
 
-    /// Decrypt every item of a tip (in memory; zeroized when dropped).
     /// Decrypt a tip's items (the tip, then its follow-ups) in memory, handing their
     /// attachments to `sink` piece by piece with the item's position: memory does not grow
-    /// with attachment sizes. The items come back without attachment bytes.
+    /// with attachment sizes. The items come back without attachment bytes; their texts are
+    /// zeroized when dropped.
     pub fn open_items<E: From<LedgerError>>(
         &self,
         tip: &TipEntry,
