@@ -83,13 +83,15 @@ fn backup_then_restore_gives_the_same_ledger() {
     );
     assert!(restored_audit[audit_at_backup.len()..].contains("\"action\":\"restore\""));
     assert!(review_in(&restored, &["audit", "verify"]).status.success());
-    // Keys come back private.
+    // Keys and sealed items come back private, as the ledger keeps them.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(restored.join("keys/identity.age"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    for file in all_files(&restored.join("keys"))
+        .into_iter()
+        .chain(all_files(&restored.join("blobs")))
+    {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
     // The restored ledger works: the next command can read, write and sign.
     let out = review_in(
         &restored,

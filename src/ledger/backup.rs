@@ -419,21 +419,15 @@ pub fn restore(
             match item {
                 Item::File(rel, _, body) => {
                     let dest = target.join(&rel);
-                    let mut opts = fs::OpenOptions::new();
-                    opts.write(true).create_new(true);
-                    #[cfg(unix)]
-                    {
-                        use std::os::unix::fs::OpenOptionsExt;
-                        opts.mode(if rel.starts_with("keys") {
-                            0o600
-                        } else {
-                            0o644
-                        });
-                    }
-                    let mut f = opts.open(&dest).map_err(|source| BackupError::Io {
-                        path: dest.clone(),
-                        source,
-                    })?;
+                    // Owner-only like the ledger's own packs and keys (and never over a
+                    // file or through a symlink).
+                    let mut f =
+                        crate::durable::create_new_private_file(&dest).map_err(|source| {
+                            BackupError::Io {
+                                path: dest.clone(),
+                                source,
+                            }
+                        })?;
                     io::copy(body, &mut f).map_err(|source| BackupError::Io {
                         path: dest.clone(),
                         source,
