@@ -8,6 +8,23 @@ fn review_in(ledger: &std::path::Path, args: &[&str]) -> std::process::Output {
     review_command(ledger).args(args).output().unwrap()
 }
 
+/// `tipbox-review --ledger TARGET restore BACKUP --identity IDENTITY`.
+fn restore(
+    target: &std::path::Path,
+    backup: &std::path::Path,
+    identity: &std::path::Path,
+) -> std::process::Output {
+    review_in(
+        target,
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--identity",
+            identity.to_str().unwrap(),
+        ],
+    )
+}
+
 /// A ledger with a few tips in various states.
 fn busy_ledger() -> (TestLedger, tempfile::TempDir) {
     let portal = Portal::start();
@@ -46,15 +63,7 @@ fn backup_then_restore_gives_the_same_ledger() {
         .contains("backup OK"));
 
     let restored = work.path().join("restored");
-    let out = review_in(
-        &restored,
-        &[
-            "restore",
-            backup.to_str().unwrap(),
-            "--identity",
-            private_demo_identity().to_str().unwrap(),
-        ],
-    );
+    let out = restore(&restored, &backup, &private_demo_identity());
     assert!(
         out.status.success(),
         "{}",
@@ -132,15 +141,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
         let out = ledger.run(&["backup", "verify", bad.to_str().unwrap()]);
         assert!(!out.status.success(), "{name}: verify accepted it");
         let target = work.path().join(format!("r-{}", name.replace(' ', "-")));
-        let out = review_in(
-            &target,
-            &[
-                "restore",
-                bad.to_str().unwrap(),
-                "--identity",
-                identity.to_str().unwrap(),
-            ],
-        );
+        let out = restore(&target, &bad, &identity);
         assert_eq!(out.status.code(), Some(2), "{name}");
         assert!(
             String::from_utf8_lossy(&out.stderr).starts_with("tipbox-review: "),
@@ -152,15 +153,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
         );
     }
     // Never over a live ledger, nor into any non-empty folder.
-    let out = review_in(
-        &ledger.path(),
-        &[
-            "restore",
-            backup.to_str().unwrap(),
-            "--identity",
-            identity.to_str().unwrap(),
-        ],
-    );
+    let out = restore(&ledger.path(), &backup, &identity);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     assert!(ledger.ok(&["audit", "verify"]).contains("intact"));
@@ -176,15 +169,7 @@ fn damaged_backups_and_occupied_targets_are_refused() {
         ),
     )
     .unwrap();
-    let out = review_in(
-        &work.path().join("r-stranger"),
-        &[
-            "restore",
-            backup.to_str().unwrap(),
-            "--identity",
-            stranger.to_str().unwrap(),
-        ],
-    );
+    let out = restore(&work.path().join("r-stranger"), &backup, &stranger);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be opened with this identity"));
 }
@@ -215,15 +200,7 @@ fn a_backup_taken_while_other_commands_write_is_consistent() {
     );
     for (i, b) in backups.iter().enumerate() {
         let target = work.path().join(format!("restored{i}"));
-        let out = review_in(
-            &target,
-            &[
-                "restore",
-                b.to_str().unwrap(),
-                "--identity",
-                private_demo_identity().to_str().unwrap(),
-            ],
-        );
+        let out = restore(&target, b, &private_demo_identity());
         assert!(
             out.status.success(),
             "{}",
@@ -300,15 +277,7 @@ fn a_backup_forged_with_the_offices_public_key_cannot_write_outside_the_target()
     w.write_all(&forged).unwrap();
     w.finish().unwrap();
     let target = work.path().join("restored");
-    let out = review_in(
-        &target,
-        &[
-            "restore",
-            forged_file.to_str().unwrap(),
-            "--identity",
-            private_demo_identity().to_str().unwrap(),
-        ],
-    );
+    let out = restore(&target, &forged_file, &private_demo_identity());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unsafe or unknown path"), "{err}");
