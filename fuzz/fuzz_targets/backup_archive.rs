@@ -5,5 +5,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = tipbox::ledger::backup::verify_archive(data);
+    // Both formats: a signed one is checked against the key of seed [7; 32] (the seed
+    // `seed-signed-small-ledger` is signed with it), an unsigned one accepted.
+    let key = tipbox::crypto::SigningKey::from_seed(&[7; 32]).verify_key();
+    let trust = tipbox::ledger::backup::Trust {
+        verify_key: Some(&key),
+        accept_unsigned: true,
+    };
+    let _ = tipbox::ledger::backup::verify_archive(data, trust);
 });

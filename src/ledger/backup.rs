@@ -6,12 +6,22 @@
 //! archive is sealed with age to the office's recipients: restoring needs the office's
 //! identity, not the passphrase of this machine.
 //!
+//! Sealing to a *public* key says nothing about who made a backup, so the archive is also
+//! signed with the office's signing key, and `restore` checks the signature against a
+//! verify key the reviewer gives it. Without that, anyone who knows the office's recipient
+//! could hand the office a forged ledger to restore.
+//!
 //! ```text
 //! plaintext := MAGIC header-JSON-record item* end
 //! item      := 0x01 path-len:u32 path size:u64 bytes        (a file)
 //!            | 0x02 name-len:u32 name count:u64 (klen:u32 key vlen:u32 value)*   (a sled tree)
-//! end       := 0x00 blake2b256(every plaintext byte before the hash, the 0x00 included)
+//! end       := 0x00 digest signature
+//! digest    := blake2b256(every plaintext byte before it, the 0x00 included)
+//! signature := ed25519(SIGNATURE_CONTEXT || digest), by the key named in the header
 //! ```
+//!
+//! Format 1 (before 2026-11-30) is the same without `signature` and `signed_by`; it is
+//! read only when the reviewer vouches for the file (`--accept-unsigned`).
 
 use std::fs;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -22,8 +32,12 @@ use serde::{Deserialize, Serialize};
 use super::{io_err, Ledger, LedgerError};
 use crate::crypto::{HashingReader, HashingWriter};
 
-pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x01";
-pub const FORMAT: u32 = 1;
+pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x02";
+pub const FORMAT: u32 = 2;
+/// Backups made before they were signed.
+const UNSIGNED_FORMAT: u32 = 1;
+/// Domain separation: a backup's signature can never pass for an update bundle's.
+const SIGNATURE_CONTEXT: &[u8] = b"tipbox backup v2\n";
 const TAG_END: u8 = 0;
 const TAG_FILE: u8 = 1;
 const TAG_TREE: u8 = 2;
@@ -38,6 +52,19 @@ pub struct BackupHeader {
     pub files: u64,
     pub trees: u64,
     pub tips: u64,
+    /// The verify key (hex) of the signing key that signed the backup; none in format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+}
+
+/// Who `verify` and `restore` accept as the maker of a backup.
+#[derive(Debug, Clone, Copy)]
+pub struct Trust<'a> {
+    /// The office's verify key: a backup must be signed by it.
+    pub verify_key: Option<&'a [u8; 32]>,
+    /// Also accept a backup made before backups were signed (format 1). Nothing then shows
+    /// who made it: the reviewer vouches for where the file comes from.
+    pub accept_unsigned: bool,
 }
 
 /// What a verified backup holds.
@@ -100,11 +127,12 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 }
 
 impl Ledger {
-    /// Write an encrypted backup of the whole ledger to `out` (atomically: temp file,
-    /// fsync, rename). Returns the number of plaintext bytes.
+    /// Write an encrypted backup of the whole ledger to `out`, signed with `key`
+    /// (atomically: temp file, fsync, rename).
     pub fn backup(
         &mut self,
         out: &Path,
+        key: &crate::crypto::SigningKey,
         mut progress: impl FnMut(u64),
     ) -> Result<BackupSummary, LedgerError> {
         // Recorded before the snapshot, so the restored audit log includes it.
@@ -124,6 +152,7 @@ impl Ledger {
             files: files.len() as u64,
             trees: trees.len() as u64,
             tips: self.tips.len() as u64,
+            signed_by: Some(hex::encode(key.verify_key())),
         };
         let tmp = crate::durable::partial_path(out);
         let file = crate::durable::create_private_file(&tmp).map_err(io_err(&tmp))?;
@@ -191,6 +220,9 @@ impl Ledger {
             let digest = std::mem::take(&mut w.hasher).finalize();
             let mut stream = w.inner;
             stream.write_all(&digest).map_err(io)?;
+            stream
+                .write_all(&key.sign(&[SIGNATURE_CONTEXT, &digest].concat()))
+                .map_err(io)?;
             let buffered = stream.finish().map_err(io)?;
             let file = buffered.into_inner().map_err(|e| LedgerError::Io {
                 path: tmp.clone(),
@@ -238,6 +270,14 @@ pub enum BackupError {
     BadPath,
     #[error("the backup's checksum does not match; use another copy")]
     Checksum,
+    #[error("this backup is signed; give the office's verify key with --verify-key HEX (the `verify_key` of the portal's config, or the `verify-key:` line `tipbox-review init` printed) so that its maker can be checked")]
+    NeedVerifyKey,
+    #[error("this backup was made before backups were signed (format 1), so nothing shows who made it; if you are sure it is the office's own, add --accept-unsigned")]
+    Unsigned,
+    #[error("this backup is signed by another key ({signed_by}), not by the verify key given; if the office has changed its signing key since the backup was made, give the verify key of that time; otherwise the backup is not the office's: do not restore it")]
+    SignedByAnotherKey { signed_by: String },
+    #[error("the backup's signature does not verify: it was altered or forged after it was made; use another copy")]
+    BadSignature,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -245,6 +285,7 @@ pub enum BackupError {
 fn read_backup(
     path: &Path,
     identities: &[crate::keys::Identity],
+    trust: Trust<'_>,
     each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
     let file = fs::File::open(path).map_err(|source| BackupError::Io {
@@ -256,15 +297,18 @@ fn read_backup(
     let plain = decryptor
         .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
         .map_err(|_| BackupError::NotOurs)?;
-    read_archive(plain, each)
+    read_archive(plain, trust, each)
 }
 
 /// Read the archive inside a backup's age layer (format in the module comment), checking
 /// everything, and hand each item to `each`. Anyone who knows the office's public recipient
 /// can make an age file, so this reads hostile input: lengths are bounded, paths checked,
 /// and the checksum covers every byte (fuzzed: `fuzz/fuzz_targets/backup_archive.rs`).
+/// Who made it is known only at the end, from the signature: `each` must not make
+/// anything lasting before this returns `Ok` (`restore` reads a backup twice).
 fn read_archive<R: Read>(
     plain: R,
+    trust: Trust<'_>,
     mut each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
     let mut r = HashingReader::new(plain);
@@ -274,14 +318,34 @@ fn read_archive<R: Read>(
     if magic[..14] != MAGIC[..14] {
         return Err(BackupError::NotABackup);
     }
-    if magic[14] != MAGIC[14] {
-        return Err(BackupError::UnsupportedVersion(u32::from(magic[14])));
+    let version = u32::from(magic[14]);
+    if version != FORMAT && version != UNSIGNED_FORMAT {
+        return Err(BackupError::UnsupportedVersion(version));
     }
     let (header, _): (BackupHeader, _) =
         crate::bundle::read_json(&mut r, 64 * 1024).map_err(|_| BackupError::Damaged)?;
-    if header.format != FORMAT {
-        return Err(BackupError::UnsupportedVersion(header.format));
+    if header.format != version {
+        return Err(BackupError::Damaged);
     }
+    // Refuse early what no signature could make acceptable, before reading gigabytes.
+    let signer: Option<[u8; 32]> = if version == UNSIGNED_FORMAT {
+        if header.signed_by.is_some() {
+            return Err(BackupError::Damaged);
+        }
+        if !trust.accept_unsigned {
+            return Err(BackupError::Unsigned);
+        }
+        None
+    } else {
+        let named = header.signed_by.as_deref().ok_or(BackupError::Damaged)?;
+        let trusted = trust.verify_key.ok_or(BackupError::NeedVerifyKey)?;
+        if !named.eq_ignore_ascii_case(&hex::encode(trusted)) {
+            return Err(BackupError::SignedByAnotherKey {
+                signed_by: sanitize_key(named),
+            });
+        }
+        Some(*trusted)
+    };
     let u32_of = |r: &mut HashingReader<_>| -> Result<usize, BackupError> {
         let mut b = [0u8; 4];
         r.read_exact(&mut b).map_err(damaged)?;
@@ -346,6 +410,14 @@ fn read_archive<R: Read>(
     if stored != digest {
         return Err(BackupError::Checksum);
     }
+    if let Some(verify_key) = signer {
+        let mut signature = [0u8; 64];
+        r.inner.read_exact(&mut signature).map_err(damaged)?;
+        let message = [SIGNATURE_CONTEXT, &digest].concat();
+        if !crate::crypto::verify_signature(&verify_key, &message, &signature) {
+            return Err(BackupError::BadSignature);
+        }
+    }
     let mut probe = [0u8; 1];
     if r.inner.read(&mut probe).map_err(damaged)? != 0 {
         return Err(BackupError::Damaged);
@@ -353,20 +425,35 @@ fn read_archive<R: Read>(
     Ok(header)
 }
 
-/// Check a backup completely without writing anything.
+/// A key named by a hostile header, fit for an error message: hex digits only, shortened.
+fn sanitize_key(named: &str) -> String {
+    let hex: String = named
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    if hex.is_empty() {
+        "an unreadable key".into()
+    } else {
+        format!("verify key {hex}")
+    }
+}
+
+/// Check a backup completely, its maker included, without writing anything.
 pub fn verify(
     path: &Path,
     identities: &[crate::keys::Identity],
+    trust: Trust<'_>,
 ) -> Result<BackupSummary, BackupError> {
     let mut bytes = 0u64;
-    let header = read_backup(path, identities, counting(&mut bytes))?;
+    let header = read_backup(path, identities, trust, counting(&mut bytes))?;
     Ok(BackupSummary { header, bytes })
 }
 
 /// [`verify`] on an archive already decrypted (the fuzz target's way in).
-pub fn verify_archive<R: Read>(plain: R) -> Result<BackupSummary, BackupError> {
+pub fn verify_archive<R: Read>(plain: R, trust: Trust<'_>) -> Result<BackupSummary, BackupError> {
     let mut bytes = 0u64;
-    let header = read_archive(plain, counting(&mut bytes))?;
+    let header = read_archive(plain, trust, counting(&mut bytes))?;
     Ok(BackupSummary { header, bytes })
 }
 
@@ -383,10 +470,13 @@ fn counting(bytes: &mut u64) -> impl FnMut(Item<'_>) -> Result<(), BackupError> 
 }
 
 /// Restore a backup into `target`, which must be empty or not exist. The whole backup is
-/// verified first; then it is written; the audit chain is checked at the end.
+/// verified first, its signature included; then it is written, and checked again on the
+/// way (the file could change in between: then nothing is left behind); the audit chain
+/// is checked at the end.
 pub fn restore(
     path: &Path,
     identities: &[crate::keys::Identity],
+    trust: Trust<'_>,
     target: &Path,
 ) -> Result<BackupSummary, BackupError> {
     if target.exists() {
@@ -402,7 +492,7 @@ pub fn restore(
             .into());
         }
     }
-    let summary = verify(path, identities)?;
+    let summary = verify(path, identities, trust)?;
     super::create_private_dir(target)?;
     let result = (|| -> Result<(), BackupError> {
         for dir in ["keys", "blobs", "db"] {
@@ -415,7 +505,7 @@ pub fn restore(
             },
         )?;
         let mut tree: Option<sled::Tree> = None;
-        read_backup(path, identities, |item| {
+        read_backup(path, identities, trust, |item| {
             match item {
                 Item::File(rel, _, body) => {
                     let dest = target.join(&rel);
