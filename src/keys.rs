@@ -24,6 +24,9 @@ pub const IDENTITY_FILE: &str = "identity.age";
 pub const SIGNING_KEY_FILE: &str = "signing-key.age";
 pub const RECIPIENT_FILE: &str = "recipient.txt";
 pub const VERIFY_KEY_FILE: &str = "verify-key.txt";
+/// The office's earlier verify keys, one per line under a comment with the day each was
+/// retired: what checks a backup made before a signing-key change.
+pub const RETIRED_VERIFY_KEYS_FILE: &str = "retired-verify-keys.txt";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -264,6 +267,67 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
     Ok(recipient)
 }
 
+/// The two verify keys of a signing-key change.
+pub struct ReplacedSigningKey {
+    pub retired: String,
+    pub current: String,
+}
+
+/// Replace the office's signing key (it may have leaked, or a holder of the passphrase has
+/// left): a new one is encrypted with the same passphrase and takes the old one's place.
+/// The old verify key is added to `retired-verify-keys.txt`; `verify-key.txt` names the new
+/// one. The portal accepts nothing signed by the old key once its `verify_key` is changed.
+///
+/// Order, for a crash at any point: the new key is written and synced under a temporary
+/// name; the old verify key is recorded as retired; then the rename makes the change.
+/// Before the rename the old key is still the office's (a second run records it twice);
+/// after it, `verify-key.txt` is brought up to date here or, failing that, by the next
+/// [`load_signing_key`].
+pub fn replace_signing_key(
+    dir: &Path,
+    passphrase: &SecretString,
+    today: &str,
+) -> Result<ReplacedSigningKey, KeyError> {
+    let old = load_signing_key(dir, passphrase)?;
+    let retired = hex::encode(old.verify_key());
+    drop(old);
+    let new = SigningKey::generate();
+    let current = hex::encode(new.verify_key());
+    let path = dir.join(SIGNING_KEY_FILE);
+    let tmp = dir.join(format!("{SIGNING_KEY_FILE}.new"));
+    let _ = fs::remove_file(&tmp);
+    let seed_hex = Zeroizing::new(hex::encode(*new.seed()));
+    write_secret(&tmp, seed_hex.as_bytes(), passphrase)?;
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| KeyError::Io { path, source }
+    };
+    let rpath = dir.join(RETIRED_VERIFY_KEYS_FILE);
+    let mut f = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&rpath)
+        .map_err(io(&rpath))?;
+    writeln!(f, "# retired {today}\n{retired}")
+        .and_then(|()| f.sync_all())
+        .map_err(io(&rpath))?;
+    crate::durable::rename_into_place(&tmp, &path).map_err(io(&path))?;
+    sync_verify_key_file(dir, &new)?;
+    Ok(ReplacedSigningKey { retired, current })
+}
+
+/// Make `verify-key.txt` name `key`'s verify key, if it does not already (after a
+/// signing-key change cut short between its two files).
+fn sync_verify_key_file(dir: &Path, key: &SigningKey) -> Result<(), KeyError> {
+    let path = dir.join(VERIFY_KEY_FILE);
+    let expected = hex::encode(key.verify_key());
+    if fs::read_to_string(&path).is_ok_and(|t| t.trim() == expected) {
+        return Ok(());
+    }
+    crate::durable::write_atomically(&path, format!("{expected}\n").as_bytes())
+        .map_err(|source| KeyError::Io { path, source })
+}
+
 fn write_secret(path: &Path, plaintext: &[u8], passphrase: &SecretString) -> Result<(), KeyError> {
     let io = |source| KeyError::Io {
         path: path.to_owned(),
@@ -341,7 +405,7 @@ pub fn load_identities_file(
     Ok(ids)
 }
 
-/// Unlock the office's signing key.
+/// Unlock the office's signing key (and bring `verify-key.txt` in line with it).
 pub fn load_signing_key(dir: &Path, passphrase: &SecretString) -> Result<SigningKey, KeyError> {
     let path = dir.join(SIGNING_KEY_FILE);
     let text = read_secret(&path, passphrase)?;
@@ -350,7 +414,11 @@ pub fn load_signing_key(dir: &Path, passphrase: &SecretString) -> Result<Signing
     let seed: &[u8; 32] = seed[..]
         .try_into()
         .map_err(|_| KeyError::Damaged(path.clone()))?;
-    Ok(SigningKey::from_seed(seed))
+    let key = SigningKey::from_seed(seed);
+    // Best effort: the file is a public copy for people and `backup verify`; signing does
+    // not depend on it.
+    let _ = sync_verify_key_file(dir, &key);
+    Ok(key)
 }
 
 #[cfg(test)]

@@ -464,3 +464,109 @@ fn several_portals_feed_one_ledger_and_each_gets_only_its_own_updates() {
         "each portal purged its own"
     );
 }
+
+/// The signing key can leak, or someone who knew the passphrase can leave. `init
+/// --new-signing-key` replaces it: a portal still configured with the old verify key
+/// refuses what the new key signs, and once given the new key it refuses the old key's
+/// bundles and shows only what the new key signed (every tip is signed again by the next
+/// export). Backups made before the change verify only with the old key, which the ledger
+/// keeps on record.
+#[test]
+fn a_replaced_signing_key_takes_over_on_the_portal_and_the_old_one_is_refused() {
+    let (mut portal, ledger, receipt, work) = setup();
+    let old_key = ledger.path().join("keys/verify-key.txt");
+    let old_key = std::fs::read_to_string(old_key).unwrap().trim().to_string();
+    ledger.ok(&["status", "1", "verifying"]);
+    let before = update_bundle(&ledger, work.path(), "u1.tbu");
+    assert!(apply(&portal.data, &before).status.success());
+    let backup = work.path().join("before.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+
+    let out = ledger.ok(&["init", "--new-signing-key"]);
+    let new_key = out
+        .lines()
+        .find_map(|l| l.strip_prefix("verify-key: "))
+        .expect("prints the new verify-key line")
+        .to_string();
+    assert_ne!(new_key, old_key);
+    assert_eq!(new_key.len(), 64);
+    let keys = ledger.path().join("keys");
+    assert_eq!(
+        std::fs::read_to_string(keys.join("verify-key.txt"))
+            .unwrap()
+            .trim(),
+        new_key
+    );
+    let retired = std::fs::read_to_string(keys.join("retired-verify-keys.txt")).unwrap();
+    assert!(retired.lines().any(|l| l == old_key), "{retired}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(keys.join("signing-key.age"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!keys.join("signing-key.age.new").exists());
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"new-signing-key\""));
+    assert!(ledger.ok(&["audit", "verify"]).contains("intact"));
+
+    // The portal, still on the old key, refuses the new key's bundle whole.
+    ledger.ok(&["status", "1", "stage-closed"]);
+    let after = update_bundle(&ledger, work.path(), "u2.tbu");
+    let out = apply(&portal.data, &after);
+    assert_eq!(out.status.code(), Some(1));
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("verifying")
+    );
+
+    // Given the new key, it shows nothing the old key signed, then applies the new bundle.
+    let dir = portal.take_dir();
+    portal.kill9();
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(portal.data.clone()),
+        extra_args: vec!["--verify-key".into(), new_key.clone()],
+        ..PortalOptions::default()
+    });
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received"),
+        "a record signed by the retired key is still shown"
+    );
+    let out = apply(&portal.data, &after);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("stage-closed")
+    );
+    // An old bundle, signed by the retired key, is refused.
+    assert_eq!(apply(&portal.data, &before).status.code(), Some(1));
+    drop(dir);
+
+    // A backup made before the change: the ledger's current key does not vouch for it, and
+    // the message points to the retired keys; the old key does.
+    let out = ledger.run(&["backup", "verify", backup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("retired-verify-keys.txt"), "{err}");
+    ledger.ok(&[
+        "backup",
+        "verify",
+        backup.to_str().unwrap(),
+        "--verify-key",
+        &old_key,
+    ]);
+    // Backups made now are signed by the new key.
+    let now = work.path().join("after.tbk");
+    ledger.ok(&["backup", "--out", now.to_str().unwrap()]);
+    assert!(ledger
+        .ok(&["backup", "verify", now.to_str().unwrap()])
+        .contains(&new_key));
+}

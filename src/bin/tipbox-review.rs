@@ -59,12 +59,18 @@ enum Command {
     /// passphrase-encrypted), and print the two lines the portal needs.
     ///
     /// With --add-key on an existing ledger: add a new age identity (key rotation or one
-    /// more recipient); tips sealed to the old ones stay readable.
+    /// more recipient); tips sealed to the old ones stay readable. With --new-signing-key:
+    /// replace the signing key (leaked, or someone who knew the passphrase has left).
     ///
     /// Examples: tipbox-review --ledger /srv/ledger init;  tipbox-review init --add-key
     Init {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "new_signing_key")]
         add_key: bool,
+        /// Replace the office's signing key with a new one. The portal must then be given
+        /// the new verify-key line, and the next update bundle signs every tip's status
+        /// again; the old verify key goes to keys/retired-verify-keys.txt.
+        #[arg(long)]
+        new_signing_key: bool,
     },
     /// Import an inbox bundle from a portal. Importing it again changes nothing.
     ///
@@ -425,8 +431,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
         )?)
     };
     match &cli.command {
-        Command::Init { add_key: false } => init(&cli.ledger, cli.passphrase_file.as_deref()),
-        Command::Init { add_key: true } => {
+        Command::Init {
+            add_key: false,
+            new_signing_key: false,
+        } => init(&cli.ledger, cli.passphrase_file.as_deref()),
+        Command::Init {
+            new_signing_key: true,
+            ..
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let keys =
+                tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::store::today())?;
+            l.audit(
+                "new-signing-key",
+                None,
+                &format!(
+                    "verify key {} retired, {} in use",
+                    keys.retired, keys.current
+                ),
+            )?;
+            eprintln!(
+                "tipbox-review: the signing key is replaced; the old verify key is kept in keys/{}.\n\
+                 Next: `tipbox-review export --out FILE`, and give the portal operator that bundle \
+                 together with the line below. The operator sets verify_key, restarts the portal, \
+                 then applies the bundle: until then the portal shows reporters no status.",
+                tipbox::keys::RETIRED_VERIFY_KEYS_FILE
+            );
+            println!("verify-key: {}", keys.current);
+            Ok(())
+        }
+        Command::Init { add_key: true, .. } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
@@ -906,6 +941,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     | ledger::backup::BackupError::NotOurs
                     | ledger::backup::BackupError::NeedVerifyKey),
                 ) => Err(e.into()),
+                Err(e @ ledger::backup::BackupError::SignedByAnotherKey { .. })
+                    if keys.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE).exists() =>
+                {
+                    Err(Failure(
+                        EXIT_CHECK_FAILED,
+                        format!(
+                            "{e}. The office's earlier verify keys are listed in {}",
+                            keys.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE).display()
+                        ),
+                    ))
+                }
                 Err(e) => Err(Failure(EXIT_CHECK_FAILED, e.to_string())),
             }
         }
