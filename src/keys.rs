@@ -267,6 +267,66 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
     Ok(recipient)
 }
 
+/// Change the passphrase that protects the office's identity and signing key (someone who
+/// knew it has left, or it may have been seen).
+///
+/// Both files are read, written again under the new passphrase with temporary names and
+/// synced, then renamed one after the other. A crash between the renames leaves one file
+/// under each passphrase: running the change again with the same two passphrases finishes
+/// it (a file the current passphrase does not open is tried with the new one), and so does
+/// any command given the new passphrase ([`read_key_file`] finishes the rename).
+pub fn change_passphrase(
+    dir: &Path,
+    current: &SecretString,
+    new: &SecretString,
+) -> Result<(), KeyError> {
+    let mut plaintexts = Vec::new();
+    for name in [IDENTITY_FILE, SIGNING_KEY_FILE] {
+        let text = match read_key_file(dir, name, current) {
+            Err(KeyError::WrongPassphrase(path)) => {
+                read_secret(&path, new).map_err(|_| KeyError::WrongPassphrase(path))?
+            }
+            other => other?,
+        };
+        plaintexts.push((name, text));
+    }
+    for (name, text) in &plaintexts {
+        let tmp = dir.join(format!("{name}.new"));
+        let _ = fs::remove_file(&tmp);
+        write_secret(&tmp, text, new)?;
+    }
+    for (name, _) in &plaintexts {
+        let path = dir.join(name);
+        crate::durable::rename_into_place(&dir.join(format!("{name}.new")), &path)
+            .map_err(|source| KeyError::Io { path, source })?;
+    }
+    Ok(())
+}
+
+/// Read the key file `dir/name`. When the passphrase does not open it but does open
+/// `name.new`, a passphrase change was cut short between its renames: finish it.
+fn read_key_file(
+    dir: &Path,
+    name: &str,
+    passphrase: &SecretString,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let path = dir.join(name);
+    match read_secret(&path, passphrase) {
+        Err(KeyError::WrongPassphrase(p)) => {
+            let pending = dir.join(format!("{name}.new"));
+            match read_secret(&pending, passphrase) {
+                Ok(text) => {
+                    crate::durable::rename_into_place(&pending, &path)
+                        .map_err(|source| KeyError::Io { path, source })?;
+                    Ok(text)
+                }
+                Err(_) => Err(KeyError::WrongPassphrase(p)),
+            }
+        }
+        other => other,
+    }
+}
+
 /// The two verify keys of a signing-key change.
 pub struct ReplacedSigningKey {
     pub retired: String,
@@ -380,7 +440,8 @@ fn check_private(path: &Path) -> Result<(), KeyError> {
 
 /// Unlock the office's age identities (one per non-comment line of identity.age).
 pub fn load_identities(dir: &Path, passphrase: &SecretString) -> Result<Vec<Identity>, KeyError> {
-    load_identities_file(&dir.join(IDENTITY_FILE), passphrase)
+    let path = dir.join(IDENTITY_FILE);
+    parse_identities(&path, &read_key_file(dir, IDENTITY_FILE, passphrase)?)
 }
 
 /// Unlock the identities in a passphrase-encrypted identity file (e.g. a copy kept for
@@ -389,9 +450,12 @@ pub fn load_identities_file(
     path: &Path,
     passphrase: &SecretString,
 ) -> Result<Vec<Identity>, KeyError> {
+    parse_identities(path, &read_secret(path, passphrase)?)
+}
+
+fn parse_identities(path: &Path, text: &[u8]) -> Result<Vec<Identity>, KeyError> {
     let path = path.to_owned();
-    let text = read_secret(&path, passphrase)?;
-    let text = std::str::from_utf8(&text).map_err(|_| KeyError::Damaged(path.clone()))?;
+    let text = std::str::from_utf8(text).map_err(|_| KeyError::Damaged(path.clone()))?;
     let ids: Vec<_> = text
         .lines()
         .map(str::trim)
@@ -408,7 +472,7 @@ pub fn load_identities_file(
 /// Unlock the office's signing key (and bring `verify-key.txt` in line with it).
 pub fn load_signing_key(dir: &Path, passphrase: &SecretString) -> Result<SigningKey, KeyError> {
     let path = dir.join(SIGNING_KEY_FILE);
-    let text = read_secret(&path, passphrase)?;
+    let text = read_key_file(dir, SIGNING_KEY_FILE, passphrase)?;
     let seed = hex::decode(text.trim_ascii()).map_err(|_| KeyError::Damaged(path.clone()))?;
     let seed = Zeroizing::new(seed);
     let seed: &[u8; 32] = seed[..]

@@ -1275,3 +1275,176 @@ fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
             || ledger.ok(&["show", "1"]).contains("harbour")
     );
 }
+
+/// `tipbox-review --ledger LEDGER --passphrase-file PASS ARGS...`, for a passphrase other
+/// than the demo one.
+fn review_with_passphrase(ledger: &Path, pass: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(REVIEW_BIN)
+        .arg("--ledger")
+        .arg(ledger)
+        .arg("--passphrase-file")
+        .arg(pass)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A reviewer who knew the passphrase leaves: `passphrase` changes it for both key files.
+/// The old one then opens nothing, every command works with the new one, and a change cut
+/// short between its two renames (one file under each passphrase) is finished by the next
+/// command given the new passphrase, or by running the change again.
+#[test]
+fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
+    let ledger = TestLedger::new();
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--text",
+        "电话举报：某砂场老板暴力阻工",
+    ]);
+    let work = tempfile::tempdir().unwrap();
+    let new_pass = work.path().join("new-pass");
+    std::fs::write(&new_pass, "a new office passphrase\n").unwrap();
+    let untouched = TestLedger::new(); // demo keys, old passphrase: for the crash cases
+    let scratch = work.path().join("scratch.tbk"); // backups sign: they need the signing key
+    let keys = ledger.path().join("keys");
+    let before: Vec<Vec<u8>> = ["identity.age", "signing-key.age"]
+        .iter()
+        .map(|f| std::fs::read(keys.join(f)).unwrap())
+        .collect();
+
+    // Refused, with nothing changed: a new passphrase that is the current one, or too short.
+    let demo_pass = repo_path("keys-example/passphrase.txt");
+    let short = work.path().join("short");
+    std::fs::write(&short, "short\n").unwrap();
+    for (file, expected) in [
+        (&demo_pass, "is the current one"),
+        (&short, "at least 8 characters"),
+    ] {
+        let out = ledger.run(&[
+            "passphrase",
+            "--new-passphrase-file",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(expected));
+    }
+    // A wrong current passphrase changes nothing either.
+    let out = review_with_passphrase(
+        &ledger.path(),
+        &new_pass,
+        &[
+            "passphrase",
+            "--new-passphrase-file",
+            short.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(keys.join("identity.age")).unwrap(), before[0]);
+
+    let out = ledger.ok(&[
+        "passphrase",
+        "--new-passphrase-file",
+        new_pass.to_str().unwrap(),
+    ]);
+    assert!(out.contains("passphrase changed"), "{out}");
+    use std::os::unix::fs::PermissionsExt;
+    for f in ["identity.age", "signing-key.age"] {
+        let mode = std::fs::metadata(keys.join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+        assert!(!keys.join(format!("{f}.new")).exists());
+    }
+    // The old passphrase opens neither key; the new one opens both.
+    for args in [
+        &["show", "1"][..],
+        &["backup", "--out", scratch.to_str().unwrap()][..],
+    ] {
+        let out = ledger.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"));
+    }
+    let shown = review_with_passphrase(&ledger.path(), &new_pass, &["show", "1"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("某砂场老板"));
+    let update = work.path().join("b.tbk");
+    let out = review_with_passphrase(
+        &ledger.path(),
+        &new_pass,
+        &["backup", "--out", update.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"passphrase\""));
+    assert!(!audit.contains("a new office passphrase"));
+
+    // Cut short after the identity's rename: the identity is under the new passphrase, the
+    // signing key still under the old one, its new copy beside it.
+    let cut_short = |ledger: &TestLedger| {
+        let k = ledger.path().join("keys");
+        std::fs::copy(keys.join("identity.age"), k.join("identity.age")).unwrap();
+        std::fs::copy(keys.join("signing-key.age"), k.join("signing-key.age.new")).unwrap();
+        for f in ["identity.age", "signing-key.age.new"] {
+            std::fs::set_permissions(k.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    };
+    // (a) The next command with the new passphrase finishes the rename.
+    cut_short(&untouched);
+    let out = review_with_passphrase(
+        &untouched.path(),
+        &new_pass,
+        &[
+            "backup",
+            "--out",
+            work.path().join("b2.tbk").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let k = untouched.path().join("keys");
+    assert!(!k.join("signing-key.age.new").exists());
+    assert_eq!(
+        untouched
+            .run(&["backup", "--out", scratch.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    // (b) Running the change again with the same two passphrases finishes it.
+    let again = TestLedger::new();
+    cut_short(&again);
+    again.ok(&[
+        "passphrase",
+        "--new-passphrase-file",
+        new_pass.to_str().unwrap(),
+    ]);
+    let k = again.path().join("keys");
+    assert!(!k.join("signing-key.age.new").exists());
+    for args in [
+        &["list"][..],
+        &["backup", "--out", scratch.to_str().unwrap()][..],
+    ] {
+        let out = review_with_passphrase(&again.path(), &new_pass, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        again
+            .run(&["backup", "--out", scratch.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+}

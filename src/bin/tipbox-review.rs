@@ -9,7 +9,7 @@ use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use age::secrecy::SecretString;
+use age::secrecy::{ExposeSecret, SecretString};
 use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
@@ -71,6 +71,17 @@ enum Command {
         /// again; the old verify key goes to keys/retired-verify-keys.txt.
         #[arg(long)]
         new_signing_key: bool,
+    },
+    /// Change the passphrase that protects the office's identity and signing key (someone
+    /// who knew it has left, or it may have been seen). Asks for the current passphrase,
+    /// then the new one twice. Copies of identity.age kept elsewhere (for restoring
+    /// backups) keep the old passphrase: replace them too.
+    ///
+    /// Example: tipbox-review passphrase
+    Passphrase {
+        /// Read the new passphrase from this file instead of prompting (for scripts).
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
     },
     /// Import an inbox bundle from a portal. Importing it again changes nothing.
     ///
@@ -473,6 +484,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("recipient: {}", r.trim());
             }
             println!("verify-key: {}", verify.trim());
+            Ok(())
+        }
+        Command::Passphrase {
+            new_passphrase_file,
+        } => {
+            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let current = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let new = read_passphrase_as(new_passphrase_file.as_deref(), true, "New passphrase")?;
+            if new.expose_secret() == current.expose_secret() {
+                return Err(Failure(
+                    EXIT_USAGE,
+                    "the new passphrase is the current one; nothing was changed".into(),
+                ));
+            }
+            tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
+            l.audit("passphrase", None, "passphrase of the office keys changed")?;
+            println!(
+                "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere still open with the old one: replace them",
+                tipbox::keys::IDENTITY_FILE,
+                tipbox::keys::SIGNING_KEY_FILE
+            );
             Ok(())
         }
         Command::Search { text, json } => {
@@ -1199,25 +1231,33 @@ fn clean_label(s: &str) -> Result<String, Failure> {
 }
 
 fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, Failure> {
+    read_passphrase_as(file, confirm, "Passphrase")
+}
+
+/// A passphrase from `file`, or from a prompt saying `label` (twice with `confirm`).
+fn read_passphrase_as(
+    file: Option<&Path>,
+    confirm: bool,
+    label: &str,
+) -> Result<SecretString, Failure> {
     let text = match file {
         Some(path) => Zeroizing::new(
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the passphrase file {}: {e}", path.display()))?,
         ),
         None => {
-            let first =
-                Zeroizing::new(rpassword::prompt_password("Passphrase: ").map_err(|e| {
-                    format!("cannot read the passphrase: {e} (use --passphrase-file in scripts)")
-                })?);
+            let first = Zeroizing::new(rpassword::prompt_password(format!("{label}: ")).map_err(
+                |e| format!("cannot read the passphrase: {e} (use --passphrase-file in scripts)"),
+            )?);
             if confirm {
                 let again = Zeroizing::new(
-                    rpassword::prompt_password("Passphrase again: ")
+                    rpassword::prompt_password(format!("{label} again: "))
                         .map_err(|e| format!("cannot read the passphrase: {e}"))?,
                 );
                 if *first != *again {
                     return Err(Failure(
                         EXIT_USAGE,
-                        "the two passphrases differ; nothing was created".into(),
+                        "the two passphrases differ; nothing was changed".into(),
                     ));
                 }
             }
