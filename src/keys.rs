@@ -24,6 +24,8 @@ pub const IDENTITY_FILE: &str = "identity.age";
 pub const SIGNING_KEY_FILE: &str = "signing-key.age";
 pub const RECIPIENT_FILE: &str = "recipient.txt";
 pub const VERIFY_KEY_FILE: &str = "verify-key.txt";
+/// Recipients the office no longer seals to (`init --add-key --retire-old`), with the day.
+pub const RETIRED_RECIPIENTS_FILE: &str = "retired-recipients.txt";
 /// The office's earlier verify keys, one per line under a comment with the day each was
 /// retired: what checks a backup made before a signing-key change.
 pub const RETIRED_VERIFY_KEYS_FILE: &str = "retired-verify-keys.txt";
@@ -265,6 +267,36 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
             source,
         })?;
     Ok(recipient)
+}
+
+/// Stop sealing to every recipient but `keep` (after `add_identity`, when the old
+/// identities may have been copied): `recipient.txt` then names `keep` only, and the others
+/// go to `retired-recipients.txt`. Their identities stay in `identity.age`, so what was
+/// sealed to them stays readable here.
+pub fn retire_other_recipients(dir: &Path, keep: &str, today: &str) -> Result<(), KeyError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| KeyError::Io { path, source }
+    };
+    let rpath = dir.join(RECIPIENT_FILE);
+    let listed = fs::read_to_string(&rpath).map_err(io(&rpath))?;
+    let retired: Vec<&str> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && *l != keep)
+        .collect();
+    if !retired.is_empty() {
+        let path = dir.join(RETIRED_RECIPIENTS_FILE);
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        writeln!(f, "# retired {today}\n{}", retired.join("\n"))
+            .and_then(|()| f.sync_all())
+            .map_err(io(&path))?;
+    }
+    crate::durable::write_atomically(&rpath, format!("{keep}\n").as_bytes()).map_err(io(&rpath))
 }
 
 /// Change the passphrase that protects the office's identity and signing key (someone who

@@ -1448,3 +1448,100 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
         Some(2)
     );
 }
+
+/// When the office identity may have been copied, `init --add-key --retire-old` makes a new
+/// one and stops sealing to the old: only the new recipient is printed for the portal, and
+/// the ledger's own sealing (notes, typed-in tips, backups) uses it alone. What was sealed
+/// to the old identity stays readable.
+#[test]
+fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
+    let portal = Portal::start();
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "OLDKEY-CANARY 退役前的线索",
+            ..Tip::default()
+        },
+    );
+    let (ledger, work, _) = import_into_new_ledger(&portal);
+    drop(portal);
+    let demo_recipient = std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
+        .unwrap()
+        .trim()
+        .to_string();
+
+    // --retire-old means nothing without --add-key.
+    assert_eq!(ledger.run(&["init", "--retire-old"]).status.code(), Some(2));
+    let out = ledger.run(&["init", "--add-key", "--retire-old"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let recipients: Vec<&str> = printed
+        .lines()
+        .filter_map(|l| l.strip_prefix("recipient: "))
+        .collect();
+    assert_eq!(recipients.len(), 1, "{printed}");
+    let new = recipients[0].to_string();
+    assert_ne!(new, demo_recipient);
+    let keys = ledger.path().join("keys");
+    assert_eq!(
+        std::fs::read_to_string(keys.join("recipient.txt")).unwrap(),
+        format!("{new}\n")
+    );
+    let retired = std::fs::read_to_string(keys.join("retired-recipients.txt")).unwrap();
+    assert!(retired.lines().any(|l| l == demo_recipient), "{retired}");
+
+    // The old tip still opens, and so does a note written now. A backup made now is sealed
+    // to the new identity only (notes and typed-in tips take their recipients from the same
+    // recipient.txt): the old identity alone cannot open it.
+    assert!(ledger
+        .ok(&["show", "1"])
+        .contains("OLDKEY-CANARY 退役前的线索"));
+    ledger.ok(&["note", "1", "RETIRED-NOTE 只给新密钥"]);
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.contains("RETIRED-NOTE 只给新密钥"), "{shown}");
+    let backup = work.path().join("after.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    let sealed = std::fs::read(&backup).unwrap();
+    let opened_by_old = age::Decryptor::new(&sealed[..])
+        .unwrap()
+        .decrypt(demo_identities().iter().map(|i| i as &dyn age::Identity));
+    assert!(
+        opened_by_old.is_err(),
+        "the retired identity opens the backup"
+    );
+    let entry: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    let note = entry["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "note")
+        .expect("the note is listed");
+    assert!(note.to_string().contains("RETIRED-NOTE"));
+    ledger.ok(&["backup", "verify", backup.to_str().unwrap()]);
+
+    // A portal given the new line alone feeds the ledger as before.
+    let portal = Portal::start_with(PortalOptions {
+        extra_args: vec!["--recipient".into(), new.clone()],
+        ..Default::default()
+    });
+    submit_ok(
+        &portal,
+        &Tip {
+            description: "NEWKEY-CANARY 退役后的线索",
+            ..Tip::default()
+        },
+    );
+    let bundle = work.path().join("new.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(ledger
+        .ok(&["show", "2"])
+        .contains("NEWKEY-CANARY 退役后的线索"));
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"retire-keys\""));
+}

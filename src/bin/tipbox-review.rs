@@ -66,6 +66,11 @@ enum Command {
     Init {
         #[arg(long, conflicts_with = "new_signing_key")]
         add_key: bool,
+        /// With --add-key: seal only to the new identity from now on (the old ones may
+        /// have been copied). They stay in identity.age, to read what was sealed to them;
+        /// the portal must then be given the new recipient line only.
+        #[arg(long, requires = "add_key")]
+        retire_old: bool,
         /// Replace the office's signing key with a new one. The portal must then be given
         /// the new verify-key line, and the next update bundle signs every tip's status
         /// again; the old verify key goes to keys/retired-verify-keys.txt.
@@ -445,6 +450,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Init {
             add_key: false,
             new_signing_key: false,
+            ..
         } => init(&cli.ledger, cli.passphrase_file.as_deref()),
         Command::Init {
             new_signing_key: true,
@@ -472,14 +478,39 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("verify-key: {}", keys.current);
             Ok(())
         }
-        Command::Init { add_key: true, .. } => {
+        Command::Init {
+            add_key: true,
+            retire_old,
+            ..
+        } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
             l.audit("add-key", None, "new office identity added")?;
+            if *retire_old {
+                tipbox::keys::retire_other_recipients(
+                    &l.keys_dir(),
+                    &new,
+                    &tipbox::store::today(),
+                )?;
+                l.audit(
+                    "retire-keys",
+                    None,
+                    "the office seals to the new identity only",
+                )?;
+            }
             let all = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::RECIPIENT_FILE))?;
             let verify = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::VERIFY_KEY_FILE))?;
-            eprintln!("tipbox-review: added {new}; configure the portal with every line below");
+            if *retire_old {
+                eprintln!(
+                    "tipbox-review: added {new} and retired the other recipients (listed in keys/{}; \
+                     their identities stay in identity.age to read what was sealed to them). \
+                     Configure the portal with the lines below only, replacing every earlier recipient",
+                    tipbox::keys::RETIRED_RECIPIENTS_FILE
+                );
+            } else {
+                eprintln!("tipbox-review: added {new}; configure the portal with every line below");
+            }
             for r in all.lines().filter(|r| !r.trim().is_empty()) {
                 println!("recipient: {}", r.trim());
             }
