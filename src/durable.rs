@@ -19,6 +19,20 @@ pub fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Refuse to write over `path` when it is not an ordinary file. A file written beside its
+/// name and renamed into place replaces whatever had that name: for a device, a link or a
+/// folder that is never what was meant (as root, `--out /dev/null` would replace the
+/// system's null device with a file).
+pub fn check_replaceable(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it exists and is not an ordinary file (a device, a folder or a link); give the name of a new or ordinary file",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `fsync` a folder, so that renames and new entries in it are durable.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     let dir = if dir.as_os_str().is_empty() {
@@ -62,6 +76,7 @@ pub fn create_new_private_file(path: &Path) -> io::Result<File> {
 
 /// Write `contents` to `path` atomically and durably (see the module comment).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    check_replaceable(path)?;
     let partial = partial_path(path);
     let result = (|| {
         let mut f = create_private_file(&partial)?;

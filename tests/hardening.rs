@@ -599,3 +599,85 @@ fn secret_key_files_readable_by_others_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("init"));
 }
+
+/// `--out` used to write beside the name and rename over whatever had it: `report --out
+/// /dev/null` run as root replaced the system's null device with a regular file, and a
+/// symlink was replaced by a file rather than written through. Now every `--out` refuses
+/// a destination that is not an ordinary file, and leaves it as it was.
+#[test]
+fn regression_out_never_replaces_a_device_a_link_or_a_folder() {
+    use std::os::unix::fs::FileTypeExt;
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let (ledger, work, _) = import_into_new_ledger(&portal);
+    let dir = work.path().join("targets");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("target"), "keep").unwrap();
+    std::os::unix::fs::symlink("target", dir.join("link")).unwrap();
+    std::fs::create_dir(dir.join("folder")).unwrap();
+    let recipient = std::fs::read_to_string(repo_path("keys-example/recipient.txt")).unwrap();
+    let recipient = recipient.trim().to_string();
+    let mut names = vec!["link", "folder"];
+    // A character device like /dev/null (1, 3); making one needs root.
+    let made = std::process::Command::new("mknod")
+        .arg(dir.join("null"))
+        .args(["c", "1", "3"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if made {
+        names.push("null");
+    } else {
+        eprintln!("SKIPPED the device case of regression_out_never_replaces_a_device_a_link_or_a_folder: mknod needs root");
+    }
+    for name in names {
+        let out_path = dir.join(name);
+        let out = out_path.to_str().unwrap();
+        let outputs = [
+            ledger.run(&["report", "--out", out]),
+            ledger.run(&["backup", "--out", out]),
+            ledger.run(&["export", "--out", out]),
+            ledger.run(&["notice", "1", "--to", "县公安局", "--out", out]),
+            ledger.run(&[
+                "transfer",
+                "1",
+                "--to",
+                "县纪委监委",
+                "--recipient",
+                &recipient,
+                "--out",
+                out,
+            ]),
+            portal_cmd(&[
+                "export",
+                "--data",
+                portal.data.to_str().unwrap(),
+                "--out",
+                out,
+            ]),
+        ];
+        for (i, o) in outputs.iter().enumerate() {
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{name}, command {i}: {err}");
+            assert!(
+                err.contains("not an ordinary file"),
+                "{name}, command {i}: {err}"
+            );
+        }
+        let kind = std::fs::symlink_metadata(&out_path).unwrap().file_type();
+        match name {
+            "link" => assert!(kind.is_symlink()),
+            "folder" => assert!(kind.is_dir()),
+            _ => assert!(kind.is_char_device(), "the device was replaced"),
+        }
+        assert!(!dir.join(format!("{name}.partial")).exists());
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("target")).unwrap(), "keep");
+    // The refused transfers were not recorded.
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(shown["transfers"], serde_json::json!([]), "{shown}");
+    // An ordinary file is still replaced, as before.
+    let file = dir.join("target");
+    ledger.ok(&["report", "--out", file.to_str().unwrap()]);
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), "keep");
+}

@@ -230,6 +230,12 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
     }
     // Write beside the target, fsync, check the bundle, then rename: a bundle that exists
     // under its final name is complete.
+    tipbox::durable::check_replaceable(out).map_err(|e| {
+        format!(
+            "cannot write {}: {e} (`--out -` writes to standard output)",
+            out.display()
+        )
+    })?;
     let partial = tipbox::durable::partial_path(out);
     let mut file = tipbox::durable::create_private_file(&partial)
         .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;

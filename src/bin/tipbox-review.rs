@@ -1813,6 +1813,8 @@ fn write_handover(
         .collect();
     // Like every bundle: written beside its name, synced, then renamed, so a file under
     // the final name is complete.
+    tipbox::durable::check_replaceable(out)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let partial = tipbox::durable::partial_path(out);
     let written = (|| -> Result<(), Failure> {
         let file = tipbox::durable::create_private_file(&partial)

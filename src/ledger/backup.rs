@@ -154,6 +154,7 @@ impl Ledger {
             tips: self.tips.len() as u64,
             signed_by: Some(hex::encode(key.verify_key())),
         };
+        crate::durable::check_replaceable(out).map_err(io_err(out))?;
         let tmp = crate::durable::partial_path(out);
         let file = crate::durable::create_private_file(&tmp).map_err(io_err(&tmp))?;
         let result = (|| -> Result<u64, LedgerError> {
