@@ -388,6 +388,13 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
         vec![200, 404],
         "the closed tip's record expired, the open one stays"
     );
+    // The reporter of the expired tip is told why the code is unknown.
+    let expired = if statuses[0] == 404 { &closed } else { &open };
+    let (_, page) = status_of(&portal, expired);
+    assert!(
+        page.contains("records of closed tips are removed 0 days after they were closed"),
+        "{page}"
+    );
 }
 
 #[test]

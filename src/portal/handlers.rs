@@ -642,7 +642,13 @@ async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
     };
     match app.store.find_tip(&keys.lookup_key) {
         Ok(Some(record)) => Lookup::Found(Box::new(code), record, Box::new(keys)),
-        Ok(None) => Lookup::Problem(StatusCode::NOT_FOUND, t.err_receipt_unknown.to_owned()),
+        // An expired record (closed more than `retention_days` ago) is unknown too: say so,
+        // or a reporter whose tip was closed long ago would think the code was mistyped.
+        Ok(None) => Lookup::Problem(
+            StatusCode::NOT_FOUND,
+            t.err_receipt_unknown
+                .replace("{days}", &app.settings.retention_days.to_string()),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "index read failed");
             Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
