@@ -577,3 +577,71 @@ fn a_replaced_signing_key_takes_over_on_the_portal_and_the_old_one_is_refused() 
         .ok(&["backup", "verify", now.to_str().unwrap()])
         .contains(&new_key));
 }
+
+/// `--out -` means standard output, as for `tipbox-portal export`: the update bundle (and
+/// a notice or a report) goes there alone, with the summary line on standard error.
+/// Outputs that must be durable files (a backup, a hand-over bundle) refuse `-` rather
+/// than create a file named "-".
+#[test]
+fn dash_writes_the_update_bundle_to_standard_output_and_file_only_outputs_refuse_it() {
+    let (portal, ledger, receipt, work) = setup();
+    ledger.ok(&["status", "1", "verifying"]);
+    let out = review_command(&ledger.path())
+        .current_dir(work.path())
+        .args(["export", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("update bundle 1"));
+    let bundle = work.path().join("from-stdout.tbu");
+    std::fs::write(&bundle, &out.stdout).unwrap();
+    let applied = apply(&portal.data, &bundle);
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("verifying")
+    );
+
+    let notice = review_command(&ledger.path())
+        .current_dir(work.path())
+        .args(["notice", "1", "--to", "县公安局", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(notice.status.success());
+    assert!(String::from_utf8_lossy(&notice.stdout).starts_with("<!DOCTYPE html>"));
+
+    for args in [
+        &["backup", "--out", "-"][..],
+        &[
+            "transfer",
+            "1",
+            "--to",
+            "县纪委监委",
+            "--recipient",
+            "age1x",
+            "--out",
+            "-",
+        ][..],
+    ] {
+        let out = review_command(&ledger.path())
+            .current_dir(work.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("give a file name"));
+    }
+    assert!(
+        !work.path().join("-").exists(),
+        "a file named - was created"
+    );
+}

@@ -170,6 +170,7 @@ enum Command {
     ///
     /// Example: tipbox-review export --out /media/usb/update.tbu
     Export {
+        /// Where to write the bundle (`-`: standard output).
         #[arg(long)]
         out: PathBuf,
         /// The portal id, when tips came from several portals.
@@ -244,7 +245,7 @@ enum Command {
         /// YYYY-MM-DD [default: the tip's assignment due date, or today + verify_days].
         #[arg(long)]
         due: Option<String>,
-        /// The notice (HTML, prints on A4).
+        /// The notice (HTML, prints on A4; `-`: standard output).
         #[arg(long)]
         out: PathBuf,
     },
@@ -721,13 +722,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let (bytes, summary) = l.export_updates(portal.as_deref(), &key)?;
             write_file_durably(out, &bytes)?;
             l.commit_export(&summary)?;
-            println!(
-                "update bundle {} for portal {}: {} tip(s) with public changes, {} acknowledgement(s) -> {}",
-                summary.sequence,
-                summary.portal_id,
-                summary.tips,
-                summary.acknowledged,
-                out.display()
+            report_written(
+                out,
+                format!(
+                    "update bundle {} for portal {}: {} tip(s) with public changes, {} acknowledgement(s) -> {}",
+                    summary.sequence,
+                    summary.portal_id,
+                    summary.tips,
+                    summary.acknowledged,
+                    out.display()
+                ),
             );
             Ok(())
         }
@@ -754,6 +758,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let department = clean_label(department)?;
             let package = match (recipient, out) {
                 (Some(r), Some(out)) => {
+                    file_only(out, "a hand-over bundle")?;
                     let r = tipbox::keys::parse_recipient(r)?;
                     let ids = unlock()?;
                     let entry = l.get(*tip)?;
@@ -887,13 +892,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             .render()
             .map_err(|e| format!("rendering the notice failed: {e}"))?;
             write_file_durably(out, html.as_bytes())?;
-            println!(
-                "{} for tip {} to {}, due {} -> {}",
-                notice.number,
-                tip,
-                department,
-                due,
-                out.display()
+            report_written(
+                out,
+                format!(
+                    "{} for tip {} to {}, due {} -> {}",
+                    notice.number,
+                    tip,
+                    department,
+                    due,
+                    out.display()
+                ),
             );
             Ok(())
         }
@@ -934,7 +942,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             match out {
                 Some(path) => {
                     write_file_durably(path, text.as_bytes())?;
-                    eprintln!("tipbox-review: report written to {}", path.display());
+                    if !is_stdout(path) {
+                        eprintln!("tipbox-review: report written to {}", path.display());
+                    }
                 }
                 None => print!("{text}"),
             }
@@ -944,6 +954,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let out = out.as_ref().ok_or_else(|| {
                 Failure(EXIT_USAGE, "give the backup's path with --out FILE".into())
             })?;
+            file_only(out, "a backup")?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
@@ -1220,7 +1231,45 @@ fn text_or_stdin(value: &str) -> Result<Zeroizing<String>, Failure> {
 }
 
 /// Write an output file atomically and durably (see `tipbox::durable`).
+/// `-`: standard output.
+fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Tell what was written where: on standard output, unless the file itself went there.
+fn report_written(out: &Path, message: String) {
+    if is_stdout(out) {
+        eprintln!("tipbox-review: {message}");
+    } else {
+        println!("{message}");
+    }
+}
+
+/// Refuse `-` for outputs that must be a file.
+fn file_only(out: &Path, what: &str) -> Result<(), Failure> {
+    if is_stdout(out) {
+        return Err(Failure(
+            EXIT_USAGE,
+            format!("{what} is written to a file (made durable before it gets its name), not to standard output: give a file name"),
+        ));
+    }
+    Ok(())
+}
+
 fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if is_stdout(path) {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| {
+                Failure(
+                    EXIT_USAGE,
+                    format!("writing to standard output failed: {e}"),
+                )
+            });
+    }
     tipbox::durable::write_atomically(path, bytes)
         .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", path.display())))
 }
