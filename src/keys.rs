@@ -306,7 +306,7 @@ pub fn retire_other_recipients(dir: &Path, keep: &str, today: &str) -> Result<()
 /// synced, then renamed one after the other. A crash between the renames leaves one file
 /// under each passphrase: running the change again with the same two passphrases finishes
 /// it (a file the current passphrase does not open is tried with the new one), and so does
-/// any command given the new passphrase ([`read_key_file`] finishes the rename).
+/// any command given the new passphrase (`read_key_file` finishes the rename).
 pub fn change_passphrase(
     dir: &Path,
     current: &SecretString,
