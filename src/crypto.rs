@@ -102,6 +102,24 @@ pub fn hash256(data: &[u8]) -> [u8; 32] {
     h.finalize()
 }
 
+/// Keyed BLAKE2b-256 (a MAC): only holders of `key` can make or check it.
+pub fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
+    init();
+    let mut state = sodiumoxide::crypto::generichash::State::new(Some(32), Some(&key[..]))
+        .expect("32 is a valid BLAKE2b length and key length");
+    state.update(message).expect("hash state is fresh");
+    let digest = state.finalize().expect("hash state is fresh");
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+/// Compare two MACs in constant time.
+pub fn mac_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    init();
+    sodiumoxide::utils::memcmp(a, b)
+}
+
 /// Streaming BLAKE2b-256, for checksums over large files.
 pub struct Hasher(sodiumoxide::crypto::generichash::State);
 

@@ -8,26 +8,21 @@ fn review_in(ledger: &std::path::Path, args: &[&str]) -> std::process::Output {
     review_command(ledger).args(args).output().unwrap()
 }
 
-/// `tipbox-review --ledger TARGET restore BACKUP --identity IDENTITY --verify-key DEMO`.
+/// `tipbox-review --ledger TARGET restore BACKUP --identity IDENTITY`.
 fn restore(
     target: &std::path::Path,
     backup: &std::path::Path,
     identity: &std::path::Path,
 ) -> std::process::Output {
-    restore_trusting(
-        target,
-        backup,
-        identity,
-        &["--verify-key", &demo_verify_key()],
-    )
+    restore_with(target, backup, identity, &[])
 }
 
-/// `restore` with the given `--verify-key` / `--accept-unsigned` arguments.
-fn restore_trusting(
+/// `restore` with more arguments (`--accept-unauthenticated`).
+fn restore_with(
     target: &std::path::Path,
     backup: &std::path::Path,
     identity: &std::path::Path,
-    trust: &[&str],
+    more: &[&str],
 ) -> std::process::Output {
     let mut args = vec![
         "restore",
@@ -35,16 +30,8 @@ fn restore_trusting(
         "--identity",
         identity.to_str().unwrap(),
     ];
-    args.extend_from_slice(trust);
+    args.extend_from_slice(more);
     review_in(target, &args)
-}
-
-/// The demo office's verify key (hex), as the portal's config holds it.
-fn demo_verify_key() -> String {
-    std::fs::read_to_string(repo_path("keys-example/verify-key.txt"))
-        .unwrap()
-        .trim()
-        .to_string()
 }
 
 fn is_empty_or_missing(dir: &std::path::Path) -> bool {
@@ -269,8 +256,7 @@ fn a_backup_forged_with_the_offices_public_key_cannot_write_outside_the_target()
     let backup = work.path().join("ledger.tbk");
     ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
     let plain = open_backup(&backup);
-    let office = demo_verify_key_bytes();
-    let genuine = verify_archive(&plain[..], trusting(&office)).unwrap();
+    let genuine = verify_archive(&plain[..], by_the_demo_office()).unwrap();
     assert_eq!(genuine.header.tips, 4);
 
     // The first file item is ledger.toml: give it a path that climbs out (same length, so
@@ -280,7 +266,7 @@ fn a_backup_forged_with_the_offices_public_key_cannot_write_outside_the_target()
     forged[at..at + 11].copy_from_slice(b"../escape.x");
     fix_checksum(&mut forged);
     assert!(matches!(
-        verify_archive(&forged[..], trusting(&office)),
+        verify_archive(&forged[..], by_the_demo_office()),
         Err(tipbox::ledger::backup::BackupError::BadPath)
     ));
 
@@ -297,15 +283,12 @@ fn a_backup_forged_with_the_offices_public_key_cannot_write_outside_the_target()
 
 use tipbox::ledger::backup::{verify_archive, BackupError, Trust};
 
-fn trusting(key: &[u8; 32]) -> Trust<'_> {
+/// Checked with the demo office's identities, as `restore` does.
+fn by_the_demo_office() -> Trust<'static> {
     Trust {
-        verify_key: Some(key),
-        accept_unsigned: false,
+        identities: demo_identities(),
+        accept_unauthenticated: false,
     }
-}
-
-fn demo_verify_key_bytes() -> [u8; 32] {
-    tipbox::keys::parse_verify_key(&demo_verify_key()).unwrap()
 }
 
 /// The archive inside a backup, decrypted with the demo office identity.
@@ -331,10 +314,11 @@ fn seal_to_demo_office(plain: &[u8], file: &std::path::Path) {
     w.finish().unwrap();
 }
 
-/// A signed archive ends with the checksum (32 bytes) and the signature (64).
-const TRAILER: usize = 32 + 64;
+/// The demo ledger seals to one recipient: an archive ends with the checksum (32 bytes)
+/// and one tag (32).
+const TRAILER: usize = 32 + 32;
 
-/// Recompute a signed archive's checksum after an edit, as a forger can (it is unkeyed).
+/// Recompute an archive's checksum after an edit, as a forger can (it is unkeyed).
 fn fix_checksum(archive: &mut [u8]) -> [u8; 32] {
     let body = archive.len() - TRAILER;
     let mut hasher = tipbox::crypto::Hasher::new();
@@ -344,20 +328,20 @@ fn fix_checksum(archive: &mut [u8]) -> [u8; 32] {
     digest
 }
 
-/// Sealing to the office's public key proves nothing about who made a backup: it must be
-/// signed by the office, and `restore` checks that against a verify key the reviewer gives.
-/// A forger can re-sign with a key of their own, or keep the office's signature over
-/// changed content; a reviewer can forget the key. Each is refused, with nothing written.
+/// Sealing to the office's public key proves nothing about who made a backup, so a backup
+/// also carries a tag that only the office identity can make, and `restore` checks it with
+/// the identity it opens the backup with. A forger can fake the tag, claim another
+/// identity's tag, or keep the office's tag over changed content: each is refused, with
+/// nothing written.
 #[test]
-fn a_backup_restores_only_when_the_offices_verify_key_vouches_for_it() {
+fn a_backup_restores_only_when_the_office_identity_authenticates_it() {
     let (ledger, work) = busy_ledger();
     let backup = work.path().join("ledger.tbk");
     ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
-    let office = demo_verify_key();
     let identity = private_demo_identity();
-    let refused = |name: &str, file: &std::path::Path, trust: &[&str], expected: &str| {
+    let refused = |name: &str, file: &std::path::Path, more: &[&str], expected: &str| {
         let target = work.path().join(format!("r-{name}"));
-        let out = restore_trusting(&target, file, &identity, trust);
+        let out = restore_with(&target, file, &identity, more);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(expected), "{name}: {err}");
@@ -365,48 +349,47 @@ fn a_backup_restores_only_when_the_offices_verify_key_vouches_for_it() {
             is_empty_or_missing(&target),
             "{name}: something was restored"
         );
+        // `backup verify` calls it a failed check.
+        let out = ledger.run(&["backup", "verify", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
     };
-
-    // No key given: the reviewer is told which key and where it is found.
-    refused("no-key", &backup, &[], "--verify-key");
-    // Another office's key.
-    let stranger = hex::encode(tipbox::crypto::SigningKey::generate().verify_key());
-    refused(
-        "stranger",
-        &backup,
-        &["--verify-key", &stranger],
-        "signed by another key",
-    );
-    // --accept-unsigned does not lower the bar for a signed backup.
-    refused(
-        "stranger-accepting-unsigned",
-        &backup,
-        &["--verify-key", &stranger, "--accept-unsigned"],
-        "signed by another key",
-    );
-
-    // A forger's own key: its name is in the header (same length), its signature at the end.
     let plain = open_backup(&backup);
-    let forger = tipbox::crypto::SigningKey::generate();
-    let mut forged = plain.clone();
-    let named = forged
-        .windows(64)
-        .position(|w| w == office.as_bytes())
-        .expect("the header names the signer");
-    forged[named..named + 64].copy_from_slice(hex::encode(forger.verify_key()).as_bytes());
-    let digest = fix_checksum(&mut forged);
-    let sig_at = forged.len() - 64;
-    forged[sig_at..].copy_from_slice(&forger.sign(&[&b"tipbox backup v2\n"[..], &digest].concat()));
-    let forged_file = work.path().join("forged-signer.tbk");
-    seal_to_demo_office(&forged, &forged_file);
+    let demo = demo_recipient().to_string();
+    let named = plain
+        .windows(demo.len())
+        .position(|w| w == demo.as_bytes())
+        .expect("the header names the recipient the tag is for");
+    let tag_at = plain.len() - 32;
+
+    // A made-up tag (with the checksum the forger can fix): "does not match", even when
+    // the reviewer would accept an old unauthenticated backup.
+    let mut faked = plain.clone();
+    faked[tag_at..].fill(7);
+    fix_checksum(&mut faked);
+    let faked_file = work.path().join("faked-tag.tbk");
+    seal_to_demo_office(&faked, &faked_file);
+    refused("faked", &faked_file, &[], "does not match");
     refused(
-        "forger",
-        &forged_file,
-        &["--verify-key", &office],
-        "signed by another key",
+        "faked-accepting-unauthenticated",
+        &faked_file,
+        &["--accept-unauthenticated"],
+        "does not match",
     );
 
-    // The office's signature kept over changed content (a department renamed, same length).
+    // The forger's own identity named in the header (same length) and tagging the archive.
+    let forger = tipbox::keys::Identity::generate();
+    let forger_recipient = forger.to_public().to_string();
+    assert_eq!(forger_recipient.len(), demo.len());
+    let mut claimed = plain.clone();
+    claimed[named..named + demo.len()].copy_from_slice(forger_recipient.as_bytes());
+    let digest = fix_checksum(&mut claimed);
+    let tag = forger.mac(b"tbBackup", &[&b"tipbox backup v2\n"[..], &digest].concat());
+    claimed[tag_at..].copy_from_slice(&tag);
+    let claimed_file = work.path().join("forger-tag.tbk");
+    seal_to_demo_office(&claimed, &claimed_file);
+    refused("forger", &claimed_file, &[], "may be forged");
+
+    // The office's tag kept over changed content (a department renamed, same length).
     let mut altered = plain.clone();
     let dept = "县公安局".as_bytes();
     let at = altered
@@ -416,73 +399,66 @@ fn a_backup_restores_only_when_the_offices_verify_key_vouches_for_it() {
     altered[at..at + dept.len()].copy_from_slice("市公安局".as_bytes());
     fix_checksum(&mut altered);
     assert!(matches!(
-        verify_archive(&altered[..], trusting(&demo_verify_key_bytes())),
-        Err(BackupError::BadSignature)
+        verify_archive(&altered[..], by_the_demo_office()),
+        Err(BackupError::BadAuthentication)
     ));
     let altered_file = work.path().join("altered.tbk");
     seal_to_demo_office(&altered, &altered_file);
-    refused(
-        "altered",
-        &altered_file,
-        &["--verify-key", &office],
-        "signature does not verify",
-    );
-    // `backup verify` checks the signer too, with the ledger's own verify key by default.
-    let out = ledger.run(&["backup", "verify", altered_file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
+    refused("altered", &altered_file, &[], "does not match");
+
+    // The genuine backup verifies and restores, and both say so; so does the audit log.
     let out = ledger.ok(&["backup", "verify", backup.to_str().unwrap()]);
     assert!(
-        out.contains(&format!("signed by the office key {office}")),
+        out.contains("authenticated by the office identity"),
         "{out}"
     );
-
-    // The genuine backup with the office's key restores, and the audit log says who signed.
     let target = work.path().join("r-genuine");
-    let out = restore_trusting(&target, &backup, &identity, &["--verify-key", &office]);
+    let out = restore(&target, &backup, &identity);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("authenticated by the office identity"));
     let audit = std::fs::read_to_string(target.join("audit.log")).unwrap();
-    assert!(audit.contains(&format!("signed by the office key {office}")));
+    assert!(audit.contains("authenticated by the office identity"));
 }
 
-/// Backups made before they were signed (format 1, `tests/vectors/backup-v1.tbk`, written
-/// by tipbox at 13882b1 from a demo-key ledger with one letter tip) still restore, but only
-/// when the reviewer vouches for the file with --accept-unsigned.
+/// Backups made before they were authenticated (format 1, `tests/vectors/backup-v1.tbk`,
+/// written by tipbox at 13882b1 from a demo-key ledger with one letter tip) still restore,
+/// but only when the reviewer vouches for the file with --accept-unauthenticated.
 #[test]
-fn an_unsigned_format_1_backup_restores_only_with_accept_unsigned() {
+fn an_unauthenticated_format_1_backup_restores_only_when_vouched_for() {
     let work = tempfile::tempdir().unwrap();
     let vector = repo_path("tests/vectors/backup-v1.tbk");
     let identity = private_demo_identity();
-    let office = demo_verify_key();
 
     let target = work.path().join("refused");
-    let out = restore_trusting(&target, &vector, &identity, &["--verify-key", &office]);
+    let out = restore(&target, &vector, &identity);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("before backups were signed") && err.contains("--accept-unsigned"),
+        err.contains("before backups were authenticated")
+            && err.contains("--accept-unauthenticated"),
         "{err}"
     );
     assert!(is_empty_or_missing(&target));
 
     let target = work.path().join("restored");
-    let out = restore_trusting(&target, &vector, &identity, &["--accept-unsigned"]);
+    let out = restore_with(&target, &vector, &identity, &["--accept-unauthenticated"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("UNSIGNED"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("UNAUTHENTICATED"));
     assert!(review_in(&target, &["audit", "verify"]).status.success());
     let list = String::from_utf8(review_in(&target, &["list", "--json"]).stdout).unwrap();
     assert!(list.contains("县纪委监委"), "{list}");
     let shown = String::from_utf8(review_in(&target, &["show", "1"]).stdout).unwrap();
     assert!(shown.contains("格式1备份的测试样本"), "{shown}");
     let audit = std::fs::read_to_string(target.join("audit.log")).unwrap();
-    assert!(audit.contains("UNSIGNED (format 1)"));
+    assert!(audit.contains("UNAUTHENTICATED (format 1)"));
 
     // `backup verify` in the restored ledger: a failed check (exit 1) unless vouched for.
     let out = review_in(&target, &["backup", "verify", vector.to_str().unwrap()]);
@@ -493,7 +469,7 @@ fn an_unsigned_format_1_backup_restores_only_with_accept_unsigned() {
             "backup",
             "verify",
             vector.to_str().unwrap(),
-            "--accept-unsigned",
+            "--accept-unauthenticated",
         ],
     );
     assert!(

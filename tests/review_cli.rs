@@ -1295,7 +1295,15 @@ fn review_with_passphrase(ledger: &Path, pass: &Path, args: &[&str]) -> std::pro
 /// command given the new passphrase, or by running the change again.
 #[test]
 fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
-    let ledger = TestLedger::new();
+    // A ledger that has imported web tips, so that `export` (which needs the signing key)
+    // has something to send.
+    let with_web_tips = || {
+        let l = TestLedger::new();
+        let vector = repo_path("tests/vectors/inbox-v1.tbx");
+        l.ok(&["import", vector.to_str().unwrap()]);
+        l
+    };
+    let ledger = with_web_tips(); // tips 1-3
     ledger.ok(&[
         "add",
         "--channel",
@@ -1306,8 +1314,8 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
     let work = tempfile::tempdir().unwrap();
     let new_pass = work.path().join("new-pass");
     std::fs::write(&new_pass, "a new office passphrase\n").unwrap();
-    let untouched = TestLedger::new(); // demo keys, old passphrase: for the crash cases
-    let scratch = work.path().join("scratch.tbk"); // backups sign: they need the signing key
+    let untouched = with_web_tips(); // demo keys, old passphrase: for the crash cases
+    let scratch = work.path().join("scratch.tbu");
     let keys = ledger.path().join("keys");
     let before: Vec<Vec<u8>> = ["identity.age", "signing-key.age"]
         .iter()
@@ -1360,20 +1368,20 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
     }
     // The old passphrase opens neither key; the new one opens both.
     for args in [
-        &["show", "1"][..],
-        &["backup", "--out", scratch.to_str().unwrap()][..],
+        &["show", "4"][..],
+        &["export", "--out", scratch.to_str().unwrap()][..],
     ] {
         let out = ledger.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("wrong passphrase"));
     }
-    let shown = review_with_passphrase(&ledger.path(), &new_pass, &["show", "1"]);
+    let shown = review_with_passphrase(&ledger.path(), &new_pass, &["show", "4"]);
     assert!(String::from_utf8_lossy(&shown.stdout).contains("某砂场老板"));
-    let update = work.path().join("b.tbk");
+    let update = work.path().join("u.tbu");
     let out = review_with_passphrase(
         &ledger.path(),
         &new_pass,
-        &["backup", "--out", update.to_str().unwrap()],
+        &["export", "--out", update.to_str().unwrap()],
     );
     assert!(
         out.status.success(),
@@ -1400,9 +1408,9 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
         &untouched.path(),
         &new_pass,
         &[
-            "backup",
+            "export",
             "--out",
-            work.path().join("b2.tbk").to_str().unwrap(),
+            work.path().join("u2.tbu").to_str().unwrap(),
         ],
     );
     assert!(
@@ -1414,13 +1422,13 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
     assert!(!k.join("signing-key.age.new").exists());
     assert_eq!(
         untouched
-            .run(&["backup", "--out", scratch.to_str().unwrap()])
+            .run(&["export", "--out", scratch.to_str().unwrap()])
             .status
             .code(),
         Some(2)
     );
     // (b) Running the change again with the same two passphrases finishes it.
-    let again = TestLedger::new();
+    let again = with_web_tips();
     cut_short(&again);
     again.ok(&[
         "passphrase",
@@ -1431,7 +1439,7 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
     assert!(!k.join("signing-key.age.new").exists());
     for args in [
         &["list"][..],
-        &["backup", "--out", scratch.to_str().unwrap()][..],
+        &["export", "--out", scratch.to_str().unwrap()][..],
     ] {
         let out = review_with_passphrase(&again.path(), &new_pass, args);
         assert!(
@@ -1442,7 +1450,7 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
     }
     assert_eq!(
         again
-            .run(&["backup", "--out", scratch.to_str().unwrap()])
+            .run(&["export", "--out", scratch.to_str().unwrap()])
             .status
             .code(),
         Some(2)

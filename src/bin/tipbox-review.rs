@@ -271,7 +271,7 @@ enum Command {
         lang: ReportLang,
     },
     /// An encrypted, consistent snapshot of the whole ledger (sealed to the office's
-    /// recipients, signed with the office's signing key: asks for the passphrase), or
+    /// recipients and authenticated with its identity: asks for the passphrase), or
     /// `backup verify FILE` to check one without restoring it.
     ///
     /// Examples: tipbox-review backup --out /media/backup/ledger-2026-11-22.tbk;
@@ -287,7 +287,7 @@ enum Command {
     /// Restore a backup into an empty or new folder (--ledger DIR); never over a ledger.
     ///
     /// Example: tipbox-review restore ledger-2026-11-22.tbk --ledger /srv/ledger-restored
-    /// --identity /media/keys/identity.age --verify-key 3f2a...
+    /// --identity /media/keys/identity.age
     Restore {
         file: PathBuf,
         /// The office identity: a passphrase-protected identity.age (as in LEDGER/keys) or a
@@ -333,7 +333,7 @@ enum ReportLang {
 
 #[derive(Subcommand)]
 enum BackupCommand {
-    /// Check a backup completely, and who signed it, without restoring it.
+    /// Check a backup completely, and that the office made it, without restoring it.
     Verify {
         file: PathBuf,
         /// The office identity [default: the ledger's keys/identity.age].
@@ -344,42 +344,22 @@ enum BackupCommand {
     },
 }
 
-/// Who may have made the backup being checked or restored.
+/// Whether to take a backup that nothing shows the office made.
 #[derive(clap::Args)]
 struct TrustArgs {
-    /// The office's verify key (64 hex): the backup must be signed by it. It is the
-    /// `verify_key` of the portal's config and the `verify-key:` line `tipbox-review init`
-    /// printed. [default for `backup verify`: the ledger's keys/verify-key.txt]
-    #[arg(long, value_name = "HEX")]
-    verify_key: Option<String>,
-    /// Also accept a backup made before backups were signed (format 1), which nothing
-    /// shows the office made. Only for a file whose origin you are sure of.
+    /// Also accept a backup made before backups were authenticated (format 1, before
+    /// 2026-11-30): nothing shows the office made it. Only for a file whose origin you are
+    /// sure of.
     #[arg(long)]
-    accept_unsigned: bool,
+    accept_unauthenticated: bool,
 }
 
-impl TrustArgs {
-    /// The verify key given, else `default` (a file holding one) when it exists.
-    fn verify_key(&self, default: Option<&Path>) -> Result<Option<[u8; 32]>, Failure> {
-        if let Some(hex) = &self.verify_key {
-            return Ok(Some(tipbox::keys::parse_verify_key(hex.trim())?));
-        }
-        match default {
-            Some(path) if path.exists() => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                Ok(Some(tipbox::keys::parse_verify_key(text.trim())?))
-            }
-            _ => Ok(None),
-        }
-    }
-}
-
-/// What `backup verify` and `restore` say about who signed a backup.
-fn signed_by(header: &ledger::backup::BackupHeader) -> String {
-    match &header.signed_by {
-        Some(key) => format!("signed by the office key {key}"),
-        None => "UNSIGNED (format 1), accepted with --accept-unsigned".into(),
+/// What `backup verify` and `restore` say about who made a backup.
+fn made_by(header: &ledger::backup::BackupHeader) -> &'static str {
+    if header.authenticated_for.is_empty() {
+        "UNAUTHENTICATED (format 1), accepted with --accept-unauthenticated"
+    } else {
+        "authenticated by the office identity"
     }
 }
 
@@ -956,13 +936,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })?;
             file_only(out, "a backup")?;
             let mut l = Ledger::open(&cli.ledger, &who)?;
-            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
-            let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
+            let ids = unlock()?;
             let bar = indicatif::ProgressBar::new_spinner();
-            let s = l.backup(out, &key, |n| bar.inc(n))?;
+            let s = l.backup(out, &ids, |n| bar.inc(n))?;
             bar.finish_and_clear();
             println!(
-                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {:.1} MiB, signed; keep copies apart from this machine",
+                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {:.1} MiB; keep copies apart from this machine",
                 out.display(),
                 s.header.tips,
                 s.header.files,
@@ -980,20 +959,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }),
             ..
         } => {
-            let keys = cli.ledger.join("keys");
             let identity = identity
                 .clone()
-                .unwrap_or_else(|| keys.join(tipbox::keys::IDENTITY_FILE));
-            let verify_key = trust.verify_key(Some(&keys.join(tipbox::keys::VERIFY_KEY_FILE)))?;
+                .unwrap_or_else(|| cli.ledger.join("keys").join(tipbox::keys::IDENTITY_FILE));
             let ids = load_identity_file(&identity, cli.passphrase_file.as_deref())?;
             let bar = indicatif::ProgressBar::new_spinner().with_message("checking the backup");
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             let checked = ledger::backup::verify(
                 file,
-                &ids,
                 ledger::backup::Trust {
-                    verify_key: verify_key.as_ref(),
-                    accept_unsigned: trust.accept_unsigned,
+                    identities: &ids,
+                    accept_unauthenticated: trust.accept_unauthenticated,
                 },
             );
             bar.finish_and_clear();
@@ -1006,26 +982,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         s.header.files,
                         s.header.trees,
                         s.bytes as f64 / (1024.0 * 1024.0),
-                        signed_by(&s.header)
+                        made_by(&s.header)
                     );
                     Ok(())
                 }
                 Err(
                     e @ (ledger::backup::BackupError::Io { .. }
-                    | ledger::backup::BackupError::NotOurs
-                    | ledger::backup::BackupError::NeedVerifyKey),
+                    | ledger::backup::BackupError::NotOurs),
                 ) => Err(e.into()),
-                Err(e @ ledger::backup::BackupError::SignedByAnotherKey { .. })
-                    if keys.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE).exists() =>
-                {
-                    Err(Failure(
-                        EXIT_CHECK_FAILED,
-                        format!(
-                            "{e}. The office's earlier verify keys are listed in {}",
-                            keys.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE).display()
-                        ),
-                    ))
-                }
                 Err(e) => Err(Failure(EXIT_CHECK_FAILED, e.to_string())),
             }
         }
@@ -1034,19 +998,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             identity,
             trust,
         } => {
-            // No default key: the target is empty, and a key read from beside the backup
-            // or the identity could have been swapped along with the backup.
-            let verify_key = trust.verify_key(None)?;
             let ids = load_identity_file(identity, cli.passphrase_file.as_deref())?;
             let bar =
                 indicatif::ProgressBar::new_spinner().with_message("checking, then restoring");
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             let restored = ledger::backup::restore(
                 file,
-                &ids,
                 ledger::backup::Trust {
-                    verify_key: verify_key.as_ref(),
-                    accept_unsigned: trust.accept_unsigned,
+                    identities: &ids,
+                    accept_unauthenticated: trust.accept_unauthenticated,
                 },
                 &cli.ledger,
             );
@@ -1059,7 +1019,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &format!(
                     "from a backup made {}, {}",
                     s.header.made,
-                    signed_by(&s.header)
+                    made_by(&s.header)
                 ),
             )?;
             println!(
@@ -1067,7 +1027,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 s.header.tips,
                 cli.ledger.display(),
                 s.header.made,
-                signed_by(&s.header)
+                made_by(&s.header)
             );
             Ok(())
         }

@@ -6,22 +6,24 @@
 //! archive is sealed with age to the office's recipients: restoring needs the office's
 //! identity, not the passphrase of this machine.
 //!
-//! Sealing to a *public* key says nothing about who made a backup, so the archive is also
-//! signed with the office's signing key, and `restore` checks the signature against a
-//! verify key the reviewer gives it. Without that, anyone who knows the office's recipient
-//! could hand the office a forged ledger to restore.
+//! Sealing to a *public* key says nothing about who made a backup: anyone who knows the
+//! office's recipient could hand the office a forged ledger to restore. So the archive is
+//! also authenticated with the office identity itself: for each recipient it is sealed to,
+//! a MAC keyed from that identity's secret ([`crate::keys::Identity::mac`]). Whoever can
+//! open a backup can check it, with nothing more to carry; nobody else can make one.
 //!
 //! ```text
 //! plaintext := MAGIC header-JSON-record item* end
 //! item      := 0x01 path-len:u32 path size:u64 bytes        (a file)
 //!            | 0x02 name-len:u32 name count:u64 (klen:u32 key vlen:u32 value)*   (a sled tree)
-//! end       := 0x00 digest signature
+//! end       := 0x00 digest tag*
 //! digest    := blake2b256(every plaintext byte before it, the 0x00 included)
-//! signature := ed25519(SIGNATURE_CONTEXT || digest), by the key named in the header
+//! tag       := the MAC of TAG_CONTEXT || digest by the identity of one recipient in the
+//!              header's `authenticated_for`, in that order
 //! ```
 //!
-//! Format 1 (before 2026-11-30) is the same without `signature` and `signed_by`; it is
-//! read only when the reviewer vouches for the file (`--accept-unsigned`).
+//! Format 1 (before 2026-11-30) is the same without `authenticated_for` and tags; it is
+//! read only when the reviewer vouches for the file (`--accept-unauthenticated`).
 
 use std::fs;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -34,10 +36,13 @@ use crate::crypto::{HashingReader, HashingWriter};
 
 pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x02";
 pub const FORMAT: u32 = 2;
-/// Backups made before they were signed.
-const UNSIGNED_FORMAT: u32 = 1;
-/// Domain separation: a backup's signature can never pass for an update bundle's.
-const SIGNATURE_CONTEXT: &[u8] = b"tipbox backup v2\n";
+/// Backups made before they were authenticated.
+const UNAUTHENTICATED_FORMAT: u32 = 1;
+/// What the MAC key is derived for, and what the MAC covers besides the digest.
+const TAG_PURPOSE: &[u8; 8] = b"tbBackup";
+const TAG_CONTEXT: &[u8] = b"tipbox backup v2\n";
+/// More recipients than any office has: a bound on a hostile header.
+const MAX_TAGS: usize = 64;
 const TAG_END: u8 = 0;
 const TAG_FILE: u8 = 1;
 const TAG_TREE: u8 = 2;
@@ -52,19 +57,21 @@ pub struct BackupHeader {
     pub files: u64,
     pub trees: u64,
     pub tips: u64,
-    /// The verify key (hex) of the signing key that signed the backup; none in format 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_by: Option<String>,
+    /// The recipients (`age1...`) whose identities authenticate the backup, one tag each;
+    /// none in format 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authenticated_for: Vec<String>,
 }
 
-/// Who `verify` and `restore` accept as the maker of a backup.
-#[derive(Debug, Clone, Copy)]
+/// What a backup's maker is checked with.
+#[derive(Clone, Copy)]
 pub struct Trust<'a> {
-    /// The office's verify key: a backup must be signed by it.
-    pub verify_key: Option<&'a [u8; 32]>,
-    /// Also accept a backup made before backups were signed (format 1). Nothing then shows
-    /// who made it: the reviewer vouches for where the file comes from.
-    pub accept_unsigned: bool,
+    /// The office identities being used to open the backup: one of them must have made
+    /// its tag.
+    pub identities: &'a [crate::keys::Identity],
+    /// Also accept a backup made before backups were authenticated (format 1). Nothing then
+    /// shows who made it: the reviewer vouches for where the file comes from.
+    pub accept_unauthenticated: bool,
 }
 
 /// What a verified backup holds.
@@ -127,18 +134,34 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 }
 
 impl Ledger {
-    /// Write an encrypted backup of the whole ledger to `out`, signed with `key`
-    /// (atomically: temp file, fsync, rename).
+    /// Write an encrypted backup of the whole ledger to `out`, authenticated with the
+    /// office `identities` (atomically: temp file, fsync, rename).
     pub fn backup(
         &mut self,
         out: &Path,
-        key: &crate::crypto::SigningKey,
+        identities: &[crate::keys::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<BackupSummary, LedgerError> {
         // Recorded before the snapshot, so the restored audit log includes it.
         self.audit("backup", None, "")?;
         self.sync()?;
         let recipients = self.own_recipients()?;
+        // A tag for every recipient the backup is sealed to: whoever opens it can check it.
+        let mut taggers = Vec::new();
+        for r in &recipients {
+            let name = r.to_string();
+            let identity = identities
+                .iter()
+                .find(|i| i.to_public().to_string() == name)
+                .ok_or_else(|| {
+                    LedgerError::Invalid(format!(
+                        "keys/recipient.txt lists {name}, but keys/identity.age does not hold its identity; \
+                         a backup sealed to it could not be authenticated. Restore keys/ from a backup, \
+                         or run `tipbox-review init --add-key --retire-old`"
+                    ))
+                })?;
+            taggers.push((name, identity));
+        }
         let files = ledger_files(&self.root)?;
         let trees: Vec<Vec<u8>> = self
             .db
@@ -152,7 +175,7 @@ impl Ledger {
             files: files.len() as u64,
             trees: trees.len() as u64,
             tips: self.tips.len() as u64,
-            signed_by: Some(hex::encode(key.verify_key())),
+            authenticated_for: taggers.iter().map(|(name, _)| name.clone()).collect(),
         };
         crate::durable::check_replaceable(out).map_err(io_err(out))?;
         let tmp = crate::durable::partial_path(out);
@@ -221,9 +244,12 @@ impl Ledger {
             let digest = std::mem::take(&mut w.hasher).finalize();
             let mut stream = w.inner;
             stream.write_all(&digest).map_err(io)?;
-            stream
-                .write_all(&key.sign(&[SIGNATURE_CONTEXT, &digest].concat()))
-                .map_err(io)?;
+            let message = [TAG_CONTEXT, &digest].concat();
+            for (_, identity) in &taggers {
+                stream
+                    .write_all(&identity.mac(TAG_PURPOSE, &message))
+                    .map_err(io)?;
+            }
             let buffered = stream.finish().map_err(io)?;
             let file = buffered.into_inner().map_err(|e| LedgerError::Io {
                 path: tmp.clone(),
@@ -271,21 +297,18 @@ pub enum BackupError {
     BadPath,
     #[error("the backup's checksum does not match; use another copy")]
     Checksum,
-    #[error("this backup is signed; give the office's verify key with --verify-key HEX (the `verify_key` of the portal's config, or the `verify-key:` line `tipbox-review init` printed) so that its maker can be checked")]
-    NeedVerifyKey,
-    #[error("this backup was made before backups were signed (format 1), so nothing shows who made it; if you are sure it is the office's own, add --accept-unsigned")]
-    Unsigned,
-    #[error("this backup is signed by another key ({signed_by}), not by the verify key given; if the office has changed its signing key since the backup was made, give the verify key of that time; otherwise the backup is not the office's: do not restore it")]
-    SignedByAnotherKey { signed_by: String },
-    #[error("the backup's signature does not verify: it was altered or forged after it was made; use another copy")]
-    BadSignature,
+    #[error("this backup was made before backups were authenticated (format 1), so nothing shows who made it; if you are sure it is the office's own, add --accept-unauthenticated")]
+    Unauthenticated,
+    #[error("nothing in this backup shows that the office made it (it carries no authentication for the identities given): it may be forged; do not restore it")]
+    NotAuthenticatedForUs,
+    #[error("the backup's authentication does not match: it was altered or forged after it was made; use another copy")]
+    BadAuthentication,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
 
 fn read_backup(
     path: &Path,
-    identities: &[crate::keys::Identity],
     trust: Trust<'_>,
     each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
@@ -296,7 +319,7 @@ fn read_backup(
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, file))
         .map_err(|_| BackupError::NotABackup)?;
     let plain = decryptor
-        .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
+        .decrypt(trust.identities.iter().map(|i| i as &dyn age::Identity))
         .map_err(|_| BackupError::NotOurs)?;
     read_archive(plain, trust, each)
 }
@@ -305,8 +328,8 @@ fn read_backup(
 /// everything, and hand each item to `each`. Anyone who knows the office's public recipient
 /// can make an age file, so this reads hostile input: lengths are bounded, paths checked,
 /// and the checksum covers every byte (fuzzed: `fuzz/fuzz_targets/backup_archive.rs`).
-/// Who made it is known only at the end, from the signature: `each` must not make
-/// anything lasting before this returns `Ok` (`restore` reads a backup twice).
+/// Who made it is known only at the end, from the tags: `each` must not make anything
+/// lasting before this returns `Ok` (`restore` reads a backup twice).
 fn read_archive<R: Read>(
     plain: R,
     trust: Trust<'_>,
@@ -320,7 +343,7 @@ fn read_archive<R: Read>(
         return Err(BackupError::NotABackup);
     }
     let version = u32::from(magic[14]);
-    if version != FORMAT && version != UNSIGNED_FORMAT {
+    if version != FORMAT && version != UNAUTHENTICATED_FORMAT {
         return Err(BackupError::UnsupportedVersion(version));
     }
     let (header, _): (BackupHeader, _) =
@@ -328,24 +351,26 @@ fn read_archive<R: Read>(
     if header.format != version {
         return Err(BackupError::Damaged);
     }
-    // Refuse early what no signature could make acceptable, before reading gigabytes.
-    let signer: Option<[u8; 32]> = if version == UNSIGNED_FORMAT {
-        if header.signed_by.is_some() {
+    // Refuse early what no tag could make acceptable, before reading gigabytes: the tag to
+    // check is that of the first identity given whose recipient the header names.
+    let checker: Option<(usize, &crate::keys::Identity)> = if version == UNAUTHENTICATED_FORMAT {
+        if !header.authenticated_for.is_empty() {
             return Err(BackupError::Damaged);
         }
-        if !trust.accept_unsigned {
-            return Err(BackupError::Unsigned);
+        if !trust.accept_unauthenticated {
+            return Err(BackupError::Unauthenticated);
         }
         None
     } else {
-        let named = header.signed_by.as_deref().ok_or(BackupError::Damaged)?;
-        let trusted = trust.verify_key.ok_or(BackupError::NeedVerifyKey)?;
-        if !named.eq_ignore_ascii_case(&hex::encode(trusted)) {
-            return Err(BackupError::SignedByAnotherKey {
-                signed_by: sanitize_key(named),
-            });
+        let named = &header.authenticated_for;
+        if named.is_empty() || named.len() > MAX_TAGS {
+            return Err(BackupError::Damaged);
         }
-        Some(*trusted)
+        let found = trust.identities.iter().find_map(|i| {
+            let ours = i.to_public().to_string();
+            named.iter().position(|n| *n == ours).map(|at| (at, i))
+        });
+        Some(found.ok_or(BackupError::NotAuthenticatedForUs)?)
     };
     let u32_of = |r: &mut HashingReader<_>| -> Result<usize, BackupError> {
         let mut b = [0u8; 4];
@@ -411,12 +436,14 @@ fn read_archive<R: Read>(
     if stored != digest {
         return Err(BackupError::Checksum);
     }
-    if let Some(verify_key) = signer {
-        let mut signature = [0u8; 64];
-        r.inner.read_exact(&mut signature).map_err(damaged)?;
-        let message = [SIGNATURE_CONTEXT, &digest].concat();
-        if !crate::crypto::verify_signature(&verify_key, &message, &signature) {
-            return Err(BackupError::BadSignature);
+    if let Some((at, identity)) = checker {
+        let mut tags = vec![[0u8; 32]; header.authenticated_for.len()];
+        for tag in &mut tags {
+            r.inner.read_exact(tag).map_err(damaged)?;
+        }
+        let expected = identity.mac(TAG_PURPOSE, &[TAG_CONTEXT, &digest].concat());
+        if !crate::crypto::mac_eq(&tags[at], &expected) {
+            return Err(BackupError::BadAuthentication);
         }
     }
     let mut probe = [0u8; 1];
@@ -426,28 +453,10 @@ fn read_archive<R: Read>(
     Ok(header)
 }
 
-/// A key named by a hostile header, fit for an error message: hex digits only, shortened.
-fn sanitize_key(named: &str) -> String {
-    let hex: String = named
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(64)
-        .collect();
-    if hex.is_empty() {
-        "an unreadable key".into()
-    } else {
-        format!("verify key {hex}")
-    }
-}
-
 /// Check a backup completely, its maker included, without writing anything.
-pub fn verify(
-    path: &Path,
-    identities: &[crate::keys::Identity],
-    trust: Trust<'_>,
-) -> Result<BackupSummary, BackupError> {
+pub fn verify(path: &Path, trust: Trust<'_>) -> Result<BackupSummary, BackupError> {
     let mut bytes = 0u64;
-    let header = read_backup(path, identities, trust, counting(&mut bytes))?;
+    let header = read_backup(path, trust, counting(&mut bytes))?;
     Ok(BackupSummary { header, bytes })
 }
 
@@ -471,15 +480,10 @@ fn counting(bytes: &mut u64) -> impl FnMut(Item<'_>) -> Result<(), BackupError> 
 }
 
 /// Restore a backup into `target`, which must be empty or not exist. The whole backup is
-/// verified first, its signature included; then it is written, and checked again on the
-/// way (the file could change in between: then nothing is left behind); the audit chain
-/// is checked at the end.
-pub fn restore(
-    path: &Path,
-    identities: &[crate::keys::Identity],
-    trust: Trust<'_>,
-    target: &Path,
-) -> Result<BackupSummary, BackupError> {
+/// verified first, its maker included; then it is written, and checked again on the way
+/// (the file could change in between: then nothing is left behind); the audit chain is
+/// checked at the end.
+pub fn restore(path: &Path, trust: Trust<'_>, target: &Path) -> Result<BackupSummary, BackupError> {
     if target.exists() {
         let mut entries = fs::read_dir(target).map_err(|source| BackupError::Io {
             path: target.to_owned(),
@@ -493,7 +497,7 @@ pub fn restore(
             .into());
         }
     }
-    let summary = verify(path, identities, trust)?;
+    let summary = verify(path, trust)?;
     super::create_private_dir(target)?;
     let result = (|| -> Result<(), BackupError> {
         for dir in ["keys", "blobs", "db"] {
@@ -506,7 +510,7 @@ pub fn restore(
             },
         )?;
         let mut tree: Option<sled::Tree> = None;
-        read_backup(path, identities, trust, |item| {
+        read_backup(path, trust, |item| {
             match item {
                 Item::File(rel, _, body) => {
                     let dest = target.join(&rel);
