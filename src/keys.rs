@@ -27,7 +27,7 @@ pub const VERIFY_KEY_FILE: &str = "verify-key.txt";
 /// Recipients the office no longer seals to (`init --add-key --retire-old`), with the day.
 pub const RETIRED_RECIPIENTS_FILE: &str = "retired-recipients.txt";
 /// The office's earlier verify keys, one per line under a comment with the day each was
-/// retired: what checks a backup made before a signing-key change.
+/// retired: the record of which keys portals were once given.
 pub const RETIRED_VERIFY_KEYS_FILE: &str = "retired-verify-keys.txt";
 
 #[derive(Debug, thiserror::Error)]
@@ -520,8 +520,8 @@ pub fn load_signing_key(dir: &Path, passphrase: &SecretString) -> Result<Signing
         .try_into()
         .map_err(|_| KeyError::Damaged(path.clone()))?;
     let key = SigningKey::from_seed(seed);
-    // Best effort: the file is a public copy for people and `backup verify`; signing does
-    // not depend on it.
+    // Best effort: the file is a public copy for people (and what `init --add-key`
+    // prints); signing does not depend on it.
     let _ = sync_verify_key_file(dir, &key);
     Ok(key)
 }
