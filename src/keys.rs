@@ -261,21 +261,24 @@ pub fn add_identity(dir: &Path, passphrase: &SecretString) -> Result<String, Key
         path: path.clone(),
         source,
     })?;
-    let rpath = dir.join(RECIPIENT_FILE);
-    let mut f = fs::OpenOptions::new()
-        .append(true)
-        .open(&rpath)
-        .map_err(|source| KeyError::Io {
-            path: rpath.clone(),
-            source,
-        })?;
-    writeln!(f, "{recipient}")
-        .and_then(|()| f.sync_all())
-        .map_err(|source| KeyError::Io {
-            path: rpath.clone(),
-            source,
-        })?;
+    append_durably(&dir.join(RECIPIENT_FILE), &format!("{recipient}\n"))?;
     Ok(recipient)
+}
+
+/// Append `text` to the public key file `path` (made if missing) and sync it.
+fn append_durably(path: &Path, text: &str) -> Result<(), KeyError> {
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .map_err(|source| KeyError::Io {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 /// Stop sealing to every recipient but `keep` (after `add_identity`, when the old
@@ -295,15 +298,10 @@ pub fn retire_other_recipients(dir: &Path, keep: &str, today: &str) -> Result<()
         .filter(|l| !l.is_empty() && !l.starts_with('#') && *l != keep)
         .collect();
     if !retired.is_empty() {
-        let path = dir.join(RETIRED_RECIPIENTS_FILE);
-        let mut f = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io(&path))?;
-        writeln!(f, "# retired {today}\n{}", retired.join("\n"))
-            .and_then(|()| f.sync_all())
-            .map_err(io(&path))?;
+        append_durably(
+            &dir.join(RETIRED_RECIPIENTS_FILE),
+            &format!("# retired {today}\n{}\n", retired.join("\n")),
+        )?;
     }
     crate::durable::write_atomically(&rpath, format!("{keep}\n").as_bytes()).map_err(io(&rpath))
 }
@@ -399,20 +397,12 @@ pub fn replace_signing_key(
     let _ = fs::remove_file(&tmp);
     let seed_hex = Zeroizing::new(hex::encode(*new.seed()));
     write_secret(&tmp, seed_hex.as_bytes(), passphrase)?;
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |source| KeyError::Io { path, source }
-    };
-    let rpath = dir.join(RETIRED_VERIFY_KEYS_FILE);
-    let mut f = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&rpath)
-        .map_err(io(&rpath))?;
-    writeln!(f, "# retired {today}\n{retired}")
-        .and_then(|()| f.sync_all())
-        .map_err(io(&rpath))?;
-    crate::durable::rename_into_place(&tmp, &path).map_err(io(&path))?;
+    append_durably(
+        &dir.join(RETIRED_VERIFY_KEYS_FILE),
+        &format!("# retired {today}\n{retired}\n"),
+    )?;
+    crate::durable::rename_into_place(&tmp, &path)
+        .map_err(|source| KeyError::Io { path, source })?;
     sync_verify_key_file(dir, &new)?;
     Ok(ReplacedSigningKey { retired, current })
 }
