@@ -9,13 +9,14 @@
 //! the channel (a few chunks), age's 64 KiB chunk buffer and the disk writer's 1.5 MiB,
 //! whatever the upload's size. Plaintext exists only in those buffers; the file gets
 //! ciphertext only. The one exception is images: JPEG/PNG/WebP are held in memory (up to a
-//! configured cap) so their metadata can be removed before they are sealed.
+//! configured cap per image, and an [`ImageBudget`] shared by all uploads) so their
+//! metadata can be removed before they are sealed.
 
 use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use zeroize::Zeroizing;
 
 use crate::durable::DirectWriter;
@@ -67,6 +68,50 @@ pub enum SealInput {
     Finish(Box<Manifest>, Option<(LookupKey, TipRecord)>),
 }
 
+/// Memory for images held whole while their metadata is removed, shared by every upload
+/// (`image_memory_mib`), counted in KiB of image data. An image that does not fit is
+/// refused at once as "busy" rather than waited for: two uploads each holding half the
+/// budget and waiting for more would wait for ever.
+#[derive(Clone)]
+pub struct ImageBudget(Arc<Semaphore>);
+
+impl ImageBudget {
+    pub fn new(bytes: u64) -> Self {
+        ImageBudget(Arc::new(Semaphore::new((bytes >> 10) as usize)))
+    }
+
+    /// Grow `held` to cover `bytes` of image data.
+    fn cover(
+        &self,
+        held: &mut Option<OwnedSemaphorePermit>,
+        bytes: usize,
+    ) -> Result<(), SealError> {
+        let needed = bytes.div_ceil(1024).max(1);
+        let have = held.as_ref().map_or(0, |p| p.num_permits());
+        if needed > have {
+            let more = u32::try_from(needed - have).map_err(|_| SealError::Busy)?;
+            let permit = self
+                .0
+                .clone()
+                .try_acquire_many_owned(more)
+                .map_err(|_| SealError::Busy)?;
+            match held {
+                Some(p) => p.merge(permit),
+                None => *held = Some(permit),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An image being received: its pieces as they came (no copies), their total length, and
+/// its share of the [`ImageBudget`], given back when it is dropped.
+struct HeldImage {
+    pieces: Vec<Bytes>,
+    len: usize,
+    _budget: Option<OwnedSemaphorePermit>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
     #[error("an image is larger than {limit} bytes and cannot be cleaned of its metadata")]
@@ -79,6 +124,8 @@ pub enum SealError {
     Encrypt(String),
     #[error("the upload ended before it was complete")]
     Incomplete,
+    #[error("the memory for cleaning images is taken by other uploads")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -86,15 +133,19 @@ pub enum SealError {
 pub struct Limits {
     /// Largest image held in memory for metadata removal.
     pub max_image_bytes: u64,
+    /// What all uploads together may hold of images.
+    pub image_budget: ImageBudget,
 }
 
 /// Start a sealer thread for a new blob in `store`. It ends `Ok` once the blob and its
 /// index entries are durable. Drop the sender without `Finish` to abort: the partial file
-/// is removed.
+/// is removed. `slot` (the upload's share of `max_open_uploads`) is given back when the
+/// thread ends, not when the handler does.
 pub fn start(
     store: Arc<Store>,
     recipients: Recipients,
     limits: Limits,
+    slot: OwnedSemaphorePermit,
 ) -> (
     mpsc::Sender<SealInput>,
     tokio::task::JoinHandle<Result<(), SealError>>,
@@ -102,7 +153,11 @@ pub fn start(
     // Four chunks in flight: enough to overlap network and encryption, small enough that
     // memory does not depend on the upload size.
     let (tx, rx) = mpsc::channel(4);
-    let join = tokio::task::spawn_blocking(move || run(&store, recipients, limits, rx));
+    let join = tokio::task::spawn_blocking(move || {
+        let result = run(&store, recipients, limits, rx);
+        drop(slot);
+        result
+    });
     (tx, join)
 }
 
@@ -111,7 +166,7 @@ enum FileState {
     /// Collecting the first bytes to recognise the type.
     Sniffing(FileStart, Zeroizing<Vec<u8>>),
     /// An image, held whole for metadata removal.
-    Image(FileStart, ImageKind, Zeroizing<Vec<u8>>),
+    Image(FileStart, ImageKind, HeldImage),
     /// Anything else, streamed straight through.
     Streaming(FileStart, u64),
 }
@@ -157,14 +212,17 @@ fn run(
                                 begin_file(&mut w, start, head, &limits)?
                             }
                         }
-                        FileState::Image(start, kind, mut data) => {
-                            if (data.len() + chunk.len()) as u64 > limits.max_image_bytes {
+                        FileState::Image(start, kind, mut image) => {
+                            let len = image.len + chunk.len();
+                            if len as u64 > limits.max_image_bytes {
                                 return Err(SealError::ImageTooLarge {
                                     limit: limits.max_image_bytes,
                                 });
                             }
-                            data.extend_from_slice(&chunk);
-                            FileState::Image(start, kind, data)
+                            limits.image_budget.cover(&mut image._budget, len)?;
+                            image.len = len;
+                            image.pieces.push(chunk);
+                            FileState::Image(start, kind, image)
                         }
                         FileState::Streaming(start, size) => {
                             w.file_data(&chunk)?;
@@ -187,8 +245,15 @@ fn run(
                         size,
                         metadata_removed: false,
                     })?,
-                    FileState::Image(start, kind, data) => {
-                        let cleaned = metadata::strip(kind, Bytes::from(data.to_vec()))?;
+                    FileState::Image(start, kind, image) => {
+                        // One buffer of the exact size, wiped when the last view of it (the
+                        // parser's, inside `strip`) is dropped.
+                        let mut whole = Zeroizing::new(Vec::with_capacity(image.len));
+                        for piece in &image.pieces {
+                            whole.extend_from_slice(piece);
+                        }
+                        drop(image.pieces);
+                        let cleaned = metadata::strip(kind, Bytes::from_owner(whole))?;
                         w.file_start(&start)?;
                         w.file_data(&cleaned)?;
                         w.file_end(&FileEnd {
@@ -196,7 +261,8 @@ fn run(
                             size: cleaned.len() as u64,
                             metadata_removed: true,
                         })?;
-                        // `cleaned` shares no buffer with `data`; both drop here and `data` is zeroized.
+                        // `cleaned` shares no buffer with `whole`; both drop here and `whole`
+                        // is zeroized. The image's budget is given back with `image._budget`.
                         drop(cleaned);
                     }
                 }
@@ -244,7 +310,14 @@ fn begin_file<W: Write>(
                     limit: limits.max_image_bytes,
                 });
             }
-            Ok(FileState::Image(start, kind, head))
+            let mut budget = None;
+            limits.image_budget.cover(&mut budget, head.len())?;
+            let image = HeldImage {
+                len: head.len(),
+                pieces: vec![Bytes::from_owner(head)],
+                _budget: budget,
+            };
+            Ok(FileState::Image(start, kind, image))
         }
         None => {
             w.file_start(&start)?;

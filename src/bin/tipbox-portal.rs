@@ -203,7 +203,12 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         // Tests and scripts read this line to find the port when listening on port 0.
         eprintln!("tipbox-portal: listening on http://{local}");
-        tracing::info!(data = %data.display(), "portal started");
+        tracing::info!(
+            data = %data.display(),
+            max_open_uploads = state.settings.max_open_uploads,
+            image_memory_mib = state.settings.image_memory_bytes >> 20,
+            "portal started"
+        );
         portal::admin::spawn(
             state.store.clone(),
             state.settings.verify_key,

@@ -32,8 +32,15 @@ pub struct ConfigFile {
     pub max_upload_mib: Option<u64>,
     /// Largest image cleaned of metadata in memory, in MiB. Default 32.
     pub max_image_mib: Option<u64>,
+    /// Image data held in memory for metadata removal across all uploads at once, in MiB.
+    /// An image that does not fit gets the busy page (text kept). Default 128; at least
+    /// `max_image_mib`.
+    pub image_memory_mib: Option<u64>,
     /// Most attachments per submission. Default 50.
     pub max_attachments: Option<u32>,
+    /// Uploads (submissions and follow-ups) received at once; more get the busy page with
+    /// their text kept. Bounds the portal's memory and threads. Default 16, at most 256.
+    pub max_open_uploads: Option<u32>,
     /// Shortest accepted description, in characters. Default 10.
     pub min_description_chars: Option<usize>,
     /// Submissions accepted per minute across all clients. Default 120.
@@ -47,6 +54,11 @@ pub struct ConfigFile {
     /// Seconds an upload may stall between two pieces of its body. Default 120 (Tor
     /// circuits are slow, but not silent that long).
     pub body_idle_timeout_secs: Option<u64>,
+    /// Slowest sustained speed, in KiB per second, at which a request body may arrive. A
+    /// body may fall behind it by at most `body_idle_timeout_secs`. Default 8 (a slow phone
+    /// over Tor manages far more); it stops a client from holding an upload slot open with
+    /// a byte now and then.
+    pub min_upload_kib_per_sec: Option<u64>,
     /// Days a closed tip's public record (status, replies) stays on the portal after it was
     /// closed, not accepted or transferred. Default 180; 0 removes it at the next apply.
     pub retention_days: Option<u32>,
@@ -140,6 +152,9 @@ pub fn default_categories() -> Vec<Category> {
     ]
 }
 
+/// Highest `max_open_uploads`: well under tokio's 512 blocking threads.
+pub const MAX_OPEN_UPLOADS_LIMIT: u64 = 256;
+
 /// Settings the portal runs with, after merging file, flags and defaults.
 #[derive(Clone)]
 pub struct Settings {
@@ -150,13 +165,17 @@ pub struct Settings {
     pub onion_location: Option<String>,
     pub max_upload_bytes: u64,
     pub max_image_bytes: u64,
+    pub image_memory_bytes: u64,
     pub max_attachments: u32,
+    pub max_open_uploads: u32,
     pub min_description_chars: usize,
     pub submissions_per_minute: u32,
     pub lookups_per_minute: u32,
     pub kdf_workers: usize,
     pub header_timeout: std::time::Duration,
     pub body_idle_timeout: std::time::Duration,
+    /// Bytes per second.
+    pub min_upload_rate: u64,
     pub retention_days: u32,
     pub kdf: crate::crypto::KdfParams,
     pub categories: Vec<Category>,
@@ -183,6 +202,10 @@ pub enum ConfigError {
     NoVerifyKey,
     #[error("`{0}` must be greater than zero")]
     Zero(&'static str),
+    #[error("`{name}` must be at most {max}")]
+    TooLarge { name: &'static str, max: u64 },
+    #[error("`image_memory_mib` ({memory}) must be at least `max_image_mib` ({image}), or no image of the largest allowed size could ever be cleaned")]
+    ImageMemory { memory: u64, image: u64 },
     #[error("the category list must not be empty and keys must be unique, lowercase letters, digits and dashes")]
     Categories,
 }
@@ -254,6 +277,24 @@ impl ConfigFile {
             Some(v) => Ok(v),
             None => Ok(default),
         };
+        let max_image_mib = positive(self.max_image_mib, 32, "max_image_mib")?;
+        let image_memory_mib = positive(self.image_memory_mib, 128, "image_memory_mib")?;
+        if image_memory_mib < max_image_mib {
+            return Err(ConfigError::ImageMemory {
+                memory: image_memory_mib,
+                image: max_image_mib,
+            });
+        }
+        let max_open_uploads =
+            positive(self.max_open_uploads.map(u64::from), 16, "max_open_uploads")?;
+        // Each open upload holds one of tokio's 512 blocking threads while it is sealed;
+        // the rest stay free for the operator's export and apply.
+        if max_open_uploads > MAX_OPEN_UPLOADS_LIMIT {
+            return Err(ConfigError::TooLarge {
+                name: "max_open_uploads",
+                max: MAX_OPEN_UPLOADS_LIMIT,
+            });
+        }
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -270,7 +311,9 @@ impl ConfigFile {
             verify_key,
             onion_location: self.onion_location,
             max_upload_bytes: positive(self.max_upload_mib, 500, "max_upload_mib")? << 20,
-            max_image_bytes: positive(self.max_image_mib, 32, "max_image_mib")? << 20,
+            max_image_bytes: max_image_mib << 20,
+            image_memory_bytes: image_memory_mib << 20,
+            max_open_uploads: max_open_uploads as u32,
             max_attachments: positive(self.max_attachments.map(u64::from), 50, "max_attachments")?
                 as u32,
             min_description_chars: self.min_description_chars.unwrap_or(10),
@@ -299,11 +342,63 @@ impl ConfigFile {
                 120,
                 "body_idle_timeout_secs",
             )?),
+            min_upload_rate: positive(self.min_upload_kib_per_sec, 8, "min_upload_kib_per_sec")?
+                << 10,
             // 0 is allowed: closed tips' records go at the next apply or restart.
             retention_days: self.retention_days.unwrap_or(180),
             kdf: crate::crypto::KdfParams::DEFAULT,
             categories,
             demo,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(extra: &str) -> Result<Settings, ConfigError> {
+        let text = format!("{DEMO_CONFIG}\n{extra}\n");
+        ConfigFile::parse(&text, Path::new("test.toml"))
+            .unwrap()
+            .resolve(Overrides::default())
+    }
+
+    #[test]
+    fn upload_bounds_have_safe_defaults_and_refuse_nonsense() {
+        let s = resolve("").unwrap();
+        assert_eq!(s.max_open_uploads, 16);
+        assert_eq!(s.image_memory_bytes, 128 << 20);
+        assert_eq!(s.min_upload_rate, 8 << 10);
+
+        assert!(matches!(
+            resolve("max_open_uploads = 257"),
+            Err(ConfigError::TooLarge {
+                name: "max_open_uploads",
+                max: 256
+            })
+        ));
+        assert!(resolve("max_open_uploads = 256").is_ok());
+        assert!(matches!(
+            resolve("max_open_uploads = 0"),
+            Err(ConfigError::Zero("max_open_uploads"))
+        ));
+        assert!(matches!(
+            resolve("min_upload_kib_per_sec = 0"),
+            Err(ConfigError::Zero("min_upload_kib_per_sec"))
+        ));
+        // Room for at least one image of the largest size.
+        let err = resolve("max_image_mib = 64\nimage_memory_mib = 32")
+            .err()
+            .unwrap();
+        assert!(matches!(
+            err,
+            ConfigError::ImageMemory {
+                memory: 32,
+                image: 64
+            }
+        ));
+        assert!(err.to_string().contains("at least `max_image_mib`"));
+        assert!(resolve("max_image_mib = 64\nimage_memory_mib = 64").is_ok());
     }
 }

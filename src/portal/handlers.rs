@@ -15,7 +15,7 @@ use super::kdf::KdfError;
 use super::pages::*;
 use super::{App, FORM_OVERHEAD};
 use crate::receipt::{CodeError, ReceiptCode, ReceiptKeys};
-use crate::seal::{self, Limits, SealError, SealInput};
+use crate::seal::{self, SealError, SealInput};
 use crate::store::{self, TipRecord};
 use crate::tip::{Kind, Manifest};
 
@@ -181,6 +181,7 @@ fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
             t.err_image_damaged.to_owned(),
         ),
         SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
+        SealError::Busy => (StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned()),
         SealError::Io(_) | SealError::Encrypt(_) | SealError::Store(_) => {
             // Details go to the log (they never hold tip content: an OS error or a path of
             // our own); the reporter gets a kind page.
@@ -430,7 +431,7 @@ pub async fn submit(
         return render(status, &submit_page(&app, lang, &form, errors));
     }
 
-    if app.submit_limiter.check().is_err() {
+    let Some(slot) = app.upload_slot() else {
         // Busy: read the text back into the form, seal nothing, ask to retry.
         let result = receive_submission(&app, &mut multipart, None, &mut form).await;
         let mut errors = vec![t.err_busy.to_owned()];
@@ -442,15 +443,17 @@ pub async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
             &submit_page(&app, lang, &form, errors),
         );
-    }
+    };
 
     // The receipt's key derivation (~50 ms) runs while the upload streams in.
     let receipt = ReceiptCode::generate();
     let keys = app.kdf.derive_for_submission(receipt.clone());
-    let limits = Limits {
-        max_image_bytes: app.settings.max_image_bytes,
-    };
-    let (tx, sealer) = seal::start(app.store.clone(), app.settings.recipients.clone(), limits);
+    let (tx, sealer) = seal::start(
+        app.store.clone(),
+        app.settings.recipients.clone(),
+        app.seal_limits(),
+        slot,
+    );
 
     let received = receive_submission(&app, &mut multipart, Some(&tx), &mut form).await;
     let mut errors = Vec::new();
@@ -809,7 +812,8 @@ pub async fn followup(
             t.err_bad_request.to_owned(),
         );
     };
-    if oversize || app.submit_limiter.check().is_err() {
+    let slot = if oversize { None } else { app.upload_slot() };
+    let Some(slot) = slot else {
         // Read the text back (files are skipped, never stored), then explain.
         let files = read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
         let (status, msg) = if oversize {
@@ -822,11 +826,13 @@ pub async fn followup(
             errors.push(t.err_reattach.to_owned());
         }
         return reshow(&app, status, &receipt_typed, &message, errors);
-    }
-    let limits = Limits {
-        max_image_bytes: app.settings.max_image_bytes,
     };
-    let (tx, sealer) = seal::start(app.store.clone(), app.settings.recipients.clone(), limits);
+    let (tx, sealer) = seal::start(
+        app.store.clone(),
+        app.settings.recipients.clone(),
+        app.seal_limits(),
+        slot,
+    );
     let mut attachments = 0u32;
     let received: Result<(), UploadProblem> = async {
         while let Some(mut field) = multipart

@@ -10,6 +10,7 @@ pub mod config;
 mod handlers;
 pub mod i18n;
 mod kdf;
+mod min_rate;
 mod pages;
 
 use std::future::Future;
@@ -26,6 +27,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use config::{ConfigFile, Overrides, Settings};
 pub use kdf::KdfPool;
 
+use crate::seal;
 use crate::store::Store;
 
 /// Multipart framing and text fields on top of the attachment limit.
@@ -43,6 +45,12 @@ pub struct App {
     /// keying on addresses would mean keeping them.
     submit_limiter: Arc<DefaultDirectRateLimiter>,
     lookup_limiter: Arc<DefaultDirectRateLimiter>,
+    /// One permit per upload being received and sealed (`max_open_uploads`). Without a
+    /// bound, uploads kept open by a byte now and then piled up until they held every
+    /// blocking thread (submissions and the operator's export hung) and the memory.
+    upload_slots: Arc<tokio::sync::Semaphore>,
+    /// Image bytes held for metadata removal, across all uploads (`image_memory_mib`).
+    image_budget: seal::ImageBudget,
 }
 
 impl App {
@@ -59,10 +67,32 @@ impl App {
         Ok(App {
             submit_limiter: per_minute(settings.submissions_per_minute),
             lookup_limiter: per_minute(settings.lookups_per_minute),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(
+                settings.max_open_uploads as usize,
+            )),
+            image_budget: seal::ImageBudget::new(settings.image_memory_bytes),
             settings: Arc::new(settings),
             store: Arc::new(store),
             kdf,
         })
+    }
+}
+
+impl App {
+    /// Room to receive one more upload: a free slot of `max_open_uploads` and the
+    /// submission rate allows it. `None` means busy: the form is shown again with its text.
+    fn upload_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        // The slot first, so a full portal does not also use up the rate allowance.
+        let slot = self.upload_slots.clone().try_acquire_owned().ok()?;
+        self.submit_limiter.check().ok()?;
+        Some(slot)
+    }
+
+    fn seal_limits(&self) -> seal::Limits {
+        seal::Limits {
+            max_image_bytes: self.settings.max_image_bytes,
+            image_budget: self.image_budget.clone(),
+        }
     }
 }
 
@@ -135,8 +165,8 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 /// Serve until `shutdown` resolves; in-flight requests finish first (up to 30 s).
 ///
 /// hyper-util is used directly, rather than `axum::serve`, for the protections a public
-/// site needs: a deadline for request headers (slow-loris), a bound on their size, and an
-/// idle timeout on request bodies. The peer address returned by `accept` is dropped
+/// site needs: a deadline for request headers (slow-loris), a bound on their size, an
+/// idle timeout on request bodies and a minimum average rate (`min_rate`). The peer address returned by `accept` is dropped
 /// unread: nothing in tipbox ever sees a client's address.
 pub async fn run(
     listener: tokio::net::TcpListener,
@@ -146,10 +176,13 @@ pub async fn run(
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     let header_timeout = state.settings.header_timeout;
     let body_idle = state.settings.body_idle_timeout;
+    let min_rate = state.settings.min_upload_rate;
     let router = app(state).layer(axum::middleware::map_request(
         move |req: axum::extract::Request| async move {
             req.map(|body| {
-                axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, body))
+                let body =
+                    axum::body::Body::new(tower_http::timeout::TimeoutBody::new(body_idle, body));
+                axum::body::Body::new(min_rate::MinRateBody::new(body, body_idle, min_rate))
             })
         },
     ));
