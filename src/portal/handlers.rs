@@ -136,6 +136,8 @@ enum UploadProblem {
     TooLarge,
     TooManyFiles,
     BadRequest,
+    /// The body stalled (`body_idle_timeout_secs`) or fell behind `min_upload_kib_per_sec`.
+    TooSlow,
     /// The sealer stopped (its error is collected from its join handle).
     SealerStopped,
 }
@@ -144,10 +146,25 @@ impl UploadProblem {
     fn from_multipart(e: MultipartError) -> Self {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             UploadProblem::TooLarge
+        } else if caused_by_slowness(&e) {
+            UploadProblem::TooSlow
         } else {
             UploadProblem::BadRequest
         }
     }
+}
+
+/// Whether a body error comes from one of our own deadlines (idle timeout or minimum rate)
+/// rather than from a malformed request.
+fn caused_by_slowness(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if e.is::<super::min_rate::TooSlow>() || e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Message and status for an upload problem, in the reporter's language.
@@ -166,6 +183,8 @@ fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, Strin
         UploadProblem::BadRequest | UploadProblem::SealerStopped => {
             (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned())
         }
+        // 400, not 408: browsers may send a request again on their own after a 408.
+        UploadProblem::TooSlow => (StatusCode::BAD_REQUEST, t.err_too_slow.to_owned()),
     }
 }
 
@@ -873,7 +892,10 @@ pub async fn followup(
     }
     if let Err(p) = received {
         drop(tx);
-        if !matches!(p, UploadProblem::TooLarge | UploadProblem::BadRequest) {
+        if !matches!(
+            p,
+            UploadProblem::TooLarge | UploadProblem::BadRequest | UploadProblem::TooSlow
+        ) {
             // Drain the rest of the bounded body so the browser gets the page.
             read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
         }
