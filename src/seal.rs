@@ -126,6 +126,8 @@ pub enum SealError {
     Incomplete,
     #[error("the memory for cleaning images is taken by other uploads")]
     Busy,
+    #[error("free disk space is below the reserve kept for text")]
+    DiskReserve,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -135,6 +137,29 @@ pub struct Limits {
     pub max_image_bytes: u64,
     /// What all uploads together may hold of images.
     pub image_budget: ImageBudget,
+    /// Free bytes kept for text: attachments stop when the data folder's file system has
+    /// less (0: no reserve).
+    pub disk_reserve: u64,
+}
+
+/// Refuse attachment data once free space is under the reserve. Checked at every file and
+/// every batch (~256 KiB): a statvfs per batch costs well under a microsecond per KiB.
+fn check_disk_reserve(store: &Store, limits: &Limits) -> Result<(), SealError> {
+    if limits.disk_reserve == 0 {
+        return Ok(());
+    }
+    // If the file system cannot be asked, the writes themselves will tell.
+    let Ok(fs) = rustix::fs::statvfs(store.root()) else {
+        return Ok(());
+    };
+    if fs.f_bavail.saturating_mul(fs.f_frsize) < limits.disk_reserve {
+        tracing::warn!(
+            "free space in the data folder is below disk_reserve_mib: attachments are refused \
+             until an acknowledged export frees space or the disk grows"
+        );
+        return Err(SealError::DiskReserve);
+    }
+    Ok(())
 }
 
 /// Start a sealer thread for a new blob in `store`. It ends `Ok` once the blob and its
@@ -192,6 +217,7 @@ fn run(
         match input {
             SealInput::Field { name, value } => w.field(name, &value)?,
             SealInput::FileStart { name, content_type } => {
+                check_disk_reserve(store, &limits)?;
                 let start = FileStart {
                     index: next_index,
                     name,
@@ -201,6 +227,7 @@ fn run(
                 state = FileState::Sniffing(start, Zeroizing::new(Vec::new()));
             }
             SealInput::FileData(chunks) => {
+                check_disk_reserve(store, &limits)?;
                 for chunk in chunks {
                     state = match state {
                         FileState::None => return Err(SealError::Incomplete),

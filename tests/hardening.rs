@@ -419,6 +419,8 @@ fn portal_on_tmpfs(test: &str, opts: &str) -> Option<(Tmpfs, std::path::PathBuf,
     let data = fs.path().join("data");
     let portal = Portal::start_with(PortalOptions {
         data: Some(data.clone()),
+        // These file systems are smaller than the default reserve kept for text.
+        config: "disk_reserve_mib = 0".into(),
         ..Default::default()
     });
     let receipt = submit_ok(&portal, &Tip::default());
@@ -507,6 +509,69 @@ fn a_full_disk_gives_a_localized_error_no_receipt_and_recovers() {
             ..Tip::default()
         },
     );
+}
+
+#[test]
+fn below_the_disk_reserve_attachments_are_refused_and_text_still_gets_through() {
+    // Filling the portal's disk with large uploads must not silence it: the last
+    // `disk_reserve_mib` are kept for text-only tips and follow-ups.
+    let Some(fs) = Tmpfs::new("48m") else {
+        eprintln!("SKIPPED below_the_disk_reserve...: cannot mount a tmpfs (needs root)");
+        return;
+    };
+    let data = fs.path().join("data");
+    let portal = Portal::start_with(PortalOptions {
+        data: Some(data.clone()),
+        config: "disk_reserve_mib = 24".into(),
+        ..Default::default()
+    });
+    let with_file = |text| Tip {
+        description: text,
+        files: vec![("evidence.bin".to_owned(), vec![7u8; 1 << 20])],
+        lang: "en",
+        ..Tip::default()
+    };
+    let before = submit_ok(&portal, &with_file("stored while the disk had room"));
+    // Leave ~16 MiB free: under the reserve, far from full.
+    let filler = fs.path().join("filler");
+    std::fs::write(&filler, vec![0u8; 28 << 20]).unwrap();
+
+    let (status, page) = submit(&portal, &with_file("an attachment into the reserve"));
+    assert_eq!(status, 507, "{page}");
+    assert!(element_text(&page, "receipt-code").is_none());
+    assert!(page.contains("cannot take attachments right now"), "{page}");
+    assert!(
+        page.contains("an attachment into the reserve"),
+        "the text is kept"
+    );
+    assert!(all_files(&data.join("tmp")).is_empty());
+    // Text alone still gets through, and so does a text-only follow-up.
+    let text_only = submit_ok(
+        &portal,
+        &Tip {
+            description: "text only, while attachments are refused",
+            ..Tip::default()
+        },
+    );
+    let resp = client()
+        .post(portal.url("/status/followup"))
+        .multipart(
+            reqwest::blocking::multipart::Form::new()
+                .text("receipt", before.clone())
+                .text("message", "a text-only follow-up under the reserve"),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(blob_paths(&data).len(), 3);
+    assert!(portal.logs().contains("below disk_reserve_mib"));
+
+    // Space comes back: attachments are taken again without a restart.
+    std::fs::remove_file(&filler).unwrap();
+    submit_ok(&portal, &with_file("stored once space was freed"));
+    for receipt in [&before, &text_only] {
+        assert_eq!(lookup(&portal, receipt, "en").0, 200);
+    }
 }
 
 /// Since session 10 the sealer's thread creates each tip's file, not the request handler.

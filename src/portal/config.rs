@@ -36,6 +36,10 @@ pub struct ConfigFile {
     /// An image that does not fit gets the busy page (text kept). Default 128; at least
     /// `max_image_mib`.
     pub image_memory_mib: Option<u64>,
+    /// Free space, in MiB, kept in the data folder's file system for text: below it,
+    /// attachments are refused (text-only tips and follow-ups are still taken), so that
+    /// filling the disk with uploads does not silence the portal. Default 1024; 0 turns it off.
+    pub disk_reserve_mib: Option<u64>,
     /// Most attachments per submission. Default 50.
     pub max_attachments: Option<u32>,
     /// Uploads (submissions and follow-ups) received at once; more get the busy page with
@@ -166,6 +170,7 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     pub max_image_bytes: u64,
     pub image_memory_bytes: u64,
+    pub disk_reserve_bytes: u64,
     pub max_attachments: u32,
     pub max_open_uploads: u32,
     pub min_description_chars: usize,
@@ -313,6 +318,8 @@ impl ConfigFile {
             max_upload_bytes: positive(self.max_upload_mib, 500, "max_upload_mib")? << 20,
             max_image_bytes: max_image_mib << 20,
             image_memory_bytes: image_memory_mib << 20,
+            // 0 is allowed: no reserve.
+            disk_reserve_bytes: self.disk_reserve_mib.unwrap_or(1024) << 20,
             max_open_uploads: max_open_uploads as u32,
             max_attachments: positive(self.max_attachments.map(u64::from), 50, "max_attachments")?
                 as u32,
@@ -370,6 +377,11 @@ mod tests {
         assert_eq!(s.max_open_uploads, 16);
         assert_eq!(s.image_memory_bytes, 128 << 20);
         assert_eq!(s.min_upload_rate, 8 << 10);
+        assert_eq!(s.disk_reserve_bytes, 1024 << 20);
+        assert_eq!(
+            resolve("disk_reserve_mib = 0").unwrap().disk_reserve_bytes,
+            0
+        );
 
         assert!(matches!(
             resolve("max_open_uploads = 257"),

@@ -201,6 +201,10 @@ fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
         ),
         SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
         SealError::Busy => (StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned()),
+        SealError::DiskReserve => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            t.err_disk_reserve.to_owned(),
+        ),
         SealError::Io(_) | SealError::Encrypt(_) | SealError::Store(_) => {
             // Details go to the log (they never hold tip content: an OS error or a path of
             // our own); the reporter gets a kind page.

@@ -92,6 +92,7 @@ impl App {
         seal::Limits {
             max_image_bytes: self.settings.max_image_bytes,
             image_budget: self.image_budget.clone(),
+            disk_reserve: self.settings.disk_reserve_bytes,
         }
     }
 }
