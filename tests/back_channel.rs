@@ -630,3 +630,37 @@ fn dash_writes_the_update_bundle_to_standard_output_and_file_only_outputs_refuse
         "a file named - was created"
     );
 }
+
+#[test]
+fn import_dash_reads_the_inbox_bundle_from_standard_input() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let work = tempfile::tempdir().unwrap();
+    let bundle = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let bytes = std::fs::read(&bundle).unwrap();
+
+    // A damaged copy through a pipe is refused whole, as from a file.
+    let ledger = TestLedger::new();
+    let cut = ledger.run_with_stdin(&["import", "-"], &bytes[..bytes.len() - 100]);
+    assert_eq!(cut.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert!(err.starts_with("tipbox-review: "), "{err}");
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+
+    let out = ledger.run_with_stdin(&["import", "-"], &bytes);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 new tip(s)"));
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 1);
+    // The same bundle again, from its file: nothing new.
+    let again = ledger.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        again.contains("0 new tip(s)") && again.contains("1 already imported"),
+        "{again}"
+    );
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 1);
+}

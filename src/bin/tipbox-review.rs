@@ -90,8 +90,12 @@ enum Command {
     },
     /// Import an inbox bundle from a portal. Importing it again changes nothing.
     ///
-    /// Example: tipbox-review import /media/usb/inbox-2026-11-22.tbx
-    Import { file: PathBuf },
+    /// Examples: tipbox-review import /media/usb/inbox-2026-11-22.tbx;
+    /// zstd -dc inbox.tbx.zst | tipbox-review import -
+    Import {
+        /// The inbox bundle, or `-` for standard input.
+        file: PathBuf,
+    },
     /// List tips (newest deadlines first); no decryption, no passphrase.
     ///
     /// Examples: tipbox-review list --overdue;  tipbox-review list --status assigned --json
@@ -526,18 +530,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             search(&mut l, &ids, &text, *json)
         }
         Command::Import { file } => {
+            let from_stdin = file.as_os_str() == "-";
+            let size = if from_stdin {
+                None
+            } else {
+                Some(
+                    std::fs::metadata(file)
+                        .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+                        .len(),
+                )
+            };
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let ids = unlock()?;
-            let size = std::fs::metadata(file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?
-                .len();
-            let bar = indicatif::ProgressBar::new(size).with_style(
-                indicatif::ProgressStyle::with_template(
-                    "checking {bar:40} {bytes}/{total_bytes} ({eta})",
-                )
-                .expect("valid template"),
-            );
-            let summary = l.import(file, &ids, |n| bar.inc(n))?;
+            let bar = match size {
+                Some(size) => indicatif::ProgressBar::new(size).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "checking {bar:40} {bytes}/{total_bytes} ({eta})",
+                    )
+                    .expect("valid template"),
+                ),
+                // From a pipe the size is not known: count what went by.
+                None => indicatif::ProgressBar::new_spinner().with_style(
+                    indicatif::ProgressStyle::with_template("checking {spinner} {bytes}")
+                        .expect("valid template"),
+                ),
+            };
+            let summary = if from_stdin {
+                let stdin = std::io::stdin().lock();
+                l.import_from(Path::new("standard input"), stdin, &ids, |n| bar.inc(n))?
+            } else {
+                l.import(file, &ids, |n| bar.inc(n))?
+            };
             bar.finish_and_clear();
             println!(
                 "imported from portal {}: {} new tip(s), {} new follow-up(s), {} already imported",

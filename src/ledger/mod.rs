@@ -794,6 +794,25 @@ impl Ledger {
         &mut self,
         bundle: &Path,
         identities: &[crate::keys::Identity],
+        progress: impl FnMut(u64),
+    ) -> Result<ImportSummary, LedgerError> {
+        let file = fs::File::open(bundle).map_err(BundleReadError::from)?;
+        // Pages of the bundle are dropped from the cache as they are read: it is read once.
+        self.import_from(
+            bundle,
+            crate::bundle::DropBehind::new(file),
+            identities,
+            progress,
+        )
+    }
+
+    /// [`Ledger::import`] from any reader (`tipbox-review import -` passes standard input);
+    /// `bundle` names it in messages. The bundle is read once, front to back.
+    pub fn import_from(
+        &mut self,
+        bundle: &Path,
+        input: impl std::io::Read,
+        identities: &[crate::keys::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
         use std::sync::{mpsc, Mutex};
@@ -809,7 +828,6 @@ impl Ledger {
             known.adopt(&orphan, &mut record);
             next = next.max(orphan.id + 1);
         }
-        let bundle_file = fs::File::open(bundle).map_err(BundleReadError::from)?;
 
         let blobs_dir = self.root.join(BLOBS_DIR);
         let pack_name = format!("pack-{}.age-pack", crate::store::Store::new_id());
@@ -960,10 +978,7 @@ impl Ledger {
             };
             let mut batch = new_batch();
             let result = inbox::verify_streaming(
-                std::io::BufReader::with_capacity(
-                    1 << 20,
-                    crate::bundle::DropBehind::new(bundle_file),
-                ),
+                std::io::BufReader::with_capacity(1 << 20, input),
                 &mut progress,
                 inbox::EntryChecks::WholeFileOnly,
                 |entry, event| {

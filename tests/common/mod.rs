@@ -399,8 +399,8 @@ impl TestLedger {
         );
         String::from_utf8(out.stdout).unwrap()
     }
-    /// Like [`TestLedger::ok`], with `input` on standard input.
-    pub fn ok_with_stdin(&self, args: &[&str], input: &str) -> String {
+    /// Like [`TestLedger::run`], with `input` on standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
         use std::io::Write;
         let mut child = review_command(&self.path())
             .args(["--as", "test-reviewer"])
@@ -410,13 +410,18 @@ impl TestLedger {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // A command that refuses early may close its input before reading it all.
+        let _ = child.stdin.take().unwrap().write_all(input);
         let out = child.wait_with_output().unwrap();
+        assert_no_canary(
+            &String::from_utf8_lossy(&out.stderr),
+            "tipbox-review's error output",
+        );
+        out
+    }
+    /// Like [`TestLedger::ok`], with `input` on standard input.
+    pub fn ok_with_stdin(&self, args: &[&str], input: &str) -> String {
+        let out = self.run_with_stdin(args, input.as_bytes());
         assert!(
             out.status.success(),
             "{args:?} failed: {}",
