@@ -61,7 +61,11 @@ fn start_portal(dir: &Path, extra_config: &str) -> Portal {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let text = std::fs::read_to_string(&err).unwrap_or_default();
-        if let Some(l) = text.lines().find(|l| l.contains("listening on http://")) {
+        // Whole lines only: the file may be read while the line is being written.
+        if let Some(l) = text
+            .split_inclusive('\n')
+            .find(|l| l.ends_with('\n') && l.contains("listening on http://"))
+        {
             portal.addr = l.rsplit("http://").next().unwrap().trim().to_owned();
             return portal;
         }

@@ -109,7 +109,7 @@ impl ImageBudget {
 struct HeldImage {
     pieces: Vec<Bytes>,
     len: usize,
-    _budget: Option<OwnedSemaphorePermit>,
+    budget: Option<OwnedSemaphorePermit>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -246,7 +246,7 @@ fn run(
                                     limit: limits.max_image_bytes,
                                 });
                             }
-                            limits.image_budget.cover(&mut image._budget, len)?;
+                            limits.image_budget.cover(&mut image.budget, len)?;
                             image.len = len;
                             image.pieces.push(chunk);
                             FileState::Image(start, kind, image)
@@ -289,7 +289,7 @@ fn run(
                             metadata_removed: true,
                         })?;
                         // `cleaned` shares no buffer with `whole`; both drop here and `whole`
-                        // is zeroized. The image's budget is given back with `image._budget`.
+                        // is zeroized. The image's budget is given back with `image.budget`.
                         drop(cleaned);
                     }
                 }
@@ -342,7 +342,7 @@ fn begin_file<W: Write>(
             let image = HeldImage {
                 len: head.len(),
                 pieces: vec![Bytes::from_owner(head)],
-                _budget: budget,
+                budget,
             };
             Ok(FileState::Image(start, kind, image))
         }

@@ -201,8 +201,14 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
         let local = listener
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
-        // Tests and scripts read this line to find the port when listening on port 0.
-        eprintln!("tipbox-portal: listening on http://{local}");
+        // Tests and scripts read this line to find the port when listening on port 0. One
+        // write: eprintln! may write the pieces of its format one by one, and a reader
+        // polling the file could take "http://" without the address.
+        {
+            use std::io::Write;
+            let line = format!("tipbox-portal: listening on http://{local}\n");
+            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        }
         tracing::info!(
             data = %data.display(),
             max_open_uploads = state.settings.max_open_uploads,

@@ -143,7 +143,11 @@ fn wait_for_address(child: &mut Child, stderr: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = std::fs::read_to_string(stderr).unwrap_or_default();
-        if let Some(line) = text.lines().find(|l| l.contains("listening on http://")) {
+        // Whole lines only: the file may be read while the line is being written.
+        if let Some(line) = text
+            .split_inclusive('\n')
+            .find(|l| l.ends_with('\n') && l.contains("listening on http://"))
+        {
             return line.rsplit("http://").next().unwrap().trim().to_owned();
         }
         if let Some(status) = child.try_wait().unwrap() {
