@@ -912,6 +912,51 @@ fn regression_a_byte_now_and_then_held_an_upload_open_for_ever() {
 }
 
 #[test]
+fn an_upload_slower_than_the_idle_timeout_but_above_the_minimum_rate_is_taken() {
+    // The other side of the floor: a slow reporter who keeps up the minimum rate is never
+    // cut off, however long the upload takes compared with the idle timeout.
+    let portal = Portal::start_with(PortalOptions {
+        config: "body_idle_timeout_secs = 1\nmin_upload_kib_per_sec = 1".into(),
+        ..Default::default()
+    });
+    let prefix = "--B\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nother\r\n\
+                  --B\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n\
+                  sent slowly over a poor connection\r\n\
+                  --B\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"a.bin\"\r\n\
+                  Content-Type: application/octet-stream\r\n\r\n";
+    let suffix = "\r\n--B--\r\n";
+    // 2 KiB/s (twice the floor) for 5 s: five times the idle timeout.
+    let piece = [0x5Au8; 512];
+    let pieces = 20;
+    let length = prefix.len() + piece.len() * pieces + suffix.len();
+    let mut s = TcpStream::connect(&portal.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /submit?lang=en HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {length}\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(prefix.as_bytes()).unwrap();
+    let started = std::time::Instant::now();
+    // A write refused means the server cut the upload off: the answer below says why.
+    let mut sent = (0..pieces).all(|_| {
+        std::thread::sleep(Duration::from_millis(250));
+        s.write_all(&piece).is_ok()
+    });
+    sent = sent && s.write_all(suffix.as_bytes()).is_ok();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "sent whole: {sent}; {answer}"
+    );
+    assert!(started.elapsed() > Duration::from_secs(4));
+    assert!(element_text(&answer, "receipt-code").is_some(), "{answer}");
+    assert_eq!(blob_paths(&portal.data).len(), 1);
+}
+
+#[test]
 fn images_beyond_the_shared_image_memory_get_the_busy_page() {
     // Images are held whole while their metadata is removed; all uploads together may
     // hold `image_memory_mib` of them.
