@@ -732,6 +732,54 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
 }
 
 #[test]
+fn add_refuses_the_web_channel_and_days_in_the_future() {
+    let ledger = TestLedger::new();
+    // Web tips come only through `import`; a day after tomorrow (UTC) is a typo. Tomorrow
+    // is still today east of UTC, where the offices are.
+    let web = ledger.run(&["add", "--channel", "web", "--text", "x"]);
+    assert_eq!(web.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&web.stderr);
+    assert!(err.contains("phone, letter, visit, mailbox"), "{err}");
+    let today = tipbox::store::today();
+    let later = tipbox::ledger::add_days(&today, 2).unwrap();
+    let future = ledger.run(&[
+        "add",
+        "--channel",
+        "letter",
+        "--received",
+        &later,
+        "--text",
+        "x",
+    ]);
+    assert_eq!(future.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&future.stderr);
+    assert!(
+        err.starts_with("tipbox-review: ") && err.contains("is in the future"),
+        "{err}"
+    );
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+    let tomorrow = tipbox::ledger::add_days(&today, 1).unwrap();
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "visit",
+        "--received",
+        &tomorrow,
+        "--text",
+        "VISIT 来访",
+    ]);
+    let list = ledger.list_json();
+    let visit = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == 1)
+        .unwrap();
+    assert_eq!(visit["received"], tomorrow.as_str());
+    assert_eq!(visit["channel"], "visit");
+}
+
+#[test]
 fn daily_work_commands_and_audit_tampering() {
     let portal = Portal::start();
     submit_ok(&portal, &Tip::default());

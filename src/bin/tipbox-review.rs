@@ -810,12 +810,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             text,
             text_file,
         } => {
-            if *channel == Channel::Web {
-                return Err(Failure(
-                    EXIT_USAGE,
-                    "web tips come in through `import`; use phone, letter, visit or mailbox".into(),
-                ));
-            }
             let content = match (text, text_file) {
                 (Some(t), None) => Zeroizing::new(t.clone()),
                 (None, Some(p)) if p == Path::new("-") => text_or_stdin("-")?,
@@ -833,13 +827,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if content.trim().is_empty() {
                 return Err(Failure(EXIT_USAGE, "the tip's content is empty".into()));
             }
+            let today = tipbox::store::today();
             let received = match received {
-                Some(d) => ledger::parse_day(d)
-                    .map(|_| d.trim().to_owned())
-                    .ok_or_else(|| {
+                Some(d) => {
+                    let day = ledger::parse_day(d).ok_or_else(|| {
                         format!("--received {d:?} is not a date; write it as YYYY-MM-DD")
-                    })?,
-                None => tipbox::store::today(),
+                    })?;
+                    // The ledger's days are UTC; a day ahead is still today east of it
+                    // (Beijing before 08:00). Anything later is a typo in the year or month.
+                    let tomorrow = ledger::add_days(&today, 1).and_then(|t| ledger::parse_day(&t));
+                    if tomorrow.is_some_and(|t| day > t) {
+                        return Err(Failure(
+                            EXIT_USAGE,
+                            format!(
+                                "--received {d} is in the future (today is {today}): give the \
+                                 day the tip arrived"
+                            ),
+                        ));
+                    }
+                    ledger::format_day(day)
+                }
+                None => today,
             };
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let id = l.add_offline(*channel, &safe_key(category)?, &received, &content)?;

@@ -58,6 +58,8 @@ const KEY_NEXT_ID: &str = "next-tip-id";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
+    /// Only through `import`: not offered to `add --channel`.
+    #[value(skip)]
     Web,
     Phone,
     Letter,
@@ -421,7 +423,7 @@ pub fn parse_day(s: &str) -> Option<time::Date> {
     time::Date::parse(s.trim(), &format).ok()
 }
 
-fn format_day(d: time::Date) -> String {
+pub fn format_day(d: time::Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     d.format(&format).expect("dates format")
 }
