@@ -732,7 +732,7 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
 }
 
 #[test]
-fn add_refuses_the_web_channel_and_days_in_the_future() {
+fn add_and_assign_refuse_impossible_days_and_the_web_channel() {
     let ledger = TestLedger::new();
     // Web tips come only through `import`; a day after tomorrow (UTC) is a typo. Tomorrow
     // is still today east of UTC, where the offices are.
@@ -777,6 +777,14 @@ fn add_refuses_the_web_channel_and_days_in_the_future() {
         .unwrap();
     assert_eq!(visit["received"], tomorrow.as_str());
     assert_eq!(visit["channel"], "visit");
+    // Nor can its verification be due before it arrived.
+    let early = ledger.run(&["assign", "1", "--to", "县公安局", "--due", &today]);
+    assert_eq!(early.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert!(err.contains("is before tip 1 was received"), "{err}");
+    assert_eq!(ledger.list_json()[0]["status"], "new");
+    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", &later]);
+    assert_eq!(ledger.list_json()[0]["due"], later.as_str());
 }
 
 #[test]

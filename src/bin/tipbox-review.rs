@@ -634,13 +634,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let department = clean_label(department)?;
             let due = match due {
                 Some(d) => ledger::parse_day(d)
-                    .map(|_| d.trim().to_owned())
+                    .map(ledger::format_day)
                     .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
                 None => ledger::add_days(&tipbox::store::today(), l.config.deadlines.verify_days)
                     .expect("today is a date"),
             };
             let detail = format!("to {department}, due {due}");
             let t = l.update(*tip, "assign", &detail, |t| {
+                // Both are YYYY-MM-DD, so text order is date order (a received day that is
+                // not a date, from a damaged import, is not compared).
+                if ledger::parse_day(&t.received).is_some() && due < t.received {
+                    return Err(ledger::LedgerError::Invalid(format!(
+                        "--due {due} is before tip {} was received ({}): check the date",
+                        t.id, t.received
+                    )));
+                }
                 t.department = Some(department.clone());
                 t.assignment_due = Some(due.clone());
                 if matches!(t.status, Status::New | Status::Triaged) {
