@@ -76,6 +76,15 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
             .unwrap();
     assert_eq!(empty["total"], 0);
     assert_eq!(empty["closure_rate"], 0.0);
+    // Dates given the wrong way round are a mistake, not an empty period.
+    let swapped = ledger.run(&["report", "--from", "2026-12-01", "--to", "2026-01-01"]);
+    assert_eq!(swapped.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&swapped.stderr);
+    assert!(
+        err.contains("--from 2026-12-01 is after --to 2026-01-01"),
+        "{err}"
+    );
+    assert!(swapped.stdout.is_empty());
 
     let csv = ledger.ok(&["report", "--format", "csv"]);
     assert!(

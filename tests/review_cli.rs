@@ -661,6 +661,10 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
     submit_ok(&portal, &Tip::default());
     let (ledger, work, _bundle) = import_into_new_ledger(&portal);
     ledger.ok_with_stdin(&["note", "1", "-"], "STDIN-NOTE 内部研判\n");
+    // An empty note (an empty pipe, a stray "") is refused, not recorded.
+    let empty = ledger.run_with_stdin(&["note", "1", "-"], b"  \n");
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("the note is empty"));
     ledger.ok_with_stdin(
         &["reply", "1", "--message", "-"],
         "STDIN-REPLY 感谢举报\r\n",
@@ -732,7 +736,7 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
 }
 
 #[test]
-fn add_and_assign_refuse_impossible_days_and_the_web_channel() {
+fn add_refuses_impossible_days_and_the_web_channel_and_assign_warns() {
     let ledger = TestLedger::new();
     // Web tips come only through `import`; a day after tomorrow (UTC) is a typo. Tomorrow
     // is still today east of UTC, where the offices are.
@@ -777,13 +781,17 @@ fn add_and_assign_refuse_impossible_days_and_the_web_channel() {
         .unwrap();
     assert_eq!(visit["received"], tomorrow.as_str());
     assert_eq!(visit["channel"], "visit");
-    // Nor can its verification be due before it arrived.
+    // A due day before it arrived is taken (the tip is overdue at once) with a warning.
     let early = ledger.run(&["assign", "1", "--to", "县公安局", "--due", &today]);
-    assert_eq!(early.status.code(), Some(2));
+    assert_eq!(early.status.code(), Some(0));
     let err = String::from_utf8_lossy(&early.stderr);
-    assert!(err.contains("is before tip 1 was received"), "{err}");
-    assert_eq!(ledger.list_json()[0]["status"], "new");
-    ledger.ok(&["assign", "1", "--to", "县公安局", "--due", &later]);
+    assert!(
+        err.contains("warning: --due") && err.contains("is before tip 1 was received"),
+        "{err}"
+    );
+    assert_eq!(ledger.list_json()[0]["due"], today.as_str());
+    let fixed = ledger.run(&["assign", "1", "--to", "县公安局", "--due", &later]);
+    assert!(fixed.status.success() && fixed.stderr.is_empty());
     assert_eq!(ledger.list_json()[0]["due"], later.as_str());
 }
 

@@ -641,14 +641,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let detail = format!("to {department}, due {due}");
             let t = l.update(*tip, "assign", &detail, |t| {
-                // Both are YYYY-MM-DD, so text order is date order (a received day that is
-                // not a date, from a damaged import, is not compared).
-                if ledger::parse_day(&t.received).is_some() && due < t.received {
-                    return Err(ledger::LedgerError::Invalid(format!(
-                        "--due {due} is before tip {} was received ({}): check the date",
-                        t.id, t.received
-                    )));
-                }
                 t.department = Some(department.clone());
                 t.assignment_due = Some(due.clone());
                 if matches!(t.status, Status::New | Status::Triaged) {
@@ -657,6 +649,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Ok(())
             })?;
             println!("tip {} assigned to {}, due {}", t.id, department, due);
+            // Taken as given (a case entered late may be overdue at once), but a due day
+            // before the tip arrived is most likely a typo in the year: say so.
+            if ledger::parse_day(&t.received).is_some() && due < t.received {
+                eprintln!(
+                    "tipbox-review: warning: --due {due} is before tip {} was received ({}), so \
+                     it is overdue already; if that is a typo, assign it again with the right day",
+                    t.id, t.received
+                );
+            }
             Ok(())
         }
         Command::Status {
@@ -748,6 +749,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Note { tip, text } => {
             let text = text_or_stdin(text)?;
+            if text.trim().is_empty() {
+                return Err(Failure(EXIT_USAGE, "the note is empty".into()));
+            }
             let mut l = Ledger::open(&cli.ledger, &who)?;
             l.add_note(*tip, &text)?;
             println!("note added to tip {tip}");
@@ -936,6 +940,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     return Err(Failure(
                         EXIT_USAGE,
                         format!("{d:?} is not a date; write it as YYYY-MM-DD"),
+                    ));
+                }
+            }
+            if let (Some(f), Some(t)) = (from, to) {
+                if ledger::parse_day(f) > ledger::parse_day(t) {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        format!("--from {f} is after --to {t}: the period would be empty"),
                     ));
                 }
             }
