@@ -182,6 +182,22 @@ fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
     );
     let html2 = std::fs::read_to_string(&second).unwrap();
     assert!(html2.contains("第0002号") && html2.contains("2027-01-15"));
+    // A summary too short to mean anything says so (it used to ask for a --summary that
+    // had been given), and uses no notice number.
+    let short = ledger.run(&[
+        "notice",
+        "1",
+        "--to",
+        "县公安局",
+        "--summary",
+        "x",
+        "--out",
+        work.path().join("n-short.html").to_str().unwrap(),
+    ]);
+    assert_eq!(short.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&short.stderr);
+    assert!(err.contains("--summary is too short"), "{err}");
+    assert!(!work.path().join("n-short.html").exists());
     // The command exactly as SPEC.md gives it: no summary, a box to fill in by hand.
     let third = work.path().join("n3.html");
     ledger.ok(&[

@@ -882,8 +882,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             {
                 return Err(Failure(
                     EXIT_USAGE,
-                    "write a summary of the lead with --summary (your words, not the tip's), \
-                     or leave --summary out to write it on the printed notice by hand"
+                    "the --summary is too short (at least 4 characters): summarise the lead \
+                     in your words, not the tip's, or leave --summary out to write it on the \
+                     printed notice by hand"
                         .into(),
                 ));
             }
