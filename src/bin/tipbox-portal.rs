@@ -273,9 +273,9 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("cannot rename to {}: {e}", out.display()))?;
     let bytes: u64 = verified.entries.iter().map(|e| e.size).sum();
     eprintln!(
-        "tipbox-portal: exported {} sealed item(s), {:.1} MiB, from portal {} to {}",
+        "tipbox-portal: exported {} sealed item(s), {}, from portal {} to {}",
         verified.entries.len(),
-        bytes as f64 / (1024.0 * 1024.0),
+        indicatif::BinaryBytes(bytes),
         verified.header.portal_id,
         out.display()
     );

@@ -993,12 +993,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let s = l.backup(out, &ids, |n| bar.inc(n))?;
             bar.finish_and_clear();
             println!(
-                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {:.1} MiB; keep copies apart from this machine",
+                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {}; keep copies apart from this machine",
                 out.display(),
                 s.header.tips,
                 s.header.files,
                 s.header.trees,
-                s.bytes as f64 / (1024.0 * 1024.0)
+                indicatif::BinaryBytes(s.bytes)
             );
             Ok(())
         }
@@ -1028,12 +1028,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             match checked {
                 Ok(s) => {
                     println!(
-                        "backup OK: made {}, {} tip(s), {} file(s), {} tree(s), {:.1} MiB, {}",
+                        "backup OK: made {}, {} tip(s), {} file(s), {} tree(s), {}, {}",
                         s.header.made,
                         s.header.tips,
                         s.header.files,
                         s.header.trees,
-                        s.bytes as f64 / (1024.0 * 1024.0),
+                        indicatif::BinaryBytes(s.bytes),
                         made_by(&s.header)
                     );
                     Ok(())
