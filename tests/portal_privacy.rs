@@ -215,16 +215,7 @@ const PIXELS: &[u8] = &[
 ];
 
 fn jpeg_with_metadata() -> Vec<u8> {
-    let mut b = vec![0xFF, 0xD8];
-    b.extend_from_slice(&[
-        0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-    ]);
-    b.extend_from_slice(&[0xFF, 0xDB, 0, 67, 0]);
-    b.extend_from_slice(&[1u8; 64]);
-    b.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
-    b.extend_from_slice(&[0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0]);
-    b.extend_from_slice(PIXELS);
-    b.extend_from_slice(&[0xFF, 0xD9]);
+    let b = jpeg_with_scan(PIXELS);
     let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(b)).unwrap();
     let mut exif = b"MM\0*".to_vec();
     exif.extend_from_slice(GPS_CANARY);

@@ -472,3 +472,19 @@ pub fn import_into_new_ledger(portal: &Portal) -> (TestLedger, tempfile::TempDir
     ledger.ok(&["import", bundle.to_str().unwrap()]);
     (ledger, work, bundle)
 }
+
+/// A minimal baseline JPEG (JFIF, one quantisation table, a 1x1 frame) whose scan data is
+/// `scan`, with no metadata of its own. `scan` must not contain 0xFF.
+pub fn jpeg_with_scan(scan: &[u8]) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8];
+    b.extend_from_slice(&[
+        0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ]);
+    b.extend_from_slice(&[0xFF, 0xDB, 0, 67, 0]);
+    b.extend_from_slice(&[1u8; 64]);
+    b.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
+    b.extend_from_slice(&[0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0]);
+    b.extend_from_slice(scan);
+    b.extend_from_slice(&[0xFF, 0xD9]);
+    b
+}
