@@ -153,10 +153,7 @@ fn check_disk_reserve(store: &Store, limits: &Limits) -> Result<(), SealError> {
         return Ok(());
     };
     if fs.f_bavail.saturating_mul(fs.f_frsize) < limits.disk_reserve {
-        tracing::warn!(
-            "free space in the data folder is below disk_reserve_mib: attachments are refused \
-             until an acknowledged export frees space or the disk grows"
-        );
+        // The portal tells the operator (once a minute, not once per refusal).
         return Err(SealError::DiskReserve);
     }
     Ok(())

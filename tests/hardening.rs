@@ -833,6 +833,10 @@ fn regression_uploads_held_open_stopped_every_submission_and_the_export() {
         .text()
         .unwrap()
         .contains("more detail while the portal is full"));
+    // Two reporters turned away, one line for the operator (more would flood the log).
+    // The minute may turn between the two: then there are two lines, never more.
+    let warned = portal.logs().matches("every upload slot is in use").count();
+    assert!((1..=2).contains(&warned), "{}", portal.logs());
     // The operator's export still runs (it needs a blocking thread too).
     let dir = tempfile::tempdir().unwrap();
     let out = export(&portal.data, &dir.path().join("inbox.tbx"));
@@ -971,6 +975,9 @@ fn images_beyond_the_shared_image_memory_get_the_busy_page() {
     assert_eq!(status, 429, "{page}");
     assert!(element_text(&page, "receipt-code").is_none());
     assert!(page.contains("a photo sent while the image memory is taken"));
+    assert!(portal
+        .logs()
+        .contains("the memory for cleaning images is taken"));
 
     drop(held);
     let (status, page) = submit_when_free(&portal, &tip);

@@ -376,6 +376,12 @@ fn busy_portal_reshows_the_form_with_the_text_kept() {
     assert!(page.contains("Many people are submitting"));
     assert!(page.contains("第二条线索的文字必须保留下来"));
     assert_eq!(blob_paths(&portal.data).len(), 1);
+    // The operator learns that reporters are turned away (once a minute, not per request).
+    assert_eq!(submit(&portal, &Tip::default()).0, 429);
+    // (Two lines if the clock's minute turned between the two; never one per request.)
+    let logs = portal.logs();
+    let warned = logs.matches("the submission rate limit is reached").count();
+    assert!((1..=2).contains(&warned), "{logs}");
 
     let (status, _) = lookup(&portal, &receipt, "en");
     assert_eq!(status, 200);

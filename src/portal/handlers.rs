@@ -189,6 +189,7 @@ fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, Strin
 }
 
 fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
+    app.warn_sealing_refused(e);
     match e {
         SealError::ImageTooLarge { .. } => (
             StatusCode::PAYLOAD_TOO_LARGE,

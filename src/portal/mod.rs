@@ -51,6 +51,39 @@ pub struct App {
     upload_slots: Arc<tokio::sync::Semaphore>,
     /// Image bytes held for metadata removal, across all uploads (`image_memory_mib`).
     image_budget: seal::ImageBudget,
+    /// When the operator was last told that reporters get busy pages, and why.
+    load_warnings: Arc<LoadWarnings>,
+}
+
+/// Operator warnings about load, at most once a minute each: a reporter turned away is
+/// worth a line in the log (an attack, or limits set too low), but whoever causes it
+/// thousands of times must not flood the log. They carry no request data.
+#[derive(Default)]
+struct LoadWarnings {
+    slots_full: OncePerMinute,
+    submission_rate: OncePerMinute,
+    image_memory: OncePerMinute,
+    disk_reserve: OncePerMinute,
+}
+
+#[derive(Default)]
+struct OncePerMinute(std::sync::atomic::AtomicU64);
+
+impl OncePerMinute {
+    /// True at most once per clock minute.
+    fn ready(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let minute = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 60)
+            + 1;
+        let last = self.0.load(Relaxed);
+        last != minute
+            && self
+                .0
+                .compare_exchange(last, minute, Relaxed, Relaxed)
+                .is_ok()
+    }
 }
 
 impl App {
@@ -71,6 +104,7 @@ impl App {
                 settings.max_open_uploads as usize,
             )),
             image_budget: seal::ImageBudget::new(settings.image_memory_bytes),
+            load_warnings: Arc::default(),
             settings: Arc::new(settings),
             store: Arc::new(store),
             kdf,
@@ -83,9 +117,43 @@ impl App {
     /// submission rate allows it. `None` means busy: the form is shown again with its text.
     fn upload_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         // The slot first, so a full portal does not also use up the rate allowance.
-        let slot = self.upload_slots.clone().try_acquire_owned().ok()?;
-        self.submit_limiter.check().ok()?;
+        let Ok(slot) = self.upload_slots.clone().try_acquire_owned() else {
+            if self.load_warnings.slots_full.ready() {
+                tracing::warn!(
+                    max_open_uploads = self.settings.max_open_uploads,
+                    "every upload slot is in use: reporters get the busy page"
+                );
+            }
+            return None;
+        };
+        if self.submit_limiter.check().is_err() {
+            if self.load_warnings.submission_rate.ready() {
+                tracing::warn!(
+                    submissions_per_minute = self.settings.submissions_per_minute,
+                    "the submission rate limit is reached: reporters get the busy page"
+                );
+            }
+            return None;
+        }
         Some(slot)
+    }
+
+    /// Tell the operator why an upload was refused for lack of room (once a minute).
+    fn warn_sealing_refused(&self, e: &seal::SealError) {
+        match e {
+            seal::SealError::Busy if self.load_warnings.image_memory.ready() => tracing::warn!(
+                image_memory_mib = self.settings.image_memory_bytes >> 20,
+                "the memory for cleaning images is taken: reporters with images get the busy page"
+            ),
+            seal::SealError::DiskReserve if self.load_warnings.disk_reserve.ready() => {
+                tracing::warn!(
+                    disk_reserve_mib = self.settings.disk_reserve_bytes >> 20,
+                    "free space in the data folder is below disk_reserve_mib: attachments are \
+                     refused until an acknowledged export frees space or the disk grows"
+                )
+            }
+            _ => {}
+        }
     }
 
     fn seal_limits(&self) -> seal::Limits {
