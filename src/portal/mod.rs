@@ -2,8 +2,9 @@
 //!
 //! `app(state)` builds the router; `run(listener, state, shutdown)` serves it, so tests bind
 //! port 0 and the binary handles SIGTERM. Nothing here ever sees the client's address (no
-//! `ConnectInfo`), and nothing logs requests: the only log lines are start-up, shutdown
-//! and internal faults, none of which carry request data.
+//! `ConnectInfo`), and nothing logs requests: the only log lines are start-up, shutdown,
+//! internal faults and (once a minute at most) that reporters get the busy page, none of
+//! which carry request data.
 
 pub mod admin;
 pub mod config;
