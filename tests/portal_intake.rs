@@ -672,19 +672,9 @@ fn command_line_keys_override_config_and_bad_keys_exit_2() {
         .stderr(std::fs::File::create(dir.path().join("err")).unwrap())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let addr = loop {
-        let text = std::fs::read_to_string(dir.path().join("err")).unwrap();
-        if let Some(l) = text
-            .split_inclusive('\n')
-            .find(|l| l.ends_with('\n') && l.contains("listening on http://"))
-        {
-            assert!(!text.contains("DEMO"), "no demo warning with real keys");
-            break l.rsplit("http://").next().unwrap().trim().to_owned();
-        }
-        assert!(std::time::Instant::now() < deadline, "{text}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
+    let addr = wait_for_address(&mut child, &dir.path().join("err"));
+    let text = std::fs::read_to_string(dir.path().join("err")).unwrap();
+    assert!(!text.contains("DEMO"), "no demo warning with real keys");
     let page = client()
         .get(format!("http://{addr}/"))
         .send()

@@ -139,7 +139,7 @@ pub fn assert_no_canary(text: &str, what: &str) {
 }
 
 /// The address the portal prints once it listens; fails at once if the portal exits first.
-fn wait_for_address(child: &mut Child, stderr: &Path) -> String {
+pub fn wait_for_address(child: &mut Child, stderr: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = std::fs::read_to_string(stderr).unwrap_or_default();
