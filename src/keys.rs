@@ -438,7 +438,18 @@ fn read_secret(path: &Path, passphrase: &SecretString) -> Result<Zeroizing<Vec<u
         path: path.to_owned(),
         source,
     })?;
-    let decryptor = age::Decryptor::new_buffered(&bytes[..])
+    decrypt_secret(&bytes, path, passphrase)
+}
+
+/// Open a key file's bytes with the passphrase, and with nothing else: only an age file
+/// sealed with the passphrase (scrypt) opens, never a plain identity or one sealed to a
+/// key. age bounds the scrypt work a hostile file can ask for (about 16 s).
+fn decrypt_secret(
+    bytes: &[u8],
+    path: &Path,
+    passphrase: &SecretString,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let decryptor = age::Decryptor::new_buffered(bytes)
         .map_err(|_| KeyError::WrongPassphrase(path.to_owned()))?;
     let identity = age::scrypt::Identity::new(passphrase.clone());
     let mut reader = decryptor
@@ -482,6 +493,18 @@ pub fn load_identities_file(
     passphrase: &SecretString,
 ) -> Result<Vec<Identity>, KeyError> {
     parse_identities(path, &read_secret(path, passphrase)?)
+}
+
+/// Unlock the identities a backup carries (its copy of `identity.age`, see
+/// [`crate::ledger::backup`]); `backup` names the file in errors. They must open with the
+/// passphrase: a backup carrying anything else is refused, so whoever can hand the
+/// office a backup cannot also choose the keys that vouch for it.
+pub fn unlock_carried_identities(
+    carried: &[u8],
+    backup: &Path,
+    passphrase: &SecretString,
+) -> Result<Vec<Identity>, KeyError> {
+    parse_identities(backup, &decrypt_secret(carried, backup, passphrase)?)
 }
 
 fn parse_identities(path: &Path, text: &[u8]) -> Result<Vec<Identity>, KeyError> {

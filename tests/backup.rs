@@ -75,8 +75,10 @@ fn backup_then_restore_gives_the_same_ledger() {
         .ok(&["backup", "verify", backup.to_str().unwrap()])
         .contains("backup OK"));
 
+    // As SPEC.md has it: `restore FILE --ledger DIR`, with the passphrase and nothing else
+    // (the backup carries the office keys).
     let restored = work.path().join("restored");
-    let out = restore(&restored, &backup, &private_demo_identity());
+    let out = review_in(&restored, &["restore", backup.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -295,7 +297,7 @@ fn by_the_demo_office() -> Trust<'static> {
 fn open_backup(file: &std::path::Path) -> Vec<u8> {
     use std::io::Read;
     let mut plain = Vec::new();
-    age::Decryptor::new(&std::fs::read(file).unwrap()[..])
+    age::Decryptor::new(&backup_age_layer(file)[..])
         .unwrap()
         .decrypt(demo_identities().iter().map(|i| i as &dyn age::Identity))
         .unwrap()
@@ -422,6 +424,166 @@ fn a_backup_restores_only_when_the_office_identity_authenticates_it() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("authenticated by the office identity"));
     let audit = std::fs::read_to_string(target.join("audit.log")).unwrap();
     assert!(audit.contains("authenticated by the office identity"));
+}
+
+/// A backup carries the office keys sealed with the passphrase, so that it restores with
+/// the passphrase alone. Those keys also decide whose tag is checked, so they must be the
+/// office's own: a forger who builds a complete backup around keys of their own (not
+/// sealed, or sealed with a passphrase of theirs) gets it refused, with nothing written.
+/// After a passphrase change, older backups open with the old passphrase; backups made
+/// before backups carried keys need --identity, and say so.
+#[test]
+fn a_backup_restores_with_the_passphrase_alone_and_only_around_the_offices_own_keys() {
+    let (ledger, work) = busy_ledger();
+    let backup = work.path().join("ledger.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    let carried = tipbox::ledger::backup::carried_keys(&backup)
+        .unwrap()
+        .expect("a new backup carries the office keys");
+    assert_eq!(
+        carried,
+        std::fs::read(ledger.path().join("keys/identity.age")).unwrap(),
+        "it carries the ledger's identity.age as it is, sealed with the passphrase"
+    );
+
+    // `backup verify` away from any ledger checks with the keys the file carries.
+    let nowhere = work.path().join("no-ledger");
+    let out = review_in(&nowhere, &["backup", "verify", backup.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("authenticated by the office identity"));
+    assert!(!nowhere.exists(), "verify made a folder");
+
+    // A forger's complete backup: the archive names and is tagged by the forger's
+    // identity and sealed to it; the file carries the forger's identity.
+    let forger = tipbox::keys::Identity::generate();
+    let forger_recipient = forger.to_public();
+    let demo = demo_recipient().to_string();
+    let mut plain = open_backup(&backup);
+    let named = plain
+        .windows(demo.len())
+        .position(|w| w == demo.as_bytes())
+        .unwrap();
+    plain[named..named + demo.len()].copy_from_slice(forger_recipient.to_string().as_bytes());
+    let digest = fix_checksum(&mut plain);
+    let at = plain.len() - 32;
+    plain[at..]
+        .copy_from_slice(&forger.mac(b"tbBackup", &[&b"tipbox backup v2\n"[..], &digest].concat()));
+    let sealed_to_forger = {
+        use std::io::Write;
+        let mut out = Vec::new();
+        let mut w = age::Encryptor::with_recipients(std::iter::once(&forger_recipient as _))
+            .unwrap()
+            .wrap_output(&mut out)
+            .unwrap();
+        w.write_all(&plain).unwrap();
+        w.finish().unwrap();
+        out
+    };
+    let forger_plain_identity = format!("{}\n", age_identity_string(&forger));
+    let carrying = |name: &str, keys: &[u8]| {
+        let file = work.path().join(name);
+        let mut bytes = tipbox::ledger::backup::KEYS_MAGIC.to_vec();
+        bytes.extend_from_slice(&(keys.len() as u32).to_be_bytes());
+        bytes.extend_from_slice(keys);
+        bytes.extend_from_slice(&sealed_to_forger);
+        std::fs::write(&file, bytes).unwrap();
+        file
+    };
+    let with_plain_keys = carrying("forged-plain-keys.tbk", forger_plain_identity.as_bytes());
+    let with_forgers_passphrase = carrying(
+        "forged-own-passphrase.tbk",
+        &seal_with_passphrase(forger_plain_identity.as_bytes(), "the forger's passphrase"),
+    );
+    for forged in [&with_plain_keys, &with_forgers_passphrase] {
+        let target = work.path().join("r-forged");
+        let out = review_in(&target, &["restore", forged.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("does not open the office keys"), "{err}");
+        assert!(is_empty_or_missing(&target), "a forged backup was restored");
+        let out = review_in(&nowhere, &["backup", "verify", forged.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+    }
+    // The control: the forgery is complete, so only the check on the carried keys stops
+    // it (a reviewer who hands over the forger's identity explicitly gets it restored).
+    let forger_file = work.path().join("forger-identity.txt");
+    std::fs::write(&forger_file, &forger_plain_identity).unwrap();
+    let out = restore(
+        &work.path().join("r-control"),
+        &with_plain_keys,
+        &forger_file,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // After a passphrase change, the backup opens with the old passphrase only.
+    let new_pass = work.path().join("new-passphrase.txt");
+    std::fs::write(&new_pass, "a new passphrase for the office\n").unwrap();
+    let out = ledger.ok(&[
+        "passphrase",
+        "--new-passphrase-file",
+        new_pass.to_str().unwrap(),
+    ]);
+    assert!(out.contains("backups made until now"), "{out}");
+    let target = work.path().join("r-new-passphrase");
+    let out = std::process::Command::new(REVIEW_BIN)
+        .args(["--ledger", target.to_str().unwrap(), "--passphrase-file"])
+        .arg(&new_pass)
+        .args(["restore", backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the passphrase the office had when the backup was made"),
+        "{err}"
+    );
+    assert!(is_empty_or_missing(&target));
+    let out = review_in(&target, &["restore", backup.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A backup made before backups carried keys: restore says what to add.
+    let vector = repo_path("tests/vectors/backup-v1.tbk");
+    let out = review_in(
+        &work.path().join("r-old"),
+        &["restore", vector.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("carries no office keys") && err.contains("--identity"),
+        "{err}"
+    );
+}
+
+/// `identity` as an age identity file line (`AGE-SECRET-KEY-1...`).
+fn age_identity_string(identity: &tipbox::keys::Identity) -> String {
+    use secrecy::ExposeSecret;
+    identity.to_string().expose_secret().to_owned()
+}
+
+/// `plain` sealed with a passphrase (age scrypt), as `identity.age` is.
+fn seal_with_passphrase(plain: &[u8], passphrase: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    let mut w =
+        age::Encryptor::with_user_passphrase(secrecy::SecretString::from(passphrase.to_owned()))
+            .wrap_output(&mut out)
+            .unwrap();
+    w.write_all(plain).unwrap();
+    w.finish().unwrap();
+    out
 }
 
 /// Backups made before they were authenticated (format 1, `tests/vectors/backup-v1.tbk`,

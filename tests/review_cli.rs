@@ -1577,7 +1577,7 @@ fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
     assert!(shown.contains("RETIRED-NOTE 只给新密钥"), "{shown}");
     let backup = work.path().join("after.tbk");
     ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
-    let sealed = std::fs::read(&backup).unwrap();
+    let sealed = backup_age_layer(&backup);
     let opened_by_old = age::Decryptor::new(&sealed[..])
         .unwrap()
         .decrypt(demo_identities().iter().map(|i| i as &dyn age::Identity));

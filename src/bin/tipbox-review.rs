@@ -79,8 +79,9 @@ enum Command {
     },
     /// Change the passphrase that protects the office's identity and signing key (someone
     /// who knew it has left, or it may have been seen). Asks for the current passphrase,
-    /// then the new one twice. Copies of identity.age kept elsewhere (for restoring
-    /// backups) keep the old passphrase: replace them too.
+    /// then the new one twice. Copies of identity.age kept elsewhere, and the keys that
+    /// backups made until now carry, keep the old passphrase: replace the copies, and make
+    /// a new backup.
     ///
     /// Example: tipbox-review passphrase
     Passphrase {
@@ -289,15 +290,17 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Restore a backup into an empty or new folder (--ledger DIR); never over a ledger.
+    /// A backup carries the office keys, sealed with the passphrase they had when it was
+    /// made: restoring asks for that passphrase, and needs nothing else.
     ///
     /// Example: tipbox-review restore ledger-2026-11-22.tbk --ledger /srv/ledger-restored
-    /// --identity /media/keys/identity.age
     Restore {
         file: PathBuf,
-        /// The office identity: a passphrase-protected identity.age (as in LEDGER/keys) or a
-        /// plain age identity file.
+        /// Open the backup with this identity instead of the keys it carries: a
+        /// passphrase-protected identity.age or a plain age identity file. Needed for
+        /// backups made before 2026-12-01, which carry no keys.
         #[arg(long)]
-        identity: PathBuf,
+        identity: Option<PathBuf>,
         #[command(flatten)]
         trust: TrustArgs,
     },
@@ -340,7 +343,8 @@ enum BackupCommand {
     /// Check a backup completely, and that the office made it, without restoring it.
     Verify {
         file: PathBuf,
-        /// The office identity [default: the ledger's keys/identity.age].
+        /// The office identity [default: the ledger's keys/identity.age, or without a
+        /// ledger, the keys the backup carries].
         #[arg(long)]
         identity: Option<PathBuf>,
         #[command(flatten)]
@@ -517,7 +521,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
             l.audit("passphrase", None, "passphrase of the office keys changed")?;
             println!(
-                "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere still open with the old one: replace them",
+                "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere, and backups made until now, still open with the old one: replace the copies, and make a new backup",
                 tipbox::keys::IDENTITY_FILE,
                 tipbox::keys::SIGNING_KEY_FILE
             );
@@ -993,7 +997,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let s = l.backup(out, &ids, |n| bar.inc(n))?;
             bar.finish_and_clear();
             println!(
-                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {}; keep copies apart from this machine",
+                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {}; it restores with the current passphrase; keep copies apart from this machine",
                 out.display(),
                 s.header.tips,
                 s.header.files,
@@ -1011,10 +1015,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }),
             ..
         } => {
-            let identity = identity
-                .clone()
-                .unwrap_or_else(|| cli.ledger.join("keys").join(tipbox::keys::IDENTITY_FILE));
-            let ids = load_identity_file(&identity, cli.passphrase_file.as_deref())?;
+            // The ledger's own identity says more than the keys the file carries: it
+            // checks that *this* office made the backup.
+            let own = cli.ledger.join("keys").join(tipbox::keys::IDENTITY_FILE);
+            let ids = match identity {
+                Some(path) => load_identity_file(path, cli.passphrase_file.as_deref())?,
+                None if own.exists() => load_identity_file(&own, cli.passphrase_file.as_deref())?,
+                None => unlock_carried_keys(file, cli.passphrase_file.as_deref())?,
+            };
             let bar = indicatif::ProgressBar::new_spinner().with_message("checking the backup");
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             let checked = ledger::backup::verify(
@@ -1050,7 +1058,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             identity,
             trust,
         } => {
-            let ids = load_identity_file(identity, cli.passphrase_file.as_deref())?;
+            let ids = match identity {
+                Some(path) => load_identity_file(path, cli.passphrase_file.as_deref())?,
+                None => unlock_carried_keys(file, cli.passphrase_file.as_deref())?,
+            };
             let bar =
                 indicatif::ProgressBar::new_spinner().with_message("checking, then restoring");
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -1364,6 +1375,37 @@ fn read_passphrase_as(
         ));
     }
     Ok(SecretString::from(trimmed.to_owned()))
+}
+
+/// Unlock the office keys a backup carries, with the passphrase.
+fn unlock_carried_keys(
+    backup: &Path,
+    passphrase_file: Option<&Path>,
+) -> Result<Vec<tipbox::keys::Identity>, Failure> {
+    let Some(carried) = ledger::backup::carried_keys(backup)? else {
+        return Err(Failure(
+            EXIT_USAGE,
+            format!(
+                "{} carries no office keys (backups made before 2026-12-01 do not): \
+                 give a copy of the office identity with --identity, e.g. --identity /media/keys/identity.age",
+                backup.display()
+            ),
+        ));
+    };
+    let pass = read_passphrase(passphrase_file, false)?;
+    tipbox::keys::unlock_carried_identities(&carried, backup, &pass).map_err(|e| match e {
+        tipbox::keys::KeyError::WrongPassphrase(_) => Failure(
+            EXIT_USAGE,
+            format!(
+                "the passphrase does not open the office keys that {} carries: they open with \
+                 the passphrase the office had when the backup was made (if it has not changed \
+                 since, the office did not make this backup). Or give a copy of the office \
+                 identity with --identity",
+                backup.display()
+            ),
+        ),
+        e => e.into(),
+    })
 }
 
 /// Load identities from a passphrase-protected identity.age or a plain age identity file.

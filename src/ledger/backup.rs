@@ -24,9 +24,22 @@
 //!
 //! Format 1 (before 2026-11-30) is the same without `authenticated_for` and tags; it is
 //! read only when the reviewer vouches for the file (`--accept-unauthenticated`).
+//!
+//! Since 2026-12-01 the file also carries the office's keys, so that a backup restores
+//! with nothing but itself and the passphrase (`restore FILE --ledger DIR`): before the
+//! age file comes the ledger's `keys/identity.age`, which is sealed with the passphrase.
+//!
+//! ```text
+//! file := KEYS_MAGIC length:u32 identity.age age-file     (since 2026-12-01)
+//!       | age-file                                         (before; restore with --identity)
+//! ```
+//!
+//! The carried keys are opened with the passphrase only ([`crate::keys::unlock_carried_identities`]):
+//! a file that carries keys of someone else's choosing, sealed to another passphrase or
+//! not sealed at all, does not open, so the tag keeps meaning "the office made this".
 
 use std::fs;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +48,10 @@ use super::{io_err, Ledger, LedgerError};
 use crate::crypto::{HashingReader, HashingWriter};
 
 pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x02";
+/// How a backup file that carries the office's keys begins (then their length, u32be).
+pub const KEYS_MAGIC: &[u8; 20] = b"TIPBOX-BACKUP-KEYS\0\x01";
+/// An `identity.age` is a few hundred bytes per identity: a bound on a hostile length.
+const MAX_CARRIED_KEYS: usize = 1 << 20;
 pub const FORMAT: u32 = 2;
 /// Backups made before they were authenticated.
 const UNAUTHENTICATED_FORMAT: u32 = 1;
@@ -177,22 +194,34 @@ impl Ledger {
             tips: self.tips.len() as u64,
             authenticated_for: taggers.iter().map(|(name, _)| name.clone()).collect(),
         };
+        // The office's keys as the ledger keeps them: sealed with the passphrase.
+        let keys_path = self.keys_dir().join(crate::keys::IDENTITY_FILE);
+        let carried = fs::read(&keys_path).map_err(io_err(&keys_path))?;
+        if carried.is_empty() || carried.len() > MAX_CARRIED_KEYS {
+            return Err(LedgerError::Invalid(format!(
+                "{} is not an identity file; restore keys/ from a backup",
+                keys_path.display()
+            )));
+        }
         crate::durable::check_replaceable(out).map_err(io_err(out))?;
         let tmp = crate::durable::partial_path(out);
         let file = crate::durable::create_private_file(&tmp).map_err(io_err(&tmp))?;
         let result = (|| -> Result<u64, LedgerError> {
-            let enc = age::Encryptor::with_recipients(
-                recipients.iter().map(|r| r as &dyn age::Recipient),
-            )
-            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
-            let stream = enc
-                .wrap_output(BufWriter::with_capacity(256 * 1024, file))
-                .map_err(io_err(&tmp))?;
-            let mut w = HashingWriter::new(stream);
             let io = |e| LedgerError::Io {
                 path: tmp.clone(),
                 source: e,
             };
+            let mut file = BufWriter::with_capacity(256 * 1024, file);
+            file.write_all(KEYS_MAGIC).map_err(io)?;
+            file.write_all(&(carried.len() as u32).to_be_bytes())
+                .map_err(io)?;
+            file.write_all(&carried).map_err(io)?;
+            let enc = age::Encryptor::with_recipients(
+                recipients.iter().map(|r| r as &dyn age::Recipient),
+            )
+            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            let stream = enc.wrap_output(file).map_err(io_err(&tmp))?;
+            let mut w = HashingWriter::new(stream);
             w.write_all(MAGIC).map_err(io)?;
             crate::bundle::write_json(&mut w, &header).map_err(io)?;
             let mut total = 0u64;
@@ -307,17 +336,52 @@ pub enum BackupError {
     Ledger(#[from] LedgerError),
 }
 
+/// Open a backup file: the keys it carries, if any, and the file positioned at its age
+/// layer.
+fn open_file(path: &Path) -> Result<(Option<Vec<u8>>, BufReader<fs::File>), BackupError> {
+    let unreadable = |source| BackupError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = fs::File::open(path).map_err(unreadable)?;
+    let mut file = BufReader::with_capacity(256 * 1024, file);
+    let mut magic = Vec::with_capacity(KEYS_MAGIC.len());
+    (&mut file)
+        .take(KEYS_MAGIC.len() as u64)
+        .read_to_end(&mut magic)
+        .map_err(unreadable)?;
+    if magic != KEYS_MAGIC {
+        // Made before backups carried keys: the age file starts at once.
+        file.seek(io::SeekFrom::Start(0)).map_err(unreadable)?;
+        return Ok((None, file));
+    }
+    let mut len = [0u8; 4];
+    file.read_exact(&mut len)
+        .map_err(|_| BackupError::Damaged)?;
+    let len = u32::from_be_bytes(len) as usize;
+    if len == 0 || len > MAX_CARRIED_KEYS {
+        return Err(BackupError::Damaged);
+    }
+    let mut keys = vec![0u8; len];
+    file.read_exact(&mut keys)
+        .map_err(|_| BackupError::Damaged)?;
+    Ok((Some(keys), file))
+}
+
+/// The office keys a backup carries (its `identity.age`, sealed with the passphrase that
+/// protected it when the backup was made), or `None` for a backup made before 2026-12-01.
+/// Open them with [`crate::keys::unlock_carried_identities`].
+pub fn carried_keys(path: &Path) -> Result<Option<Vec<u8>>, BackupError> {
+    Ok(open_file(path)?.0)
+}
+
 fn read_backup(
     path: &Path,
     trust: Trust<'_>,
     each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
-    let file = fs::File::open(path).map_err(|source| BackupError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, file))
-        .map_err(|_| BackupError::NotABackup)?;
+    let (_, file) = open_file(path)?;
+    let decryptor = age::Decryptor::new_buffered(file).map_err(|_| BackupError::NotABackup)?;
     let plain = decryptor
         .decrypt(trust.identities.iter().map(|i| i as &dyn age::Identity))
         .map_err(|_| BackupError::NotOurs)?;
@@ -561,7 +625,55 @@ pub fn restore(path: &Path, trust: Trust<'_>, target: &Path) -> Result<BackupSum
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative;
+    use super::{carried_keys, safe_relative, BackupError, KEYS_MAGIC, MAX_CARRIED_KEYS};
+
+    /// The keys in front of a backup are read before anything is checked: a hostile length
+    /// or a cut-off file is refused without allocating what it claims.
+    #[test]
+    fn carried_keys_are_bounded_and_files_without_them_are_read_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let with = |len: u32, keys: &[u8]| {
+            [
+                &KEYS_MAGIC[..],
+                &len.to_be_bytes(),
+                keys,
+                b"age-encryption.org/v1\n",
+            ]
+            .concat()
+        };
+        let ok = file("ok", &with(3, b"abc"));
+        assert_eq!(carried_keys(&ok).unwrap().as_deref(), Some(&b"abc"[..]));
+        for (name, bytes) in [
+            ("huge", with(u32::MAX, b"abc")),
+            ("over", with(MAX_CARRIED_KEYS as u32 + 1, b"abc")),
+            ("empty", with(0, b"")),
+            (
+                "cut-in-keys",
+                [&KEYS_MAGIC[..], &10u32.to_be_bytes(), b"abc"].concat(),
+            ),
+            ("cut-in-length", [&KEYS_MAGIC[..], &[0u8, 0][..]].concat()),
+        ] {
+            assert!(
+                matches!(carried_keys(&file(name, &bytes)), Err(BackupError::Damaged)),
+                "{name}"
+            );
+        }
+        for (name, bytes) in [
+            ("older", &b"age-encryption.org/v1\n-> X25519 ..."[..]),
+            ("short", &b"TIPBOX"[..]),
+            ("nothing", &b""[..]),
+        ] {
+            assert!(
+                carried_keys(&file(name, bytes)).unwrap().is_none(),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn only_the_ledgers_own_paths_are_accepted() {

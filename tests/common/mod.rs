@@ -462,6 +462,16 @@ pub fn review_command(ledger: &Path) -> Command {
     c
 }
 
+/// A backup file's age layer: what follows the office keys it carries, if any.
+pub fn backup_age_layer(file: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(file).unwrap();
+    let skip = match tipbox::ledger::backup::carried_keys(file).unwrap() {
+        Some(keys) => tipbox::ledger::backup::KEYS_MAGIC.len() + 4 + keys.len(),
+        None => 0,
+    };
+    bytes[skip..].to_vec()
+}
+
 /// Export everything `portal` holds and import it into a new demo-key ledger. Returns the
 /// ledger, a work folder for the test's other files, and the inbox bundle's path.
 pub fn import_into_new_ledger(portal: &Portal) -> (TestLedger, tempfile::TempDir, PathBuf) {
