@@ -735,6 +735,94 @@ fn texts_given_as_a_dash_are_read_from_standard_input() {
     assert!(!audit.contains("STDIN-"), "content in the audit log");
 }
 
+/// `triage --category " Loan-Shark "` wrote "category loan-shark" in the audit log but
+/// stored the text as typed, so `list --category loan-shark` and the reports counted the
+/// tip apart. Categories are now stored as keys; a default category's full name (as the
+/// portal shows it, in any language) is taken for its key; a key that no tip has and that
+/// is not a default one gets a warning (a typo would split the reports).
+#[test]
+fn regression_triage_stored_the_category_as_typed_instead_of_its_key() {
+    let ledger = TestLedger::new();
+    ledger.ok(&["add", "--channel", "letter", "--text", "信件举报"]);
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--category",
+        "村霸、宗族恶势力",
+        "--text",
+        "电话举报",
+    ]);
+    let category = |id: u64| {
+        ledger
+            .list_json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()["category"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(category(2), "village-tyrant");
+
+    let out = ledger.run(&["triage", "1", "--category", " Loan-Shark "]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(category(1), "loan-shark");
+    let listed = ledger.ok(&["list", "--category", "loan-shark", "--json"]);
+    assert!(
+        listed.contains("\"id\": 1") || listed.contains("\"id\":1"),
+        "{listed}"
+    );
+    // The full name lists the same tips.
+    assert_eq!(
+        listed,
+        ledger.ok(&[
+            "list",
+            "--category",
+            "套路贷、非法高利放贷、暴力催收",
+            "--json"
+        ])
+    );
+    ledger.ok(&["triage", "1", "--category", "公職人員充當「保護傘」"]);
+    assert_eq!(category(1), "umbrella");
+
+    // A key nobody uses: taken, with a warning naming the known ones; nothing for a
+    // default key or one already in use.
+    let typo = ledger.run(&["triage", "1", "--category", "loan-sharks"]);
+    assert!(typo.status.success());
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("warning") && err.contains("loan-shark,"),
+        "{err}"
+    );
+    assert_eq!(category(1), "loan-sharks");
+    let again = ledger.run(&["triage", "2", "--category", "loan-sharks"]);
+    assert!(
+        again.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // Not a key and not a name: refused, saying what would be taken.
+    let bad = ledger.run(&["triage", "1", "--category", "涉黑涉恶"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("is not a category") && err.contains("umbrella"),
+        "{err}"
+    );
+    assert_eq!(category(1), "loan-sharks");
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit.contains("category loan-shark\""), "{audit}");
+}
+
 #[test]
 fn add_refuses_impossible_days_and_the_web_channel_and_assign_warns() {
     let ledger = TestLedger::new();

@@ -117,6 +117,8 @@ enum Command {
     /// Example: tipbox-review triage 12 --priority high --credibility medium --category loan-shark
     Triage {
         tip: u64,
+        /// A category key (loan-shark) or a default category's full name as the portal
+        /// shows it (套路贷、非法高利放贷、暴力催收).
         #[arg(long)]
         category: Option<String>,
         #[arg(long, value_enum)]
@@ -212,6 +214,7 @@ enum Command {
     Add {
         #[arg(long, value_enum)]
         channel: Channel,
+        /// A category key or a default category's full name, as for `triage`.
         #[arg(long, default_value = "other")]
         category: String,
         /// YYYY-MM-DD [default: today].
@@ -381,6 +384,7 @@ enum AuditCommand {
 struct ListArgs {
     #[arg(long, value_enum)]
     status: Option<Status>,
+    /// A category key or a default category's full name, as for `triage`.
     #[arg(long)]
     category: Option<String>,
     #[arg(long)]
@@ -600,10 +604,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             priority,
             credibility,
         } => {
+            let category = category.as_deref().map(category_key).transpose()?;
+            let new_category = category
+                .as_deref()
+                .filter(|c| category_is_new(&cli.ledger, c));
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let mut detail = Vec::new();
-            if let Some(c) = category {
-                detail.push(format!("category {}", safe_key(c)?));
+            if let Some(c) = &category {
+                detail.push(format!("category {c}"));
             }
             if let Some(p) = priority {
                 detail.push(format!("priority {p:?}").to_lowercase());
@@ -612,7 +620,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 detail.push(format!("credibility {c:?}").to_lowercase());
             }
             let t = l.update(*tip, "triage", &detail.join(", "), |t| {
-                if let Some(c) = category {
+                if let Some(c) = &category {
                     t.category = c.clone();
                 }
                 if priority.is_some() {
@@ -627,6 +635,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Ok(())
             })?;
             println!("tip {}: {}", t.id, t.status.key());
+            if let Some(c) = new_category {
+                warn_new_category(c);
+            }
             Ok(())
         }
         Command::Assign {
@@ -865,9 +876,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 None => today,
             };
+            let category = category_key(category)?;
+            let new_category = category_is_new(&cli.ledger, &category);
             let mut l = Ledger::open(&cli.ledger, &who)?;
-            let id = l.add_offline(*channel, &safe_key(category)?, &received, &content)?;
+            let id = l.add_offline(*channel, &category, &received, &content)?;
             println!("added tip {id} ({})", channel.key());
+            if new_category {
+                warn_new_category(&category);
+            }
             Ok(())
         }
         Command::Notice {
@@ -1304,9 +1320,19 @@ fn spinner(message: &'static str) -> indicatif::ProgressBar {
     bar
 }
 
-/// Category keys: lowercase letters, digits and dashes.
-fn safe_key(s: &str) -> Result<String, Failure> {
-    let k = s.trim().to_ascii_lowercase();
+/// The category key for what the reviewer typed: a key (lowercase letters, digits and
+/// dashes), or the name of one of the portal's default categories in any of its languages
+/// (`套路贷、非法高利放贷、暴力催收` is `loan-shark`).
+fn category_key(given: &str) -> Result<String, Failure> {
+    let s = given.trim();
+    let defaults = tipbox::portal::config::default_categories();
+    if let Some(c) = defaults
+        .iter()
+        .find(|c| c.zh_hans == s || c.zh_hant == s || c.en.eq_ignore_ascii_case(s))
+    {
+        return Ok(c.key.clone());
+    }
+    let k = s.to_ascii_lowercase();
     if k.is_empty()
         || k.len() > 40
         || !k
@@ -1315,10 +1341,42 @@ fn safe_key(s: &str) -> Result<String, Failure> {
     {
         return Err(Failure(
             EXIT_USAGE,
-            format!("{s:?} is not a category key (lowercase letters, digits, dashes)"),
+            format!(
+                "{given:?} is not a category: give a key (lowercase letters, digits, dashes), \
+                 such as {}, or the full name of one of these",
+                default_category_keys()
+            ),
         ));
     }
     Ok(k)
+}
+
+fn default_category_keys() -> String {
+    tipbox::portal::config::default_categories()
+        .into_iter()
+        .map(|c| c.key)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether no tip has the category `key` yet and it is not a default one: then it is most
+/// likely a typo, which every report would count apart. Only a warning: a portal may define
+/// categories of its own.
+fn category_is_new(ledger: &Path, key: &str) -> bool {
+    let default = tipbox::portal::config::default_categories()
+        .iter()
+        .any(|c| c.key == key);
+    !default
+        && !Ledger::with_summaries(ledger, |all, _| all.iter().any(|t| t.category == key))
+            .unwrap_or(true)
+}
+
+fn warn_new_category(key: &str) {
+    eprintln!(
+        "tipbox-review: warning: no other tip has the category \"{key}\", and it is not one of \
+         the default ones ({}): check the spelling, reports count each spelling apart",
+        default_category_keys()
+    );
 }
 
 /// Department names: any text, no control characters, bounded.
@@ -1459,6 +1517,7 @@ fn print_list(
     config: &ledger::LedgerConfig,
     args: &ListArgs,
 ) -> Result<(), Failure> {
+    let category = args.category.as_deref().map(category_key).transpose()?;
     let d = config.deadlines;
     let today = summary::day_number(&tipbox::store::today()).unwrap_or(summary::Day::MAX);
     // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
@@ -1477,7 +1536,7 @@ fn print_list(
             let overdue = due.is_some_and(|x| x < today);
             overdue_total += usize::from(overdue);
             let wanted = args.status.is_none_or(|s| s == t.status)
-                && args.category.as_ref().is_none_or(|c| *c == t.category)
+                && category.as_ref().is_none_or(|c| *c == t.category)
                 && args
                     .department
                     .as_ref()
