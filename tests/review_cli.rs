@@ -1074,6 +1074,92 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
         String::from_utf8_lossy(&out.stderr).contains("cannot be opened with this office's keys")
     );
     assert_eq!(other.list_json().as_array().unwrap().len(), 0);
+
+    // The bundle written again (the USB stick was lost): one transfer in the ledger still.
+    std::fs::remove_file(&handover).unwrap();
+    let again = office.ok(&[
+        "transfer",
+        "1",
+        "--to",
+        "县纪委监委",
+        "--recipient",
+        recipient,
+        "--out",
+        handover.to_str().unwrap(),
+    ]);
+    assert!(again.contains("hand-over bundle"), "{again}");
+    assert!(handover.exists());
+    let shown: serde_json::Value =
+        serde_json::from_str(&office.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(shown["transfers"].as_array().unwrap().len(), 1, "{shown}");
+    let audit = std::fs::read_to_string(office.path().join("audit.log")).unwrap();
+    assert!(audit.contains("hand-over package written again"), "{audit}");
+}
+
+/// `transfer` changed what the reporter sees (to "transferred") without noting the day, as
+/// `status` does: the portal showed an older day, and counted the retention of the finished
+/// tip from it (from the day it arrived, for a tip never given another status), so the
+/// reporter could lose the status page at once. Run twice by mistake, it also recorded the
+/// transfer twice, and the report counted the tip twice for that unit.
+#[test]
+fn regression_transfer_kept_the_old_status_day_and_counted_a_repeat_twice() {
+    let ledger = TestLedger::new();
+    let today = tipbox::store::today();
+    let arrived = {
+        let d = tipbox::ledger::parse_day(&today).unwrap() - time::Duration::days(200);
+        tipbox::ledger::format_day(d)
+    };
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--received",
+        &arrived,
+        "--text",
+        "来信",
+    ]);
+    ledger.ok(&["add", "--channel", "phone", "--text", "来电"]);
+    let shown = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&ledger.ok(&["show", id, "--json"])).unwrap()
+    };
+    assert_eq!(shown("1")["status_day"], serde_json::Value::Null);
+
+    ledger.ok(&["transfer", "1", "--to", "县纪委监委"]);
+    assert_eq!(shown("1")["status_day"], today.as_str());
+    assert_eq!(shown("1")["public_status"], "transferred");
+
+    let repeat = ledger.run(&["transfer", "1", "--to", "县纪委监委"]);
+    assert_eq!(repeat.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&repeat.stderr);
+    assert!(
+        err.contains("already transferred") && err.contains("nothing changed"),
+        "{err}"
+    );
+    // 双移交: a second unit is a second transfer.
+    ledger.ok(&["transfer", "1", "--to", "县公安局"]);
+    assert_eq!(shown("1")["transfers"].as_array().unwrap().len(), 2);
+
+    // A status of transferred without a transfer: taken, with a warning.
+    let marked = ledger.run(&["status", "2", "transferred"]);
+    assert!(marked.status.success());
+    let err = String::from_utf8_lossy(&marked.stderr);
+    assert!(
+        err.contains("warning") && err.contains("transfer 2 --to"),
+        "{err}"
+    );
+    assert_eq!(shown("2")["status_day"], today.as_str());
+
+    let report: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(report["transfers"], 1, "{report}");
+    assert_eq!(
+        report["transfers_by_destination"]["县纪委监委"], 1,
+        "{report}"
+    );
+    assert_eq!(
+        report["transfers_by_destination"]["县公安局"], 1,
+        "{report}"
+    );
 }
 
 #[test]

@@ -694,13 +694,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .transpose()?;
             let today = tipbox::store::today();
             let t = l.update(*tip, "status", status.key(), |t| {
-                if t.status.public() != status.public() {
-                    t.status_day = Some(today.clone());
-                    if t.first_feedback.is_none() {
-                        t.first_feedback = Some(today.clone());
-                    }
-                }
-                t.status = *status;
+                t.set_status(*status, &today);
                 if let Some((office, reporter)) = sealed {
                     t.texts.push(office);
                     t.public_messages.push(reporter);
@@ -714,6 +708,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 t.status.key(),
                 t.status.public()
             );
+            if *status == Status::Transferred && t.transfers.is_empty() {
+                eprintln!(
+                    "tipbox-review: warning: tip {} is marked transferred, but the ledger does not \
+                     say where to: `tipbox-review transfer {} --to DEPT` records it, and reports count it",
+                    t.id, t.id
+                );
+            }
             Ok(())
         }
         Command::Reply { tip, message } => {
@@ -786,6 +787,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let department = clean_label(department)?;
+            let day = tipbox::store::today();
+            // Run twice by mistake (the shell's history), a transfer would be counted twice.
+            // Writing the hand-over bundle again is fine: the record is not repeated.
+            let repeated = l
+                .get(*tip)?
+                .transfers
+                .iter()
+                .any(|x| x.to == department && x.day == day);
+            if repeated && recipient.is_none() {
+                return Err(Failure(
+                    EXIT_USAGE,
+                    format!(
+                        "tip {tip} was already transferred to {department} today; nothing changed \
+                         (to write a hand-over bundle for it, give --recipient and --out)"
+                    ),
+                ));
+            }
             let package = match (recipient, out) {
                 (Some(r), Some(out)) => {
                     file_only(out, "a hand-over bundle")?;
@@ -806,22 +824,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ))
                 }
             };
-            let day = tipbox::store::today();
             let detail = format!(
                 "to {department}{}",
-                if package.is_some() {
-                    ", hand-over package written"
-                } else {
-                    ""
+                match (&package, repeated) {
+                    (Some(_), false) => ", hand-over package written",
+                    (Some(_), true) => ", hand-over package written again",
+                    (None, _) => "",
                 }
             );
             l.update(*tip, "transfer", &detail, |t| {
-                t.transfers.push(ledger::Transfer {
-                    to: department.clone(),
-                    day: day.clone(),
-                    package: package.clone(),
-                });
-                t.status = Status::Transferred;
+                match t
+                    .transfers
+                    .iter_mut()
+                    .find(|x| repeated && x.to == department && x.day == day)
+                {
+                    Some(earlier) => earlier.package = package.clone(),
+                    None => t.transfers.push(ledger::Transfer {
+                        to: department.clone(),
+                        day: day.clone(),
+                        package: package.clone(),
+                    }),
+                }
+                t.set_status(Status::Transferred, &day);
                 Ok(())
             })?;
             println!("tip {tip} transferred to {department}");
@@ -1824,7 +1848,7 @@ fn show(
             })
             .collect();
         let out = json!({
-            "id": t.id, "status": t.status.key(), "public_status": t.status.public(), "channel": t.channel.key(),
+            "id": t.id, "status": t.status.key(), "public_status": t.status.public(), "status_day": t.status_day, "channel": t.channel.key(),
             "category": t.category, "department": t.department, "received": t.received, "due": t.due(&d),
             "priority": t.priority, "credibility": t.credibility, "links": t.links, "transfers": t.transfers,
             "reward_wanted": t.reward_wanted, "items": items_json,

@@ -400,6 +400,19 @@ impl Default for LedgerConfig {
 }
 
 impl TipEntry {
+    /// Change the status. When that changes what the reporter sees, note the day: the
+    /// portal shows it, and keeps a finished tip's status for `retention_days` from it;
+    /// the first such change is also the reporter's first feedback.
+    pub fn set_status(&mut self, status: Status, today: &str) {
+        if self.status.public() != status.public() {
+            self.status_day = Some(today.to_owned());
+            if self.first_feedback.is_none() {
+                self.first_feedback = Some(today.to_owned());
+            }
+        }
+        self.status = status;
+    }
+
     /// The nearest deadline still running, if any (see [`summary::nearest_deadline`]).
     pub fn due(&self, d: &Deadlines) -> Option<String> {
         summary::nearest_deadline(

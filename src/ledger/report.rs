@@ -136,8 +136,11 @@ pub fn compute<'a, 'b: 'a>(
         }
         if !t.transfers.is_empty() {
             r.transfers += 1;
-            for to in &t.transfers {
-                by_destination.bump(to);
+            // Tips per destination: one transferred twice to the same unit counts once.
+            for (i, to) in t.transfers.iter().enumerate() {
+                if !t.transfers[..i].contains(to) {
+                    by_destination.bump(to);
+                }
             }
         }
         if let Some((state, amount)) = t.reward {
