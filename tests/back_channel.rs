@@ -110,6 +110,7 @@ fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
     let (_, page) = status_of(&portal, &receipt);
     assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
     assert!(page.contains("has been paid"));
+    assert!(page.contains("5000 yuan"));
     // Other receipts see nothing of it.
     let other = submit_ok(&portal, &Tip::default());
     let (_, page) = status_of(&portal, &other);
@@ -119,6 +120,44 @@ fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
     );
     assert!(!page.contains("REPLY-CANARY"));
     assert!(element_text(&page, "claim-token").is_none());
+}
+
+/// `reward TIP approve` on a paid reward set it back to approved and erased the day it was
+/// paid; `reward TIP paid` again moved that day. A paid reward is now final, an approval
+/// can still be corrected before payment (the audit log keeps the old amount), and an
+/// amount above any reward scheme is taken for a typo.
+#[test]
+fn regression_approving_a_paid_reward_again_erased_the_payment() {
+    let (_portal, ledger, _receipt, _work) = setup();
+    let typo = ledger.run(&["reward", "1", "approve", "--amount", "5000000000"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("check the amount"));
+    ledger.ok(&["reward", "1", "approve", "--amount", "500"]);
+    let changed = ledger.ok(&["reward", "1", "approve", "--amount", "5000"]);
+    assert!(
+        changed.contains("changed from 500 to 5000 yuan"),
+        "{changed}"
+    );
+    let again = ledger.ok(&["reward", "1", "approve", "--amount", "5000"]);
+    assert!(again.contains("nothing changed"), "{again}");
+    let audit = || std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert!(audit().contains("5000 yuan (was 500 yuan)"), "{}", audit());
+
+    ledger.ok(&["reward", "1", "paid"]);
+    let recorded = audit();
+    for args in [
+        &["reward", "1", "approve", "--amount", "6000"][..],
+        &["reward", "1", "paid"][..],
+    ] {
+        let out = ledger.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("paid on"), "{args:?}: {err}");
+    }
+    assert_eq!(audit(), recorded, "nothing was recorded");
+    let report: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(report["rewards_paid"]["amount"], 5000, "{report}");
 }
 
 #[test]

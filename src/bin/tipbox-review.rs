@@ -1194,6 +1194,10 @@ fn search(
     Ok(())
 }
 
+/// Above any reward scheme's ceiling: a larger amount is a typo (and report totals stay
+/// far from overflowing).
+const MAX_REWARD_YUAN: u64 = 10_000_000;
+
 fn reward(
     cli: &Cli,
     who: &str,
@@ -1236,10 +1240,37 @@ fn reward(
         return Err(Failure(EXIT_USAGE, format!("tip {tip} has no receipt (it came by {}): rewards are claimed with a receipt's claim token", entry.channel.key())));
     }
     let today = tipbox::store::today();
+    let decided = entry.reward.as_ref();
     match (second, amount) {
+        ("approve", Some(n)) if n > MAX_REWARD_YUAN => Err(Failure(
+            EXIT_USAGE,
+            format!("{n} yuan is more than {MAX_REWARD_YUAN}: check the amount (in yuan)"),
+        )),
+        ("approve", Some(_)) if decided.is_some_and(|r| r.state == "paid") => {
+            let r = decided.expect("checked");
+            Err(Failure(
+                EXIT_USAGE,
+                format!(
+                    "the reward for tip {tip} ({} yuan) was paid on {}: a paid reward is not changed",
+                    r.amount,
+                    r.paid_on.as_deref().unwrap_or("-")
+                ),
+            ))
+        }
+        ("approve", Some(n)) if decided.is_some_and(|r| r.amount == n) => {
+            println!(
+                "a reward of {n} yuan was already approved for tip {tip} on {}; nothing changed",
+                decided.expect("checked").approved_on
+            );
+            Ok(())
+        }
         ("approve", Some(n)) if n > 0 => {
             let sealed = entry.seal_for_reporter("amount", &n.to_string())?.sealed;
-            l.update(tip, "reward-approve", &format!("{n} yuan"), |t| {
+            let detail = match decided {
+                Some(r) => format!("{n} yuan (was {} yuan)", r.amount),
+                None => format!("{n} yuan"),
+            };
+            l.update(tip, "reward-approve", &detail, |t| {
                 t.reward = Some(ledger::Reward {
                     state: "approved".into(),
                     amount: n,
@@ -1249,12 +1280,22 @@ fn reward(
                 });
                 Ok(())
             })?;
+            if let Some(r) = decided {
+                println!("reward for tip {tip} changed from {} to {n} yuan", r.amount);
+            }
             println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
             Ok(())
         }
         ("approve", _) => Err(Failure(
             EXIT_USAGE,
             "give the amount in yuan: `reward TIP approve --amount N`".into(),
+        )),
+        ("paid", None) if decided.is_some_and(|r| r.state == "paid") => Err(Failure(
+            EXIT_USAGE,
+            format!(
+                "the reward for tip {tip} was already marked paid on {}; nothing changed",
+                decided.and_then(|r| r.paid_on.as_deref()).unwrap_or("-")
+            ),
         )),
         ("paid", None) => {
             l.update(tip, "reward-paid", "", |t| match t.reward.as_mut() {
