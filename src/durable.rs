@@ -76,18 +76,49 @@ pub fn create_new_private_file(path: &Path) -> io::Result<File> {
 
 /// Write `contents` to `path` atomically and durably (see the module comment).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    check_replaceable(path)?;
-    let partial = partial_path(path);
-    let result = (|| {
-        let mut f = create_private_file(&partial)?;
-        f.write_all(contents)?;
-        f.sync_all()
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&partial);
-        return Err(e);
+    AtomicFile::create(path)?.commit(contents)
+}
+
+/// A file to be written atomically whose destination is tried first: `NAME.partial` is
+/// created at once, so that a command learns that it cannot write its output before it
+/// records anything (a supervision notice takes the next number in the ledger); the
+/// contents go in and the file is renamed into place by [`AtomicFile::commit`]. Dropped
+/// uncommitted, it leaves nothing behind.
+pub struct AtomicFile {
+    path: PathBuf,
+    partial: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        check_replaceable(path)?;
+        let partial = partial_path(path);
+        let file = create_private_file(&partial)?;
+        Ok(AtomicFile {
+            path: path.to_owned(),
+            partial,
+            file: Some(file),
+        })
     }
-    rename_into_place(&partial, path)
+
+    /// Write `contents`, `fsync`, rename into place, `fsync` the folder.
+    pub fn commit(mut self, contents: &[u8]) -> io::Result<()> {
+        let mut file = self.file.take().expect("an AtomicFile is committed once");
+        file.write_all(contents)?;
+        file.sync_all()?;
+        drop(file);
+        rename_into_place(&self.partial, &self.path)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed, or the commit failed before the rename: no partial file stays.
+        if self.partial.exists() {
+            let _ = fs::remove_file(&self.partial);
+        }
+    }
 }
 
 /// Make a sled database durable. sled's `flush()` on Linux uses `sync_file_range`, which

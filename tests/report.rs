@@ -236,3 +236,44 @@ fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
         "the summary is sealed at rest"
     );
 }
+
+/// A notice whose page could not be written (a folder that does not exist, a folder given
+/// as the file) still took the next number and was recorded as issued, so the office's
+/// numbered series had a notice that was never printed. The page's file is now tried first.
+#[test]
+fn regression_a_notice_that_could_not_be_written_still_took_a_number() {
+    let ledger = TestLedger::new();
+    ledger.ok(&["add", "--channel", "visit", "--text", "来访举报"]);
+    let work = tempfile::tempdir().unwrap();
+    let missing_folder = work.path().join("no-such-folder").join("n.html");
+    for out in [missing_folder.as_path(), work.path()] {
+        let run = ledger.run(&[
+            "notice",
+            "1",
+            "--to",
+            "县公安局",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run.status.code(), Some(2), "{}", out.display());
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("cannot write"), "{err}");
+    }
+    assert!(
+        all_files(work.path()).is_empty(),
+        "a partial file was left behind"
+    );
+    let page = work.path().join("n.html");
+    let out = ledger.ok(&[
+        "notice",
+        "1",
+        "--to",
+        "县公安局",
+        "--out",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.contains("第0001号"), "{out}");
+    assert!(std::fs::read_to_string(&page).unwrap().contains("第0001号"));
+    let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
+    assert_eq!(audit.matches("\"action\":\"notice\"").count(), 1);
+}

@@ -943,6 +943,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }),
             };
             let summary = summary.as_ref().map(|s| s.as_str());
+            // The file first: a notice number is never taken for a page that cannot be
+            // written (the numbers are official, and a gap has to be explained).
+            let pending = if is_stdout(out) {
+                None
+            } else {
+                Some(tipbox::durable::AtomicFile::create(out).map_err(|e| {
+                    Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display()))
+                })?)
+            };
             let notice = l.issue_notice(*tip, &department, summary, &due)?;
             let category = tipbox::portal::config::default_categories()
                 .into_iter()
@@ -959,7 +968,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             .render()
             .map_err(|e| format!("rendering the notice failed: {e}"))?;
-            write_file_durably(out, html.as_bytes())?;
+            match pending {
+                Some(file) => file.commit(html.as_bytes()).map_err(|e| {
+                    Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display()))
+                })?,
+                None => write_file_durably(out, html.as_bytes())?,
+            }
             report_written(
                 out,
                 format!(
