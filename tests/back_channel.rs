@@ -198,6 +198,8 @@ fn acknowledged_ciphertext_is_deleted_and_not_exported_again_and_nothing_is_lost
     assert!(export(&portal.data, &inbox2).status.success());
     let out = ledger.ok(&["import", inbox2.to_str().unwrap()]);
     assert!(out.contains("0 new tip(s), 1 new follow-up(s)"), "{out}");
+    // It says which tip to read again.
+    assert!(out.contains("follow-ups joined tip(s) 1:"), "{out}");
     let shown = ledger.ok(&["show", "1"]);
     assert!(
         shown.contains("LATE-FOLLOWUP 还有新情况"),
@@ -218,7 +220,8 @@ fn acknowledged_ciphertext_is_deleted_and_not_exported_again_and_nothing_is_lost
     assert!(export(&portal.data, &inbox3).status.success());
     let out = ledger.ok(&["import", inbox3.to_str().unwrap()]);
     assert!(
-        out.contains("0 new tip(s), 0 new follow-up(s), 0 already imported"),
+        out.contains("0 new tip(s), 0 new follow-up(s), 0 already imported")
+            && !out.contains("joined"),
         "{out}"
     );
     // The receipt still works for status and replies after the purge.

@@ -577,6 +577,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 summary.new_followups,
                 summary.already_imported
             );
+            if !summary.followup_tips.is_empty() {
+                const SHOWN: usize = 30;
+                let ids: Vec<String> = summary
+                    .followup_tips
+                    .iter()
+                    .take(SHOWN)
+                    .map(u64::to_string)
+                    .collect();
+                let more = summary.followup_tips.len().saturating_sub(SHOWN);
+                println!(
+                    "follow-ups joined tip(s) {}{}: `tipbox-review show TIP` reads them",
+                    ids.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
             Ok(())
         }
         Command::List(args) => list(&cli.ledger, args),

@@ -522,6 +522,9 @@ pub struct ImportSummary {
     pub portal_id: String,
     pub new_tips: u64,
     pub new_followups: u64,
+    /// The tips that new follow-ups joined: the reviewer looks at them again (a follow-up
+    /// may reopen a closed case).
+    pub followup_tips: std::collections::BTreeSet<u64>,
     pub already_imported: u64,
 }
 
@@ -1171,6 +1174,7 @@ impl Ledger {
                 add_tip_item(tip, blob, manifest, fields);
             } else {
                 summary.new_followups += 1;
+                summary.followup_tips.insert(id);
                 tip.blobs.push(blob);
             }
         }
