@@ -1330,6 +1330,32 @@ fn search_finds_text_in_fields_attachment_names_and_notes_on_every_core() {
     let none: serde_json::Value =
         serde_json::from_str(&ledger.ok(&["search", "no such text", "--json"])).unwrap();
     assert_eq!(none.as_array().unwrap().len(), 0);
+
+    // Full-width digits and letters (a Chinese input method's full-width mode) match their
+    // ASCII forms, either way round.
+    ledger.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--text",
+        "车牌京Ａ８８８８８，电话１３８００１３８０００",
+    ]);
+    for needle in [
+        "京a88888",
+        "13800138000",
+        "１３８００１３８０００",
+        "京Ａ８８８８８",
+    ] {
+        let hits: serde_json::Value =
+            serde_json::from_str(&ledger.ok(&["search", needle, "--json"])).unwrap();
+        let ids: Vec<u64> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ids, [153], "{needle}");
+    }
 }
 
 /// Items over 1 MiB are streamed to a decrypting worker during import (not held whole), and

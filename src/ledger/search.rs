@@ -18,6 +18,28 @@ use zeroize::Zeroizing;
 use super::{decrypt_reader, io_err, Ledger, LedgerError, OpenPacks, Status, TipEntry, BLOBS_DIR};
 use crate::tip::{ContainerReader, Record};
 
+/// The form in which texts are compared: lowercase, and full-width letters, digits and
+/// punctuation (what a Chinese input method types in its full-width mode: `１３８`,
+/// `京Ａ`, `ＷＡＮＧ`) and the ideographic space as their ASCII forms, so that a phone
+/// number or a plate is found however either side typed it. Not full NFKC: that costs per
+/// character of every decrypted tip, and these are the forms that occur in tips.
+fn fold(s: &str) -> Zeroizing<String> {
+    if s.is_ascii() {
+        return Zeroizing::new(s.to_ascii_lowercase());
+    }
+    let mut out = Zeroizing::new(String::with_capacity(s.len()));
+    for c in s.chars() {
+        let c = match c {
+            // U+FF01..U+FF5E are U+0021..U+007E at a fixed offset.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// One tip that matched, and where.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
@@ -64,14 +86,14 @@ const BATCHES_WAITING: usize = 16;
 
 impl Ledger {
     /// Search every tip's decrypted fields, attachment names and reviewer text for `needle`
-    /// (case-insensitive). `progress` is called with the number of tips done.
+    /// (case-insensitive, and full-width forms match ASCII ones: [`fold`]). `progress` is called with the number of tips done.
     pub fn search(
         &self,
         identities: &[crate::keys::Identity],
         needle: &str,
         progress: impl Fn(u64) + Sync,
     ) -> Result<Vec<SearchHit>, LedgerError> {
-        let needle = Zeroizing::new(needle.to_lowercase());
+        let needle = fold(needle);
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let (tx, rx) = mpsc::sync_channel::<Vec<Job>>(BATCHES_WAITING);
         let rx = Mutex::new(rx);
@@ -244,7 +266,7 @@ impl Ledger {
                 matched.push(what.to_owned());
             }
         };
-        let contains = |s: &str| Zeroizing::new(s.to_lowercase()).contains(needle);
+        let contains = |s: &str| fold(s).contains(needle);
         for (blob, ahead) in t.blobs.iter().zip(&read_ahead) {
             let ciphertext: Box<dyn std::io::BufRead + Send + '_> = match ahead {
                 Some((run, range)) => Box::new(&run.bytes[range.clone()]),
@@ -274,5 +296,20 @@ impl Ledger {
             received: t.received.clone(),
             matched,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn full_width_forms_and_case_fold_to_one_form() {
+        assert_eq!(&*fold("ＷＡＮＧ　１３８－００"), "wang 138-00");
+        assert_eq!(&*fold("京Ａ１２３４５，王某某"), "京a12345,王某某");
+        assert_eq!(&*fold("Haibin Road"), "haibin road");
+        assert!(fold("车牌京Ａ８８８８８").contains(&*fold("京a88888")));
+        // Not touched: ideographs, CJK punctuation outside the full-width block.
+        assert_eq!(&*fold("扫黑除恶。"), "扫黑除恶。");
     }
 }
