@@ -553,6 +553,18 @@ fn a_backup_restores_with_the_passphrase_alone_and_only_around_the_offices_own_k
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // Not a backup at all (the inbox bundle, handed over by mistake): called that, not a
+    // backup without keys.
+    let inbox = work.path().join("inbox.tbx");
+    assert!(inbox.exists());
+    let out = review_in(
+        &work.path().join("r-inbox"),
+        &["restore", inbox.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("not a tipbox backup"), "{err}");
+
     // A backup made before backups carried keys: restore says what to add.
     let vector = repo_path("tests/vectors/backup-v1.tbk");
     let out = review_in(

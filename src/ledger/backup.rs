@@ -316,7 +316,7 @@ pub enum BackupError {
     },
     #[error("the backup cannot be opened with this identity (is it this office's backup, and the right --identity?)")]
     NotOurs,
-    #[error("this is not a tipbox backup")]
+    #[error("this is not a tipbox backup (wrong file?)")]
     NotABackup,
     #[error("backup format version {0} is not supported; upgrade tipbox")]
     UnsupportedVersion(u32),
@@ -351,7 +351,11 @@ fn open_file(path: &Path) -> Result<(Option<Vec<u8>>, BufReader<fs::File>), Back
         .read_to_end(&mut magic)
         .map_err(unreadable)?;
     if magic != KEYS_MAGIC {
-        // Made before backups carried keys: the age file starts at once.
+        // Made before backups carried keys, the age file starts at once; anything else
+        // (an inbox or update bundle handed over by mistake) is no backup at all.
+        if !magic.starts_with(b"age-encryption.org/") {
+            return Err(BackupError::NotABackup);
+        }
         file.seek(io::SeekFrom::Start(0)).map_err(unreadable)?;
         return Ok((None, file));
     }
@@ -663,13 +667,18 @@ mod tests {
                 "{name}"
             );
         }
+        let older = file("older", b"age-encryption.org/v1\n-> X25519 ...");
+        assert!(carried_keys(&older).unwrap().is_none());
         for (name, bytes) in [
-            ("older", &b"age-encryption.org/v1\n-> X25519 ..."[..]),
             ("short", &b"TIPBOX"[..]),
             ("nothing", &b""[..]),
+            ("inbox bundle", &b"TIPBOX-INBOX\0\x02..."[..]),
         ] {
             assert!(
-                carried_keys(&file(name, bytes)).unwrap().is_none(),
+                matches!(
+                    carried_keys(&file(name, bytes)),
+                    Err(BackupError::NotABackup)
+                ),
                 "{name}"
             );
         }
