@@ -13,6 +13,9 @@ use age::secrecy::{ExposeSecret, SecretString};
 use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
+use tipbox::ledger::casework::{
+    category_is_new, category_key, default_category_keys, RewardApproval,
+};
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
 use tipbox::tip::AttachmentPiece;
@@ -807,22 +810,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut l = Ledger::open(&cli.ledger, &who)?;
             let department = clean_label(department)?;
             let day = tipbox::store::today();
-            // Run twice by mistake (the shell's history), a transfer would be counted twice.
-            // Writing the hand-over bundle again is fine: the record is not repeated.
-            let repeated = l
-                .get(*tip)?
-                .transfers
-                .iter()
-                .any(|x| x.to == department && x.day == day);
-            if repeated && recipient.is_none() {
-                return Err(Failure(
-                    EXIT_USAGE,
-                    format!(
-                        "tip {tip} was already transferred to {department} today; nothing changed \
-                         (to write a hand-over bundle for it, give --recipient and --out)"
-                    ),
-                ));
-            }
             let package = match (recipient, out) {
                 (Some(r), Some(out)) => {
                     file_only(out, "a hand-over bundle")?;
@@ -843,30 +830,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ))
                 }
             };
-            let detail = format!(
-                "to {department}{}",
-                match (&package, repeated) {
-                    (Some(_), false) => ", hand-over package written",
-                    (Some(_), true) => ", hand-over package written again",
-                    (None, _) => "",
-                }
-            );
-            l.update(*tip, "transfer", &detail, |t| {
-                match t
-                    .transfers
-                    .iter_mut()
-                    .find(|x| repeated && x.to == department && x.day == day)
-                {
-                    Some(earlier) => earlier.package = package.clone(),
-                    None => t.transfers.push(ledger::Transfer {
-                        to: department.clone(),
-                        day: day.clone(),
-                        package: package.clone(),
-                    }),
-                }
-                t.set_status(Status::Transferred, &day);
-                Ok(())
-            })?;
+            l.transfer(*tip, &department, &day, package.clone())?;
             println!("tip {tip} transferred to {department}");
             if let Some(p) = package {
                 println!("hand-over bundle: {p} (the receiving unit imports it with `tipbox-review import`)");
@@ -1227,10 +1191,6 @@ fn search(
     Ok(())
 }
 
-/// Above any reward scheme's ceiling: a larger amount is a typo (and report totals stay
-/// far from overflowing).
-const MAX_REWARD_YUAN: u64 = 10_000_000;
-
 fn reward(
     cli: &Cli,
     who: &str,
@@ -1268,79 +1228,28 @@ fn reward(
         .parse()
         .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
     let mut l = Ledger::open(&cli.ledger, who)?;
-    let entry = l.get(tip)?;
-    if entry.claim_verifier.is_none() {
-        return Err(Failure(EXIT_USAGE, format!("tip {tip} has no receipt (it came by {}): rewards are claimed with a receipt's claim token", entry.channel.key())));
-    }
     let today = tipbox::store::today();
-    let decided = entry.reward.as_ref();
     match (second, amount) {
-        ("approve", Some(n)) if n > MAX_REWARD_YUAN => Err(Failure(
-            EXIT_USAGE,
-            format!("{n} yuan is more than {MAX_REWARD_YUAN}: check the amount (in yuan)"),
-        )),
-        ("approve", Some(_)) if decided.is_some_and(|r| r.state == "paid") => {
-            let r = decided.expect("checked");
-            Err(Failure(
-                EXIT_USAGE,
-                format!(
-                    "the reward for tip {tip} ({} yuan) was paid on {}: a paid reward is not changed",
-                    r.amount,
-                    r.paid_on.as_deref().unwrap_or("-")
+        ("approve", Some(n)) => {
+            match l.approve_reward(tip, n, &today)? {
+                RewardApproval::AlreadyApproved { on } => println!(
+                    "a reward of {n} yuan was already approved for tip {tip} on {on}; nothing changed"
                 ),
-            ))
-        }
-        ("approve", Some(n)) if decided.is_some_and(|r| r.amount == n) => {
-            println!(
-                "a reward of {n} yuan was already approved for tip {tip} on {}; nothing changed",
-                decided.expect("checked").approved_on
-            );
-            Ok(())
-        }
-        ("approve", Some(n)) if n > 0 => {
-            let sealed = entry.seal_for_reporter("amount", &n.to_string())?.sealed;
-            let detail = match decided {
-                Some(r) => format!("{n} yuan (was {} yuan)", r.amount),
-                None => format!("{n} yuan"),
-            };
-            l.update(tip, "reward-approve", &detail, |t| {
-                t.reward = Some(ledger::Reward {
-                    state: "approved".into(),
-                    amount: n,
-                    approved_on: today.clone(),
-                    paid_on: None,
-                    sealed_amount: sealed,
-                });
-                Ok(())
-            })?;
-            if let Some(r) = decided {
-                println!("reward for tip {tip} changed from {} to {n} yuan", r.amount);
+                outcome => {
+                    if let RewardApproval::Changed { from } = outcome {
+                        println!("reward for tip {tip} changed from {from} to {n} yuan");
+                    }
+                    println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
+                }
             }
-            println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
             Ok(())
         }
-        ("approve", _) => Err(Failure(
+        ("approve", None) => Err(Failure(
             EXIT_USAGE,
             "give the amount in yuan: `reward TIP approve --amount N`".into(),
         )),
-        ("paid", None) if decided.is_some_and(|r| r.state == "paid") => Err(Failure(
-            EXIT_USAGE,
-            format!(
-                "the reward for tip {tip} was already marked paid on {}; nothing changed",
-                decided.and_then(|r| r.paid_on.as_deref()).unwrap_or("-")
-            ),
-        )),
         ("paid", None) => {
-            l.update(tip, "reward-paid", "", |t| match t.reward.as_mut() {
-                Some(r) => {
-                    r.state = "paid".into();
-                    r.paid_on = Some(today.clone());
-                    Ok(())
-                }
-                None => Err(ledger::LedgerError::Invalid(format!(
-                    "no reward was approved for tip {tip}"
-                ))),
-            })?;
+            l.mark_reward_paid(tip, &today)?;
             println!("reward for tip {tip} marked paid");
             Ok(())
         }
@@ -1416,57 +1325,6 @@ fn spinner(message: &'static str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner().with_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
-}
-
-/// The category key for what the reviewer typed: a key (lowercase letters, digits and
-/// dashes), or the name of one of the portal's default categories in any of its languages
-/// (`套路贷、非法高利放贷、暴力催收` is `loan-shark`).
-fn category_key(given: &str) -> Result<String, Failure> {
-    let s = given.trim();
-    let defaults = tipbox::portal::config::default_categories();
-    if let Some(c) = defaults
-        .iter()
-        .find(|c| c.zh_hans == s || c.zh_hant == s || c.en.eq_ignore_ascii_case(s))
-    {
-        return Ok(c.key.clone());
-    }
-    let k = s.to_ascii_lowercase();
-    if k.is_empty()
-        || k.len() > 40
-        || !k
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(Failure(
-            EXIT_USAGE,
-            format!(
-                "{given:?} is not a category: give a key (lowercase letters, digits, dashes), \
-                 such as {}, or the full name of one of these",
-                default_category_keys()
-            ),
-        ));
-    }
-    Ok(k)
-}
-
-fn default_category_keys() -> String {
-    tipbox::portal::config::default_categories()
-        .into_iter()
-        .map(|c| c.key)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Whether no tip has the category `key` yet and it is not a default one: then it is most
-/// likely a typo, which every report would count apart. Only a warning: a portal may define
-/// categories of its own.
-fn category_is_new(ledger: &Path, key: &str) -> bool {
-    let default = tipbox::portal::config::default_categories()
-        .iter()
-        .any(|c| c.key == key);
-    !default
-        && !Ledger::with_summaries(ledger, |all, _| all.iter().any(|t| t.category == key))
-            .unwrap_or(true)
 }
 
 fn warn_new_category(key: &str) {

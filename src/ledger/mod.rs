@@ -22,6 +22,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod casework;
 mod early_entries;
 pub mod imported;
 pub mod report;
