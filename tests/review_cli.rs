@@ -1036,16 +1036,19 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
     assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
 
     let handover = work.path().join("handover.tbx");
-    office.ok(&[
-        "transfer",
-        "1",
-        "--to",
-        "县纪委监委",
-        "--recipient",
-        recipient,
-        "--out",
-        handover.to_str().unwrap(),
-    ]);
+    let hand_over = || {
+        office.ok(&[
+            "transfer",
+            "1",
+            "--to",
+            "县纪委监委",
+            "--recipient",
+            recipient,
+            "--out",
+            handover.to_str().unwrap(),
+        ])
+    };
+    hand_over();
     assert!(files_containing(work.path(), b"HANDOVER-CANARY").is_empty());
     assert!(
         !work.path().join("handover.tbx.partial").exists(),
@@ -1077,16 +1080,7 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
 
     // The bundle written again (the USB stick was lost): one transfer in the ledger still.
     std::fs::remove_file(&handover).unwrap();
-    let again = office.ok(&[
-        "transfer",
-        "1",
-        "--to",
-        "县纪委监委",
-        "--recipient",
-        recipient,
-        "--out",
-        handover.to_str().unwrap(),
-    ]);
+    let again = hand_over();
     assert!(again.contains("hand-over bundle"), "{again}");
     assert!(handover.exists());
     let shown: serde_json::Value =

@@ -149,11 +149,13 @@ impl Ledger {
         }
         let entry = self.claimable(id)?;
         let outcome = match &entry.reward {
-            Some(r) if r.state == "paid" => return Err(LedgerError::Invalid(format!(
+            Some(r) if r.state == "paid" => {
+                return Err(LedgerError::Invalid(format!(
                 "the reward for tip {id} ({} yuan) was paid on {}: a paid reward is not changed",
                 r.amount,
                 r.paid_on.as_deref().unwrap_or("-")
-            ))),
+            )))
+            }
             Some(r) if r.amount == amount => {
                 return Ok(RewardApproval::AlreadyApproved {
                     on: r.approved_on.clone(),
