@@ -94,7 +94,13 @@ fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("matches tip 1"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("matches tip 1")
+            && said.contains("5000 yuan")
+            && said.contains("not paid yet"),
+        "{said}"
+    );
     // A well-formed token that is not this tip's: exit 1.
     let stranger = tipbox::receipt::ReceiptCode::generate()
         .derive(&[0; 16], tipbox::crypto::KdfParams::INSECURE_FOR_TESTS)
@@ -105,6 +111,9 @@ fn full_round_trip_reporter_sees_status_reply_and_claim_token() {
     // Paid, closed: a second bundle updates the page.
     ledger.ok(&["reward", "1", "paid"]);
     ledger.ok(&["status", "1", "closed"]);
+    // The same token presented again: the reviewer at the counter is told not to pay twice.
+    let again = ledger.ok(&["reward", "verify", &token]);
+    assert!(again.contains("ALREADY PAID"), "{again}");
     let bundle2 = update_bundle(&ledger, work.path(), "u2.tbu");
     assert!(apply(&portal.data, &bundle2).status.success());
     let (_, page) = status_of(&portal, &receipt);

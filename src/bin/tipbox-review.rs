@@ -1210,12 +1210,21 @@ fn reward(
         )?;
         return match found {
             Some(t) => {
-                let state = t
-                    .reward
-                    .as_ref()
-                    .map(|r| format!("{} {} yuan", r.state, r.amount))
-                    .unwrap_or_else(|| "no reward decided".into());
-                println!("claim token matches tip {} ({state})", t.id);
+                // What to do at the counter, said plainly: a paid reward is not paid twice.
+                let state = match &t.reward {
+                    Some(r) if r.state == "paid" => format!(
+                        "the reward of {} yuan was ALREADY PAID on {}: do not pay it again",
+                        r.amount,
+                        r.paid_on.as_deref().unwrap_or("-")
+                    ),
+                    Some(r) => format!(
+                        "a reward of {} yuan was approved on {} and is not paid yet; after paying, \
+                         run `tipbox-review reward {} paid`",
+                        r.amount, r.approved_on, t.id
+                    ),
+                    None => "no reward has been approved for it: there is nothing to pay".into(),
+                };
+                println!("claim token matches tip {}: {state}", t.id);
                 Ok(())
             }
             None => Err(Failure(
