@@ -573,11 +573,18 @@ impl Store {
                 path,
             })
             .collect();
-        let out = crate::bundle::inbox::write(out, &self.meta.portal_id, &today(), &sources)
-            .map_err(|source| StoreError::Io {
-                path: self.root.join(BLOBS_DIR),
-                source,
-            })?;
+        let last_update = Some(self.meta_u64(META_LAST_SEQUENCE)?).filter(|&n| n > 0);
+        let out = crate::bundle::inbox::write_with_last_update(
+            out,
+            &self.meta.portal_id,
+            &today(),
+            last_update,
+            &sources,
+        )
+        .map_err(|source| StoreError::Io {
+            path: self.root.join(BLOBS_DIR),
+            source,
+        })?;
         Ok((
             out,
             ExportSummary {

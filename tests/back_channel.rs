@@ -169,6 +169,127 @@ fn regression_approving_a_paid_reward_again_erased_the_payment() {
     assert_eq!(report["rewards_paid"]["amount"], 5000, "{report}");
 }
 
+/// A ledger restored from a backup made before its last exports numbered its next update
+/// bundles with numbers the portal had used: every one was refused as a rollback or a
+/// replay, and the message said to export a fresh bundle, which was refused the same way.
+/// The portal's inbox bundle now says which update bundle it applied last; importing it
+/// moves the restored ledger's numbering past it, with a warning that the ledger is older
+/// than what the portal last received (the one sign of a rollback to an older backup).
+#[test]
+fn regression_a_ledger_restored_from_an_older_backup_could_never_update_the_portal_again() {
+    let (portal, ledger, receipt, work) = setup();
+    let backup = work.path().join("before.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    for (status, name) in [("verifying", "u1.tbu"), ("closed", "u2.tbu")] {
+        ledger.ok(&["status", "1", status]);
+        let bundle = update_bundle(&ledger, work.path(), name);
+        assert!(apply(&portal.data, &bundle).status.success());
+    }
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
+
+    // The office's machine is lost; the backup from before both exports is restored.
+    let restored = TestLedger {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let out = review_command(&restored.path())
+        .args(["restore", backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    restored.ok(&["status", "1", "stage-closed"]);
+    let refused = update_bundle(&restored, work.path(), "u-old.tbu");
+    let out = apply(&portal.data, &refused);
+    assert_eq!(out.status.code(), Some(1), "a failed check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing a rollback") && err.contains("import it into the ledger"),
+        "{err}"
+    );
+
+    // An inbox bundle from the portal tells the ledger where the numbering stands.
+    let inbox = work.path().join("inbox-now.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let out = restored.run(&["import", inbox.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("has applied update bundle 2")
+            && warning.contains("exported only up to bundle 1")
+            && warning.contains("older backup"),
+        "{warning}"
+    );
+    let audit = std::fs::read_to_string(restored.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"update-catch-up\""), "{audit}");
+    let bundle = update_bundle(&restored, work.path(), "u3.tbu");
+    let out = apply(&portal.data, &bundle);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, page) = status_of(&portal, &receipt);
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("stage-closed")
+    );
+    // Imported again, the same bundle moves nothing and warns no more.
+    let again = restored.run(&["import", inbox.to_str().unwrap()]);
+    assert!(again.status.success());
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("warning"));
+}
+
+/// The inbox bundle's `last_update` is not authenticated (nothing from the portal is): a
+/// ledger moves its numbering forward with it, by a bounded step, and never back.
+#[test]
+fn an_inbox_bundles_last_update_moves_the_numbering_forward_within_a_bound_only() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal_id = "p".repeat(32);
+    let import = |name: &str, last_update: u64| {
+        let bundle = work.path().join(name);
+        tipbox::bundle::inbox::write_with_last_update(
+            std::fs::File::create(&bundle).unwrap(),
+            &portal_id,
+            "2026-12-01",
+            Some(last_update),
+            &[],
+        )
+        .unwrap();
+        let out = ledger.run(&["import", bundle.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let catch_ups = || {
+        // No audit log yet while nothing was recorded.
+        std::fs::read_to_string(ledger.path().join("audit.log"))
+            .unwrap_or_default()
+            .matches("update-catch-up")
+            .count()
+    };
+    let err = import("huge.tbx", u64::MAX);
+    assert!(!err.contains("warning"), "{err}");
+    assert_eq!(catch_ups(), 0);
+    let err = import("five.tbx", 5);
+    assert!(err.contains("has applied update bundle 5"), "{err}");
+    assert_eq!(catch_ups(), 1);
+    let err = import("three.tbx", 3);
+    assert!(!err.contains("warning"), "{err}");
+    assert_eq!(catch_ups(), 1);
+}
+
 #[test]
 fn acknowledged_ciphertext_is_deleted_and_not_exported_again_and_nothing_is_lost() {
     let (portal, ledger, receipt, work) = setup();

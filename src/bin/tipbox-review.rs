@@ -580,6 +580,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 summary.new_followups,
                 summary.already_imported
             );
+            if let Some((ours, theirs)) = summary.updates_caught_up {
+                eprintln!(
+                    "tipbox-review: warning: portal {} has applied update bundle {theirs}, but this \
+                     ledger had exported only up to bundle {ours} to it. This ledger is older than \
+                     what the portal last received: it was restored from an older backup, or is a \
+                     copy. Status changes, replies and reward decisions made after that backup are \
+                     not in it; make them again before the next export, or reporters will see the \
+                     older state. The next export continues from bundle {}.",
+                    summary.portal_id,
+                    theirs + 1
+                );
+            }
             if !summary.followup_tips.is_empty() {
                 const SHOWN: usize = 30;
                 let ids: Vec<String> = summary

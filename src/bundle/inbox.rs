@@ -71,6 +71,13 @@ pub struct InboxHeader {
     /// UTC day the bundle was made.
     pub made: String,
     pub entries: u64,
+    /// The sequence number of the last update bundle the portal applied (since
+    /// 2026-12-01; absent before, and from a portal that has applied none). A ledger
+    /// restored from an older backup learns from it where to continue its numbering
+    /// (`Ledger::import_from`). Not authenticated, like the rest of the header: the ledger
+    /// only ever moves its numbering forward with it, within a bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_update: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +105,27 @@ pub fn write<W: Write>(
     made: &str,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = InboxWriter::new(out, portal_id, made, sources.len() as u64)?;
+    write_with_last_update(out, portal_id, made, None, sources)
+}
+
+/// [`write`], stating the last update bundle the portal applied (the portal's export).
+pub fn write_with_last_update<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    last_update: Option<u64>,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    let mut w = InboxWriter::start(
+        out,
+        InboxHeader {
+            format: FORMAT,
+            portal_id: portal_id.to_owned(),
+            made: made.to_owned(),
+            entries: sources.len() as u64,
+            last_update,
+        },
+    )?;
     for s in sources {
         w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
     }
@@ -118,20 +145,25 @@ pub struct InboxWriter<W: Write> {
 
 impl<W: Write> InboxWriter<W> {
     pub fn new(out: W, portal_id: &str, made: &str, entries: u64) -> io::Result<Self> {
-        let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
-        w.write_all(MAGIC)?;
-        write_json(
-            &mut w,
-            &InboxHeader {
+        InboxWriter::start(
+            out,
+            InboxHeader {
                 format: FORMAT,
                 portal_id: portal_id.to_owned(),
                 made: made.to_owned(),
                 entries,
+                last_update: None,
             },
-        )?;
+        )
+    }
+
+    fn start(out: W, header: InboxHeader) -> io::Result<Self> {
+        let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
+        w.write_all(MAGIC)?;
+        write_json(&mut w, &header)?;
         Ok(InboxWriter {
             w,
-            declared: entries,
+            declared: header.entries,
             written: 0,
             buf: Vec::new(),
         })

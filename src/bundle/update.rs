@@ -139,11 +139,9 @@ pub enum UpdateError {
     WrongPortal(String),
     #[error("the update bundle is malformed: {0}")]
     Malformed(&'static str),
-    #[error("update bundle {got} is older than bundle {last}, already applied: refusing a rollback. Export a fresh bundle from the ledger")]
+    #[error("update bundle {got} is older than bundle {last}, already applied: refusing a rollback. If the ledger was restored from a backup, it does not know of bundle {last}: export an inbox bundle from this portal (`tipbox-portal export`) and import it into the ledger, which then continues after {last}; then export again. Otherwise export a fresh bundle from the ledger")]
     Rollback { got: u64, last: u64 },
-    #[error(
-        "a different update bundle with the same number {0} was already applied: refusing a replay"
-    )]
+    #[error("a different update bundle with the same number {0} was already applied: refusing a replay. If the ledger was restored from a backup, export an inbox bundle from this portal and import it into the ledger first; it then continues after {0}")]
     Replay(u64),
 }
 

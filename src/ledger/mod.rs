@@ -527,7 +527,17 @@ pub struct ImportSummary {
     /// may reopen a closed case).
     pub followup_tips: std::collections::BTreeSet<u64>,
     pub already_imported: u64,
+    /// `(ours, theirs)` when the portal had applied update bundle `theirs` while this ledger
+    /// had exported only up to `ours`: the ledger is older than what the portal last
+    /// received (restored from an older backup, or a copy), and its numbering now continues
+    /// after `theirs`.
+    pub updates_caught_up: Option<(u64, u64)>,
 }
+
+/// How far an inbox bundle's (unauthenticated) `last_update` may move a ledger's update
+/// numbering at once: far beyond any real gap (one export a day for centuries), and far
+/// below an overflow however often a hostile portal tries.
+const MAX_UPDATE_CATCH_UP: u64 = 100_000;
 
 /// What an update export contains.
 #[derive(Debug, Clone, Serialize)]
@@ -1098,6 +1108,9 @@ impl Ledger {
                 "its manifest names another item or portal".into(),
             ));
         }
+        // Without this, every export of a ledger restored from an older backup would be
+        // refused by the portal as a rollback (its numbers were used already).
+        let caught_up = self.catch_up_updates(&portal_id, verified.header.last_update)?;
         known.portal_tips = early.portal_tips;
         record = early.record;
         next = early.next;
@@ -1108,11 +1121,18 @@ impl Ledger {
             && record.blobs.is_empty()
         {
             // Everything is already here: an idempotent re-import writes nothing at all
-            // (and the summary index, marked dirty above, is as it was).
-            self.summaries.commit().map_err(io_err(&index))?;
+            // (and the summary index, marked dirty above, is as it was), unless the
+            // numbering of updates caught up.
+            if caught_up.is_some() {
+                self.sync()?;
+                self.audit_catch_up(&portal_id, caught_up)?;
+            } else {
+                self.summaries.commit().map_err(io_err(&index))?;
+            }
             return Ok(ImportSummary {
                 portal_id,
                 already_imported: already,
+                updates_caught_up: caught_up,
                 ..Default::default()
             });
         }
@@ -1132,6 +1152,7 @@ impl Ledger {
             portal_id: portal_id.clone(),
             already_imported: already,
             new_tips: early.new_tips,
+            updates_caught_up: caught_up,
             ..Default::default()
         };
         // Build every change in memory, then write it in an order that keeps a crash
@@ -1204,7 +1225,60 @@ impl Ledger {
                 portal_id, summary.new_tips, summary.new_followups, summary.already_imported
             ),
         )?;
+        self.audit_catch_up(&portal_id, caught_up)?;
         Ok(summary)
+    }
+
+    /// The last update bundle this ledger exported to `portal_id` (0: none).
+    fn update_sequence(&self, portal_id: &str) -> Result<u64, LedgerError> {
+        Ok(self
+            .meta
+            .get(format!("update-sequence:{portal_id}").as_bytes())
+            .map_err(db_err)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0))
+    }
+
+    /// If the portal has applied a later update bundle (`theirs`) than this ledger exported
+    /// to it, continue the numbering after it (written with the import, synced by the
+    /// caller). Returns `(ours, theirs)` when it moved.
+    fn catch_up_updates(
+        &mut self,
+        portal_id: &str,
+        theirs: Option<u64>,
+    ) -> Result<Option<(u64, u64)>, LedgerError> {
+        let Some(theirs) = theirs else {
+            return Ok(None);
+        };
+        let ours = self.update_sequence(portal_id)?;
+        if theirs <= ours || theirs - ours > MAX_UPDATE_CATCH_UP {
+            return Ok(None);
+        }
+        self.meta
+            .insert(
+                format!("update-sequence:{portal_id}").as_bytes(),
+                &theirs.to_be_bytes(),
+            )
+            .map_err(db_err)?;
+        Ok(Some((ours, theirs)))
+    }
+
+    fn audit_catch_up(
+        &mut self,
+        portal_id: &str,
+        caught_up: Option<(u64, u64)>,
+    ) -> Result<(), LedgerError> {
+        let Some((ours, theirs)) = caught_up else {
+            return Ok(());
+        };
+        self.audit(
+            "update-catch-up",
+            None,
+            &format!(
+                "portal {portal_id} had applied update bundle {theirs}; this ledger had exported \
+                 up to {ours}, so it is older than what the portal last received"
+            ),
+        )
     }
 
     /// Write ready-made entries in bulk, for the synthetic ledgers of the benchmarks
@@ -1397,14 +1471,7 @@ impl Ledger {
                 )))
             }
         };
-        let seq_key = format!("update-sequence:{portal_id}");
-        let last = self
-            .meta
-            .get(seq_key.as_bytes())
-            .map_err(db_err)?
-            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
-            .unwrap_or(0);
-        let sequence = last + 1;
+        let sequence = self.update_sequence(&portal_id)? + 1;
         let mut tips = Vec::new();
         let mut acknowledged = Vec::new();
         for t in entries
