@@ -100,7 +100,7 @@ enum Command {
         /// The inbox bundle, or `-` for standard input.
         file: PathBuf,
     },
-    /// List tips (newest deadlines first); no decryption, no passphrase.
+    /// List tips: overdue first, then by the nearest deadline; no decryption, no passphrase.
     ///
     /// Examples: tipbox-review list --overdue;  tipbox-review list --status assigned --json
     List(ListArgs),
