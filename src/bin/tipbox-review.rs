@@ -231,7 +231,8 @@ enum Command {
         text_file: Option<PathBuf>,
     },
     /// Find tips whose decrypted content (text fields, attachment names, typed-in tips,
-    /// notes) contains TEXT, ignoring case and full-width forms (１３８ finds 138). Decrypts in memory only.
+    /// notes) contains TEXT, ignoring case and full-width forms (１３８ finds 138).
+    /// Decrypts in memory only.
     ///
     /// Example: tipbox-review search 非法采砂 --json  (TEXT `-`: read from standard input)
     Search {
