@@ -86,7 +86,8 @@ const BATCHES_WAITING: usize = 16;
 
 impl Ledger {
     /// Search every tip's decrypted fields, attachment names and reviewer text for `needle`
-    /// (case-insensitive, and full-width forms match ASCII ones: [`fold`]). `progress` is called with the number of tips done.
+    /// (case-insensitive, and full-width forms match ASCII ones: see `fold`). `progress` is
+    /// called with the number of tips done.
     pub fn search(
         &self,
         identities: &[crate::keys::Identity],
