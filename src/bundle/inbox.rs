@@ -108,7 +108,7 @@ pub fn write<W: Write>(
     write_with_last_update(out, portal_id, made, None, sources)
 }
 
-/// [`write`], stating the last update bundle the portal applied (the portal's export).
+/// [`write()`], stating the last update bundle the portal applied (the portal's export).
 pub fn write_with_last_update<W: Write>(
     out: W,
     portal_id: &str,
