@@ -1811,3 +1811,28 @@ fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
     let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
     assert!(audit.contains("\"action\":\"retire-keys\""));
 }
+
+/// `import` of a file that is no inbox bundle marked the summary index dirty before it
+/// read a byte, so the next command rebuilt the index ("rebuilding the summary index…",
+/// seconds on a large ledger). Such a file is now refused before anything is touched.
+#[test]
+fn regression_importing_the_wrong_file_made_the_next_command_rebuild_the_index() {
+    let ledger = TestLedger::new();
+    ledger.ok(&["add", "--channel", "letter", "--text", "来信举报内容"]);
+    let work = tempfile::tempdir().unwrap();
+    let wrong = work.path().join("report.csv");
+    std::fs::write(&wrong, "section,key,value\nsummary,total,1\n").unwrap();
+    for args in [
+        &["import", wrong.to_str().unwrap()][..],
+        &["import", "-"][..],
+    ] {
+        let out = ledger.run_with_stdin(args, b"section,key,value\nsummary,total,1\n");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a tipbox inbox bundle"), "{args:?}: {err}");
+        let next = ledger.run(&["list"]);
+        assert!(next.status.success());
+        let err = String::from_utf8_lossy(&next.stderr);
+        assert!(!err.contains("rebuilding"), "{args:?}: {err}");
+    }
+}

@@ -844,7 +844,18 @@ impl Ledger {
         identities: &[crate::keys::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
+        use std::io::BufRead;
         use std::sync::{mpsc, Mutex};
+
+        // A file that is no inbox bundle at all (handed over by mistake) is refused before
+        // anything is touched: the summary index is not marked dirty for it, which would
+        // make the next command rebuild it.
+        let mut input = std::io::BufReader::with_capacity(1 << 20, input);
+        let head = input.fill_buf().map_err(io_err(bundle))?;
+        let prefix = &inbox::MAGIC[..inbox::MAGIC.len() - 1];
+        if head.len() >= prefix.len() && !head.starts_with(prefix) {
+            return Err(BundleReadError::NotABundle("inbox").into());
+        }
 
         let mut known = imported::Known::load(&self.imports, &self.blobs, &self.portal_tips)?;
         let mut record = imported::ImportRecord::default();
@@ -1007,7 +1018,7 @@ impl Ledger {
             };
             let mut batch = new_batch();
             let result = inbox::verify_streaming(
-                std::io::BufReader::with_capacity(1 << 20, input),
+                input,
                 &mut progress,
                 inbox::EntryChecks::WholeFileOnly,
                 |entry, event| {
