@@ -1836,3 +1836,40 @@ fn regression_importing_the_wrong_file_made_the_next_command_rebuild_the_index()
         assert!(!err.contains("rebuilding"), "{args:?}: {err}");
     }
 }
+
+/// A letter typed on a Chinese Windows PC is often saved as ANSI, that is GBK: `add
+/// --text-file` said only "stream did not contain valid UTF-8". It now says what the file
+/// is most likely and how to convert it, for a file and for standard input alike.
+#[test]
+fn a_text_file_that_is_not_utf8_is_refused_with_the_way_to_convert_it() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let gbk = work.path().join("letter.txt");
+    let bytes = b"\xc4\xe3\xba\xc3"; // 你好 in GBK
+    std::fs::write(&gbk, bytes).unwrap();
+    for (args, input) in [
+        (
+            vec![
+                "add",
+                "--channel",
+                "letter",
+                "--text-file",
+                gbk.to_str().unwrap(),
+            ],
+            &b""[..],
+        ),
+        (
+            vec!["add", "--channel", "letter", "--text-file", "-"],
+            &bytes[..],
+        ),
+    ] {
+        let out = ledger.run_with_stdin(&args, input);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("is not UTF-8") && err.contains("iconv -f GBK"),
+            "{err}"
+        );
+    }
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+}

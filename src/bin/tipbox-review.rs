@@ -860,10 +860,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let content = match (text, text_file) {
                 (Some(t), None) => Zeroizing::new(t.clone()),
                 (None, Some(p)) if p == Path::new("-") => text_or_stdin("-")?,
-                (None, Some(p)) => Zeroizing::new(
-                    std::fs::read_to_string(p)
+                (None, Some(p)) => read_text(
+                    &p.display().to_string(),
+                    std::fs::File::open(p)
                         .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
-                ),
+                )?,
                 _ => {
                     return Err(Failure(
                         EXIT_USAGE,
@@ -1290,12 +1291,29 @@ fn text_or_stdin(value: &str) -> Result<Zeroizing<String>, Failure> {
     if value != "-" {
         return Ok(Zeroizing::new(value.to_owned()));
     }
-    let mut text = Zeroizing::new(String::new());
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let mut text = read_text("standard input", std::io::stdin())?;
     let kept = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(kept);
     Ok(text)
+}
+
+/// Read a text that may be a tip's content: zeroized when dropped, and a file that is not
+/// UTF-8 (most often one saved as ANSI, that is GBK, on a Chinese Windows PC) gets the fix.
+fn read_text(what: &str, mut from: impl std::io::Read) -> Result<Zeroizing<String>, Failure> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    from.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {what}: {e}"))?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(Zeroizing::new(text.to_owned())),
+        Err(_) => Err(Failure(
+            EXIT_USAGE,
+            format!(
+                "{what} is not UTF-8 text. A file saved as ANSI (GBK) on Windows can be \
+                 converted first: iconv -f GBK -t UTF-8 FILE > FILE.utf8.txt (or save it \
+                 as UTF-8 in the editor)"
+            ),
+        )),
+    }
 }
 
 /// Write an output file atomically and durably (see `tipbox::durable`).
