@@ -35,6 +35,17 @@ fn setup() -> (Portal, TestLedger, String, tempfile::TempDir) {
     (portal, ledger, receipt, work)
 }
 
+/// Apply `bundle`, which must be accepted, and return the status the reporter then sees.
+fn apply_and_look(portal: &Portal, bundle: &Path, receipt: &str) -> Option<String> {
+    let out = apply(&portal.data, bundle);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    element_text(&status_of(portal, receipt).1, "tip-status")
+}
+
 fn update_bundle(ledger: &TestLedger, dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     ledger.ok(&["export", "--out", path.to_str().unwrap()]);
@@ -230,15 +241,8 @@ fn regression_a_ledger_restored_from_an_older_backup_could_never_update_the_port
     let audit = std::fs::read_to_string(restored.path().join("audit.log")).unwrap();
     assert!(audit.contains("\"action\":\"update-catch-up\""), "{audit}");
     let bundle = update_bundle(&restored, work.path(), "u3.tbu");
-    let out = apply(&portal.data, &bundle);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (_, page) = status_of(&portal, &receipt);
     assert_eq!(
-        element_text(&page, "tip-status").as_deref(),
+        apply_and_look(&portal, &bundle, &receipt).as_deref(),
         Some("stage-closed")
     );
     // Imported again, the same bundle moves nothing and warns no more.
@@ -713,15 +717,8 @@ fn a_replaced_signing_key_takes_over_on_the_portal_and_the_old_one_is_refused() 
         Some("received"),
         "a record signed by the retired key is still shown"
     );
-    let out = apply(&portal.data, &after);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (_, page) = status_of(&portal, &receipt);
     assert_eq!(
-        element_text(&page, "tip-status").as_deref(),
+        apply_and_look(&portal, &after, &receipt).as_deref(),
         Some("stage-closed")
     );
     // An old bundle, signed by the retired key, is refused.
