@@ -653,6 +653,34 @@ fn wrong_passphrase_is_a_clear_error_with_exit_2() {
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
 }
 
+/// A ledger folder whose keys/ lacked recipient.txt (the demo keys copied as `*.age` only)
+/// was called a folder with "no keys/ folder", which the user could see was there.
+#[test]
+fn regression_keys_without_recipient_txt_were_reported_as_no_keys_folder() {
+    let ledger = TestLedger::new();
+    let keys = ledger.path().join("keys");
+    std::fs::remove_file(keys.join("recipient.txt")).unwrap();
+    let out = ledger.run_unchecked(&["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("tipbox-review: ")
+            && err.contains("has no recipient.txt")
+            && err.contains("cp keys-example/*.txt"),
+        "{err}"
+    );
+    assert!(!err.contains("no keys/ folder"), "{err}");
+
+    std::fs::remove_dir_all(&keys).unwrap();
+    let out = ledger.run_unchecked(&["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is not a tipbox ledger (no keys/ folder)"),
+        "{err}"
+    );
+}
+
 /// Notes, replies, public notes, summaries and search terms given as `-` are read from
 /// standard input, so they never sit in the shell's history file or the process list.
 #[test]

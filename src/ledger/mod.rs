@@ -446,10 +446,24 @@ pub fn add_days(day: &str, days: u32) -> Option<String> {
     parse_day(day).map(|d| format_day(d + time::Duration::days(i64::from(days))))
 }
 
+/// A ledger is a folder with `keys/recipient.txt`; say which part is missing.
+fn check_is_ledger(root: &Path) -> Result<(), LedgerError> {
+    let keys = root.join("keys");
+    if keys.join(keys::RECIPIENT_FILE).is_file() {
+        Ok(())
+    } else if keys.is_dir() {
+        Err(LedgerError::RecipientFileMissing(keys))
+    } else {
+        Err(LedgerError::NotALedger(root.to_owned()))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("{0} is not a tipbox ledger (no keys/ folder). Create one with `tipbox-review --ledger {0} init`, or pass the right --ledger / TIPBOX_LEDGER")]
     NotALedger(PathBuf),
+    #[error("{0} has no recipient.txt (the office's public key, which `tipbox-review init` writes): copy it there; for the demo keys, `cp keys-example/*.txt {0}/`")]
+    RecipientFileMissing(PathBuf),
     #[error("cannot open the ledger database in {path}: {source}. Is another tipbox-review command running on this ledger?")]
     Db {
         path: PathBuf,
@@ -585,9 +599,7 @@ impl Ledger {
     }
 
     pub fn open(root: &Path, actor: &str) -> Result<Ledger, LedgerError> {
-        if !root.join("keys").join(keys::RECIPIENT_FILE).is_file() {
-            return Err(LedgerError::NotALedger(root.to_owned()));
-        }
+        check_is_ledger(root)?;
         Self::create_layout(root)?;
         let config = load_config(root)?;
         let path = root.join(DB_DIR);
@@ -640,9 +652,7 @@ impl Ledger {
         root: &Path,
         f: impl FnOnce(&[summary::TipSummary<'_>], &LedgerConfig) -> R,
     ) -> Result<R, LedgerError> {
-        if !root.join("keys").join(keys::RECIPIENT_FILE).is_file() {
-            return Err(LedgerError::NotALedger(root.to_owned()));
-        }
+        check_is_ledger(root)?;
         let config = load_config(root)?;
         let index = root.join("index");
         let bytes = match summary::read_clean(root).map_err(io_err(&index))? {
