@@ -357,6 +357,97 @@ fn rejected_forms_keep_the_text_and_store_nothing() {
     );
 }
 
+/// The text inside `<textarea id="ID" ...>`, and its `maxlength`.
+fn textarea(page: &str, id: &str) -> (String, Option<usize>) {
+    let start = page
+        .find(&format!("<textarea id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no textarea {id}"));
+    let tag_end = start + page[start..].find('>').unwrap();
+    let max = page[start..tag_end]
+        .split("maxlength=\"")
+        .nth(1)
+        .map(|v| v[..v.find('"').unwrap()].parse().unwrap());
+    let end = tag_end + page[tag_end..].find("</textarea>").unwrap();
+    (page[tag_end + 1..end].to_owned(), max)
+}
+
+#[test]
+fn regression_an_over_long_description_was_called_an_upload_over_500_mib() {
+    let portal = Portal::start();
+    // The form's limit: what a browser sends at `maxlength` fits the portal's limit even
+    // when every character takes three bytes of UTF-8.
+    let form = client()
+        .get(portal.url("/submit?lang=en"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let max = textarea(&form, "description")
+        .1
+        .expect("description has a maxlength");
+    let longest = "张".repeat(max);
+    submit_ok(
+        &portal,
+        &Tip {
+            description: &longest,
+            ..Tip::default()
+        },
+    );
+    let stored = blob_paths(&portal.data).len();
+
+    // A client that ignores `maxlength`: the page names the text limit (not the upload
+    // limit), keeps the beginning of the text and everything else typed, stores nothing.
+    let too_long = "张".repeat(max + 2_000);
+    let (status, page) = submit(
+        &portal,
+        &Tip {
+            description: &too_long,
+            files: vec![("a.txt".into(), b"x".to_vec())],
+            lang: "en",
+            ..Tip::default()
+        },
+    );
+    assert_eq!(status, 413);
+    assert!(
+        page.contains(&format!("at most {max} characters")),
+        "the text limit is named"
+    );
+    assert!(!page.contains("MiB"), "not the upload's limit");
+    assert!(page.contains("choose your attachments again"));
+    assert!(page.contains("某县某镇"), "the location is kept");
+    let (kept, _) = textarea(&page, "description");
+    assert_eq!(
+        kept,
+        "张".repeat(max),
+        "the beginning is kept, cut at whole characters"
+    );
+    assert_eq!(blob_paths(&portal.data).len(), stored, "nothing stored");
+    assert!(all_files(&portal.data.join("tmp")).is_empty());
+
+    // The same for a follow-up's message.
+    let receipt = submit_ok(&portal, &Tip::default());
+    let (_, status_page) = lookup(&portal, &receipt, "en");
+    let max = textarea(&status_page, "message")
+        .1
+        .expect("message has a maxlength");
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", receipt)
+        .text("message", "事".repeat(max + 1));
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    let page = resp.text().unwrap();
+    assert!(page.contains(&format!("at most {max} characters")));
+    assert!(
+        page.contains(&"事".repeat(max)),
+        "the message's beginning is kept"
+    );
+    assert!(all_files(&portal.data.join("tmp")).is_empty());
+}
+
 #[test]
 fn busy_portal_reshows_the_form_with_the_text_kept() {
     let portal = Portal::start_with(PortalOptions {

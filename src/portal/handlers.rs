@@ -21,6 +21,10 @@ use crate::tip::{Kind, Manifest};
 
 /// Longest text field accepted (location, description, message), in bytes.
 const MAX_TEXT_BYTES: usize = 256 * 1024;
+/// The forms' `maxlength` for long texts, so a browser never sends more than
+/// `MAX_TEXT_BYTES`: `maxlength` counts UTF-16 units, and none takes more than three bytes
+/// of UTF-8 (a line break sent as CRLF takes two).
+pub const MAX_TEXT_CHARS: usize = MAX_TEXT_BYTES / 3;
 
 #[derive(Deserialize)]
 pub struct LangQuery {
@@ -135,6 +139,8 @@ pub async fn submit_form(
 enum UploadProblem {
     TooLarge,
     TooManyFiles,
+    /// A text field over `MAX_TEXT_BYTES` (a client that ignored the form's `maxlength`).
+    TextTooLong,
     BadRequest,
     /// The body stalled (`body_idle_timeout_secs`) or fell behind `min_upload_kib_per_sec`.
     TooSlow,
@@ -179,6 +185,11 @@ fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, Strin
             StatusCode::PAYLOAD_TOO_LARGE,
             t.err_too_many_files
                 .replace("{max}", &app.settings.max_attachments.to_string()),
+        ),
+        UploadProblem::TextTooLong => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t.err_text_too_long
+                .replace("{max}", &MAX_TEXT_CHARS.to_string()),
         ),
         UploadProblem::BadRequest | UploadProblem::SealerStopped => {
             (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned())
@@ -244,21 +255,40 @@ async fn open_upload(app: &App, req: Request) -> (Result<Multipart, MultipartRej
     (Multipart::from_request(req, app).await, oversize)
 }
 
-/// Read a text field, refusing more than `MAX_TEXT_BYTES`. The value never leaves
-/// zeroizing memory except to the sealer and the re-shown form.
+/// Read a short text field (a category, a receipt code, a checkbox), refusing more than
+/// `MAX_TEXT_BYTES`. The value never leaves zeroizing memory except to the sealer and the
+/// re-shown form.
 async fn read_text(field: &mut Field<'_>) -> Result<Zeroizing<String>, UploadProblem> {
+    match read_long_text(field).await? {
+        (value, false) => Ok(value),
+        (_, true) => Err(UploadProblem::TextTooLong),
+    }
+}
+
+/// Read a text the reporter wrote (location, description, message) to the end of its
+/// field. Returns it and whether it was over `MAX_TEXT_BYTES`: then only its first
+/// `MAX_TEXT_BYTES` (whole characters) are kept, for the form shown again, so that a
+/// reporter whose browser ignored `maxlength` loses only what did not fit.
+async fn read_long_text(field: &mut Field<'_>) -> Result<(Zeroizing<String>, bool), UploadProblem> {
     let mut buf = Zeroizing::new(Vec::new());
+    let mut cut = false;
     while let Some(chunk) = field.chunk().await.map_err(UploadProblem::from_multipart)? {
-        if buf.len() + chunk.len() > MAX_TEXT_BYTES {
-            return Err(UploadProblem::TooLarge);
+        let room = MAX_TEXT_BYTES - buf.len();
+        if chunk.len() > room {
+            cut = true;
         }
-        buf.extend_from_slice(&chunk);
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
-    match std::str::from_utf8(&buf) {
-        // Normalise line endings as browsers send them (CRLF) so stored text is stable.
-        Ok(s) => Ok(Zeroizing::new(s.replace("\r\n", "\n"))),
-        Err(_) => Err(UploadProblem::BadRequest),
-    }
+    let text = match std::str::from_utf8(&buf) {
+        Ok(s) => s,
+        // Cut inside a character: keep the whole ones before it.
+        Err(e) if cut && e.error_len().is_none() => {
+            std::str::from_utf8(&buf[..e.valid_up_to()]).expect("valid up to here")
+        }
+        Err(_) => return Err(UploadProblem::BadRequest),
+    };
+    // Normalise line endings as browsers send them (CRLF) so stored text is stable.
+    Ok((Zeroizing::new(text.replace("\r\n", "\n")), cut))
 }
 
 /// Read a field to its end and drop what it held (unknown fields, files not being kept).
@@ -355,13 +385,16 @@ async fn receive_submission(
                 }
             }
             "location" | "description" => {
-                let value = read_text(&mut field).await?;
+                let (value, cut) = read_long_text(&mut field).await?;
                 let (slot, key) = if name == "location" {
                     (&mut form.location, "location")
                 } else {
                     (&mut form.description, "description")
                 };
                 *slot = value.clone();
+                if cut {
+                    return Err(UploadProblem::TextTooLong);
+                }
                 if let Some(tx) = tx {
                     feed(tx, SealInput::Field { name: key, value }).await?;
                 }
@@ -499,7 +532,7 @@ pub async fn submit(
             return render(s, &submit_page(&app, lang, &form, errors));
         }
         Err(p) => {
-            if matches!(p, UploadProblem::TooManyFiles) {
+            if matches!(p, UploadProblem::TooManyFiles | UploadProblem::TextTooLong) {
                 let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
             }
             let (s, msg) = upload_problem(&app, t, &p);
@@ -867,7 +900,11 @@ pub async fn followup(
             match field.name().unwrap_or("") {
                 "receipt" => receipt_typed = read_text(&mut field).await?,
                 "message" => {
-                    message = read_text(&mut field).await?;
+                    let cut;
+                    (message, cut) = read_long_text(&mut field).await?;
+                    if cut {
+                        return Err(UploadProblem::TextTooLong);
+                    }
                     feed(
                         &tx,
                         SealInput::Field {
@@ -1002,7 +1039,12 @@ async fn read_followup_text_only(
     while let Ok(Some(mut field)) = multipart.next_field().await {
         match field.name().unwrap_or("") {
             "receipt" => *receipt = read_text(&mut field).await.unwrap_or_default(),
-            "message" => *message = read_text(&mut field).await.unwrap_or_default(),
+            "message" => {
+                *message = read_long_text(&mut field)
+                    .await
+                    .map(|(text, _)| text)
+                    .unwrap_or_default()
+            }
             _ => {
                 files += u32::from(field.file_name().is_some_and(|n| !n.is_empty()));
                 while let Ok(Some(_)) = field.chunk().await {}
