@@ -130,6 +130,22 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
     for output in [&r.to_string(), &csv, &table, &html, &en] {
         assert!(!output.contains("REPORT-CANARY"), "tip content in a report");
     }
+
+    // A department typed like a spreadsheet formula stays text in the CSV (Excel and WPS
+    // would otherwise run it when the office opens the statistics).
+    ledger.ok(&[
+        "assign",
+        "5",
+        "--to",
+        "=HYPERLINK(\"http://x.example\",\"1\")",
+    ]);
+    let csv = ledger.ok(&["report", "--format", "csv"]);
+    assert!(
+        csv.contains(
+            "\"department\",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"1\"\")\",\"1\"\r\n"
+        ),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -253,8 +253,10 @@ impl Report {
         // A UTF-8 byte-order mark so Excel and WPS open the Chinese text correctly.
         let mut out = String::from("\u{FEFF}section,key,value\r\n");
         let quote = |s: &str| {
-            // Quote, and defuse formula injection in spreadsheet apps.
-            let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+            // Quote, and defuse formula injection in spreadsheet apps (OWASP's list of
+            // leading characters: a tab or carriage return also starts a formula in some).
+            let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err()
+            {
                 format!("'{s}")
             } else {
                 s.to_owned()
