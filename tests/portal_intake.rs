@@ -371,6 +371,63 @@ fn textarea(page: &str, id: &str) -> (String, Option<usize>) {
     (page[tag_end + 1..end].to_owned(), max)
 }
 
+/// A follow-up refused for a fixable reason (here a mistyped receipt) was shown back in a
+/// read-only box above the *lookup* form: fixing the code and clicking led to the status
+/// page with an empty box, and the text was gone unless the reporter had copied it.
+#[test]
+fn regression_a_refused_followups_text_was_lost_at_the_next_click() {
+    let portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let digits: String = receipt.chars().filter(char::is_ascii_digit).collect();
+    // Swap two neighbouring digits that differ: the check digit catches it.
+    let i = (0..digits.len() - 1)
+        .find(|&i| digits.as_bytes()[i] != digits.as_bytes()[i + 1])
+        .unwrap();
+    let mut typo = digits.clone().into_bytes();
+    typo.swap(i, i + 1);
+    let typo = String::from_utf8(typo).unwrap();
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", typo.clone())
+        .text("message", "他们明天在码头交易");
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    let page = resp.text().unwrap();
+    assert!(page.contains("check digit does not match"), "{page}");
+    // The page is the follow-up form again: it posts to /status/followup, the receipt is
+    // editable and holds what was typed, the message is in the box that is sent.
+    let form_tag = &page[page.find("<form").unwrap()..];
+    let form_tag = &form_tag[..form_tag.find('>').unwrap()];
+    assert!(
+        form_tag.contains("action=\"/status/followup") && form_tag.contains("multipart/form-data"),
+        "{form_tag}"
+    );
+    assert!(page.contains("name=\"receipt\" type=\"text\""));
+    assert!(page.contains(&format!("value=\"{typo}\"")));
+    let (kept, max) = textarea(&page, "message");
+    assert_eq!(kept, "他们明天在码头交易");
+    assert!(max.is_some());
+
+    // Fixing the code and sending that form adds the follow-up, with the kept text.
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", digits)
+        .text("message", kept);
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let followup = blob_paths(&portal.data)
+        .iter()
+        .map(|p| open_blob(p).0)
+        .find(|t| t.manifest.kind == Kind::Followup)
+        .expect("the follow-up was stored");
+    assert_eq!(followup.field("message"), Some("他们明天在码头交易"));
+}
+
 #[test]
 fn regression_an_over_long_description_was_called_an_upload_over_500_mib() {
     let portal = Portal::start();

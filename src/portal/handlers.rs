@@ -655,6 +655,7 @@ pub async fn status_form(
         &StatusFormPage {
             c: chrome(&app, lang, "/status"),
             receipt: String::new(),
+            followup: false,
             message: String::new(),
             errors: vec![],
         },
@@ -817,6 +818,7 @@ pub async fn status(
             &StatusFormPage {
                 c: chrome(&app, lang, "/status"),
                 receipt: typed.chars().take(80).collect(),
+                followup: false,
                 message: String::new(),
                 errors: vec![msg],
             },
@@ -855,6 +857,7 @@ pub async fn followup(
                 &StatusFormPage {
                     c: chrome(app, lang, "/status"),
                     receipt: receipt.chars().take(80).collect(),
+                    followup: true,
                     message: message.to_owned(),
                     errors,
                 },

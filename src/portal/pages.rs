@@ -93,7 +93,9 @@ pub struct ReceiptPage {
 pub struct StatusFormPage {
     pub c: Chrome,
     pub receipt: String,
-    /// A follow-up message that could not be added, shown so the reporter can copy it.
+    /// A follow-up that could not be added: the page is then the follow-up form again, with
+    /// the receipt editable and the message kept, so one click sends it once fixed.
+    pub followup: bool,
     pub message: String,
     pub errors: Vec<String>,
 }
