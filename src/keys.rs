@@ -205,7 +205,9 @@ pub fn generate(dir: &Path, passphrase: &SecretString) -> Result<PublicKeys, Key
         let path = path.to_owned();
         move |source| KeyError::Io { path, source }
     };
-    fs::create_dir_all(dir).map_err(io(dir))?;
+    // 0700: the ledger and its keys are the office's alone (also the folders above it
+    // that this creates, such as a new ledger's own).
+    crate::durable::create_private_dir(dir).map_err(io(dir))?;
     for name in [IDENTITY_FILE, SIGNING_KEY_FILE] {
         let p = dir.join(name);
         if p.exists() {

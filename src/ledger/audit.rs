@@ -101,11 +101,11 @@ impl AuditLog {
             path: self.path.clone(),
             source,
         };
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(io)?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&self.path).map_err(io)?;
         let mut line = serde_json::to_string(&entry).expect("audit entries serialize");
         line.push('\n');
         f.write_all(line.as_bytes()).map_err(io)?;

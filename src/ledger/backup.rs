@@ -567,6 +567,11 @@ pub fn restore(path: &Path, trust: Trust<'_>, target: &Path) -> Result<BackupSum
     }
     let summary = verify(path, trust)?;
     super::create_private_dir(target)?;
+    // An empty folder made beforehand by hand is usually open to every local user.
+    super::make_private(target).map_err(|source| BackupError::Io {
+        path: target.to_owned(),
+        source,
+    })?;
     let result = (|| -> Result<(), BackupError> {
         for dir in ["keys", "blobs", "db"] {
             super::create_private_dir(&target.join(dir))?;

@@ -446,10 +446,33 @@ pub fn add_days(day: &str, days: u32) -> Option<String> {
     parse_day(day).map(|d| format_day(d + time::Duration::days(i64::from(days))))
 }
 
-/// A ledger is a folder with `keys/recipient.txt`; say which part is missing.
+/// Make the ledger's folder its owner's alone (mode 0700) if it is not; returns whether it
+/// had to change. Why: the audit log and the settings sit at its top, and a folder made by
+/// hand (for `restore`, say) or by an older tipbox is usually open to every local user.
+pub(crate) fn make_private(root: &Path) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(root)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(root, fs::Permissions::from_mode(0o700))?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A ledger is a folder with `keys/recipient.txt`; say which part is missing. A ledger
+/// open to other local users is made private on the way.
 fn check_is_ledger(root: &Path) -> Result<(), LedgerError> {
     let keys = root.join("keys");
     if keys.join(keys::RECIPIENT_FILE).is_file() {
+        if make_private(root).map_err(io_err(root))? {
+            eprintln!(
+                "tipbox-review: {} was open to other users of this machine; it is now private (mode 0700)",
+                root.display()
+            );
+        }
         Ok(())
     } else if keys.is_dir() {
         Err(LedgerError::RecipientFileMissing(keys))
