@@ -573,6 +573,82 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
     );
 }
 
+/// Every update bundle carried the whole public state of every tip the ledger ever
+/// published, so it grew with the office's whole history: at 400-700 bytes a tip (status,
+/// ids, signature, a short reply; measured), a ledger of about half a million tips made
+/// bundles the portal refuses (256 MiB), and the back channel stopped for good. Finished tips unchanged for more than `[publishing]
+/// finished_days` are now left out; the portal keeps the final state it already has.
+#[test]
+fn regression_update_bundles_grew_with_every_tip_ever_finished() {
+    // A portal that keeps finished tips' records longer than the days moved back below.
+    let portal = Portal::start_with(PortalOptions {
+        config: "retention_days = 1000".into(),
+        ..Default::default()
+    });
+    let receipts: Vec<String> = (0..3)
+        .map(|_| submit_ok(&portal, &Tip::default()))
+        .collect();
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    ledger.ok(&["status", "1", "closed"]);
+    ledger.ok(&["status", "2", "not-accepted"]);
+    ledger.ok(&["status", "3", "verifying"]);
+    let first = update_bundle(&ledger, work.path(), "1.tbu");
+    assert!(apply(&portal.data, &first).status.success());
+
+    // A year and more passes (the days are moved back in the ledger itself).
+    let long_ago = tipbox::ledger::format_day(
+        tipbox::ledger::parse_day(&tipbox::store::today()).unwrap() - time::Duration::days(400),
+    );
+    {
+        let mut l = tipbox::ledger::Ledger::open(&ledger.path(), "test-clock").unwrap();
+        for id in 1..=3 {
+            l.update(id, "test-clock", "days moved back", |t| {
+                t.status_day = Some(long_ago.clone());
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+    // A reply to a finished tip is a change: that tip is sent again.
+    ledger.ok(&["reply", "2", "--message", "感谢您的举报。"]);
+    let out = ledger.ok(&[
+        "export",
+        "--out",
+        work.path().join("2.tbu").to_str().unwrap(),
+    ]);
+    assert!(out.contains(": 2 tip(s) with public changes"), "{out}");
+    assert!(out.contains("1 finished tip(s) left out"), "{out}");
+    let out = apply(&portal.data, &work.path().join("2.tbu"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The reporter of the left-out tip still sees its final state.
+    let mut seen: Vec<String> = receipts
+        .iter()
+        .map(|r| element_text(&status_of(&portal, r).1, "tip-status").unwrap())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, ["closed", "not-accepted", "verifying"]);
+
+    // The window is the office's to set.
+    let config = ledger.path().join("ledger.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("finished_days = 365", "finished_days = 500"),
+    )
+    .unwrap();
+    let out = ledger.ok(&[
+        "export",
+        "--out",
+        work.path().join("3.tbu").to_str().unwrap(),
+    ]);
+    assert!(out.contains(": 3 tip(s) with public changes"), "{out}");
+    assert!(!out.contains("left out"), "{out}");
+}
+
 #[test]
 fn several_portals_feed_one_ledger_and_each_gets_only_its_own_updates() {
     let a = Portal::start();

@@ -796,6 +796,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     out.display()
                 ),
             );
+            if summary.finished_left_out > 0 {
+                report_written(
+                    out,
+                    format!(
+                        "{} finished tip(s) left out: their public state is older than [publishing] finished_days",
+                        summary.finished_left_out
+                    ),
+                );
+            }
             Ok(())
         }
         Command::Note { tip, text } => {

@@ -325,6 +325,33 @@ impl TipEntry {
     }
 
     /// True when the reporter would see anything beyond "received".
+    /// The last day the reporter's view of this tip changed: its public status, a message
+    /// published to the reporter, or its reward.
+    pub fn last_public_change(&self) -> &str {
+        let mut last = self.status_day.as_deref().unwrap_or(&self.received);
+        for day in self
+            .public_messages
+            .iter()
+            .map(|m| m.day.as_str())
+            .chain(self.reward.iter().map(|r| r.approved_on.as_str()))
+            .chain(self.reward.iter().filter_map(|r| r.paid_on.as_deref()))
+        {
+            // Days are YYYY-MM-DD: their text order is their calendar order.
+            if day > last {
+                last = day;
+            }
+        }
+        last
+    }
+
+    /// Whether the reporter sees this tip as finished (the portal's retention applies).
+    pub fn is_publicly_finished(&self) -> bool {
+        matches!(
+            self.status.public(),
+            "closed" | "not-accepted" | "transferred"
+        )
+    }
+
     pub fn has_public_state(&self) -> bool {
         self.status.public() != "received"
             || !self.public_messages.is_empty()
@@ -383,10 +410,30 @@ impl Default for Deadlines {
     }
 }
 
+/// What `export` sends to the portal. Set in `LEDGER/ledger.toml`, section `[publishing]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Publishing {
+    /// A tip the reporter sees as finished (closed, not accepted, transferred) whose public
+    /// state has not changed for more than this many days is no longer sent. Why: every
+    /// update bundle carries the whole public state of the tips it sends, so without this a
+    /// bundle grows with the ledger's whole history, past what a portal accepts
+    /// (`bundle::update::MAX_BUNDLE`); the portal has long had the final state, and it
+    /// removes such a tip's record after its own `retention_days` (180 by default) anyway.
+    pub finished_days: u32,
+}
+
+impl Default for Publishing {
+    fn default() -> Self {
+        Publishing { finished_days: 365 }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LedgerConfig {
     pub deadlines: Deadlines,
+    pub publishing: Publishing,
     /// The office's name, printed on supervision notices.
     pub office_name: String,
 }
@@ -395,6 +442,7 @@ impl Default for LedgerConfig {
     fn default() -> Self {
         LedgerConfig {
             deadlines: Deadlines::default(),
+            publishing: Publishing::default(),
             office_name: "扫黑除恶专项斗争领导小组办公室".into(),
         }
     }
@@ -583,6 +631,8 @@ pub struct ExportedUpdates {
     pub sequence: u64,
     pub tips: usize,
     pub acknowledged: usize,
+    /// Finished tips left out: unchanged for more than `[publishing] finished_days`.
+    pub finished_left_out: usize,
 }
 
 /// One decrypted tip or follow-up, for `show`.
@@ -614,7 +664,10 @@ impl Ledger {
                 &config,
                 "# tipbox ledger settings\n[deadlines]\nacknowledge_days = 7   # triage new tips within\n\
                  feedback_days = 30     # first feedback to the reporter within\n\
-                 verify_days = 60       # default verification period of an assignment\n",
+                 verify_days = 60       # default verification period of an assignment\n\
+                 [publishing]\n\
+                 finished_days = 365    # send closed / not accepted / transferred tips to the portal\n\
+                 \x20                      # until their public state is this many days old\n",
             )
             .map_err(io_err(&config))?;
         }
@@ -1516,14 +1569,24 @@ impl Ledger {
             }
         };
         let sequence = self.update_sequence(&portal_id)? + 1;
+        let today = crate::store::today();
+        let finished_days = self.config.publishing.finished_days;
+        let publish_since = parse_day(&today)
+            .map(|d| format_day(d - time::Duration::days(i64::from(finished_days))))
+            .unwrap_or_default();
         let mut tips = Vec::new();
         let mut acknowledged = Vec::new();
+        let mut finished_left_out = 0;
         for t in entries
             .iter()
             .filter(|t| t.portal_id.as_deref() == Some(portal_id.as_str()))
         {
             acknowledged.extend(t.blobs.iter().map(|b| b.blob_id.clone()));
             if !t.has_public_state() {
+                continue;
+            }
+            if t.is_publicly_finished() && t.last_public_change() < publish_since.as_str() {
+                finished_left_out += 1;
                 continue;
             }
             let Some(tip_id) = t.portal_tip_id.clone() else {
@@ -1557,11 +1620,22 @@ impl Ledger {
             acknowledged,
         };
         let bytes = update::write(&body, key);
+        if bytes.len() > update::MAX_BUNDLE {
+            return Err(LedgerError::Invalid(format!(
+                "the update bundle would be {} MiB, over the {} MiB a portal accepts: lower \
+                 `finished_days` under [publishing] in {} (now {finished_days}) so that \
+                 finished tips are sent for a shorter time",
+                bytes.len() >> 20,
+                update::MAX_BUNDLE >> 20,
+                self.root.join(CONFIG_FILE).display()
+            )));
+        }
         let summary = ExportedUpdates {
             portal_id,
             sequence,
             tips: body.tips.len(),
             acknowledged: body.acknowledged.len(),
+            finished_left_out,
         };
         Ok((bytes, summary))
     }
