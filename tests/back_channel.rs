@@ -573,6 +573,35 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
     );
 }
 
+/// `reply --message - < FILE` with the wrong file published a 1.2 MB reply: the
+/// reporter's status page became 15 MB (over Tor, on a phone) and every update bundle
+/// carried it again. Texts for the reporter are now capped; nothing is written when one is
+/// refused.
+#[test]
+fn regression_a_reply_of_any_length_was_published_to_the_reporter() {
+    let (_portal, ledger, _receipt, _work) = setup();
+    let max = tipbox::ledger::MAX_PUBLIC_TEXT_CHARS;
+    let out = ledger.run(&["reply", "1", "--message", &"答".repeat(max + 1)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("over the {max}")), "{err}");
+    let out = ledger.run(&[
+        "status",
+        "1",
+        "verifying",
+        "--public-note",
+        &"注".repeat(max + 1),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(
+        shown["status"], "new",
+        "the refused status change was not made"
+    );
+    ledger.ok(&["reply", "1", "--message", &"答".repeat(max)]);
+}
+
 /// Every update bundle carried the whole public state of every tip the ledger ever
 /// published, so it grew with the office's whole history: at 400-700 bytes a tip (status,
 /// ids, signature, a short reply; measured), a ledger of about half a million tips made

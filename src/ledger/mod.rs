@@ -373,12 +373,22 @@ impl TipEntry {
             })
     }
 
-    /// Seal a message for the reporter (only the receipt opens it).
+    /// Seal a message for the reporter (only the receipt opens it). Longer than
+    /// `MAX_PUBLIC_TEXT_CHARS` is refused: it is read on a phone, often over Tor, and it is
+    /// sent again in every update bundle until the tip has been finished for a while.
     pub fn seal_for_reporter(
         &self,
         kind: &str,
         text: &str,
     ) -> Result<crate::bundle::update::SealedMessage, LedgerError> {
+        let chars = text.chars().count();
+        if chars > MAX_PUBLIC_TEXT_CHARS {
+            return Err(LedgerError::Invalid(format!(
+                "the text for the reporter is {chars} characters long, over the \
+                 {MAX_PUBLIC_TEXT_CHARS} a status page shows: shorten it (was the wrong file \
+                 given?); longer reasons belong in a `note`, which stays in the ledger"
+            )));
+        }
         let key = self.reply_key()?;
         Ok(crate::bundle::update::SealedMessage {
             kind: kind.to_owned(),
@@ -409,6 +419,10 @@ impl Default for Deadlines {
         }
     }
 }
+
+/// The longest reply or public note published to a reporter, in characters (an official
+/// reply, 答复, is a page or two).
+pub const MAX_PUBLIC_TEXT_CHARS: usize = 10_000;
 
 /// What `export` sends to the portal. Set in `LEDGER/ledger.toml`, section `[publishing]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
