@@ -425,13 +425,22 @@ impl Store {
         }
         summary.tips_updated = writes.len() as u64;
         summary.acknowledged = body.acknowledged.len() as u64;
+        // A bundle acknowledges every item the ledger ever imported from this portal; only
+        // those still here need recording. Why: a ledger of a million items would otherwise
+        // make every apply one transaction of a million writes, and a purge of as many.
+        let held: std::collections::HashSet<String> = self.blob_ids()?.into_iter().collect();
+        let to_purge: Vec<&String> = body
+            .acknowledged
+            .iter()
+            .filter(|b| held.contains(b.as_str()))
+            .collect();
         let day = today();
         (&self.updates, &self.acked, &self.meta_tree)
             .transaction(|(updates, acked, meta)| {
                 for (tip_id, value) in &writes {
                     updates.insert(tip_id.as_bytes(), value.clone())?;
                 }
-                for blob in &body.acknowledged {
+                for blob in &to_purge {
                     acked.insert(blob.as_bytes(), day.as_bytes())?;
                 }
                 meta.insert(META_LAST_SEQUENCE, &body.sequence.to_be_bytes())?;
@@ -445,9 +454,12 @@ impl Store {
         Ok(summary)
     }
 
-    /// Delete the ciphertext of every blob the office acknowledged. Idempotent.
+    /// Delete the ciphertext of every blob the office acknowledged, then forget the
+    /// acknowledgement (once the deletion is durable: a crash before that repeats the purge
+    /// at the next start-up). Idempotent.
     pub fn purge_acknowledged(&self) -> Result<u64, StoreError> {
         let mut purged = 0;
+        let mut done = Vec::new();
         for item in self.acked.iter() {
             let (id, _) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
             let Ok(id) = std::str::from_utf8(&id) else {
@@ -465,9 +477,17 @@ impl Store {
             self.outbox
                 .remove(id.as_bytes())
                 .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            done.push(id.to_owned());
         }
         if purged > 0 {
             sync_dir(&self.root.join(BLOBS_DIR))?;
+        }
+        if !done.is_empty() {
+            for id in &done {
+                self.acked
+                    .remove(id.as_bytes())
+                    .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            }
             self.durable_flush()?;
         }
         Ok(purged)
@@ -676,4 +696,40 @@ pub fn today() -> String {
         .date()
         .format(&format)
         .expect("dates format")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::update::{self, UpdateBody};
+
+    /// Acknowledgements of items that are no longer here (every item the ledger ever
+    /// imported) are not recorded, and those that are here are forgotten once purged: the
+    /// acknowledgement tree stays the size of what is waiting, not of the office's history.
+    #[test]
+    fn acknowledgements_are_recorded_only_for_blobs_still_here_and_forgotten_after_purge() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), KdfParams::DEFAULT).unwrap();
+        let held = Store::new_id();
+        fs::write(store.blob_path(&held), b"ciphertext").unwrap();
+        let key = crypto::SigningKey::generate();
+        let mut acknowledged: Vec<String> = (0..1000).map(|_| Store::new_id()).collect();
+        acknowledged.push(held.clone());
+        let body = UpdateBody {
+            format: update::FORMAT,
+            purpose: update::PURPOSE.into(),
+            portal_id: store.meta().portal_id.clone(),
+            sequence: 1,
+            made: today(),
+            tips: vec![],
+            acknowledged,
+        };
+        let summary = store
+            .apply(&update::write(&body, &key), &key.verify_key(), 180)
+            .unwrap();
+        assert_eq!(summary.acknowledged, 1001, "the bundle's count is reported");
+        assert_eq!(summary.purged, 1);
+        assert!(!store.blob_path(&held).exists());
+        assert_eq!(store.acked.len(), 0, "nothing is kept once purged");
+    }
 }
