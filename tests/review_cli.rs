@@ -934,6 +934,9 @@ fn daily_work_commands_and_audit_tampering() {
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
     ledger.ok(&["note", "1", "NOTE-CANARY 内部研判意见"]);
     ledger.ok(&["link", "1", "2"]);
+    // Linking again, either way round, changes nothing and is not audited twice.
+    let again = ledger.ok(&["link", "2", "1"]);
+    assert!(again.contains("already linked"), "{again}");
     ledger.ok(&[
         "status",
         "2",
@@ -990,6 +993,7 @@ fn daily_work_commands_and_audit_tampering() {
     }
     let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
     assert!(audit.contains("\"actor\":\"test-reviewer\""));
+    assert_eq!(audit.matches("\"action\":\"link\"").count(), 1);
     for action in [
         "import", "triage", "assign", "note", "link", "status", "add", "transfer",
     ] {

@@ -819,8 +819,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Link { tip, other } => {
             let mut l = Ledger::open(&cli.ledger, &who)?;
-            l.link(*tip, *other)?;
-            println!("tips {tip} and {other} linked");
+            if l.link(*tip, *other)? {
+                println!("tips {tip} and {other} linked");
+            } else {
+                println!("tips {tip} and {other} were already linked; nothing changed");
+            }
             Ok(())
         }
         Command::Transfer {

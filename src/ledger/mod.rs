@@ -1731,7 +1731,8 @@ impl Ledger {
     }
 
     /// Link two tips (串并): recorded on both.
-    pub fn link(&mut self, a: u64, b: u64) -> Result<(), LedgerError> {
+    /// Link two tips (串并), both ways. Returns false, writing nothing, when they already were.
+    pub fn link(&mut self, a: u64, b: u64) -> Result<bool, LedgerError> {
         if a == b {
             return Err(LedgerError::Invalid(
                 "a tip cannot be linked to itself".into(),
@@ -1740,6 +1741,9 @@ impl Ledger {
         self.get(b)?;
         let mut ta = self.get(a)?;
         let mut tb = self.get(b)?;
+        if ta.links.contains(&b) && tb.links.contains(&a) {
+            return Ok(false);
+        }
         if !ta.links.contains(&b) {
             ta.links.push(b);
             ta.links.sort_unstable();
@@ -1751,7 +1755,8 @@ impl Ledger {
         self.put(&ta)?;
         self.put(&tb)?;
         self.sync()?;
-        self.audit("link", Some(a), &format!("linked with {b}"))
+        self.audit("link", Some(a), &format!("linked with {b}"))?;
+        Ok(true)
     }
 }
 
