@@ -681,6 +681,77 @@ fn regression_keys_without_recipient_txt_were_reported_as_no_keys_folder() {
     );
 }
 
+/// A letter often comes with a scan or photos, a visitor with files: `add --attachment`
+/// seals them into the ledger like a web tip's attachments (never opened, never in the
+/// clear on disk), and `show --attachments-to` and `search` treat them alike.
+#[test]
+fn typed_in_tips_carry_their_files_sealed_like_web_attachments() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let scan = work.path().join("来信扫描.jpg");
+    let mut bytes = b"SCAN-CANARY".to_vec();
+    bytes.extend((0..300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    std::fs::write(&scan, &bytes).unwrap();
+    let pdf = work.path().join("evidence.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 PDF-CANARY").unwrap();
+
+    // A missing file is refused before anything is recorded.
+    let out = ledger.run(&[
+        "add",
+        "--channel",
+        "letter",
+        "--text",
+        "来信反映",
+        "--attachment",
+        work.path().join("missing.jpg").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.jpg"));
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+
+    let added = ledger.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--text",
+        "来信反映村霸强占土地",
+        "--attachment",
+        scan.to_str().unwrap(),
+        "--attachment",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(
+        added.contains("added tip 1 (letter) with 2 attachment(s)"),
+        "{added}"
+    );
+    for canary in [b"SCAN-CANARY".as_slice(), b"PDF-CANARY"] {
+        assert!(files_containing(&ledger.path(), canary).is_empty());
+    }
+
+    let target = work.path().join("out");
+    let shown = ledger.ok(&["show", "1", "--attachments-to", target.to_str().unwrap()]);
+    assert!(shown.contains("\"来信扫描.jpg\" (300011 bytes"), "{shown}");
+    assert!(shown.contains("来信反映村霸强占土地"));
+    assert_eq!(std::fs::read(target.join("tip1-1-1.jpg")).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(target.join("tip1-1-2.pdf")).unwrap(),
+        b"%PDF-1.4 PDF-CANARY"
+    );
+    let found = ledger.ok(&["search", "evidence.pdf"]);
+    assert!(
+        found.contains("attachment name") && found.contains("1 tip(s) found"),
+        "{found}"
+    );
+
+    // What a killed `add` leaves half-written is removed by the next command.
+    let partial = ledger
+        .path()
+        .join("blobs/0123456789abcdef0123456789abcdef.age.partial");
+    std::fs::write(&partial, b"half").unwrap();
+    ledger.ok(&["note", "1", "已登记"]);
+    assert!(!partial.exists());
+}
+
 /// Notes, replies, public notes, summaries and search terms given as `-` are read from
 /// standard input, so they never sit in the shell's history file or the process list.
 #[test]

@@ -213,7 +213,7 @@ enum Command {
     },
     /// Enter a tip that arrived by phone, letter, visit or mailbox.
     ///
-    /// Example: tipbox-review add --channel letter --category village-tyrant --text-file letter.txt
+    /// Example: tipbox-review add --channel letter --category village-tyrant --text-file letter.txt --attachment scan-1.jpg
     Add {
         #[arg(long, value_enum)]
         channel: Channel,
@@ -229,6 +229,10 @@ enum Command {
         /// Read the content from a file (`-` for standard input).
         #[arg(long)]
         text_file: Option<PathBuf>,
+        /// A file that came with the tip (a scanned letter, a photo); repeat for more. It
+        /// is sealed into the ledger as it is (never opened), like a web tip's attachments.
+        #[arg(long = "attachment", value_name = "FILE")]
+        attachments: Vec<PathBuf>,
     },
     /// Find tips whose decrypted content (text fields, attachment names, typed-in tips,
     /// notes) contains TEXT, ignoring case and full-width forms (１３８ finds 138).
@@ -868,6 +872,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             received,
             text,
             text_file,
+            attachments,
         } => {
             let content = match (text, text_file) {
                 (Some(t), None) => Zeroizing::new(t.clone()),
@@ -912,8 +917,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let category = category_key(category)?;
             let new_category = category_is_new(&cli.ledger, &category);
             let mut l = Ledger::open(&cli.ledger, &who)?;
-            let id = l.add_offline(*channel, &category, &received, &content)?;
-            println!("added tip {id} ({})", channel.key());
+            for file in attachments {
+                if !file.is_file() {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        format!(
+                            "--attachment {}: not a file that can be read",
+                            file.display()
+                        ),
+                    ));
+                }
+            }
+            let id = l.add_offline(*channel, &category, &received, &content, attachments)?;
+            if attachments.is_empty() {
+                println!("added tip {id} ({})", channel.key());
+            } else {
+                println!(
+                    "added tip {id} ({}) with {} attachment(s) sealed into the ledger",
+                    channel.key(),
+                    attachments.len()
+                );
+            }
             if new_category {
                 warn_new_category(&category);
             }

@@ -231,9 +231,10 @@ pub(super) fn remove_unfinished(
     Ok(doomed.len())
 }
 
-/// Delete the partial pack files of killed imports: ciphertext that nothing refers to, and
-/// that should not stay on the reviewer's disk. Safe only under the database's lock, which
-/// an import holds for as long as it writes its pack. Returns how many were deleted.
+/// Delete the partial files of killed commands (an import's pack, an `add`'s sealed files):
+/// ciphertext that nothing refers to, and that should not stay on the reviewer's disk. Safe
+/// only under the database's lock, which both hold for as long as they write. Returns how
+/// many were deleted.
 pub(super) fn remove_partial_packs(blobs: &Path) -> std::io::Result<usize> {
     let listing = match std::fs::read_dir(blobs) {
         Ok(listing) => listing,
@@ -245,7 +246,8 @@ pub(super) fn remove_partial_packs(blobs: &Path) -> std::io::Result<usize> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with("pack-") && name.ends_with(".partial") {
+        // Unfinished packs of an import, and unfinished items of an `add` with files.
+        if name.ends_with(".partial") {
             std::fs::remove_file(entry.path())?;
             removed += 1;
         }

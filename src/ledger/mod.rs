@@ -1532,11 +1532,15 @@ impl Ledger {
         category: &str,
         received: &str,
         content: &str,
+        attachments: &[PathBuf],
     ) -> Result<u64, LedgerError> {
         let id = self.next_id()?;
         let sealed = self.seal_text(TextKind::Content, content)?;
         let mut tip = TipEntry::new(id, channel, received, category);
         tip.texts.push(sealed);
+        if !attachments.is_empty() {
+            tip.blobs.push(self.seal_files(attachments, received)?);
+        }
         self.put(&tip)?;
         self.meta
             .insert(KEY_NEXT_ID, &(id + 1).to_be_bytes())
@@ -1544,6 +1548,89 @@ impl Ledger {
         self.sync()?;
         self.audit("add", Some(id), &format!("channel {}", channel.key()))?;
         Ok(id)
+    }
+
+    /// Seal files that came with a typed-in tip (a scanned letter, a visitor's photos) into
+    /// one sealed item in `blobs/`, in the same container as a web tip's attachments, so
+    /// that `show --attachments-to` and `search` treat them alike. Streams: the files are
+    /// never held in memory. The item is durable before the caller records the tip; a crash
+    /// in between leaves an unreferenced item (ciphertext), never a tip without its files.
+    fn seal_files(&self, paths: &[PathBuf], day: &str) -> Result<BlobRef, LedgerError> {
+        use crate::tip::{ContainerWriter, FileEnd, FileStart, Kind, Manifest};
+        // Open every file first: a missing one is refused before anything is written.
+        let files = paths
+            .iter()
+            .map(|p| fs::File::open(p).map(|f| (p, f)).map_err(io_err(p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let recipients = self.own_recipients()?;
+        let blob_id = crate::store::Store::new_id();
+        let path = self.root.join(BLOBS_DIR).join(format!("{blob_id}.age"));
+        let partial = crate::durable::partial_path(&path);
+        let write = || -> std::io::Result<()> {
+            let out = std::io::BufWriter::new(crate::durable::create_private_file(&partial)?);
+            let encryptor = age::Encryptor::with_recipients(
+                recipients.iter().map(|r| r as &dyn age::Recipient),
+            )
+            .map_err(std::io::Error::other)?;
+            let mut w = ContainerWriter::new(encryptor.wrap_output(out)?)?;
+            let mut buf = vec![0u8; 64 * 1024];
+            for (index, (p, mut file)) in (0u32..).zip(files) {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                w.file_start(&FileStart {
+                    index,
+                    name,
+                    content_type: "application/octet-stream".into(),
+                })?;
+                let mut size = 0u64;
+                loop {
+                    let n = std::io::Read::read(&mut file, &mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    w.file_data(&buf[..n])?;
+                    size += n as u64;
+                }
+                w.file_end(&FileEnd {
+                    index,
+                    size,
+                    metadata_removed: false,
+                })?;
+            }
+            let (fields, attachments) = w.counts();
+            let manifest = Manifest {
+                format: 1,
+                kind: Kind::Tip,
+                // Not from a portal: the item is the ledger's own.
+                portal_id: String::new(),
+                tip_id: String::new(),
+                blob_id: blob_id.clone(),
+                day: day.to_owned(),
+                lang: String::new(),
+                reply_public_key: None,
+                claim_verifier: None,
+                fields,
+                attachments,
+            };
+            let file = w.finish(&manifest)?.finish()?.into_inner()?;
+            file.sync_all()?;
+            crate::durable::rename_into_place(&partial, &path)
+        };
+        if let Err(e) = write() {
+            let _ = fs::remove_file(&partial);
+            return Err(io_err(&path)(e));
+        }
+        Ok(BlobRef {
+            blob_id,
+            kind: Kind::Tip,
+            day: day.to_owned(),
+            sealed_to: crate::seal::Recipients::new(recipients)
+                .map(|r| r.fingerprint())
+                .unwrap_or_default(),
+            pack: None,
+        })
     }
 
     /// Write a signed update bundle for one portal: the public state of every tip from it
