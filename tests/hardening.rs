@@ -249,6 +249,31 @@ fn broken_data_folders_give_a_clear_message_and_exit_2() {
         "{err}"
     );
 
+    // An `onion_location` that is not an onion site's address (a mistyped or clearnet one
+    // would send Tor Browser users elsewhere): refused at start, with what is expected.
+    let config = dir.path().join("onion.toml");
+    let demo = |f: &str| {
+        std::fs::read_to_string(repo_path("keys-example").join(f))
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    std::fs::write(
+        &config,
+        format!(
+            "recipients = [\"{}\"]\nverify_key = \"{}\"\nonion_location = \"http://tipbox.example.com/submit\"\n",
+            demo("recipient.txt"),
+            demo("verify-key.txt")
+        ),
+    )
+    .unwrap();
+    let (code, err) = serve_exit(
+        &["--config", config.to_str().unwrap()],
+        &dir.path().join("onion-data"),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("`onion_location` must be"), "{err}");
+
     // A damaged portal.json.
     let data = dir.path().join("data1");
     std::fs::create_dir_all(&data).unwrap();

@@ -678,7 +678,7 @@ fn security_headers_on_every_response_and_no_cookies() {
     let receipt = submit_ok(&portal, &Tip::default());
     let responses = vec![
         c.get(portal.url("/")).send().unwrap(),
-        c.get(portal.url("/submit")).send().unwrap(),
+        c.get(portal.url("/submit?lang=en")).send().unwrap(),
         c.get(portal.url("/status")).send().unwrap(),
         c.get(portal.url("/healthz")).send().unwrap(),
         c.get(portal.url("/static/tipbox.css")).send().unwrap(),
@@ -731,7 +731,14 @@ fn security_headers_on_every_response_and_no_cookies() {
             );
         }
         assert!(h.get("set-cookie").is_none(), "{url} sets a cookie");
-        assert!(h["onion-location"].to_str().unwrap().ends_with(".onion"));
+        // The same page on the onion site: its address, then the path and query asked for.
+        let asked = &url[url.find("/127.0.0.1:").map(|i| i + 1).unwrap()..];
+        let path = &asked[asked.find('/').unwrap()..];
+        assert_eq!(
+            h["onion-location"],
+            format!("http://exampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion{path}"),
+            "{url}"
+        );
         let status = resp.status().as_u16();
         assert!(status < 500, "{url} answered {status}");
     }

@@ -26,7 +26,8 @@ pub struct ConfigFile {
     pub recipients: Vec<String>,
     /// The office's ed25519 verify key (64 hex characters) for update bundles.
     pub verify_key: Option<String>,
-    /// Sent as the `Onion-Location` header, e.g. `http://xyz.onion`.
+    /// Sent as the `Onion-Location` header, e.g. `http://xyz.onion`, followed by the path
+    /// of the page asked for (so Tor Browser offers the same page on the onion site).
     pub onion_location: Option<String>,
     /// Largest upload per submission or follow-up, in MiB. Default 500.
     pub max_upload_mib: Option<u64>,
@@ -213,6 +214,24 @@ pub enum ConfigError {
     ImageMemory { memory: u64, image: u64 },
     #[error("the category list must not be empty and keys must be unique, lowercase letters, digits and dashes")]
     Categories,
+    #[error("`onion_location` must be the onion site's address alone, like http://xyz...onion (the path of each page is added to it): {0:?} is not")]
+    OnionLocation(String),
+}
+
+/// Check `onion_location` and return it without a trailing slash: `http(s)://NAME.onion`,
+/// where NAME is letters and digits (a v3 address is 56 of them).
+fn onion_base(value: &str) -> Result<String, ConfigError> {
+    let bad = || ConfigError::OnionLocation(value.to_owned());
+    let trimmed = value.trim().trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))
+        .ok_or_else(bad)?;
+    let name = host.strip_suffix(".onion").ok_or_else(bad)?;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad());
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// Command-line overrides.
@@ -314,7 +333,7 @@ impl ConfigFile {
                 .unwrap_or_else(|| PathBuf::from("tipbox-data")),
             recipients,
             verify_key,
-            onion_location: self.onion_location,
+            onion_location: self.onion_location.as_deref().map(onion_base).transpose()?,
             max_upload_bytes: positive(self.max_upload_mib, 500, "max_upload_mib")? << 20,
             max_image_bytes: max_image_mib << 20,
             image_memory_bytes: image_memory_mib << 20,

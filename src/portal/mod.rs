@@ -173,11 +173,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-ac
 /// The router with every route and the security headers on every response.
 pub fn app(state: App) -> Router {
     let upload_limit = (state.settings.max_upload_bytes + FORM_OVERHEAD) as usize;
-    let onion = state
-        .settings
-        .onion_location
-        .as_deref()
-        .and_then(|v| HeaderValue::from_str(v).ok());
+    let onion: Option<Arc<str>> = state.settings.onion_location.as_deref().map(Arc::from);
     let uploads = Router::new()
         .route("/submit", get(handlers::submit_form).post(handlers::submit))
         .route("/status/followup", axum::routing::post(handlers::followup))
@@ -219,12 +215,29 @@ pub fn app(state: App) -> Router {
         ));
     }
     if let Some(onion) = onion {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("onion-location"),
-            onion,
-        ));
+        router = router.layer(axum::middleware::from_fn_with_state(onion, onion_location));
     }
     router
+}
+
+/// `Onion-Location: <onion site><path and query asked for>`, so that Tor Browser offers
+/// the same page on the onion site (a reporter who came to /submit lands on its form).
+async fn onion_location(
+    axum::extract::State(onion): axum::extract::State<Arc<str>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let mut res = next.run(req).await;
+    // A path is visible ASCII once parsed; anything else simply gets no header.
+    if let Ok(value) = HeaderValue::from_str(&format!("{onion}{path}")) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("onion-location"), value);
+    }
+    res
 }
 
 /// Largest request head (request line and headers) accepted; larger gets 431.
