@@ -638,8 +638,19 @@ fn regression_update_bundles_grew_with_every_tip_ever_finished() {
             .unwrap();
         }
     }
-    // A reply to a finished tip is a change: that tip is sent again.
-    ledger.ok(&["reply", "2", "--message", "感谢您的举报。"]);
+    // A reply to a finished tip is a change: that tip is sent again. It was finished long
+    // enough ago that a portal on its default retention would have removed its record:
+    // the reviewer is warned that the reporter will probably never see it.
+    let out = ledger.run(&["reply", "2", "--message", "感谢您的举报。"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("tip 2 was finished on {long_ago}"))
+            && err.contains("will probably never see this"),
+        "{err}"
+    );
+    let out = ledger.run(&["reply", "3", "--message", "正在核查。"]);
+    assert!(out.stderr.is_empty(), "a tip still open: no warning");
     let out = ledger.ok(&[
         "export",
         "--out",

@@ -775,6 +775,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Ok(())
             })?;
             println!("reply to tip {tip} sealed to its reporter; it is published with the next `tipbox-review export`");
+            warn_public_record_removed(&entry, &today);
             Ok(())
         }
         Command::Reward {
@@ -1299,6 +1300,7 @@ fn reward(
                         println!("reward for tip {tip} changed from {from} to {n} yuan");
                     }
                     println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
+                    warn_public_record_removed(&l.get(tip)?, &today);
                 }
             }
             Ok(())
@@ -1956,6 +1958,20 @@ fn show(
 
 /// Re-seal a tip's items to another unit's recipient, as an inbox bundle it can import.
 /// Plaintext streams from one age stream into the other; it never touches the disk.
+/// Warn when what was just published can no longer reach the reporter (see
+/// `TipEntry::public_record_probably_removed`).
+fn warn_public_record_removed(t: &TipEntry, today: &str) {
+    if let Some(day) = t.public_record_probably_removed(today) {
+        eprintln!(
+            "tipbox-review: warning: tip {} was finished on {day}, and a portal removes a \
+             finished tip's public record {} days after that (its retention_days, unless the \
+             operator changed it): its reporter will probably never see this",
+            t.id,
+            tipbox::portal::config::DEFAULT_RETENTION_DAYS
+        );
+    }
+}
+
 fn write_handover(
     l: &Ledger,
     t: &TipEntry,

@@ -344,6 +344,16 @@ impl TipEntry {
         last
     }
 
+    /// The day this tip was finished, when that is so long ago that a portal on its default
+    /// retention has removed its public record: nothing published for it any more (a
+    /// reply, a reward and its claim token) can reach its reporter. The portal counts from
+    /// the status day; its `retention_days` is its own setting, so this is a warning only.
+    pub fn public_record_probably_removed(&self, today: &str) -> Option<&str> {
+        let day = self.status_day.as_deref()?;
+        let gone_from = add_days(day, crate::portal::config::DEFAULT_RETENTION_DAYS)?;
+        (self.is_publicly_finished() && today >= gone_from.as_str()).then_some(day)
+    }
+
     /// Whether the reporter sees this tip as finished (the portal's retention applies).
     pub fn is_publicly_finished(&self) -> bool {
         matches!(

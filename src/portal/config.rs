@@ -13,6 +13,9 @@ use crate::seal::Recipients;
 /// any folder. The matching secret keys are in keys-example/ for anyone to read.
 pub const DEMO_CONFIG: &str = include_str!("../../keys-example/portal.toml");
 
+/// How long a finished tip's public record stays, by default (`retention_days`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 180;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -371,7 +374,7 @@ impl ConfigFile {
             min_upload_rate: positive(self.min_upload_kib_per_sec, 8, "min_upload_kib_per_sec")?
                 << 10,
             // 0 is allowed: closed tips' records go at the next apply or restart.
-            retention_days: self.retention_days.unwrap_or(180),
+            retention_days: self.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
             kdf: crate::crypto::KdfParams::DEFAULT,
             categories,
             demo,
