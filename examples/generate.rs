@@ -170,6 +170,8 @@ fn seal_tip(
         lang: "zh-Hans".into(),
         reply_public_key: Some(rng.hex(32)),
         claim_verifier: Some(rng.hex(32)),
+        followup_verify_key: None,
+        signature: None,
         fields: 4,
         attachments: 0,
     };

@@ -11,7 +11,10 @@
 //! - the *reply key pair* (X25519): the portal stores the public half; the office seals
 //!   replies to it; only someone holding the receipt can open them;
 //! - the *claim token*: shown to the reporter once a reward is approved; the office holds
-//!   only its verifier (inside the encrypted tip), so the portal cannot forge one.
+//!   only its verifier (inside the encrypted tip), so the portal cannot forge one;
+//! - the *follow-up key* (ed25519): its public half goes inside the encrypted tip, and the
+//!   portal signs a follow-up with it only from a receipt the reporter typed, so the office
+//!   can tell follow-ups from ones the portal made up.
 
 use std::fmt;
 
@@ -31,6 +34,7 @@ const SUBKEY_CONTEXT: &[u8; 8] = b"tbrcpt01";
 const SUBKEY_LOOKUP: u64 = 1;
 const SUBKEY_REPLY: u64 = 2;
 const SUBKEY_CLAIM: u64 = 3;
+const SUBKEY_FOLLOWUP: u64 = 4;
 
 /// Why a typed receipt (or claim token) was not accepted. Each says what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -98,6 +102,7 @@ impl ReceiptCode {
         let lookup = crypto::subkey(&master, SUBKEY_LOOKUP, SUBKEY_CONTEXT)?;
         let reply_secret = crypto::subkey(&master, SUBKEY_REPLY, SUBKEY_CONTEXT)?;
         let claim = crypto::subkey(&master, SUBKEY_CLAIM, SUBKEY_CONTEXT)?;
+        let followup = crypto::subkey(&master, SUBKEY_FOLLOWUP, SUBKEY_CONTEXT)?;
         let reply_public = crypto::x25519_public(&reply_secret);
         let claim_token = ClaimToken(Zeroizing::new(digits_from_bytes(
             &claim,
@@ -108,6 +113,7 @@ impl ReceiptCode {
             reply_secret,
             reply_public,
             claim_token,
+            followup_key: crypto::SigningKey::from_seed(&followup),
         })
     }
 }
@@ -129,6 +135,8 @@ pub struct ReceiptKeys {
     pub reply_secret: Zeroizing<[u8; KEY_LEN]>,
     pub reply_public: [u8; 32],
     pub claim_token: ClaimToken,
+    /// Signs the tip's follow-ups, so the ledger can tell them from ones the portal made up.
+    pub followup_key: crypto::SigningKey,
 }
 
 impl fmt::Debug for ReceiptKeys {

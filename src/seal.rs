@@ -64,8 +64,25 @@ pub enum SealInput {
     FileData(Vec<Bytes>),
     FileEnd,
     /// Close the container with this manifest (blob id and counts are filled in by the
-    /// sealer), then commit the blob, with the tip's lookup entry for a new tip.
-    Finish(Box<Manifest>, Option<(LookupKey, TipRecord)>),
+    /// sealer), then commit the blob.
+    Finish(Box<Manifest>, Commit),
+}
+
+/// What comes with a finished item besides its ciphertext.
+pub enum Commit {
+    /// A new tip: its lookup entry.
+    Tip(LookupKey, TipRecord),
+    /// A follow-up: signed with the key derived from the receipt the reporter typed, over
+    /// the hash of its content (the sealer must have been started with `Item::Followup`).
+    Followup(Box<crate::crypto::SigningKey>),
+}
+
+/// What a sealer is sealing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Tip,
+    /// Hashes its content as it goes, for the signature (a tip does not pay for that).
+    Followup,
 }
 
 /// Memory for images held whole while their metadata is removed, shared by every upload
@@ -168,6 +185,7 @@ pub fn start(
     recipients: Recipients,
     limits: Limits,
     slot: OwnedSemaphorePermit,
+    item: Item,
 ) -> (
     mpsc::Sender<SealInput>,
     tokio::task::JoinHandle<Result<(), SealError>>,
@@ -176,7 +194,7 @@ pub fn start(
     // memory does not depend on the upload size.
     let (tx, rx) = mpsc::channel(4);
     let join = tokio::task::spawn_blocking(move || {
-        let result = run(&store, recipients, limits, rx);
+        let result = run(&store, recipients, limits, rx, item);
         drop(slot);
         result
     });
@@ -198,6 +216,7 @@ fn run(
     recipients: Recipients,
     limits: Limits,
     mut rx: mpsc::Receiver<SealInput>,
+    item: Item,
 ) -> Result<(), SealError> {
     let mut pending = store.begin_blob()?;
     // Ciphertext goes straight to the disk: sealed tips are read again only by an export.
@@ -207,6 +226,9 @@ fn run(
             .map_err(|e| SealError::Encrypt(e.to_string()))?;
     let stream = encryptor.wrap_output(file)?;
     let mut w = ContainerWriter::new(stream)?;
+    if item == Item::Followup {
+        w = w.hashing();
+    }
     let mut state = FileState::None;
     let mut next_index = 0u32;
 
@@ -291,7 +313,7 @@ fn run(
                     }
                 }
             }
-            SealInput::Finish(mut manifest, tip) => {
+            SealInput::Finish(mut manifest, commit) => {
                 if !matches!(state, FileState::None) {
                     return Err(SealError::Incomplete);
                 }
@@ -299,6 +321,15 @@ fn run(
                 manifest.blob_id = pending.blob_id.clone();
                 manifest.fields = fields;
                 manifest.attachments = attachments;
+                let tip = match commit {
+                    Commit::Tip(key, record) => Some((key, record)),
+                    Commit::Followup(signer) => {
+                        let hash = w.content_hash().ok_or(SealError::Incomplete)?;
+                        let message = crate::tip::followup_signed_message(&manifest, &hash);
+                        manifest.signature = Some(hex::encode(signer.sign(&message)));
+                        None
+                    }
+                };
                 let stream = w.finish(&manifest)?;
                 let file = stream.finish()?.finish()?;
                 let size = file.metadata()?.len();

@@ -66,8 +66,74 @@ pub struct Manifest {
     /// Verifier (hex) of the reward claim token. Tips only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_verifier: Option<String>,
+    /// Ed25519 key (hex) derived from the receipt that the tip's follow-ups are signed
+    /// with. Tips only; absent in tips from before 2026-12-01.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followup_verify_key: Option<String>,
+    /// Follow-ups only: ed25519 signature (hex) by the tip's follow-up key over
+    /// [`followup_signed_message`], made by the portal from the receipt the reporter typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     pub fields: u32,
     pub attachments: u32,
+}
+
+/// What a follow-up's signature covers: where it belongs, and a hash of every record the
+/// container holds before its manifest (its text fields and files, as written).
+pub fn followup_signed_message(manifest: &Manifest, content_hash: &[u8; 32]) -> Vec<u8> {
+    format!(
+        "tipbox follow-up v1\n{}\n{}\n{}\n{}\n{}",
+        manifest.portal_id,
+        manifest.tip_id,
+        manifest.blob_id,
+        manifest.day,
+        hex::encode(content_hash)
+    )
+    .into_bytes()
+}
+
+/// Whether a follow-up was added by someone who held the tip's receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FollowupProof {
+    /// Signed with the key derived from the tip's receipt.
+    ReceiptHolder,
+    /// The tip predates follow-up signatures: nothing to check against.
+    Unchecked,
+    /// The tip has a follow-up key, and this follow-up carries no valid signature by it:
+    /// not written through the receipt (e.g. added by whoever controlled the portal).
+    NotProven,
+}
+
+impl FollowupProof {
+    /// Check `followup` against the manifest of the tip it joins.
+    pub fn check(tip: &Manifest, followup: &OpenedTip) -> FollowupProof {
+        let Some(key) = tip.followup_verify_key.as_deref() else {
+            return FollowupProof::Unchecked;
+        };
+        let key: Option<[u8; 32]> = hex::decode(key).ok().and_then(|k| k.try_into().ok());
+        let signature: Option<[u8; 64]> = followup
+            .manifest
+            .signature
+            .as_deref()
+            .and_then(|s| hex::decode(s).ok())
+            .and_then(|s| s.try_into().ok());
+        let same_tip =
+            followup.manifest.portal_id == tip.portal_id && followup.manifest.tip_id == tip.tip_id;
+        match (key, signature, followup.content_hash) {
+            (Some(key), Some(signature), Some(hash))
+                if same_tip
+                    && crate::crypto::verify_signature(
+                        &key,
+                        &followup_signed_message(&followup.manifest, &hash),
+                        &signature,
+                    ) =>
+            {
+                FollowupProof::ReceiptHolder
+            }
+            _ => FollowupProof::NotProven,
+        }
+    }
 }
 
 /// Header of one attachment inside the container.
@@ -118,6 +184,9 @@ pub struct ContainerWriter<W: Write> {
     written: u64,
     fields: u32,
     attachments: u32,
+    /// BLAKE3 over the records before the manifest, when asked for (follow-ups: what
+    /// their signature covers). Off otherwise: it would cost every large upload.
+    hasher: Option<blake3::Hasher>,
 }
 
 impl<W: Write> ContainerWriter<W> {
@@ -129,11 +198,29 @@ impl<W: Write> ContainerWriter<W> {
             written: MAGIC.len() as u64 + 1,
             fields: 0,
             attachments: 0,
+            hasher: None,
         })
+    }
+
+    /// Hash the content as it is written, for [`ContainerWriter::content_hash`].
+    pub fn hashing(mut self) -> Self {
+        self.hasher = Some(blake3::Hasher::new());
+        self
+    }
+
+    /// The hash of every record written so far (all of them before the manifest, once
+    /// [`ContainerWriter::finish`] is next), if [`ContainerWriter::hashing`] was asked for.
+    pub fn content_hash(&self) -> Option<[u8; 32]> {
+        self.hasher.as_ref().map(|h| *h.finalize().as_bytes())
     }
 
     fn record(&mut self, tag: u8, payload: &[u8]) -> io::Result<()> {
         let len = u32::try_from(payload.len()).map_err(|_| io::Error::other("record too large"))?;
+        if let Some(h) = self.hasher.as_mut().filter(|_| is_content(tag)) {
+            h.update(&[tag]);
+            h.update(&len.to_be_bytes());
+            h.update(payload);
+        }
         self.inner.write_all(&[tag])?;
         self.inner.write_all(&len.to_be_bytes())?;
         self.inner.write_all(payload)?;
@@ -230,12 +317,22 @@ pub enum ContainerError {
     Io(#[source] io::Error),
 }
 
+/// The records a content hash covers: text fields and files (not the manifest, padding or
+/// end marker).
+fn is_content(tag: u8) -> bool {
+    matches!(
+        tag,
+        TAG_FIELD | TAG_FILE_START | TAG_FILE_DATA | TAG_FILE_END
+    )
+}
+
 /// Reads a container record by record, checking structure as it goes.
 pub struct ContainerReader<R: Read> {
     inner: R,
     done: bool,
     open_file: Option<u32>,
     saw_manifest: bool,
+    hasher: Option<blake3::Hasher>,
 }
 
 impl<R: Read> ContainerReader<R> {
@@ -253,7 +350,19 @@ impl<R: Read> ContainerReader<R> {
             done: false,
             open_file: None,
             saw_manifest: false,
+            hasher: None,
         })
+    }
+
+    /// Hash the content records as they are read (see [`ContainerWriter::hashing`]).
+    pub fn hashing(mut self) -> Self {
+        self.hasher = Some(blake3::Hasher::new());
+        self
+    }
+
+    /// The hash of the content records read so far, if hashing was asked for.
+    pub fn content_hash(&self) -> Option<[u8; 32]> {
+        self.hasher.as_ref().map(|h| *h.finalize().as_bytes())
     }
 
     /// Next meaningful record, or `None` after the end record. Padding is skipped.
@@ -292,6 +401,10 @@ impl<R: Read> ContainerReader<R> {
             read_exact(&mut self.inner, &mut payload)?;
             if self.saw_manifest && tag != TAG_END {
                 return Err(ContainerError::Malformed("record after the manifest"));
+            }
+            if let Some(h) = self.hasher.as_mut().filter(|_| is_content(tag)) {
+                h.update(&head);
+                h.update(&payload);
             }
             match tag {
                 TAG_END => {
@@ -378,6 +491,8 @@ pub struct OpenedTip {
     pub fields: Vec<(String, Zeroizing<String>)>,
     pub attachments: Vec<OpenedAttachment>,
     pub manifest: Manifest,
+    /// BLAKE3 of the records before the manifest (what a follow-up's signature covers).
+    pub content_hash: Option<[u8; 32]>,
 }
 
 pub struct OpenedAttachment {
@@ -435,7 +550,7 @@ impl OpenedTip {
         reader: R,
         mut sink: impl FnMut(AttachmentPiece<'_>) -> Result<(), E>,
     ) -> Result<Self, E> {
-        let mut reader = ContainerReader::new(reader)?;
+        let mut reader = ContainerReader::new(reader)?.hashing();
         let mut fields = Vec::new();
         let mut attachments = Vec::new();
         let mut current: Option<FileStart> = None;
@@ -468,6 +583,7 @@ impl OpenedTip {
             fields,
             attachments,
             manifest,
+            content_hash: reader.content_hash(),
         })
     }
 }
@@ -487,9 +603,93 @@ mod tests {
             lang: "zh-Hans".into(),
             reply_public_key: Some("00".into()),
             claim_verifier: None,
+            followup_verify_key: None,
+            signature: None,
             fields: 1,
             attachments: 1,
         }
+    }
+
+    /// The writer and the reader hash the same bytes, and any change to the content
+    /// changes the hash; a signed follow-up verifies only against its own tip.
+    #[test]
+    fn followup_signatures_cover_the_content_and_the_tip() {
+        let key = crate::crypto::SigningKey::generate();
+        let tip = Manifest {
+            followup_verify_key: Some(hex::encode(key.verify_key())),
+            ..manifest()
+        };
+        let seal = |text: &str, signer: &crate::crypto::SigningKey| {
+            let mut w = ContainerWriter::new(Vec::new()).unwrap().hashing();
+            w.field("message", text).unwrap();
+            w.file_start(&FileStart {
+                index: 0,
+                name: "a.jpg".into(),
+                content_type: "image/jpeg".into(),
+            })
+            .unwrap();
+            w.file_data(&[1, 2, 3]).unwrap();
+            w.file_end(&FileEnd {
+                index: 0,
+                size: 3,
+                metadata_removed: true,
+            })
+            .unwrap();
+            let mut m = Manifest {
+                kind: Kind::Followup,
+                blob_id: "f".into(),
+                reply_public_key: None,
+                ..manifest()
+            };
+            let hash = w.content_hash().unwrap();
+            m.signature = Some(hex::encode(
+                signer.sign(&followup_signed_message(&m, &hash)),
+            ));
+            w.finish(&m).unwrap()
+        };
+        let genuine = OpenedTip::read(&seal("补充", &key)[..], u64::MAX).unwrap();
+        assert_eq!(
+            FollowupProof::check(&tip, &genuine),
+            FollowupProof::ReceiptHolder
+        );
+        let forged = OpenedTip::read(
+            &seal("补充", &crate::crypto::SigningKey::generate())[..],
+            u64::MAX,
+        )
+        .unwrap();
+        assert_eq!(
+            FollowupProof::check(&tip, &forged),
+            FollowupProof::NotProven
+        );
+        // The same signature over other content: the reader's hash differs.
+        let mut swapped = seal("补充", &key);
+        let at = swapped
+            .windows(6)
+            .position(|w| w == "补充".as_bytes())
+            .unwrap();
+        swapped[at..at + 6].copy_from_slice("举报".as_bytes());
+        let swapped = OpenedTip::read(&swapped[..], u64::MAX).unwrap();
+        assert_eq!(
+            FollowupProof::check(&tip, &swapped),
+            FollowupProof::NotProven
+        );
+        // Another tip's follow-up, validly signed for that tip.
+        let other = Manifest {
+            tip_id: "another".into(),
+            ..tip.clone()
+        };
+        assert_eq!(
+            FollowupProof::check(&other, &genuine),
+            FollowupProof::NotProven
+        );
+        let old_tip = Manifest {
+            followup_verify_key: None,
+            ..tip
+        };
+        assert_eq!(
+            FollowupProof::check(&old_tip, &forged),
+            FollowupProof::Unchecked
+        );
     }
 
     fn sample() -> Vec<u8> {

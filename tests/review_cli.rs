@@ -276,6 +276,8 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
             lang: "en".into(),
             reply_public_key: None,
             claim_verifier: None,
+            followup_verify_key: None,
+            signature: None,
             fields: 2,
             attachments: names.len() as u32,
         })
@@ -678,6 +680,128 @@ fn regression_keys_without_recipient_txt_were_reported_as_no_keys_folder() {
     assert!(
         err.contains("is not a tipbox ledger (no keys/ folder)"),
         "{err}"
+    );
+}
+
+/// Anyone can seal to the office's public key, and a portal knows every tip's portal id, so
+/// whoever controls the portal could add a follow-up to any tip ("I made it all up") that
+/// the ledger showed like the reporter's own. Follow-ups are now signed with a key derived
+/// from the receipt (its public half is in the tip), and `show` marks those that are not.
+#[test]
+fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
+    use std::io::Write;
+    use tipbox::tip::*;
+    let portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", receipt)
+        .text("message", "补充：二号证人是村会计");
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let tip = blob_paths(&portal.data)
+        .iter()
+        .map(|p| open_blob(p).0)
+        .find(|t| t.manifest.kind == Kind::Tip)
+        .unwrap()
+        .manifest;
+    assert!(
+        tip.followup_verify_key.is_some(),
+        "the tip names its follow-up key"
+    );
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+
+    // Two made-up follow-ups for that tip: one unsigned, one signed with another key.
+    let recipient = tipbox::keys::parse_recipient(
+        &std::fs::read_to_string(repo_path("keys-example/recipient.txt")).unwrap(),
+    )
+    .unwrap();
+    let forge = |n: usize, signer: Option<&tipbox::crypto::SigningKey>| {
+        let blob_id = tipbox::store::Store::new_id();
+        let mut w = ContainerWriter::new(Vec::new()).unwrap().hashing();
+        w.field("message", "FORGED-CANARY 我撤回举报，都是编的")
+            .unwrap();
+        let mut manifest = Manifest {
+            format: 1,
+            kind: Kind::Followup,
+            portal_id: tip.portal_id.clone(),
+            tip_id: tip.tip_id.clone(),
+            blob_id: blob_id.clone(),
+            day: tip.day.clone(),
+            lang: "zh-Hans".into(),
+            reply_public_key: None,
+            claim_verifier: None,
+            followup_verify_key: None,
+            signature: None,
+            fields: 1,
+            attachments: 0,
+        };
+        if let Some(key) = signer {
+            let message = followup_signed_message(&manifest, &w.content_hash().unwrap());
+            manifest.signature = Some(hex::encode(key.sign(&message)));
+        }
+        let plain = w.finish(&manifest).unwrap();
+        let sealed = work.path().join(format!("forged-{n}"));
+        let enc =
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .unwrap();
+        let mut out = enc
+            .wrap_output(std::fs::File::create(&sealed).unwrap())
+            .unwrap();
+        out.write_all(&plain).unwrap();
+        out.finish().unwrap();
+        (blob_id, sealed)
+    };
+    let other_key = tipbox::crypto::SigningKey::generate();
+    let forged = [forge(1, None), forge(2, Some(&other_key))];
+    let sources: Vec<_> = forged
+        .iter()
+        .map(|(id, path)| tipbox::bundle::inbox::Source {
+            blob_id: id,
+            sealed_to: "x",
+            path,
+        })
+        .collect();
+    let bundle = work.path().join("forged.tbx");
+    tipbox::bundle::inbox::write(
+        std::fs::File::create(&bundle).unwrap(),
+        &tip.portal_id,
+        &tip.day,
+        &sources,
+    )
+    .unwrap();
+    ledger.ok(&["import", bundle.to_str().unwrap()]);
+
+    let shown = ledger.ok(&["show", "1"]);
+    assert_eq!(
+        shown.matches("from the receipt holder: yes").count(),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        shown.matches("from the receipt holder: NOT PROVEN").count(),
+        2,
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    let proofs: Vec<_> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["followup_proof"].clone())
+        .collect();
+    assert_eq!(
+        proofs,
+        [
+            serde_json::Value::Null,
+            "receipt-holder".into(),
+            "not-proven".into(),
+            "not-proven".into()
+        ]
     );
 }
 

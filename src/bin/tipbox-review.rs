@@ -18,7 +18,7 @@ use tipbox::ledger::casework::{
 };
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
-use tipbox::tip::AttachmentPiece;
+use tipbox::tip::{AttachmentPiece, FollowupProof};
 use zeroize::Zeroizing;
 
 const EXIT_CHECK_FAILED: u8 = 1;
@@ -1836,6 +1836,20 @@ fn show(
         let _ = std::fs::remove_file(path);
     }
     let items = opened?;
+    // Whether each follow-up was added by someone holding the receipt (signed with the key
+    // the tip's manifest names), or may have been made up by whoever ran the portal.
+    let tip_manifest = items
+        .iter()
+        .find(|item| item.tip.manifest.kind == tipbox::tip::Kind::Tip)
+        .map(|item| &item.tip.manifest);
+    let proofs: Vec<Option<FollowupProof>> = items
+        .iter()
+        .map(|item| match (item.tip.manifest.kind, tip_manifest) {
+            (tipbox::tip::Kind::Followup, Some(tip)) => Some(FollowupProof::check(tip, &item.tip)),
+            (tipbox::tip::Kind::Followup, None) => Some(FollowupProof::Unchecked),
+            (tipbox::tip::Kind::Tip, _) => None,
+        })
+        .collect();
     let mut notes = Vec::new();
     for text in &t.texts {
         let body = l.open_text(text, ids)?;
@@ -1848,6 +1862,7 @@ fn show(
             .map(|(i, item)| {
                 json!({
                     "kind": item.blob.kind, "day": item.blob.day, "sealed_to": item.blob.sealed_to,
+                    "followup_proof": proofs[i],
                     "fields": item.tip.fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect::<serde_json::Map<_, _>>(),
                     "attachments": item.tip.attachments.iter().enumerate().map(|(j, a)| json!({
                         "name": a.start.name, "content_type": a.start.content_type, "size": a.end.size,
@@ -1911,6 +1926,21 @@ fn show(
             tipbox::tip::Kind::Followup => "Follow-up",
         };
         o.push_str(&format!("\n--- {label} ({}) ---\n", item.blob.day));
+        match proofs[i] {
+            Some(FollowupProof::ReceiptHolder) => {
+                o.push_str("from the receipt holder: yes (signed with the key derived from the tip's receipt)\n")
+            }
+            Some(FollowupProof::NotProven) => o.push_str(
+                "from the receipt holder: NOT PROVEN. It carries no valid signature by the tip's \
+                 receipt key, so it may have been added by whoever controlled the portal: do not \
+                 take it as the reporter's word\n",
+            ),
+            Some(FollowupProof::Unchecked) => o.push_str(
+                "from the receipt holder: cannot be checked (the tip is from before follow-ups \
+                 were signed)\n",
+            ),
+            None => {}
+        }
         for (name, value) in &item.tip.fields {
             o.push_str(&format!("{name}: {}\n", value.as_str()));
         }

@@ -1621,6 +1621,8 @@ impl Ledger {
                 lang: String::new(),
                 reply_public_key: None,
                 claim_verifier: None,
+                followup_verify_key: None,
+                signature: None,
                 fields,
                 attachments,
             };

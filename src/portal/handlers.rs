@@ -510,6 +510,7 @@ pub async fn submit(
         app.settings.recipients.clone(),
         app.seal_limits(),
         slot,
+        seal::Item::Tip,
     );
 
     let received = receive_submission(&app, &mut multipart, Some(&tx), &mut form).await;
@@ -577,6 +578,8 @@ pub async fn submit(
         lang: lang.code().to_owned(),
         reply_public_key: Some(hex::encode(keys.reply_public)),
         claim_verifier: Some(keys.claim_token.verifier()),
+        followup_verify_key: Some(hex::encode(keys.followup_key.verify_key())),
+        signature: None, // follow-ups only
         fields: 0,
         attachments: 0,
     };
@@ -586,7 +589,14 @@ pub async fn submit(
         day,
         reply_public_key: hex::encode(keys.reply_public),
     };
-    match seal_and_commit(tx, sealer, manifest, Some((keys.lookup_key, record))).await {
+    match seal_and_commit(
+        tx,
+        sealer,
+        manifest,
+        seal::Commit::Tip(keys.lookup_key, record),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(Some(e)) => {
             let (s, msg) = seal_problem(&app, t, &e);
@@ -613,9 +623,9 @@ async fn seal_and_commit(
     tx: tokio::sync::mpsc::Sender<SealInput>,
     sealer: tokio::task::JoinHandle<Result<(), SealError>>,
     manifest: Manifest,
-    tip: Option<(crate::receipt::LookupKey, TipRecord)>,
+    commit: seal::Commit,
 ) -> Result<(), Option<SealError>> {
-    let _ = feed(&tx, SealInput::Finish(Box::new(manifest), tip)).await;
+    let _ = feed(&tx, SealInput::Finish(Box::new(manifest), commit)).await;
     drop(tx);
     match sealer.await {
         Ok(result) => result.map_err(Some),
@@ -892,6 +902,7 @@ pub async fn followup(
         app.settings.recipients.clone(),
         app.seal_limits(),
         slot,
+        seal::Item::Followup,
     );
     let mut attachments = 0u32;
     let received: Result<(), UploadProblem> = async {
@@ -998,10 +1009,15 @@ pub async fn followup(
         lang: lang.code().to_owned(),
         reply_public_key: None,
         claim_verifier: None,
+        followup_verify_key: None,
+        signature: None, // the sealer's, over the content it sealed
         fields: 0,
         attachments: 0,
     };
-    match seal_and_commit(tx, sealer, manifest, None).await {
+    let signer = Box::new(crate::crypto::SigningKey::from_seed(
+        &keys.followup_key.seed(),
+    ));
+    match seal_and_commit(tx, sealer, manifest, seal::Commit::Followup(signer)).await {
         Ok(()) => render(
             StatusCode::OK,
             &FollowupDonePage {
