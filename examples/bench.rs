@@ -560,9 +560,14 @@ fn small_tips(
         Arc::new(AtomicU64::new(0)),
     );
     let loaded = std::thread::scope(|s| {
-        // 10x the configured rate, spread over 4 clients.
-        let interval = Duration::from_secs_f64(60.0 / f64::from(per_minute) / 10.0 * 4.0);
-        for _ in 0..4 {
+        // 10x the configured rate, spread over 16 clients, each sending at its own pace
+        // (open loop, as far as 16 can be): with 4 clients waiting for their answers the
+        // flood was throttled by the portal's own KDF time and never reached the limiter
+        // (sessions 8-14: no 429 at all in this figure).
+        const FLOOD_CLIENTS: u32 = 16;
+        let interval =
+            Duration::from_secs_f64(60.0 / f64::from(per_minute) / 10.0 * f64::from(FLOOD_CLIENTS));
+        for _ in 0..FLOOD_CLIENTS {
             let (stop, ok, limited, errors, addr) = (
                 stop.clone(),
                 ok.clone(),
@@ -591,24 +596,31 @@ fn small_tips(
                 }
             });
         }
+        let started = Instant::now();
         let p = submit_p99(count);
         stop.store(true, Ordering::Relaxed);
-        p
+        (p, started.elapsed().as_secs_f64())
     });
+    let (loaded, flood_secs) = loaded;
+    let sent = ok.load(Ordering::Relaxed) + limited.load(Ordering::Relaxed);
+    // What the flood achieved, as a multiple of the configured rate.
+    let flood_rate = sent as f64 / flood_secs * 60.0 / f64::from(per_minute);
     let ratio = loaded / unloaded;
     let errs = errors.load(Ordering::Relaxed);
     rows.push(Row {
         name: "5. submission p99 under a 10x lookup flood",
         measured: format!(
-            "{loaded:.1} ms; lookups {} answered, {} got 429, {} 5xx",
+            "{loaded:.1} ms; lookups at {flood_rate:.1}x the rate: {} answered, {} got 429, {} 5xx",
             ok.load(Ordering::Relaxed),
             limited.load(Ordering::Relaxed),
             errs
         ),
         baseline: format!("unloaded p99 {unloaded:.1} ms"),
         ratio,
-        target: "<= 3, no 5xx",
-        ok: ratio <= 3.0 && errs == 0,
+        target: "<= 3, 429s, no 5xx",
+        // The excess must actually have been refused: a flood that never reached the
+        // limiter proves nothing.
+        ok: ratio <= 3.0 && errs == 0 && limited.load(Ordering::Relaxed) > 0,
     });
     drop(portal);
 }
