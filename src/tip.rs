@@ -184,9 +184,34 @@ pub struct ContainerWriter<W: Write> {
     written: u64,
     fields: u32,
     attachments: u32,
-    /// BLAKE3 over the records before the manifest, when asked for (follow-ups: what
-    /// their signature covers). Off otherwise: it would cost every large upload.
-    hasher: Option<blake3::Hasher>,
+    /// Off unless asked for (follow-ups): it would cost every large upload.
+    hash: ContentHash,
+}
+
+/// What a follow-up's signature covers: BLAKE3 over its content records (text fields and
+/// files, each as tag, length, payload; not the manifest, padding or end marker), kept
+/// alike by the writer and the reader when asked for.
+#[derive(Default)]
+struct ContentHash(Option<blake3::Hasher>);
+
+impl ContentHash {
+    fn on() -> Self {
+        ContentHash(Some(blake3::Hasher::new()))
+    }
+    fn record(&mut self, tag: u8, len: [u8; 4], payload: &[u8]) {
+        let content = matches!(
+            tag,
+            TAG_FIELD | TAG_FILE_START | TAG_FILE_DATA | TAG_FILE_END
+        );
+        if let Some(h) = self.0.as_mut().filter(|_| content) {
+            h.update(&[tag]);
+            h.update(&len);
+            h.update(payload);
+        }
+    }
+    fn value(&self) -> Option<[u8; 32]> {
+        self.0.as_ref().map(|h| *h.finalize().as_bytes())
+    }
 }
 
 impl<W: Write> ContainerWriter<W> {
@@ -198,29 +223,27 @@ impl<W: Write> ContainerWriter<W> {
             written: MAGIC.len() as u64 + 1,
             fields: 0,
             attachments: 0,
-            hasher: None,
+            hash: ContentHash::default(),
         })
     }
 
     /// Hash the content as it is written, for [`ContainerWriter::content_hash`].
-    pub fn hashing(mut self) -> Self {
-        self.hasher = Some(blake3::Hasher::new());
-        self
+    pub fn hashing(self) -> Self {
+        ContainerWriter {
+            hash: ContentHash::on(),
+            ..self
+        }
     }
 
-    /// The hash of every record written so far (all of them before the manifest, once
-    /// [`ContainerWriter::finish`] is next), if [`ContainerWriter::hashing`] was asked for.
+    /// The hash of the content written so far (all of it, once [`ContainerWriter::finish`]
+    /// is next), if [`ContainerWriter::hashing`] was asked for.
     pub fn content_hash(&self) -> Option<[u8; 32]> {
-        self.hasher.as_ref().map(|h| *h.finalize().as_bytes())
+        self.hash.value()
     }
 
     fn record(&mut self, tag: u8, payload: &[u8]) -> io::Result<()> {
         let len = u32::try_from(payload.len()).map_err(|_| io::Error::other("record too large"))?;
-        if let Some(h) = self.hasher.as_mut().filter(|_| is_content(tag)) {
-            h.update(&[tag]);
-            h.update(&len.to_be_bytes());
-            h.update(payload);
-        }
+        self.hash.record(tag, len.to_be_bytes(), payload);
         self.inner.write_all(&[tag])?;
         self.inner.write_all(&len.to_be_bytes())?;
         self.inner.write_all(payload)?;
@@ -317,22 +340,13 @@ pub enum ContainerError {
     Io(#[source] io::Error),
 }
 
-/// The records a content hash covers: text fields and files (not the manifest, padding or
-/// end marker).
-fn is_content(tag: u8) -> bool {
-    matches!(
-        tag,
-        TAG_FIELD | TAG_FILE_START | TAG_FILE_DATA | TAG_FILE_END
-    )
-}
-
 /// Reads a container record by record, checking structure as it goes.
 pub struct ContainerReader<R: Read> {
     inner: R,
     done: bool,
     open_file: Option<u32>,
     saw_manifest: bool,
-    hasher: Option<blake3::Hasher>,
+    hash: ContentHash,
 }
 
 impl<R: Read> ContainerReader<R> {
@@ -350,19 +364,21 @@ impl<R: Read> ContainerReader<R> {
             done: false,
             open_file: None,
             saw_manifest: false,
-            hasher: None,
+            hash: ContentHash::default(),
         })
     }
 
-    /// Hash the content records as they are read (see [`ContainerWriter::hashing`]).
-    pub fn hashing(mut self) -> Self {
-        self.hasher = Some(blake3::Hasher::new());
-        self
+    /// Hash the content as it is read (see [`ContainerWriter::hashing`]).
+    pub fn hashing(self) -> Self {
+        ContainerReader {
+            hash: ContentHash::on(),
+            ..self
+        }
     }
 
-    /// The hash of the content records read so far, if hashing was asked for.
+    /// The hash of the content read so far, if hashing was asked for.
     pub fn content_hash(&self) -> Option<[u8; 32]> {
-        self.hasher.as_ref().map(|h| *h.finalize().as_bytes())
+        self.hash.value()
     }
 
     /// Next meaningful record, or `None` after the end record. Padding is skipped.
@@ -402,10 +418,8 @@ impl<R: Read> ContainerReader<R> {
             if self.saw_manifest && tag != TAG_END {
                 return Err(ContainerError::Malformed("record after the manifest"));
             }
-            if let Some(h) = self.hasher.as_mut().filter(|_| is_content(tag)) {
-                h.update(&head);
-                h.update(&payload);
-            }
+            self.hash
+                .record(tag, [head[1], head[2], head[3], head[4]], &payload);
             match tag {
                 TAG_END => {
                     if !self.saw_manifest {

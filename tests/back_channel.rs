@@ -203,15 +203,7 @@ fn regression_a_ledger_restored_from_an_older_backup_could_never_update_the_port
     let restored = TestLedger {
         dir: tempfile::tempdir().unwrap(),
     };
-    let out = review_command(&restored.path())
-        .args(["restore", backup.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    review_ok(&restored.path(), &["restore", backup.to_str().unwrap()]);
     restored.ok(&["status", "1", "stage-closed"]);
     let refused = update_bundle(&restored, work.path(), "u-old.tbu");
     let out = apply(&portal.data, &refused);

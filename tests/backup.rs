@@ -241,14 +241,6 @@ fn a_backup_taken_while_other_commands_write_is_consistent() {
 }
 
 /// The demo office's public recipient: anyone can seal a file to an office.
-fn demo_recipient() -> age::x25519::Recipient {
-    std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 /// A backup is sealed to the office's *public* key, so anyone can forge one that decrypts
 /// (and fix up its unkeyed checksum). A tired reviewer handed such a file must not get
 /// anything written outside the folder being restored.
@@ -304,16 +296,6 @@ fn open_backup(file: &std::path::Path) -> Vec<u8> {
         .read_to_end(&mut plain)
         .unwrap();
     plain
-}
-
-fn seal_to_demo_office(plain: &[u8], file: &std::path::Path) {
-    use std::io::Write;
-    let mut w = age::Encryptor::with_recipients(std::iter::once(&demo_recipient() as _))
-        .unwrap()
-        .wrap_output(std::fs::File::create(file).unwrap())
-        .unwrap();
-    w.write_all(plain).unwrap();
-    w.finish().unwrap();
 }
 
 /// The demo ledger seals to one recipient: an archive ends with the checksum (32 bytes)

@@ -702,50 +702,23 @@ fn regression_a_new_ledger_and_its_audit_log_were_readable_by_every_local_user()
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let work = tempfile::tempdir().unwrap();
     let ledger = work.path().join("office/ledger");
-    let out = review_command(&ledger).arg("init").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    review_ok(&ledger, &["init"]);
     assert_eq!(mode(&ledger), 0o700);
     assert_eq!(mode(&ledger.join("keys")), 0o700);
     assert_eq!(mode(&ledger.join("audit.log")), 0o600);
 
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = review_command(&ledger).arg("list").output().unwrap();
-    assert!(out.status.success());
+    let out = review_ok(&ledger, &["list"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("it is now private (mode 0700)"), "{err}");
     assert_eq!(mode(&ledger), 0o700);
 
     let backup = work.path().join("b.tbk");
-    let out = review_command(&ledger)
-        .args(["backup", "--out", backup.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    review_ok(&ledger, &["backup", "--out", backup.to_str().unwrap()]);
     let target = work.path().join("restored");
     std::fs::create_dir(&target).unwrap();
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = review_command(&target)
-        .args([
-            "restore",
-            backup.to_str().unwrap(),
-            "--ledger",
-            target.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    review_ok(&target, &["restore", backup.to_str().unwrap()]);
     assert_eq!(mode(&target), 0o700);
 }
 

@@ -275,16 +275,13 @@ fn followup_is_sealed_and_joined_to_its_tip() {
 
     // A follow-up with an unknown receipt stores nothing and keeps the message on the page.
     let before = blob_paths(&portal.data).len();
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("receipt", ReceiptCode::generate().digits().to_owned())
-        .text("message", "lost words must come back");
-    let resp = client()
-        .post(portal.url("/status/followup?lang=en"))
-        .multipart(form)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 404);
-    assert!(resp.text().unwrap().contains("lost words must come back"));
+    let (status, page) = post_followup(
+        &portal,
+        ReceiptCode::generate().digits(),
+        "lost words must come back",
+    );
+    assert_eq!(status, 404);
+    assert!(page.contains("lost words must come back"));
     assert_eq!(blob_paths(&portal.data).len(), before);
     assert!(
         all_files(&portal.data.join("tmp")).is_empty(),
@@ -386,15 +383,7 @@ fn regression_a_refused_followups_text_was_lost_at_the_next_click() {
     let mut typo = digits.clone().into_bytes();
     typo.swap(i, i + 1);
     let typo = String::from_utf8(typo).unwrap();
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("receipt", typo.clone())
-        .text("message", "他们明天在码头交易");
-    let resp = client()
-        .post(portal.url("/status/followup?lang=en"))
-        .multipart(form)
-        .send()
-        .unwrap();
-    let page = resp.text().unwrap();
+    let (_, page) = post_followup(&portal, &typo, "他们明天在码头交易");
     assert!(page.contains("check digit does not match"), "{page}");
     // The page is the follow-up form again: it posts to /status/followup, the receipt is
     // editable and holds what was typed, the message is in the box that is sent.
@@ -411,15 +400,7 @@ fn regression_a_refused_followups_text_was_lost_at_the_next_click() {
     assert!(max.is_some());
 
     // Fixing the code and sending that form adds the follow-up, with the kept text.
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("receipt", digits)
-        .text("message", kept);
-    let resp = client()
-        .post(portal.url("/status/followup?lang=en"))
-        .multipart(form)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(post_followup(&portal, &digits, &kept).0, 200);
     let followup = blob_paths(&portal.data)
         .iter()
         .map(|p| open_blob(p).0)
@@ -487,16 +468,8 @@ fn regression_an_over_long_description_was_called_an_upload_over_500_mib() {
     let max = textarea(&status_page, "message")
         .1
         .expect("message has a maxlength");
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("receipt", receipt)
-        .text("message", "事".repeat(max + 1));
-    let resp = client()
-        .post(portal.url("/status/followup?lang=en"))
-        .multipart(form)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 413);
-    let page = resp.text().unwrap();
+    let (status, page) = post_followup(&portal, &receipt, &"事".repeat(max + 1));
+    assert_eq!(status, 413);
     assert!(page.contains(&format!("at most {max} characters")));
     assert!(
         page.contains(&"事".repeat(max)),

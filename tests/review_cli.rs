@@ -2,7 +2,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -238,10 +237,6 @@ fn damaged_or_truncated_bundles_are_refused_whole() {
 /// Seal a hand-made (hostile) tip container to the demo office and wrap it in a bundle.
 fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
     use tipbox::tip::*;
-    let recipient = tipbox::keys::parse_recipient(
-        &std::fs::read_to_string(repo_path("keys-example/recipient.txt")).unwrap(),
-    )
-    .unwrap();
     let blob_id = "ab".repeat(16);
     let mut w = ContainerWriter::new(Vec::new()).unwrap();
     w.field("category", "\x1b[31mumbrella").unwrap();
@@ -283,13 +278,7 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
         })
         .unwrap();
     let sealed = dir.join("sealed");
-    let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-        .unwrap();
-    let mut out = enc
-        .wrap_output(std::fs::File::create(&sealed).unwrap())
-        .unwrap();
-    out.write_all(&plain).unwrap();
-    out.finish().unwrap();
+    seal_to_demo_office(&plain, &sealed);
     let bundle = dir.join("hostile.tbx");
     let src = [tipbox::bundle::inbox::Source {
         blob_id: &blob_id,
@@ -689,19 +678,13 @@ fn regression_keys_without_recipient_txt_were_reported_as_no_keys_folder() {
 /// from the receipt (its public half is in the tip), and `show` marks those that are not.
 #[test]
 fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
-    use std::io::Write;
     use tipbox::tip::*;
     let portal = Portal::start();
     let receipt = submit_ok(&portal, &Tip::default());
-    let form = reqwest::blocking::multipart::Form::new()
-        .text("receipt", receipt)
-        .text("message", "补充：二号证人是村会计");
-    let resp = client()
-        .post(portal.url("/status/followup?lang=en"))
-        .multipart(form)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(
+        post_followup(&portal, &receipt, "补充：二号证人是村会计").0,
+        200
+    );
     let tip = blob_paths(&portal.data)
         .iter()
         .map(|p| open_blob(p).0)
@@ -715,10 +698,6 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
     let (ledger, work, _inbox) = import_into_new_ledger(&portal);
 
     // Two made-up follow-ups for that tip: one unsigned, one signed with another key.
-    let recipient = tipbox::keys::parse_recipient(
-        &std::fs::read_to_string(repo_path("keys-example/recipient.txt")).unwrap(),
-    )
-    .unwrap();
     let forge = |n: usize, signer: Option<&tipbox::crypto::SigningKey>| {
         let blob_id = tipbox::store::Store::new_id();
         let mut w = ContainerWriter::new(Vec::new()).unwrap().hashing();
@@ -745,14 +724,7 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
         }
         let plain = w.finish(&manifest).unwrap();
         let sealed = work.path().join(format!("forged-{n}"));
-        let enc =
-            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-                .unwrap();
-        let mut out = enc
-            .wrap_output(std::fs::File::create(&sealed).unwrap())
-            .unwrap();
-        out.write_all(&plain).unwrap();
-        out.finish().unwrap();
+        seal_to_demo_office(&plain, &sealed);
         (blob_id, sealed)
     };
     let other_key = tipbox::crypto::SigningKey::generate();

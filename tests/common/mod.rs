@@ -237,6 +237,41 @@ pub fn submit_ok(portal: &Portal, tip: &Tip) -> String {
     element_text(&body, "receipt-code").expect("receipt-code element")
 }
 
+/// The demo office's public age recipient.
+pub fn demo_recipient() -> age::x25519::Recipient {
+    std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Seal `plain` to the demo office into `file`, as anyone holding its public key can (a
+/// hand-made item or backup).
+pub fn seal_to_demo_office(plain: &[u8], file: &Path) {
+    use std::io::Write;
+    let mut w = age::Encryptor::with_recipients(std::iter::once(&demo_recipient() as _))
+        .unwrap()
+        .wrap_output(std::fs::File::create(file).unwrap())
+        .unwrap();
+    w.write_all(plain).unwrap();
+    w.finish().unwrap();
+}
+
+/// Add information to a tip through the follow-up form (text only); returns (status, page).
+pub fn post_followup(portal: &Portal, receipt: &str, message: &str) -> (u16, String) {
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("receipt", receipt.to_owned())
+        .text("message", message.to_owned());
+    let resp = client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().unwrap())
+}
+
 pub fn lookup(portal: &Portal, receipt: &str, lang: &str) -> (u16, String) {
     let resp = client()
         .post(portal.url(&format!("/status?lang={lang}")))
@@ -460,6 +495,17 @@ pub fn review_command(ledger: &Path) -> Command {
         .arg("--passphrase-file")
         .arg(repo_path("keys-example/passphrase.txt"));
     c
+}
+
+/// Run `tipbox-review` on `ledger` (demo passphrase); it must succeed. Returns its output.
+pub fn review_ok(ledger: &Path, args: &[&str]) -> Output {
+    let out = review_command(ledger).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// A backup file's age layer: what follows the office keys it carries, if any.
