@@ -695,7 +695,16 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
         tip.followup_verify_key.is_some(),
         "the tip names its follow-up key"
     );
-    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let work = tempfile::tempdir().unwrap();
+    let inbox = work.path().join("inbox.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    let ledger = TestLedger::new();
+    let out = ledger.run(&["import", inbox.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("NOT PROVEN"),
+        "the reporter's own follow-up raises no warning"
+    );
 
     // Two made-up follow-ups for that tip: one unsigned, one signed with another key.
     let forge = |n: usize, signer: Option<&tipbox::crypto::SigningKey>| {
@@ -745,7 +754,14 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
         &sources,
     )
     .unwrap();
-    ledger.ok(&["import", bundle.to_str().unwrap()]);
+    // The import itself names the tip (the reviewer is warned before reading it).
+    let out = ledger.run(&["import", bundle.to_str().unwrap()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tip(s) 1 hold a follow-up NOT PROVEN to come from the reporter"),
+        "{err}"
+    );
 
     let shown = ledger.ok(&["show", "1"]);
     assert_eq!(

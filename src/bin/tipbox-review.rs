@@ -599,7 +599,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             if !summary.followup_tips.is_empty() {
                 const SHOWN: usize = 30;
-                let ids: Vec<String> = summary
+                let listed: Vec<String> = summary
                     .followup_tips
                     .iter()
                     .take(SHOWN)
@@ -608,13 +608,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let more = summary.followup_tips.len().saturating_sub(SHOWN);
                 println!(
                     "follow-ups joined tip(s) {}{}: `tipbox-review show TIP` reads them",
-                    ids.join(", "),
+                    listed.join(", "),
                     if more > 0 {
                         format!(" and {more} more")
                     } else {
                         String::new()
                     }
                 );
+                warn_unproven_followups(&l, summary.followup_tips.iter().copied(), &ids)?;
             }
             Ok(())
         }
@@ -1836,20 +1837,9 @@ fn show(
         let _ = std::fs::remove_file(path);
     }
     let items = opened?;
-    // Whether each follow-up was added by someone holding the receipt (signed with the key
-    // the tip's manifest names), or may have been made up by whoever ran the portal.
-    let tip_manifest = items
-        .iter()
-        .find(|item| item.tip.manifest.kind == tipbox::tip::Kind::Tip)
-        .map(|item| &item.tip.manifest);
-    let proofs: Vec<Option<FollowupProof>> = items
-        .iter()
-        .map(|item| match (item.tip.manifest.kind, tip_manifest) {
-            (tipbox::tip::Kind::Followup, Some(tip)) => Some(FollowupProof::check(tip, &item.tip)),
-            (tipbox::tip::Kind::Followup, None) => Some(FollowupProof::Unchecked),
-            (tipbox::tip::Kind::Tip, _) => None,
-        })
-        .collect();
+    // Whether each follow-up was added by someone holding the receipt, or may have been
+    // made up by whoever ran the portal.
+    let proofs = ledger::followup_proofs(&items);
     let mut notes = Vec::new();
     for text in &t.texts {
         let body = l.open_text(text, ids)?;
@@ -1988,6 +1978,33 @@ fn show(
 
 /// Re-seal a tip's items to another unit's recipient, as an inbox bundle it can import.
 /// Plaintext streams from one age stream into the other; it never touches the disk.
+/// After an import: name the tips that now hold a follow-up not proven to come from the
+/// receipt holder (see `show`), so that a made-up follow-up is noticed before it is read
+/// as the reporter's word. Decrypts those tips' items once more, in memory.
+fn warn_unproven_followups(
+    l: &Ledger,
+    tips: impl Iterator<Item = u64>,
+    ids: &[tipbox::keys::Identity],
+) -> Result<(), Failure> {
+    let mut unproven = Vec::new();
+    for id in tips {
+        let items = l.open_items(&l.get(id)?, ids, |_, _| Ok::<(), Failure>(()))?;
+        if ledger::followup_proofs(&items).contains(&Some(FollowupProof::NotProven)) {
+            unproven.push(id.to_string());
+        }
+    }
+    if !unproven.is_empty() {
+        eprintln!(
+            "tipbox-review: warning: tip(s) {} hold a follow-up NOT PROVEN to come from the \
+             reporter: it carries no valid signature by the tip's receipt key, so it may have \
+             been made up by whoever controlled the portal. `tipbox-review show TIP` marks it; \
+             do not act on it as the reporter's word without other grounds",
+            unproven.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Warn when what was just published can no longer reach the reporter (see
 /// `TipEntry::public_record_probably_removed`).
 fn warn_public_record_removed(t: &TipEntry, today: &str) {

@@ -659,6 +659,25 @@ pub struct ExportedUpdates {
     pub finished_left_out: usize,
 }
 
+/// For each of a tip's opened items (in order): whether a follow-up was added by someone
+/// holding the receipt, checked against the follow-up key named in the tip's own item;
+/// `None` for the tip's own items.
+pub fn followup_proofs(items: &[OpenedItem]) -> Vec<Option<crate::tip::FollowupProof>> {
+    use crate::tip::{FollowupProof, Kind};
+    let tip = items
+        .iter()
+        .find(|item| item.tip.manifest.kind == Kind::Tip)
+        .map(|item| &item.tip.manifest);
+    items
+        .iter()
+        .map(|item| match (item.tip.manifest.kind, tip) {
+            (Kind::Followup, Some(tip)) => Some(FollowupProof::check(tip, &item.tip)),
+            (Kind::Followup, None) => Some(FollowupProof::Unchecked),
+            (Kind::Tip, _) => None,
+        })
+        .collect()
+}
+
 /// One decrypted tip or follow-up, for `show`.
 pub struct OpenedItem {
     pub blob: BlobRef,
