@@ -509,7 +509,7 @@ impl Store {
             let Some(u) = signed.verify(verify_key, &self.meta.portal_id) else {
                 continue;
             };
-            let finished = matches!(u.status.as_str(), "closed" | "not-accepted" | "transferred");
+            let finished = crate::bundle::update::is_final_status(&u.status);
             let old = time::Date::parse(&u.status_day, &format).is_ok_and(|d| d <= cutoff);
             if finished && old {
                 if let Some(key) = self

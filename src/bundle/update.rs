@@ -28,6 +28,12 @@ const TIP_CONTEXT: &[u8] = b"tipbox tip update v1\n";
 /// Largest bundle a portal reads.
 pub const MAX_BUNDLE: usize = 256 << 20;
 
+/// Whether a public status is final: the portal removes such a tip's record
+/// `retention_days` after its status day, and the ledger stops sending it a while after.
+pub fn is_final_status(status: &str) -> bool {
+    matches!(status, "closed" | "not-accepted" | "transferred")
+}
+
 /// A message for the reporter, sealed to the tip's reply key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedMessage {

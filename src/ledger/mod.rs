@@ -356,10 +356,7 @@ impl TipEntry {
 
     /// Whether the reporter sees this tip as finished (the portal's retention applies).
     pub fn is_publicly_finished(&self) -> bool {
-        matches!(
-            self.status.public(),
-            "closed" | "not-accepted" | "transferred"
-        )
+        crate::bundle::update::is_final_status(self.status.public())
     }
 
     pub fn has_public_state(&self) -> bool {
