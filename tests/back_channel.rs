@@ -941,3 +941,57 @@ fn import_dash_reads_the_inbox_bundle_from_standard_input() {
     );
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 1);
 }
+
+/// Update bundles acknowledged every item ever imported from the portal, so they grew by
+/// about 35 bytes an item with the office's whole history (256 MiB, the most a portal
+/// accepts, at about seven million items). They now acknowledge what the portal still
+/// held at its last inbox bundle; an acknowledgement that never arrived is sent again.
+#[test]
+fn regression_update_bundles_acknowledged_every_item_ever_imported() {
+    let (portal, ledger, _receipt, work) = setup();
+    let export_acks = |name: &str| -> String {
+        let out = ledger.ok(&["export", "--out", work.path().join(name).to_str().unwrap()]);
+        let acks = out
+            .split(", ")
+            .find(|part| part.contains("acknowledgement(s)"))
+            .unwrap_or_else(|| panic!("no acknowledgement count in: {out}"));
+        acks.split_whitespace().next().unwrap().to_owned()
+    };
+    let import_inbox = |name: &str| {
+        let inbox = work.path().join(name);
+        assert!(export(&portal.data, &inbox).status.success());
+        ledger.ok(&["import", inbox.to_str().unwrap()]);
+    };
+
+    // The first tip's acknowledgement is lost on the way: the next bundle carries it again.
+    assert_eq!(export_acks("1.tbu"), "1");
+    assert_eq!(export_acks("2.tbu"), "1");
+    assert!(apply(&portal.data, &work.path().join("2.tbu"))
+        .status
+        .success());
+    assert!(blob_paths(&portal.data).is_empty());
+
+    // A second tip: only it is acknowledged, not the first one, which the portal deleted.
+    submit_ok(&portal, &Tip::default());
+    import_inbox("inbox2.tbx");
+    assert_eq!(
+        export_acks("3.tbu"),
+        "1",
+        "only the item the portal still holds"
+    );
+    // That bundle is never applied; the portal lists the item again, and it is
+    // acknowledged again after the next import.
+    import_inbox("inbox3.tbx");
+    assert_eq!(export_acks("4.tbu"), "1");
+    assert!(apply(&portal.data, &work.path().join("4.tbu"))
+        .status
+        .success());
+    assert!(blob_paths(&portal.data).is_empty());
+
+    // The portal holds nothing now: nothing to acknowledge, and both tips are still here.
+    import_inbox("inbox4.tbx");
+    assert_eq!(export_acks("5.tbu"), "0");
+    for tip in ["1", "2"] {
+        assert!(ledger.ok(&["show", tip]).contains("description:"));
+    }
+}

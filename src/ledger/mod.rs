@@ -53,6 +53,8 @@ const TREE_PORTAL_TIPS: &str = "portal-tip-to-tip";
 const TREE_IMPORTS: &str = "imports";
 const TREE_META: &str = "meta";
 const KEY_NEXT_ID: &str = "next-tip-id";
+/// Followed by a portal id: the items that portal held at its last inbox bundle.
+const KEY_PORTAL_HOLDS: &str = "portal-holds:";
 
 /// Where a tip came in. Web tips come through a portal; the rest are entered by reviewers
 /// (`add`), so the ledger covers every channel.
@@ -940,7 +942,7 @@ impl Ledger {
     /// next id, and removed again if anything fails (module `early_entries`); only when
     /// everything checked out is the pack made durable under its name and are the other
     /// entries, the import's record and the next id written. Importing the same bundle
-    /// twice changes nothing.
+    /// twice changes no tip.
     ///
     /// The pack is written past the page cache ([`crate::durable::DirectWriter`]): copying
     /// 1.6 GB into fresh page-cache pages cost more CPU than the copy is worth on the two
@@ -1248,6 +1250,7 @@ impl Ledger {
         // Without this, every export of a ledger restored from an older backup would be
         // refused by the portal as a rollback (its numbers were used already).
         let caught_up = self.catch_up_updates(&portal_id, verified.header.last_update)?;
+        self.record_portal_holdings(&portal_id, &verified.entries)?;
         known.portal_tips = early.portal_tips;
         record = early.record;
         next = early.next;
@@ -1257,15 +1260,11 @@ impl Ledger {
             && record.portal_tips.is_empty()
             && record.blobs.is_empty()
         {
-            // Everything is already here: an idempotent re-import writes nothing at all
-            // (and the summary index, marked dirty above, is as it was), unless the
-            // numbering of updates caught up.
-            if caught_up.is_some() {
-                self.sync()?;
-                self.audit_catch_up(&portal_id, caught_up)?;
-            } else {
-                self.summaries.commit().map_err(io_err(&index))?;
-            }
+            // Everything is already here: an idempotent re-import writes no tip (and the
+            // summary index, marked dirty above, is as it was), only what the portal
+            // still holds and, perhaps, the caught-up numbering of updates.
+            self.sync()?;
+            self.audit_catch_up(&portal_id, caught_up)?;
             return Ok(ImportSummary {
                 portal_id,
                 already_imported: already,
@@ -1364,6 +1363,43 @@ impl Ledger {
         )?;
         self.audit_catch_up(&portal_id, caught_up)?;
         Ok(summary)
+    }
+
+    /// Remember which items the portal still held when it wrote the inbox bundle just
+    /// imported: a portal lists every item it holds until an acknowledgement of it has
+    /// been applied, so these are the items the next update bundle must acknowledge.
+    /// Written with the import, synced by the caller.
+    fn record_portal_holdings(
+        &mut self,
+        portal_id: &str,
+        entries: &[inbox::EntryHeader],
+    ) -> Result<(), LedgerError> {
+        let mut ids = Vec::with_capacity(entries.len() * 16);
+        for e in entries {
+            // Every id was checked to be 32 hex digits when the bundle was read.
+            let raw = hex::decode(&e.blob_id).map_err(db_err)?;
+            ids.extend_from_slice(&raw);
+        }
+        self.meta
+            .insert(format!("{KEY_PORTAL_HOLDS}{portal_id}").as_bytes(), ids)
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The items the portal held when it wrote the last inbox bundle imported from it;
+    /// `None` for a ledger whose last import from it predates this record.
+    fn portal_holdings(
+        &self,
+        portal_id: &str,
+    ) -> Result<Option<std::collections::HashSet<String>>, LedgerError> {
+        let Some(raw) = self
+            .meta
+            .get(format!("{KEY_PORTAL_HOLDS}{portal_id}").as_bytes())
+            .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(raw.chunks_exact(16).map(hex::encode).collect()))
     }
 
     /// The last update bundle this ledger exported to `portal_id` (0: none).
@@ -1662,8 +1698,15 @@ impl Ledger {
     }
 
     /// Write a signed update bundle for one portal: the public state of every tip from it
-    /// that has any, and acknowledgements of every item imported from it. Numbers bundles
-    /// per portal so the portal refuses replays and rollbacks.
+    /// that has any, and acknowledgements of the items it still held at the last inbox
+    /// bundle imported from it (all items imported from it, for a ledger that has not
+    /// imported from it since it began to keep that record). Numbers bundles per portal so
+    /// the portal refuses replays and rollbacks.
+    ///
+    /// Acknowledging only what the portal still holds keeps bundles from growing with the
+    /// office's whole history (about 35 bytes an item). An acknowledgement that never
+    /// arrives (a bundle lost on the way) costs nothing: the portal keeps listing the item
+    /// in its inbox bundles, and the next import puts it back on the list.
     pub fn export_updates(
         &mut self,
         portal: Option<&str>,
@@ -1698,6 +1741,7 @@ impl Ledger {
             }
         };
         let sequence = self.update_sequence(&portal_id)? + 1;
+        let holds = self.portal_holdings(&portal_id)?;
         let today = crate::store::today();
         let finished_days = self.config.publishing.finished_days;
         let publish_since = parse_day(&today)
@@ -1710,7 +1754,13 @@ impl Ledger {
             .iter()
             .filter(|t| t.portal_id.as_deref() == Some(portal_id.as_str()))
         {
-            acknowledged.extend(t.blobs.iter().map(|b| b.blob_id.clone()));
+            // Only items imported from this portal: the list of holdings only narrows that.
+            acknowledged.extend(
+                t.blobs
+                    .iter()
+                    .filter(|b| holds.as_ref().is_none_or(|h| h.contains(&b.blob_id)))
+                    .map(|b| b.blob_id.clone()),
+            );
             if !t.has_public_state() {
                 continue;
             }
