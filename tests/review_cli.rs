@@ -1231,24 +1231,8 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
     office.ok(&["import", bundle.to_str().unwrap()]);
 
     // The discipline commission has its own keys.
-    let commission = work.path().join("commission");
-    let pass = work.path().join("pass");
-    std::fs::write(&pass, "commission passphrase\n").unwrap();
-    let init = Command::new(REVIEW_BIN)
-        .arg("--ledger")
-        .arg(&commission)
-        .arg("--passphrase-file")
-        .arg(&pass)
-        .arg("init")
-        .output()
-        .unwrap();
-    assert!(init.status.success());
-    let printed = String::from_utf8(init.stdout).unwrap();
-    let recipient = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("recipient: "))
-        .unwrap();
-    assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
+    let commission = ReceivingUnit::new(work.path());
+    let recipient = commission.recipient.as_str();
 
     let handover = work.path().join("handover.tbx");
     let hand_over = || {
@@ -1269,21 +1253,30 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
         !work.path().join("handover.tbx.partial").exists(),
         "the hand-over bundle is renamed into place"
     );
-    let run = |args: &[&str]| {
-        Command::new(REVIEW_BIN)
-            .arg("--ledger")
-            .arg(&commission)
-            .arg("--passphrase-file")
-            .arg(&pass)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    assert!(run(&["import", handover.to_str().unwrap()])
-        .status
-        .success());
-    let shown = run(&["show", "1"]);
-    assert!(String::from_utf8_lossy(&shown.stdout).contains("HANDOVER-CANARY 某局长充当保护伞"));
+    let imported = commission.ok(&["import", handover.to_str().unwrap()]);
+    assert!(
+        imported.contains("hand-over bundle from another unit"),
+        "{imported}"
+    );
+    let shown = commission.ok(&["show", "1"]);
+    assert!(
+        shown.contains("HANDOVER-CANARY 某局长充当保护伞"),
+        "{shown}"
+    );
+    assert!(shown.contains("handed over by another unit"), "{shown}");
+    // The office answers the reporter through its own portal: the commission's ledger
+    // has nothing to send to it (its key would be refused there anyway).
+    let out = commission.run(&[
+        "export",
+        "--out",
+        work.path().join("u.tbu").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing to send to a portal"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The office's key cannot open the commission's copy.
     let other = TestLedger::new();
     let out = other.run(&["import", handover.to_str().unwrap()]);
@@ -1303,6 +1296,145 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
     assert_eq!(shown["transfers"].as_array().unwrap().len(), 1, "{shown}");
     let audit = std::fs::read_to_string(office.path().join("audit.log")).unwrap();
     assert!(audit.contains("hand-over package written again"), "{audit}");
+}
+
+/// Another unit's ledger, with its own keys, that receives hand-over bundles.
+struct ReceivingUnit {
+    ledger: std::path::PathBuf,
+    pass: std::path::PathBuf,
+    recipient: String,
+}
+
+impl ReceivingUnit {
+    fn new(dir: &std::path::Path) -> ReceivingUnit {
+        let unit = ReceivingUnit {
+            ledger: dir.join("commission"),
+            pass: dir.join("commission-pass"),
+            recipient: String::new(),
+        };
+        std::fs::write(&unit.pass, "commission passphrase\n").unwrap();
+        let printed = unit.ok(&["init"]);
+        assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
+        let recipient = printed
+            .lines()
+            .find_map(|l| l.strip_prefix("recipient: "))
+            .unwrap()
+            .to_owned();
+        ReceivingUnit { recipient, ..unit }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new(REVIEW_BIN)
+            .arg("--ledger")
+            .arg(&self.ledger)
+            .arg("--passphrase-file")
+            .arg(&self.pass)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// `transfer --recipient` of a tip typed in from a letter or a call was refused ("only web
+/// tips have sealed items to hand over"): the receiving unit got nothing it could import.
+#[test]
+fn regression_a_typed_in_tip_could_not_be_handed_over() {
+    let office = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let scan = work.path().join("来信扫描.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 LETTER-SCAN-CANARY").unwrap();
+    office.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--category",
+        "protection-umbrella",
+        "--received",
+        "2026-11-02",
+        "--text",
+        "TYPED-HANDOVER-CANARY 来信反映某所长收受好处",
+        "--attachment",
+        scan.to_str().unwrap(),
+    ]);
+    let commission = ReceivingUnit::new(work.path());
+    let handover = work.path().join("handover.tbx");
+    let hand_over = || {
+        office.ok(&[
+            "transfer",
+            "1",
+            "--to",
+            "县纪委监委",
+            "--recipient",
+            &commission.recipient,
+            "--out",
+            handover.to_str().unwrap(),
+        ])
+    };
+    hand_over();
+    assert!(files_containing(work.path(), b"TYPED-HANDOVER-CANARY").is_empty());
+    assert_eq!(
+        files_containing(work.path(), b"LETTER-SCAN-CANARY"),
+        vec![scan.clone()],
+        "only the scan itself"
+    );
+
+    let imported = commission.ok(&["import", handover.to_str().unwrap()]);
+    assert!(imported.contains("1 new tip(s)"), "{imported}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&commission.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(shown["channel"], "letter", "{shown}");
+    assert_eq!(shown["handed_over"], true, "{shown}");
+    assert_eq!(shown["received"], "2026-11-02", "{shown}");
+    assert_eq!(shown["category"], "protection-umbrella", "{shown}");
+    let item = &shown["items"][0];
+    assert_eq!(
+        item["fields"]["description"], "TYPED-HANDOVER-CANARY 来信反映某所长收受好处",
+        "{shown}"
+    );
+    assert_eq!(item["attachments"][0]["name"], "来信扫描.pdf", "{shown}");
+    let files = work.path().join("files");
+    commission.ok(&["show", "1", "--attachments-to", files.to_str().unwrap()]);
+    let written: Vec<_> = std::fs::read_dir(&files).unwrap().collect();
+    assert_eq!(written.len(), 1);
+    assert_eq!(
+        std::fs::read(written[0].as_ref().unwrap().path()).unwrap(),
+        b"%PDF-1.4 LETTER-SCAN-CANARY"
+    );
+
+    // Written again (the stick was lost) and imported again: still one tip.
+    std::fs::remove_file(&handover).unwrap();
+    hand_over();
+    let again = commission.ok(&["import", handover.to_str().unwrap()]);
+    assert!(
+        again.contains("0 new tip(s), 0 new follow-up(s), 1 already imported"),
+        "{again}"
+    );
+    // The commission counts it as a letter, and has nothing to send to any portal.
+    let report: serde_json::Value =
+        serde_json::from_str(&commission.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(report["total"], 1, "{report}");
+    assert!(report.to_string().contains("\"letter\""), "{report}");
+    let out = commission.run(&[
+        "export",
+        "--out",
+        work.path().join("u.tbu").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing to send to a portal"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `transfer` changed what the reporter sees (to "transferred") without noting the day, as

@@ -197,7 +197,8 @@ enum Command {
     /// Example: tipbox-review link 12 7
     Link { tip: u64, other: u64 },
     /// Transfer a tip to another unit (移交), e.g. tips about officials to 纪委监委; with
-    /// --recipient, also write a hand-over bundle sealed to that unit's key.
+    /// --recipient, also write a hand-over bundle sealed to that unit's key (a web tip with
+    /// its follow-ups, or a typed-in tip with its files), which that unit imports.
     ///
     /// Example: tipbox-review transfer 12 --to 县纪委监委 --recipient age1... --out handover-12.tbx
     Transfer {
@@ -578,12 +579,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 l.import(file, &ids, |n| bar.inc(n))?
             };
             bar.finish_and_clear();
+            let from = if summary.handover {
+                "a hand-over bundle from another unit (its tips are answered by that unit: \
+                 `export` leaves them out)"
+                    .to_owned()
+            } else {
+                format!("portal {}", summary.portal_id)
+            };
             println!(
-                "imported from portal {}: {} new tip(s), {} new follow-up(s), {} already imported",
-                summary.portal_id,
-                summary.new_tips,
-                summary.new_followups,
-                summary.already_imported
+                "imported from {from}: {} new tip(s), {} new follow-up(s), {} already imported",
+                summary.new_tips, summary.new_followups, summary.already_imported
             );
             if let Some((ours, theirs)) = summary.updates_caught_up {
                 eprintln!(
@@ -848,7 +853,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let ids = unlock()?;
                     let entry = l.get(*tip)?;
                     let bar = spinner("re-sealing the tip for the receiving unit");
-                    let written = write_handover(&l, &entry, &ids, &r, out);
+                    let written = l.write_handover(&entry, &ids, &r, out);
                     bar.finish_and_clear();
                     written?;
                     Some(out.display().to_string())
@@ -1864,6 +1869,7 @@ fn show(
             .collect();
         let out = json!({
             "id": t.id, "status": t.status.key(), "public_status": t.status.public(), "status_day": t.status_day, "channel": t.channel.key(),
+            "handed_over": t.handed_over,
             "category": t.category, "department": t.department, "received": t.received, "due": t.due(&d),
             "priority": t.priority, "credibility": t.credibility, "links": t.links, "transfers": t.transfers,
             "reward_wanted": t.reward_wanted, "items": items_json,
@@ -1874,10 +1880,15 @@ fn show(
     }
     let mut o = String::new();
     o.push_str(&format!(
-        "Tip {}  received {}  channel {}\n",
+        "Tip {}  received {}  channel {}{}\n",
         t.id,
         t.received,
-        t.channel.key()
+        t.channel.key(),
+        if t.handed_over {
+            "  handed over by another unit (which answers the reporter)"
+        } else {
+            ""
+        }
     ));
     o.push_str(&format!(
         "Status: {} (reporter sees: {})  Department: {}  Due: {}\n",
@@ -2017,78 +2028,4 @@ fn warn_public_record_removed(t: &TipEntry, today: &str) {
             tipbox::portal::config::DEFAULT_RETENTION_DAYS
         );
     }
-}
-
-fn write_handover(
-    l: &Ledger,
-    t: &TipEntry,
-    ids: &[tipbox::keys::Identity],
-    to: &age::x25519::Recipient,
-    out: &Path,
-) -> Result<(), Failure> {
-    let portal_id = t.portal_id.clone().ok_or_else(|| {
-        Failure(
-            EXIT_USAGE,
-            "only web tips have sealed items to hand over; this tip was entered by hand".into(),
-        )
-    })?;
-    let work = tempfile::Builder::new()
-        .prefix(".handover-")
-        .tempdir_in(l.root())
-        .map_err(|e| format!("cannot create a work folder in the ledger: {e}"))?;
-    let fingerprint = hex::encode(&tipbox::crypto::hash256(to.to_string().as_bytes())[..8]);
-    let mut paths = Vec::new();
-    for blob in &t.blobs {
-        let input = l.blob_reader(blob)?;
-        let decryptor = age::Decryptor::new_buffered(input)
-            .map_err(|e| format!("sealed item {} is damaged: {e}", blob.blob_id))?;
-        let mut plain = decryptor
-            .decrypt(ids.iter().map(|i| i as &dyn age::Identity))
-            .map_err(|_| {
-                format!(
-                    "sealed item {} cannot be opened with this office's keys",
-                    blob.blob_id
-                )
-            })?;
-        let dst = work.path().join(&blob.blob_id);
-        let file = std::fs::File::create(&dst)
-            .map_err(|e| format!("cannot write {}: {e}", dst.display()))?;
-        let enc = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient))
-            .map_err(|e| e.to_string())?;
-        let mut w = enc.wrap_output(std::io::BufWriter::new(file))?;
-        std::io::copy(&mut plain, &mut w)?;
-        w.finish()?.flush()?;
-        paths.push((blob.blob_id.clone(), dst));
-    }
-    let sources: Vec<_> = paths
-        .iter()
-        .map(|(id, p)| tipbox::bundle::inbox::Source {
-            blob_id: id,
-            sealed_to: &fingerprint,
-            path: p,
-        })
-        .collect();
-    // Like every bundle: written beside its name, synced, then renamed, so a file under
-    // the final name is complete.
-    tipbox::durable::check_replaceable(out)
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    let partial = tipbox::durable::partial_path(out);
-    let written = (|| -> Result<(), Failure> {
-        let file = tipbox::durable::create_private_file(&partial)
-            .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
-        let file = tipbox::bundle::inbox::write(
-            std::io::BufWriter::new(file),
-            &portal_id,
-            &tipbox::store::today(),
-            &sources,
-        )?;
-        file.into_inner().map_err(|e| e.to_string())?.sync_all()?;
-        tipbox::durable::rename_into_place(&partial, out)
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-        Ok(())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    written
 }

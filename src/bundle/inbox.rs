@@ -78,6 +78,11 @@ pub struct InboxHeader {
     /// only ever moves its numbering forward with it, within a bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update: Option<u64>,
+    /// A hand-over bundle from another unit's ledger (`tipbox-review transfer
+    /// --recipient`), not a portal's export: its tips are answered by that unit, so the
+    /// receiving ledger exports nothing for them (since 2026-12-01; absent: false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub handover: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +113,27 @@ pub fn write<W: Write>(
     write_with_last_update(out, portal_id, made, None, sources)
 }
 
+/// [`write()`] for a hand-over bundle (see [`InboxHeader::handover`]).
+pub fn write_handover<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    write_sources(
+        out,
+        InboxHeader {
+            format: FORMAT,
+            portal_id: portal_id.to_owned(),
+            made: made.to_owned(),
+            entries: sources.len() as u64,
+            last_update: None,
+            handover: true,
+        },
+        sources,
+    )
+}
+
 /// [`write()`], stating the last update bundle the portal applied (the portal's export).
 pub fn write_with_last_update<W: Write>(
     out: W,
@@ -116,7 +142,7 @@ pub fn write_with_last_update<W: Write>(
     last_update: Option<u64>,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = InboxWriter::start(
+    write_sources(
         out,
         InboxHeader {
             format: FORMAT,
@@ -124,8 +150,14 @@ pub fn write_with_last_update<W: Write>(
             made: made.to_owned(),
             entries: sources.len() as u64,
             last_update,
+            handover: false,
         },
-    )?;
+        sources,
+    )
+}
+
+fn write_sources<W: Write>(out: W, header: InboxHeader, sources: &[Source<'_>]) -> io::Result<W> {
+    let mut w = InboxWriter::start(out, header)?;
     for s in sources {
         w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
     }
@@ -153,6 +185,7 @@ impl<W: Write> InboxWriter<W> {
                 made: made.to_owned(),
                 entries,
                 last_update: None,
+                handover: false,
             },
         )
     }

@@ -138,7 +138,7 @@ impl<'a> EarlyEntries<'a> {
         self.record.portal_tips.push((portal_key, id));
         self.record.blobs.push((entry.blob_id.clone(), id));
         self.new_tips += 1;
-        let mut tip = super::fresh_web_entry(id, manifest, &item.fields);
+        let mut tip = super::fresh_entry(id, manifest, &item.fields);
         super::add_tip_item(
             &mut tip,
             super::pack_blob(entry, item.offset, manifest, self.pack_name),

@@ -24,6 +24,7 @@ pub mod audit;
 pub mod backup;
 pub mod casework;
 mod early_entries;
+pub mod handover;
 pub mod imported;
 pub mod report;
 pub mod search;
@@ -58,11 +59,12 @@ const KEY_PORTAL_HOLDS: &str = "portal-holds:";
 
 /// Where a tip came in. Web tips come through a portal; the rest are entered by reviewers
 /// (`add`), so the ledger covers every channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// Only through `import`: not offered to `add --channel`.
     #[value(skip)]
+    #[default]
     Web,
     Phone,
     Letter,
@@ -270,6 +272,10 @@ pub struct TipEntry {
     /// Supervision notices (督办通知书) issued for this tip.
     #[serde(default)]
     pub notices: Vec<Notice>,
+    /// Came in a hand-over bundle from another unit (module `handover`). That unit answers
+    /// the reporter through its portal, so `export` leaves the tip out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub handed_over: bool,
 }
 
 /// A supervision notice issued for a tip. Its summary is kept sealed in `texts`.
@@ -323,6 +329,7 @@ impl TipEntry {
             status_day: None,
             reward: None,
             notices: vec![],
+            handed_over: false,
         }
     }
 
@@ -629,6 +636,8 @@ pub struct Ledger {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ImportSummary {
     pub portal_id: String,
+    /// A hand-over bundle from another unit (its tips are marked handed over).
+    pub handover: bool,
     pub new_tips: u64,
     pub new_followups: u64,
     /// The tips that new follow-ups joined: the reviewer looks at them again (a follow-up
@@ -1249,8 +1258,14 @@ impl Ledger {
         }
         // Without this, every export of a ledger restored from an older backup would be
         // refused by the portal as a rollback (its numbers were used already).
-        let caught_up = self.catch_up_updates(&portal_id, verified.header.last_update)?;
-        self.record_portal_holdings(&portal_id, &verified.entries)?;
+        // A hand-over bundle says nothing about what a portal holds or has applied.
+        let handover = verified.header.handover;
+        let caught_up = if handover {
+            None
+        } else {
+            self.record_portal_holdings(&portal_id, &verified.entries)?;
+            self.catch_up_updates(&portal_id, verified.header.last_update)?
+        };
         known.portal_tips = early.portal_tips;
         record = early.record;
         next = early.next;
@@ -1267,6 +1282,7 @@ impl Ledger {
             self.audit_catch_up(&portal_id, caught_up)?;
             return Ok(ImportSummary {
                 portal_id,
+                handover,
                 already_imported: already,
                 updates_caught_up: caught_up,
                 ..Default::default()
@@ -1286,6 +1302,7 @@ impl Ledger {
         items.sort_by_key(|o| o.manifest.kind != Kind::Tip);
         let mut summary = ImportSummary {
             portal_id: portal_id.clone(),
+            handover,
             already_imported: already,
             new_tips: early.new_tips,
             updates_caught_up: caught_up,
@@ -1304,7 +1321,7 @@ impl Ledger {
         } in &items
         {
             let blob = pack_blob(entry, *offset, manifest, &pack_name);
-            let fresh = |id| fresh_web_entry(id, manifest, fields);
+            let fresh = |id| fresh_entry(id, manifest, fields);
             let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
             let id = match known.portal_tips.get(&portal_key) {
                 Some(id) => *id,
@@ -1336,7 +1353,23 @@ impl Ledger {
                 tip.blobs.push(blob);
             }
         }
-        let entries: Vec<TipEntry> = touched.into_values().collect();
+        let mut entries: Vec<TipEntry> = touched.into_values().collect();
+        if handover {
+            // The tips this import created (some written early, before the header's word
+            // was known): not tips of this ledger's own portal being handed back.
+            let first_new = written.from;
+            let ids: std::collections::HashSet<u64> = entries.iter().map(|t| t.id).collect();
+            entries.extend(
+                early
+                    .written
+                    .iter()
+                    .filter(|t| !ids.contains(&t.id))
+                    .cloned(),
+            );
+            for t in entries.iter_mut().filter(|t| t.id >= first_new) {
+                t.handed_over = true;
+            }
+        }
         // The early entries' summaries first: an entry changed since (a follow-up joined
         // it) is recorded again below, and the last record wins.
         self.summaries
@@ -1714,32 +1747,36 @@ impl Ledger {
     ) -> Result<(Vec<u8>, ExportedUpdates), LedgerError> {
         use crate::bundle::update::{self, SignedTipUpdate, TipUpdate, UpdateBody};
         let entries: Vec<TipEntry> = self.all().collect::<Result<_, _>>()?;
+        // Tips handed over by another unit are answered by that unit's portal.
         let mut portals: Vec<&str> = entries
             .iter()
+            .filter(|t| !t.handed_over)
             .filter_map(|t| t.portal_id.as_deref())
             .collect();
         portals.sort_unstable();
         portals.dedup();
-        let portal_id = match (portal, portals.as_slice()) {
-            (Some(p), _) if portals.contains(&p) => p.to_owned(),
-            (Some(p), _) => {
-                return Err(LedgerError::Invalid(format!(
-                    "no tip in this ledger came from portal {p}"
-                )))
-            }
-            (None, [one]) => (*one).to_owned(),
-            (None, []) => {
-                return Err(LedgerError::Invalid(
-                    "no web tip has been imported yet: there is nothing to send to a portal".into(),
-                ))
-            }
-            (None, many) => {
-                return Err(LedgerError::Invalid(format!(
-                    "tips came from several portals; choose one with --portal: {}",
-                    many.join(", ")
-                )))
-            }
-        };
+        let portal_id =
+            match (portal, portals.as_slice()) {
+                (Some(p), _) if portals.contains(&p) => p.to_owned(),
+                (Some(p), _) => {
+                    return Err(LedgerError::Invalid(format!(
+                        "no tip in this ledger came from portal {p}"
+                    )))
+                }
+                (None, [one]) => (*one).to_owned(),
+                (None, []) => return Err(LedgerError::Invalid(
+                    "no web tip has been imported from a portal of this office yet (tips handed \
+                     over by other units are answered by them): there is nothing to send to a \
+                     portal"
+                        .into(),
+                )),
+                (None, many) => {
+                    return Err(LedgerError::Invalid(format!(
+                        "tips came from several portals; choose one with --portal: {}",
+                        many.join(", ")
+                    )))
+                }
+            };
         let sequence = self.update_sequence(&portal_id)? + 1;
         let holds = self.portal_holdings(&portal_id)?;
         let today = crate::store::today();
@@ -1752,7 +1789,7 @@ impl Ledger {
         let mut finished_left_out = 0;
         for t in entries
             .iter()
-            .filter(|t| t.portal_id.as_deref() == Some(portal_id.as_str()))
+            .filter(|t| !t.handed_over && t.portal_id.as_deref() == Some(portal_id.as_str()))
         {
             // Only items imported from this portal: the list of holdings only narrows that.
             acknowledged.extend(
@@ -1951,10 +1988,10 @@ fn pack_blob(entry: &inbox::EntryHeader, offset: u64, manifest: &Manifest, pack:
 
 /// The entry of a web tip the ledger has not seen, before its items are added. A follow-up
 /// whose tip never arrived gets one too: nothing is lost.
-fn fresh_web_entry(id: u64, manifest: &Manifest, fields: &ItemFields) -> TipEntry {
+fn fresh_entry(id: u64, manifest: &Manifest, fields: &ItemFields) -> TipEntry {
     let mut t = TipEntry::new(
         id,
-        Channel::Web,
+        fields.channel,
         &manifest.day,
         fields.category.as_deref().unwrap_or("other"),
     );
@@ -1981,6 +2018,8 @@ fn add_tip_item(tip: &mut TipEntry, blob: BlobRef, manifest: &Manifest, fields: 
 struct ItemFields {
     category: Option<String>,
     reward: bool,
+    /// Web, unless a hand-over of a typed-in tip names another channel.
+    channel: Channel,
 }
 
 /// Reads the pieces of a large item as the import's bundle reader sends them; the end of
@@ -2123,6 +2162,9 @@ fn read_item(
             }
             Record::Field { name, value } if name == "reward" => {
                 fields.reward = value.as_str() == "on"
+            }
+            Record::Field { name, value } if name == "channel" => {
+                fields.channel = handover::channel_of(Some(value.as_str()))
             }
             Record::Manifest(m) => manifest = Some(m),
             _ => {}
