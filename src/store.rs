@@ -425,9 +425,10 @@ impl Store {
         }
         summary.tips_updated = writes.len() as u64;
         summary.acknowledged = body.acknowledged.len() as u64;
-        // A bundle acknowledges every item the ledger ever imported from this portal; only
-        // those still here need recording. Why: a ledger of a million items would otherwise
-        // make every apply one transaction of a million writes, and a purge of as many.
+        // A bundle may acknowledge items deleted long ago (a ledger from before 2026-12-01
+        // acknowledges every item it ever imported from this portal); only those still here
+        // need recording. Why: a ledger of a million items would otherwise make every apply
+        // one transaction of a million writes, and a purge of as many.
         let held: std::collections::HashSet<String> = self.blob_ids()?.into_iter().collect();
         let to_purge: Vec<&String> = body
             .acknowledged
@@ -493,8 +494,9 @@ impl Store {
         Ok(purged)
     }
 
-    /// Remove the public records of tips closed, not accepted or transferred more than
-    /// `days` ago (retention). Their receipts then find nothing.
+    /// Remove the public records of tips closed, not accepted or transferred whose last
+    /// public change ([`crate::bundle::update::TipUpdate::last_change`]) is more than `days`
+    /// ago (retention). Their receipts then find nothing.
     pub fn expire_closed(&self, days: u32, verify_key: &[u8; 32]) -> Result<u64, StoreError> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let cutoff = time::OffsetDateTime::now_utc().date() - time::Duration::days(i64::from(days));
@@ -510,7 +512,7 @@ impl Store {
                 continue;
             };
             let finished = crate::bundle::update::is_final_status(&u.status);
-            let old = time::Date::parse(&u.status_day, &format).is_ok_and(|d| d <= cutoff);
+            let old = time::Date::parse(u.last_change(), &format).is_ok_and(|d| d <= cutoff);
             if finished && old {
                 if let Some(key) = self
                     .lookup_by_tip

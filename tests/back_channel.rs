@@ -560,7 +560,7 @@ fn closed_tips_public_records_expire_after_the_retention_time() {
     let expired = if statuses[0] == 404 { &closed } else { &open };
     let (_, page) = status_of(&portal, expired);
     assert!(
-        page.contains("records of closed tips are removed 0 days after they were closed"),
+        page.contains("records of closed tips are removed 0 days after their last update"),
         "{page}"
     );
 }
@@ -637,8 +637,9 @@ fn regression_update_bundles_grew_with_every_tip_ever_finished() {
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("tip 2 was finished on {long_ago}"))
-            && err.contains("will probably never see this"),
+        err.contains(&format!(
+            "tip 2 is finished, and what its reporter sees last changed on {long_ago}"
+        )) && err.contains("will probably never see this"),
         "{err}"
     );
     let out = ledger.run(&["reply", "3", "--message", "正在核查。"]);
@@ -994,4 +995,68 @@ fn regression_update_bundles_acknowledged_every_item_ever_imported() {
     for tip in ["1", "2"] {
         assert!(ledger.ok(&["show", tip]).contains("description:"));
     }
+}
+
+/// The portal counted a finished tip's retention from its status day alone, so a reply or a
+/// reward decided months after the tip was closed had only the rest of those 180 days to
+/// reach the reporter, or none. It now counts from the last change the reporter could see.
+#[test]
+fn regression_a_reply_after_closing_expired_with_the_closing_day() {
+    let portal = Portal::start();
+    // One tip per inbox bundle, so that tip 1 is the first receipt's.
+    let receipts = [submit_ok(&portal, &Tip::default())];
+    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let receipts = [receipts[0].clone(), submit_ok(&portal, &Tip::default())];
+    let inbox = work.path().join("inbox2.tbx");
+    assert!(export(&portal.data, &inbox).status.success());
+    ledger.ok(&["import", inbox.to_str().unwrap()]);
+    ledger.ok(&["status", "1", "closed"]);
+    ledger.ok(&["status", "2", "closed"]);
+    ledger.ok(&["reply", "1", "--message", "LATE-REPLY 您反映的问题已查实。"]);
+    // Both were closed 200 days ago, past the portal's default 180 days of retention; tip
+    // 1's reply was written 10 days ago.
+    let days_ago = |n| {
+        tipbox::ledger::format_day(
+            tipbox::ledger::parse_day(&tipbox::store::today()).unwrap() - time::Duration::days(n),
+        )
+    };
+    {
+        let mut l = tipbox::ledger::Ledger::open(&ledger.path(), "test-clock").unwrap();
+        for id in 1..=2 {
+            l.update(id, "test-clock", "days moved back", |t| {
+                t.status_day = Some(days_ago(200));
+                for m in &mut t.public_messages {
+                    m.day = days_ago(10);
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+    let bundle = update_bundle(&ledger, work.path(), "1.tbu");
+    let out = apply(&portal.data, &bundle);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 expired"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (code, page) = status_of(&portal, &receipts[0]);
+    assert_eq!(code, 200, "the reply is 10 days old: the record stays");
+    assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
+    assert!(page.contains("LATE-REPLY"), "the reporter reads the reply");
+    let (code, _) = status_of(&portal, &receipts[1]);
+    assert_eq!(
+        code, 404,
+        "nothing changed for 200 days: the record is gone"
+    );
+
+    // The reviewer is warned about that one, not about the tip whose reply is recent.
+    let warned = |tip: &str| {
+        let out = ledger.run(&["reward", tip, "approve", "--amount", "500"]);
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).contains("will probably never see this")
+    };
+    assert!(warned("2"));
+    assert!(!warned("1"));
 }

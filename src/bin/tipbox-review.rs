@@ -1297,6 +1297,7 @@ fn reward(
     let today = tipbox::store::today();
     match (second, amount) {
         ("approve", Some(n)) => {
+            let before = l.get(tip)?;
             match l.approve_reward(tip, n, &today)? {
                 RewardApproval::AlreadyApproved { on } => println!(
                     "a reward of {n} yuan was already approved for tip {tip} on {on}; nothing changed"
@@ -1306,7 +1307,7 @@ fn reward(
                         println!("reward for tip {tip} changed from {from} to {n} yuan");
                     }
                     println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
-                    warn_public_record_removed(&l.get(tip)?, &today);
+                    warn_public_record_removed(&before, &today);
                 }
             }
             Ok(())
@@ -2021,9 +2022,10 @@ fn warn_unproven_followups(
 fn warn_public_record_removed(t: &TipEntry, today: &str) {
     if let Some(day) = t.public_record_probably_removed(today) {
         eprintln!(
-            "tipbox-review: warning: tip {} was finished on {day}, and a portal removes a \
-             finished tip's public record {} days after that (its retention_days, unless the \
-             operator changed it): its reporter will probably never see this",
+            "tipbox-review: warning: tip {} is finished, and what its reporter sees last changed \
+             on {day}; a portal removes a finished tip's public record {} days after that (its \
+             retention_days, unless the operator changed it): its reporter will probably never \
+             see this",
             t.id,
             tipbox::portal::config::DEFAULT_RETENTION_DAYS
         );

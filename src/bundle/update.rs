@@ -29,7 +29,8 @@ const TIP_CONTEXT: &[u8] = b"tipbox tip update v1\n";
 pub const MAX_BUNDLE: usize = 256 << 20;
 
 /// Whether a public status is final: the portal removes such a tip's record
-/// `retention_days` after its status day, and the ledger stops sending it a while after.
+/// `retention_days` after the last change the reporter could see ([`TipUpdate::last_change`]),
+/// and the ledger stops sending it a while after.
 pub fn is_final_status(status: &str) -> bool {
     matches!(status, "closed" | "not-accepted" | "transferred")
 }
@@ -71,6 +72,27 @@ pub struct TipUpdate {
     pub messages: Vec<SealedMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward: Option<RewardState>,
+}
+
+impl TipUpdate {
+    /// The last day anything the reporter sees changed: the status, a message, the reward.
+    /// A finished tip's record is kept `retention_days` from it, so that a reply or a
+    /// reward decided after the tip was closed still has that long to reach its reporter.
+    pub fn last_change(&self) -> &str {
+        let mut last = self.status_day.as_str();
+        for day in self
+            .messages
+            .iter()
+            .map(|m| m.day.as_str())
+            .chain(self.reward.iter().map(|r| r.day.as_str()))
+        {
+            // Days are YYYY-MM-DD: their text order is their calendar order.
+            if day > last {
+                last = day;
+            }
+        }
+        last
+    }
 }
 
 /// A tip update with its own signature (what the portal stores and re-verifies).

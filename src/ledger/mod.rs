@@ -353,12 +353,15 @@ impl TipEntry {
         last
     }
 
-    /// The day this tip was finished, when that is so long ago that a portal on its default
-    /// retention has removed its public record: nothing published for it any more (a
-    /// reply, a reward and its claim token) can reach its reporter. The portal counts from
-    /// the status day; its `retention_days` is its own setting, so this is a warning only.
+    /// The last public change of this finished tip, when that is so long ago that a portal
+    /// on its default retention has removed its public record: nothing published for it
+    /// any more (a reply, a reward and its claim token) can reach its reporter. Called with
+    /// the entry as it was before the new publication. The portal counts from the last
+    /// public change too (`TipUpdate::last_change`); its `retention_days` is its own
+    /// setting, so this is a warning only.
     pub fn public_record_probably_removed(&self, today: &str) -> Option<&str> {
-        let day = self.status_day.as_deref()?;
+        self.status_day.as_deref()?;
+        let day = self.last_public_change();
         let gone_from = add_days(day, crate::portal::config::DEFAULT_RETENTION_DAYS)?;
         (self.is_publicly_finished() && today >= gone_from.as_str()).then_some(day)
     }

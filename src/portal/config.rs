@@ -67,8 +67,9 @@ pub struct ConfigFile {
     /// over Tor manages far more); it stops a client from holding an upload slot open with
     /// a byte now and then.
     pub min_upload_kib_per_sec: Option<u64>,
-    /// Days a closed tip's public record (status, replies) stays on the portal after it was
-    /// closed, not accepted or transferred. Default 180; 0 removes it at the next apply.
+    /// Days a closed tip's public record (status, replies) stays on the portal after its
+    /// last public change (closed, not accepted or transferred, or a later reply or
+    /// reward). Default 180; 0 removes it at the next apply.
     pub retention_days: Option<u32>,
     /// Tip categories offered on the form. Default: the campaign's categories.
     pub categories: Option<Vec<Category>>,
