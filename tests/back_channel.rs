@@ -1060,3 +1060,55 @@ fn regression_a_reply_after_closing_expired_with_the_closing_day() {
     assert!(warned("2"));
     assert!(!warned("1"));
 }
+
+/// An inbox bundle's header is not authenticated. A hostile portal could call its own bundle
+/// a hand-over from another unit, so that its new tips were marked as that unit's and left
+/// out of every export (their reporters never answered). A bundle naming a portal this
+/// ledger imports from directly is treated as that portal's.
+#[test]
+fn a_portal_cannot_pass_its_own_tips_off_as_another_units_hand_over() {
+    let (portal, ledger, _receipt, work) = setup();
+    let again = ledger.ok(&["import", work.path().join("inbox.tbx").to_str().unwrap()]);
+    let portal_id = again
+        .strip_prefix("imported from portal ")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("{again}"))
+        .to_owned();
+    submit_ok(&portal, &Tip::default());
+    let blobs = blob_paths(&portal.data);
+    let ids: Vec<String> = blobs
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_str().unwrap().to_owned())
+        .collect();
+    let sources: Vec<_> = blobs
+        .iter()
+        .zip(&ids)
+        .map(|(path, id)| tipbox::bundle::inbox::Source {
+            blob_id: id,
+            sealed_to: "unknown",
+            path,
+        })
+        .collect();
+    let forged = work.path().join("forged.tbx");
+    tipbox::bundle::inbox::write_handover(
+        std::fs::File::create(&forged).unwrap(),
+        &portal_id,
+        &tipbox::store::today(),
+        &sources,
+    )
+    .unwrap();
+    let out = ledger.ok(&["import", forged.to_str().unwrap()]);
+    assert!(
+        out.starts_with(&format!("imported from portal {portal_id}: 1 new tip(s)")),
+        "{out}"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "2", "--json"])).unwrap();
+    assert_eq!(shown["handed_over"], false, "{shown}");
+    let out = ledger.ok(&[
+        "export",
+        "--out",
+        work.path().join("u.tbu").to_str().unwrap(),
+    ]);
+    assert!(out.contains("2 acknowledgement(s)"), "{out}");
+}

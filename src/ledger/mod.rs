@@ -1259,14 +1259,17 @@ impl Ledger {
                 "its manifest names another item or portal".into(),
             ));
         }
-        // Without this, every export of a ledger restored from an older backup would be
-        // refused by the portal as a rollback (its numbers were used already).
-        // A hand-over bundle says nothing about what a portal holds or has applied.
-        let handover = verified.header.handover;
+        // A hand-over bundle says nothing about what a portal holds or has applied. One that
+        // names a portal this ledger imports from directly is that portal's, whatever its
+        // unauthenticated header says: otherwise a hostile portal could have its new tips
+        // marked as another unit's, and left out of every export.
+        let handover = verified.header.handover && !self.imports_directly_from(&portal_id)?;
         let caught_up = if handover {
             None
         } else {
             self.record_portal_holdings(&portal_id, &verified.entries)?;
+            // Without this, every export of a ledger restored from an older backup would be
+            // refused by the portal as a rollback (its numbers were used already).
             self.catch_up_updates(&portal_id, verified.header.last_update)?
         };
         known.portal_tips = early.portal_tips;
@@ -1420,6 +1423,11 @@ impl Ledger {
             .insert(format!("{KEY_PORTAL_HOLDS}{portal_id}").as_bytes(), ids)
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Whether this ledger has imported a portal's own bundles or exported to it.
+    fn imports_directly_from(&self, portal_id: &str) -> Result<bool, LedgerError> {
+        Ok(self.portal_holdings(portal_id)?.is_some() || self.update_sequence(portal_id)? > 0)
     }
 
     /// The items the portal held when it wrote the last inbox bundle imported from it;
