@@ -1264,8 +1264,23 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
         "{shown}"
     );
     assert!(shown.contains("handed over by another unit"), "{shown}");
-    // The office answers the reporter through its own portal: the commission's ledger
-    // has nothing to send to it (its key would be refused there anyway).
+    // The office answers the reporter through its own portal: the commission cannot
+    // publish to the reporter, and its ledger has nothing to send to that portal (its key
+    // would be refused there anyway).
+    for args in [
+        &["reply", "1", "--message", "收到"][..],
+        &["status", "1", "verifying", "--public-note", "正在核查"],
+        &["reward", "1", "approve", "--amount", "500"],
+    ] {
+        let out = commission.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("was handed over by another unit"),
+            "{args:?}: {err}"
+        );
+    }
+    commission.ok(&["status", "1", "verifying"]);
     let out = commission.run(&[
         "export",
         "--out",

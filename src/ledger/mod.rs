@@ -379,6 +379,14 @@ impl TipEntry {
 
     /// The reporter's reply key, or why there is none.
     pub fn reply_key(&self) -> Result<[u8; 32], LedgerError> {
+        if self.handed_over {
+            return Err(LedgerError::Invalid(format!(
+                "tip {} was handed over by another unit, which answers its reporter through its \
+                 own portal: nothing published here would reach them. Send what the reporter \
+                 should hear to that unit",
+                self.id
+            )));
+        }
         self.reply_public_key
             .as_deref()
             .and_then(|k| hex::decode(k).ok())
