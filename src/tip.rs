@@ -78,6 +78,35 @@ pub struct Manifest {
     pub attachments: u32,
 }
 
+impl Manifest {
+    /// The manifest of a tip item a ledger makes itself (the files of a typed-in tip, the
+    /// hand-over of one): there is no receipt, so no reply key, claim verifier or follow-up
+    /// key, and no language to answer in.
+    pub fn without_receipt(
+        portal_id: &str,
+        tip_id: &str,
+        blob_id: &str,
+        day: &str,
+        (fields, attachments): (u32, u32),
+    ) -> Manifest {
+        Manifest {
+            format: 1,
+            kind: Kind::Tip,
+            portal_id: portal_id.to_owned(),
+            tip_id: tip_id.to_owned(),
+            blob_id: blob_id.to_owned(),
+            day: day.to_owned(),
+            lang: String::new(),
+            reply_public_key: None,
+            claim_verifier: None,
+            followup_verify_key: None,
+            signature: None,
+            fields,
+            attachments,
+        }
+    }
+}
+
 /// What a follow-up's signature covers: where it belongs, and a hash of every record the
 /// container holds before its manifest (its text fields and files, as written).
 pub fn followup_signed_message(manifest: &Manifest, content_hash: &[u8; 32]) -> Vec<u8> {

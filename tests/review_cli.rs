@@ -1281,17 +1281,7 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
         );
     }
     commission.ok(&["status", "1", "verifying"]);
-    let out = commission.run(&[
-        "export",
-        "--out",
-        work.path().join("u.tbu").to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing to send to a portal"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    commission.has_nothing_to_export(work.path());
     // The office's key cannot open the commission's copy.
     let other = TestLedger::new();
     let out = other.run(&["import", handover.to_str().unwrap()]);
@@ -1347,6 +1337,14 @@ impl ReceivingUnit {
             .args(args)
             .output()
             .unwrap()
+    }
+
+    /// `export` is refused: no tip of this unit's own portal.
+    fn has_nothing_to_export(&self, dir: &std::path::Path) {
+        let out = self.run(&["export", "--out", dir.join("u.tbu").to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("nothing to send to a portal"), "{err}");
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -1439,17 +1437,7 @@ fn regression_a_typed_in_tip_could_not_be_handed_over() {
         serde_json::from_str(&commission.ok(&["report", "--format", "json"])).unwrap();
     assert_eq!(report["total"], 1, "{report}");
     assert!(report.to_string().contains("\"letter\""), "{report}");
-    let out = commission.run(&[
-        "export",
-        "--out",
-        work.path().join("u.tbu").to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("nothing to send to a portal"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    commission.has_nothing_to_export(work.path());
 }
 
 /// `transfer` changed what the reporter sees (to "transferred") without noting the day, as

@@ -85,6 +85,20 @@ pub struct InboxHeader {
     pub handover: bool,
 }
 
+impl InboxHeader {
+    /// A portal's header for `entries` entries, as of this version.
+    pub fn new(portal_id: &str, made: &str, entries: u64) -> InboxHeader {
+        InboxHeader {
+            format: FORMAT,
+            portal_id: portal_id.to_owned(),
+            made: made.to_owned(),
+            entries,
+            last_update: None,
+            handover: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryHeader {
     pub blob_id: String,
@@ -120,18 +134,11 @@ pub fn write_handover<W: Write>(
     made: &str,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    write_sources(
-        out,
-        InboxHeader {
-            format: FORMAT,
-            portal_id: portal_id.to_owned(),
-            made: made.to_owned(),
-            entries: sources.len() as u64,
-            last_update: None,
-            handover: true,
-        },
-        sources,
-    )
+    let header = InboxHeader {
+        handover: true,
+        ..InboxHeader::new(portal_id, made, sources.len() as u64)
+    };
+    write_sources(out, header, sources)
 }
 
 /// [`write()`], stating the last update bundle the portal applied (the portal's export).
@@ -142,18 +149,11 @@ pub fn write_with_last_update<W: Write>(
     last_update: Option<u64>,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    write_sources(
-        out,
-        InboxHeader {
-            format: FORMAT,
-            portal_id: portal_id.to_owned(),
-            made: made.to_owned(),
-            entries: sources.len() as u64,
-            last_update,
-            handover: false,
-        },
-        sources,
-    )
+    let header = InboxHeader {
+        last_update,
+        ..InboxHeader::new(portal_id, made, sources.len() as u64)
+    };
+    write_sources(out, header, sources)
 }
 
 fn write_sources<W: Write>(out: W, header: InboxHeader, sources: &[Source<'_>]) -> io::Result<W> {
@@ -177,17 +177,7 @@ pub struct InboxWriter<W: Write> {
 
 impl<W: Write> InboxWriter<W> {
     pub fn new(out: W, portal_id: &str, made: &str, entries: u64) -> io::Result<Self> {
-        InboxWriter::start(
-            out,
-            InboxHeader {
-                format: FORMAT,
-                portal_id: portal_id.to_owned(),
-                made: made.to_owned(),
-                entries,
-                last_update: None,
-                handover: false,
-            },
-        )
+        InboxWriter::start(out, InboxHeader::new(portal_id, made, entries))
     }
 
     fn start(out: W, header: InboxHeader) -> io::Result<Self> {

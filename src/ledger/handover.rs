@@ -18,7 +18,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::{io_err, Channel, Ledger, LedgerError, TextKind, TipEntry};
-use crate::tip::{ContainerReader, ContainerWriter, FileEnd, FileStart, Kind, Manifest, Record};
+use crate::tip::{ContainerReader, ContainerWriter, FileEnd, FileStart, Manifest, Record};
 
 /// The portal id of hand-overs of typed-in tips: they came from no portal.
 pub const TYPED_IN_PORTAL: &str = "typed-in";
@@ -159,22 +159,13 @@ impl Ledger {
             Ok(())
         })();
         written?;
-        let (fields, attachments) = w.counts();
-        let manifest = Manifest {
-            format: 1,
-            kind: Kind::Tip,
-            portal_id: TYPED_IN_PORTAL.to_owned(),
-            tip_id: derive("tip"),
-            blob_id: blob_id.clone(),
-            day: t.received.clone(),
-            lang: String::new(),
-            reply_public_key: None,
-            claim_verifier: None,
-            followup_verify_key: None,
-            signature: None,
-            fields,
-            attachments,
-        };
+        let manifest = Manifest::without_receipt(
+            TYPED_IN_PORTAL,
+            &derive("tip"),
+            &blob_id,
+            &t.received,
+            w.counts(),
+        );
         let sealed = w.finish(&manifest).map_err(io_err(&dst))?;
         finish_sealed(sealed, &dst)?;
         Ok((blob_id, dst))

@@ -1713,23 +1713,8 @@ impl Ledger {
                     metadata_removed: false,
                 })?;
             }
-            let (fields, attachments) = w.counts();
-            let manifest = Manifest {
-                format: 1,
-                kind: Kind::Tip,
-                // Not from a portal: the item is the ledger's own.
-                portal_id: String::new(),
-                tip_id: String::new(),
-                blob_id: blob_id.clone(),
-                day: day.to_owned(),
-                lang: String::new(),
-                reply_public_key: None,
-                claim_verifier: None,
-                followup_verify_key: None,
-                signature: None,
-                fields,
-                attachments,
-            };
+            // Not from a portal: the item is the ledger's own.
+            let manifest = Manifest::without_receipt("", "", &blob_id, day, w.counts());
             let file = w.finish(&manifest)?.finish()?.into_inner()?;
             file.sync_all()?;
             crate::durable::rename_into_place(&partial, &path)
