@@ -293,3 +293,27 @@ fn regression_a_notice_that_could_not_be_written_still_took_a_number() {
     let audit = std::fs::read_to_string(ledger.path().join("audit.log")).unwrap();
     assert_eq!(audit.matches("\"action\":\"notice\"").count(), 1);
 }
+
+/// The summary index gained a field (handed over by another unit) in version 2. A ledger
+/// whose index is of version 1 lists and reports as before: the index is rebuilt.
+#[test]
+fn a_summary_index_of_the_previous_version_is_rebuilt() {
+    let ledger = TestLedger::new();
+    ledger.ok(&["add", "--channel", "letter", "--text", "来信"]);
+    let before = ledger.list_json();
+    let index = ledger.path().join("index").join("summaries.bin");
+    let mut bytes = std::fs::read(&index).unwrap();
+    assert_eq!(&bytes[..8], b"TBXSUMv2");
+    bytes[..8].copy_from_slice(b"TBXSUMv1");
+    std::fs::write(&index, &bytes).unwrap();
+    assert_eq!(ledger.list_json(), before);
+    let report: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!(report["total"], 1, "{report}");
+    ledger.ok(&["status", "1", "triaged"]);
+    assert_eq!(
+        &std::fs::read(&index).unwrap()[..8],
+        b"TBXSUMv2",
+        "rewritten in the current version by the next command that writes"
+    );
+}

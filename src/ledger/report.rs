@@ -41,6 +41,8 @@ pub struct Report {
     pub per_week: BTreeMap<String, u64>,
     pub transfers: u64,
     pub transfers_by_destination: BTreeMap<String, u64>,
+    /// Tips handed over by other units (imported from their hand-over bundles).
+    pub received_from_other_units: u64,
     /// Approved or paid.
     pub rewards_approved: Money,
     pub rewards_paid: Money,
@@ -134,6 +136,9 @@ pub fn compute<'a, 'b: 'a>(
         if t.is_overdue(deadlines, today) {
             r.overdue += 1;
         }
+        if t.handed_over {
+            r.received_from_other_units += 1;
+        }
         if !t.transfers.is_empty() {
             r.transfers += 1;
             // Tips per destination: one transferred twice to the same unit counts once.
@@ -210,6 +215,11 @@ impl Report {
                 "summary".into(),
                 "transfers".into(),
                 self.transfers.to_string(),
+            ),
+            (
+                "summary".into(),
+                "received_from_other_units".into(),
+                self.received_from_other_units.to_string(),
             ),
             (
                 "rewards".into(),
@@ -352,6 +362,7 @@ pub struct ReportTexts {
     pub closure_rate: &'static str,
     pub overdue: &'static str,
     pub transfers: &'static str,
+    pub received_from_other_units: &'static str,
     pub rewards_approved: &'static str,
     pub rewards_paid: &'static str,
     pub yuan: &'static str,
@@ -377,6 +388,7 @@ pub static REPORT_ZH: ReportTexts = ReportTexts {
     closure_rate: "办结率",
     overdue: "逾期未办",
     transfers: "移交线索",
+    received_from_other_units: "其他单位移交",
     rewards_approved: "批准奖励",
     rewards_paid: "已发放奖励",
     yuan: "元",
@@ -402,6 +414,7 @@ pub static REPORT_EN: ReportTexts = ReportTexts {
     closure_rate: "Closure rate",
     overdue: "Overdue",
     transfers: "Transferred",
+    received_from_other_units: "Handed over by other units",
     rewards_approved: "Rewards approved",
     rewards_paid: "Rewards paid",
     yuan: "yuan",

@@ -28,7 +28,9 @@ use super::{Channel, Credibility, Deadlines, Priority, Status, TipEntry};
 const DIR: &str = "index";
 const LOG_FILE: &str = "summaries.bin";
 const LOCK_FILE: &str = "summaries.lock";
-const MAGIC: &[u8; 8] = b"TBXSUMv1";
+/// v2 (2026-12-01) added `handed_over`; an index of another version is rebuilt from the
+/// entries when a command opens the ledger.
+const MAGIC: &[u8; 8] = b"TBXSUMv2";
 const HEADER_LEN: u64 = 40;
 const CLEAN: u64 = 1;
 const DIRTY: u64 = 0;
@@ -152,6 +154,8 @@ pub struct TipSummary<'a> {
     pub reward_wanted: bool,
     /// Reward state and amount in yuan.
     pub reward: Option<(RewardState, u64)>,
+    /// Came in a hand-over bundle from another unit.
+    pub handed_over: bool,
 }
 
 impl<'a> TipSummary<'a> {
@@ -183,6 +187,7 @@ impl<'a> TipSummary<'a> {
                 };
                 (state, r.amount)
             }),
+            handed_over: t.handed_over,
         }
     }
 
