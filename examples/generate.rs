@@ -237,7 +237,8 @@ fn inbox(tips: u64, out: &Path) {
 }
 
 fn ledger(tips: u64, dir: &Path) {
-    std::fs::create_dir_all(dir.join("keys")).expect("create the ledger folder");
+    // Private from the start, as `tipbox-review init` makes it (or every command notes it).
+    tipbox::durable::create_private_dir(&dir.join("keys")).expect("create the ledger folder");
     for f in [
         "identity.age",
         "signing-key.age",
