@@ -92,7 +92,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
-    /// Import an inbox bundle from a portal. Importing it again changes nothing.
+    /// Import an inbox bundle from a portal, or a hand-over bundle from another unit
+    /// (`transfer --recipient`). Importing it again changes nothing.
     ///
     /// Examples: tipbox-review import /media/usb/inbox-2026-11-22.tbx;
     /// zstd -dc inbox.tbx.zst | tipbox-review import -
@@ -176,7 +177,9 @@ enum Command {
         amount: Option<u64>,
     },
     /// Write a signed update bundle for a portal: public statuses and notes, replies, reward
-    /// decisions, and acknowledgements of imported items (the portal then deletes them).
+    /// decisions, and acknowledgements of the imported items the portal still held at its last
+    /// inbox bundle (the portal then deletes them). Tips handed over by other units are left
+    /// out: those units answer their reporters.
     ///
     /// Example: tipbox-review export --out /media/usb/update.tbu
     Export {
