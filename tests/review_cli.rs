@@ -1408,6 +1408,14 @@ fn regression_a_typed_in_tip_could_not_be_handed_over() {
     assert_eq!(shown["channel"], "letter", "{shown}");
     assert_eq!(shown["handed_over"], true, "{shown}");
     assert_eq!(shown["received"], "2026-11-02", "{shown}");
+    let listed = commission.ok(&["list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed[0]["handed_over"], true, "{listed}");
+    assert_eq!(listed[0]["channel"], "letter", "{listed}");
+    assert!(
+        office.list_json()[0].get("handed_over").is_none(),
+        "only handed-over tips carry the mark"
+    );
     assert_eq!(shown["category"], "protection-umbrella", "{shown}");
     let item = &shown["items"][0];
     assert_eq!(

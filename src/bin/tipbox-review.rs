@@ -1710,6 +1710,9 @@ struct ListRow<'a> {
     links: &'a [u64],
     reward_wanted: bool,
     items: u32,
+    /// Present (true) only for a tip handed over by another unit, which answers its reporter.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    handed_over: bool,
 }
 
 fn list_row<'a>(
@@ -1735,6 +1738,7 @@ fn list_row<'a>(
         links: &t.links,
         reward_wanted: t.reward_wanted,
         items: t.items,
+        handed_over: t.handed_over,
     }
 }
 
