@@ -1232,21 +1232,8 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
 
     // The discipline commission has its own keys.
     let commission = ReceivingUnit::new(work.path());
-    let recipient = commission.recipient.as_str();
-
     let handover = work.path().join("handover.tbx");
-    let hand_over = || {
-        office.ok(&[
-            "transfer",
-            "1",
-            "--to",
-            "县纪委监委",
-            "--recipient",
-            recipient,
-            "--out",
-            handover.to_str().unwrap(),
-        ])
-    };
+    let hand_over = || commission.handed_tip_1_by(&office, &handover);
     hand_over();
     assert!(files_containing(work.path(), b"HANDOVER-CANARY").is_empty());
     assert!(
@@ -1339,6 +1326,20 @@ impl ReceivingUnit {
             .unwrap()
     }
 
+    /// `office` transfers its tip 1 to this unit, writing the hand-over bundle to `out`.
+    fn handed_tip_1_by(&self, office: &TestLedger, out: &std::path::Path) -> String {
+        office.ok(&[
+            "transfer",
+            "1",
+            "--to",
+            "县纪委监委",
+            "--recipient",
+            &self.recipient,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    }
+
     /// `export` is refused: no tip of this unit's own portal.
     fn has_nothing_to_export(&self, dir: &std::path::Path) {
         let out = self.run(&["export", "--out", dir.join("u.tbu").to_str().unwrap()]);
@@ -1381,18 +1382,7 @@ fn regression_a_typed_in_tip_could_not_be_handed_over() {
     ]);
     let commission = ReceivingUnit::new(work.path());
     let handover = work.path().join("handover.tbx");
-    let hand_over = || {
-        office.ok(&[
-            "transfer",
-            "1",
-            "--to",
-            "县纪委监委",
-            "--recipient",
-            &commission.recipient,
-            "--out",
-            handover.to_str().unwrap(),
-        ])
-    };
+    let hand_over = || commission.handed_tip_1_by(&office, &handover);
     hand_over();
     assert!(files_containing(work.path(), b"TYPED-HANDOVER-CANARY").is_empty());
     assert_eq!(
