@@ -79,20 +79,21 @@ impl TipUpdate {
     /// A finished tip's record is kept `retention_days` from it, so that a reply or a
     /// reward decided after the tip was closed still has that long to reach its reporter.
     pub fn last_change(&self) -> &str {
-        let mut last = self.status_day.as_str();
-        for day in self
-            .messages
-            .iter()
-            .map(|m| m.day.as_str())
-            .chain(self.reward.iter().map(|r| r.day.as_str()))
-        {
-            // Days are YYYY-MM-DD: their text order is their calendar order.
-            if day > last {
-                last = day;
-            }
-        }
-        last
+        latest_day(
+            &self.status_day,
+            self.messages
+                .iter()
+                .map(|m| m.day.as_str())
+                .chain(self.reward.iter().map(|r| r.day.as_str())),
+        )
     }
+}
+
+/// The latest of `first` and `others`, days written `YYYY-MM-DD` (whose text order is their
+/// calendar order): what the reporter saw change last, for the portal's retention and the
+/// ledger's publishing window alike.
+pub fn latest_day<'a>(first: &'a str, others: impl Iterator<Item = &'a str>) -> &'a str {
+    others.fold(first, |last, day| if day > last { day } else { last })
 }
 
 /// A tip update with its own signature (what the portal stores and re-verifies).

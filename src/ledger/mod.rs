@@ -337,20 +337,14 @@ impl TipEntry {
     /// The last day the reporter's view of this tip changed: its public status, a message
     /// published to the reporter, or its reward.
     pub fn last_public_change(&self) -> &str {
-        let mut last = self.status_day.as_deref().unwrap_or(&self.received);
-        for day in self
-            .public_messages
-            .iter()
-            .map(|m| m.day.as_str())
-            .chain(self.reward.iter().map(|r| r.approved_on.as_str()))
-            .chain(self.reward.iter().filter_map(|r| r.paid_on.as_deref()))
-        {
-            // Days are YYYY-MM-DD: their text order is their calendar order.
-            if day > last {
-                last = day;
-            }
-        }
-        last
+        crate::bundle::update::latest_day(
+            self.status_day.as_deref().unwrap_or(&self.received),
+            self.public_messages
+                .iter()
+                .map(|m| m.day.as_str())
+                .chain(self.reward.iter().map(|r| r.approved_on.as_str()))
+                .chain(self.reward.iter().filter_map(|r| r.paid_on.as_deref())),
+        )
     }
 
     /// The last public change of this finished tip, when that is so long ago that a portal
