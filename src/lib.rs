@@ -7,9 +7,14 @@
 //! - [`metadata`]: removing EXIF/XMP/GPS from images before sealing;
 //! - [`store`]: the portal's durable store of ciphertext and its index;
 //! - [`portal`]: the public web site (`tipbox-portal serve`);
+//! - [`bundle`]: the files that cross the air gap (inbox bundles in, signed update bundles
+//!   back; hand-overs to other units use the inbox format);
+//! - [`ledger`]: the case ledger (台账) of `tipbox-review`: import, casework, reports,
+//!   backups, hand-overs ([`ledger::handover`]);
 //! - [`keys`]: the office's key files (age identity, signing key);
 //! - [`crypto`]: the single wrapper around libsodium;
-//! - [`durable`]: crash-safe file writes (partial file, fsync, rename, fsync the folder).
+//! - [`durable`]: crash-safe file writes (partial file, fsync, rename, fsync the folder);
+//! - [`process`]: protections both binaries apply at start (no core dumps).
 #![forbid(unsafe_code)]
 
 pub mod bundle;

@@ -7,8 +7,8 @@
 //!   blobs/         sealed tips and follow-ups exactly as the portal sealed them: one
 //!                  pack-<id>.age-pack per import, items one after the other (ledgers from
 //!                  before packs: one <blob_id>.age per item)
-//!   db/            sled: ledger entries, what each import added (`imported`), the next id
-//!                  (no tip content)
+//!   db/            sled: ledger entries, what each import added (`imported`), the next id,
+//!                  what each portal still held at its last inbox bundle (no tip content)
 //!   audit.log      hash-chained log of reviewer actions (see `audit`)
 //!   index/         summaries that `list` and `report` read, rebuilt from db/ when needed
 //!                  (see `summary`)
