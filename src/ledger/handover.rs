@@ -17,7 +17,7 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{io_err, Channel, Ledger, LedgerError, TextKind, TipEntry};
+use super::{io_err, Ledger, LedgerError, TextKind, TipEntry};
 use crate::tip::{ContainerReader, ContainerWriter, FileEnd, FileStart, Manifest, Record};
 
 /// The portal id of hand-overs of typed-in tips: they came from no portal.
@@ -188,13 +188,15 @@ fn finish_sealed(w: Sealing, path: &Path) -> Result<(), LedgerError> {
     w.finish().and_then(|mut f| f.flush()).map_err(io_err(path))
 }
 
-/// The channel a hand-over of a typed-in tip names in its `channel` field; web otherwise.
-pub(super) fn channel_of(field: Option<&str>) -> Channel {
-    match field {
-        Some("phone") => Channel::Phone,
-        Some("letter") => Channel::Letter,
-        Some("visit") => Channel::Visit,
-        Some("mailbox") => Channel::Mailbox,
-        _ => Channel::Web,
+#[cfg(test)]
+mod tests {
+    use super::super::Channel;
+
+    #[test]
+    fn every_channel_a_hand_over_names_is_read_back() {
+        for key in ["web", "phone", "letter", "visit", "mailbox"] {
+            assert_eq!(Channel::from_key(key).map(Channel::key), Some(key));
+        }
+        assert_eq!(Channel::from_key("fax"), None);
     }
 }

@@ -82,6 +82,17 @@ impl Channel {
             Channel::Mailbox => "mailbox",
         }
     }
+
+    /// The channel whose [`Channel::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<Channel> {
+        use clap::ValueEnum;
+        // Every variant, including web (which `add` does not offer).
+        [Channel::Web]
+            .iter()
+            .chain(Channel::value_variants())
+            .copied()
+            .find(|c| c.key() == key)
+    }
 }
 
 /// Ledger statuses: richer than what the reporter sees (see [`Status::public`]).
@@ -2161,8 +2172,9 @@ fn read_item(
             Record::Field { name, value } if name == "reward" => {
                 fields.reward = value.as_str() == "on"
             }
+            // Set by hand-overs of typed-in tips (module `handover`).
             Record::Field { name, value } if name == "channel" => {
-                fields.channel = handover::channel_of(Some(value.as_str()))
+                fields.channel = Channel::from_key(&value).unwrap_or_default()
             }
             Record::Manifest(m) => manifest = Some(m),
             _ => {}
