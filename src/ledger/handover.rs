@@ -87,8 +87,7 @@ impl Ledger {
     ) -> Result<Vec<(String, PathBuf)>, LedgerError> {
         let mut items = Vec::new();
         for blob in &t.blobs {
-            let mut plain = super::decrypt_reader(self.blob_reader(blob)?, identities)
-                .map_err(|e| e.for_blob(self, blob))?;
+            let mut plain = self.open_blob(blob, identities)?;
             let dst = work.join(&blob.blob_id);
             let mut w = sealing_file(&dst, to)?;
             std::io::copy(&mut plain, &mut w).map_err(io_err(&dst))?;
@@ -133,8 +132,7 @@ impl Ledger {
             // The files sealed with the tip, copied record by record.
             let mut index = 0u32;
             for blob in &t.blobs {
-                let plain = super::decrypt_reader(self.blob_reader(blob)?, identities)
-                    .map_err(|e| e.for_blob(self, blob))?;
+                let plain = self.open_blob(blob, identities)?;
                 let mut files =
                     ContainerReader::new(plain).map_err(|e| LedgerError::damaged(blob, e))?;
                 while let Some(record) = files

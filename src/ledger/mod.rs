@@ -1556,8 +1556,7 @@ impl Ledger {
         }
         let mut out = Vec::new();
         for (position, blob) in tip.blobs.iter().enumerate() {
-            let plain = decrypt_reader(self.blob_reader(blob)?, identities)
-                .map_err(|e| e.for_blob(self, blob))?;
+            let plain = self.open_blob(blob, identities)?;
             let opened = crate::tip::OpenedTip::read_streaming(plain, |piece| {
                 sink(position, piece).map_err(Failed::Sink)
             })
@@ -1571,6 +1570,15 @@ impl Ledger {
             });
         }
         Ok(out)
+    }
+
+    /// The plaintext of one sealed item in this ledger, decrypted as it is read.
+    pub fn open_blob(
+        &self,
+        blob: &BlobRef,
+        identities: &[crate::keys::Identity],
+    ) -> Result<Box<dyn Read + '_>, LedgerError> {
+        decrypt_reader(self.blob_reader(blob)?, identities).map_err(|e| e.for_blob(self, blob))
     }
 
     /// Open reviewer-written text.
