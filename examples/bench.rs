@@ -328,11 +328,17 @@ fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
     // not land on the portal's time (an upload right after rage was ~10% slower). rage
     // always writes a new file, removed untimed before each run: overwriting its earlier
     // output made it ~20% slower, more while that output was still dirty.
+    //
+    // The portal derives the next receipt ahead when it is idle (at start and after each
+    // upload, ~50 ms on one core): the pause lets that finish before rage is timed, so that
+    // it never slows rage down.
+    let settle = || std::thread::sleep(Duration::from_millis(300));
     let mut rage = Duration::MAX;
     let mut ours = Duration::MAX;
     for _ in 0..3 {
         let _ = std::fs::remove_file(&rage_out);
         rustix::fs::sync();
+        settle();
         let t = Instant::now();
         let st = Command::new("rage")
             .args(["-r", recipient.trim(), "-o"])
@@ -343,6 +349,7 @@ fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
         assert!(st.success());
         rage = rage.min(t.elapsed());
         rustix::fs::sync();
+        settle();
         ours = ours.min(submit_file_curl(&portal, &file));
     }
     portal.stop_and_remove_data();

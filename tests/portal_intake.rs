@@ -41,6 +41,33 @@ fn submit_then_look_up_in_every_language() {
     }
 }
 
+/// Receipts derived ahead (while the portal is idle) and receipts derived during the
+/// submission both find their tip, and none is ever handed out twice.
+#[test]
+fn receipts_derived_ahead_or_on_demand_find_their_tips() {
+    for ahead in [0, 4] {
+        let portal = Portal::start_with(PortalOptions {
+            config: format!("submissions_per_minute = 1000000\nreceipts_ahead = {ahead}"),
+            ..Default::default()
+        });
+        // Give the portal time to derive its receipts ahead, then take more than it holds.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let receipts: Vec<String> = (0..6)
+            .map(|_| submit_ok(&portal, &Tip::default()))
+            .collect();
+        let distinct: std::collections::HashSet<_> = receipts.iter().collect();
+        assert_eq!(distinct.len(), receipts.len(), "a receipt was issued twice");
+        for receipt in &receipts {
+            let (status, page) = lookup(&portal, receipt, "en");
+            assert_eq!(status, 200, "receipts_ahead = {ahead}");
+            assert_eq!(
+                element_text(&page, "tip-status").as_deref(),
+                Some("received")
+            );
+        }
+    }
+}
+
 /// The form's reward hint said rewards are claimed "with the receipt code". A reporter who
 /// shows the receipt hands over the key to the tip's replies and follow-ups: the reward is
 /// claimed with the claim code that the status page shows, and the hint must say so.

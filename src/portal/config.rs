@@ -57,6 +57,10 @@ pub struct ConfigFile {
     pub lookups_per_minute: Option<u32>,
     /// argon2id derivations run at once. Default: the number of CPU cores.
     pub kdf_workers: Option<usize>,
+    /// Receipts derived ahead while no submission is open, so that a submission need not
+    /// wait for argon2id. Default 1, at most 16; 0 turns it off. Each lives in memory only,
+    /// for at most a minute (SECURITY.md).
+    pub receipts_ahead: Option<usize>,
     /// Seconds a client may take to send its request headers (slow-loris). Default 30.
     pub header_timeout_secs: Option<u64>,
     /// Seconds an upload may stall between two pieces of its body. Default 120 (Tor
@@ -163,6 +167,8 @@ pub fn default_categories() -> Vec<Category> {
 
 /// Highest `max_open_uploads`: well under tokio's 512 blocking threads.
 pub const MAX_OPEN_UPLOADS_LIMIT: u64 = 256;
+/// Most receipts kept derived ahead: each is a future reporter's secret held in memory.
+pub const MAX_RECEIPTS_AHEAD: usize = 16;
 
 /// Settings the portal runs with, after merging file, flags and defaults.
 #[derive(Clone)]
@@ -182,6 +188,7 @@ pub struct Settings {
     pub submissions_per_minute: u32,
     pub lookups_per_minute: u32,
     pub kdf_workers: usize,
+    pub receipts_ahead: usize,
     pub header_timeout: std::time::Duration,
     pub body_idle_timeout: std::time::Duration,
     /// Bytes per second.
@@ -323,6 +330,13 @@ impl ConfigFile {
                 max: MAX_OPEN_UPLOADS_LIMIT,
             });
         }
+        let receipts_ahead = self.receipts_ahead.unwrap_or(1);
+        if receipts_ahead > MAX_RECEIPTS_AHEAD {
+            return Err(ConfigError::TooLarge {
+                name: "receipts_ahead",
+                max: MAX_RECEIPTS_AHEAD as u64,
+            });
+        }
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -362,6 +376,8 @@ impl ConfigFile {
                 cores as u64,
                 "kdf_workers",
             )? as usize,
+            // 0 is allowed: nothing derived ahead.
+            receipts_ahead,
             header_timeout: std::time::Duration::from_secs(positive(
                 self.header_timeout_secs,
                 30,
@@ -414,6 +430,15 @@ mod tests {
             })
         ));
         assert!(resolve("max_open_uploads = 256").is_ok());
+        assert_eq!(s.receipts_ahead, 1);
+        assert_eq!(resolve("receipts_ahead = 0").unwrap().receipts_ahead, 0);
+        assert!(matches!(
+            resolve("receipts_ahead = 17"),
+            Err(ConfigError::TooLarge {
+                name: "receipts_ahead",
+                max: 16
+            })
+        ));
         assert!(matches!(
             resolve("max_open_uploads = 0"),
             Err(ConfigError::Zero("max_open_uploads"))

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::i18n::{Lang, Texts};
-use super::kdf::KdfError;
+use super::kdf::{KdfError, NewReceipt};
 use super::pages::*;
 use super::{App, FORM_OVERHEAD};
 use crate::receipt::{CodeError, ReceiptCode, ReceiptKeys};
@@ -502,9 +502,9 @@ pub async fn submit(
         );
     };
 
-    // The receipt's key derivation (~50 ms) runs while the upload streams in.
-    let receipt = ReceiptCode::generate();
-    let keys = app.kdf.derive_for_submission(receipt.clone());
+    // A receipt derived ahead, or its derivation (~50 ms) running while the upload
+    // streams in. `_open` keeps receipts from being derived ahead until we have answered.
+    let (_open, receipt) = app.kdf.receipt_for_submission();
     let (tx, sealer) = seal::start(
         app.store.clone(),
         app.settings.recipients.clone(),
@@ -549,8 +549,12 @@ pub async fn submit(
         return render(status, &submit_page(&app, lang, &form, errors));
     }
 
-    let keys = match keys.await {
-        Ok(Ok(keys)) => keys,
+    let NewReceipt {
+        code: receipt,
+        keys,
+        ..
+    } = match receipt.await {
+        Ok(Ok(new)) => new,
         _ => {
             tracing::error!("receipt key derivation failed");
             return internal_error_form(&app, lang, &form, &"key derivation");

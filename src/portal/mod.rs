@@ -91,7 +91,12 @@ impl App {
     /// Fails only if the key-derivation threads cannot be started.
     pub fn new(settings: Settings, store: Store) -> std::io::Result<App> {
         let meta = store.meta().clone();
-        let kdf = KdfPool::new(meta.salt_bytes(), meta.kdf, settings.kdf_workers)?;
+        let kdf = KdfPool::new(
+            meta.salt_bytes(),
+            meta.kdf,
+            settings.kdf_workers,
+            settings.receipts_ahead,
+        )?;
         let per_minute = |n: u32| {
             let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
             // A burst of a tenth of the minute's allowance, at least one.
