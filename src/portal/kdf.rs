@@ -121,10 +121,7 @@ impl SubmitSide {
         self.derivations.fetch_add(1, Ordering::Relaxed);
         let made = Instant::now();
         let code = ReceiptCode::generate();
-        let keys = std::panic::catch_unwind(|| code.derive(&self.salt, self.params))
-            .ok()
-            .and_then(Result::ok)
-            .ok_or(KdfError::Failed)?;
+        let keys = derive_keys(&code, &self.salt, self.params)?;
         Ok(NewReceipt { code, keys, made })
     }
 
@@ -248,6 +245,19 @@ impl KdfPool {
     }
 }
 
+/// Derive a receipt's keys on a pool thread: a panic inside the derivation is a failure
+/// answered to the request, not a lost thread.
+fn derive_keys(
+    code: &ReceiptCode,
+    salt: &[u8; SALT_LEN],
+    params: KdfParams,
+) -> Result<ReceiptKeys, KdfError> {
+    std::panic::catch_unwind(|| code.derive(salt, params))
+        .ok()
+        .and_then(Result::ok)
+        .ok_or(KdfError::Failed)
+}
+
 /// One submission thread: answer waiting submissions first; when none is open, keep the
 /// receipts derived ahead fresh and numerous enough; otherwise sleep.
 fn submission_thread(side: &SubmitSide) {
@@ -339,11 +349,7 @@ fn spawn_lookup_workers(
                 if job.reply.is_closed() {
                     continue; // the request has gone (client left): nobody to derive for
                 }
-                let keys = std::panic::catch_unwind(|| job.code.derive(&salt, params))
-                    .ok()
-                    .and_then(Result::ok)
-                    .ok_or(KdfError::Failed);
-                let _ = job.reply.send(keys);
+                let _ = job.reply.send(derive_keys(&job.code, &salt, params));
             })?;
     }
     Ok(jobs)
