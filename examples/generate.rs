@@ -166,7 +166,11 @@ fn seal_tip(
         portal_id: portal_id.to_owned(),
         tip_id: rng.hex(16),
         blob_id: blob_id.clone(),
-        day: day(time::macros::date!(2024 - 01 - 01), rng.below(3 * 365)),
+        // Over the three years up to today: a ledger refuses days after tomorrow.
+        day: day(
+            time::OffsetDateTime::now_utc().date() - time::Duration::days(3 * 365),
+            rng.below(3 * 365),
+        ),
         lang: "zh-Hans".into(),
         reply_public_key: Some(rng.hex(32)),
         claim_verifier: Some(rng.hex(32)),
@@ -186,7 +190,8 @@ fn inbox(tips: u64, out: &Path) {
     let fingerprint = tipbox::seal::Recipients::new(vec![recipient.clone()])
         .expect("one recipient")
         .fingerprint();
-    let portal_id = "synthetic-portal".to_owned();
+    // Portal ids are 32 hex digits (a ledger refuses anything else): a fixed one here.
+    let portal_id = "5e7a1c0d2b9f4e3a8c6d0b1a2f3e4d5c".to_owned();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
     let t = std::time::Instant::now();
     let file = std::fs::File::create(out).expect("create the bundle");

@@ -14,7 +14,8 @@
 //! - [`keys`]: the office's key files (age identity, signing key);
 //! - [`crypto`]: the single wrapper around libsodium;
 //! - [`durable`]: crash-safe file writes (partial file, fsync, rename, fsync the folder);
-//! - [`process`]: protections both binaries apply at start (no core dumps).
+//! - [`process`]: protections both binaries apply at start (no core dumps);
+//! - [`safe_output`]: printing strings that came from outside (terminal and JSON).
 #![forbid(unsafe_code)]
 
 pub mod bundle;
@@ -26,6 +27,7 @@ pub mod metadata;
 pub mod portal;
 pub mod process;
 pub mod receipt;
+pub mod safe_output;
 pub mod seal;
 pub mod store;
 pub mod tip;

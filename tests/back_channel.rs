@@ -249,7 +249,7 @@ fn regression_a_ledger_restored_from_an_older_backup_could_never_update_the_port
 fn an_inbox_bundles_last_update_moves_the_numbering_forward_within_a_bound_only() {
     let ledger = TestLedger::new();
     let work = tempfile::tempdir().unwrap();
-    let portal_id = "p".repeat(32);
+    let portal_id = "0f".repeat(16);
     let import = |name: &str, last_update: u64| {
         let bundle = work.path().join(name);
         tipbox::bundle::inbox::write_with_last_update(

@@ -264,8 +264,8 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
         .finish(&Manifest {
             format: 1,
             kind: Kind::Tip,
-            portal_id: "p".repeat(32),
-            tip_id: "t".into(),
+            portal_id: "0f".repeat(16),
+            tip_id: "7e".repeat(16),
             blob_id: blob_id.clone(),
             day: "2026-11-01".into(),
             lang: "en".into(),
@@ -282,12 +282,12 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
     let bundle = dir.join("hostile.tbx");
     let src = [tipbox::bundle::inbox::Source {
         blob_id: &blob_id,
-        sealed_to: "x",
+        sealed_to: "0123456789abcdef",
         path: &sealed,
     }];
     tipbox::bundle::inbox::write(
         std::fs::File::create(&bundle).unwrap(),
-        &"p".repeat(32),
+        &"0f".repeat(16),
         "2026-11-01",
         &src,
     )
@@ -522,12 +522,12 @@ fn an_item_listed_twice_in_one_bundle_is_imported_once() {
     let twice = work.path().join("twice.tbx");
     let src = [0, 1].map(|_| tipbox::bundle::inbox::Source {
         blob_id: &blob_id,
-        sealed_to: "x",
+        sealed_to: "0123456789abcdef",
         path: &sealed,
     });
     tipbox::bundle::inbox::write(
         std::fs::File::create(&twice).unwrap(),
-        &"p".repeat(32),
+        &"0f".repeat(16),
         "2026-11-01",
         &src,
     )
@@ -742,7 +742,7 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
         .iter()
         .map(|(id, path)| tipbox::bundle::inbox::Source {
             blob_id: id,
-            sealed_to: "x",
+            sealed_to: "0123456789abcdef",
             path,
         })
         .collect();

@@ -18,6 +18,7 @@ use tipbox::ledger::casework::{
 };
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
+use tipbox::safe_output::{label_safe, terminal_safe, to_json_string};
 use tipbox::tip::{AttachmentPiece, FollowupProof};
 use zeroize::Zeroizing;
 
@@ -593,6 +594,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 "imported from {from}: {} new tip(s), {} new follow-up(s), {} already imported",
                 summary.new_tips, summary.new_followups, summary.already_imported
             );
+            if summary.tips_completed > 0 {
+                println!(
+                    "{} tip(s) made earlier from follow-ups whose tip had not arrived received \
+                     their own item",
+                    summary.tips_completed
+                );
+            }
             if let Some((ours, theirs)) = summary.updates_caught_up {
                 eprintln!(
                     "tipbox-review: warning: portal {} has applied update bundle {theirs}, but this \
@@ -1067,7 +1075,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let text = match format {
                 ReportFormat::Table => r.to_table(),
                 ReportFormat::Csv => r.to_csv(),
-                ReportFormat::Json => serde_json::to_string_pretty(&r).expect("json") + "\n",
+                ReportFormat::Json => to_json_string(&r, true).expect("json") + "\n",
                 ReportFormat::Html => r
                     .to_html(matches!(lang, ReportLang::En))
                     .map_err(|e| format!("rendering the report failed: {e}"))?,
@@ -1234,7 +1242,7 @@ fn search(
             .iter()
             .map(|h| json!({"id": h.id, "status": h.status.key(), "category": h.category, "received": h.received, "matched": h.matched}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        println!("{}", to_json_string(&out, true).expect("json"));
     } else {
         for h in &hits {
             println!(
@@ -1610,12 +1618,13 @@ fn print_list(
         // Pretty for people; one line for scripts, serialized on every core (a million
         // tips print in a fraction of a second that way).
         if std::io::stdout().is_terminal() {
-            serde_json::to_writer_pretty(
+            tipbox::safe_output::to_json_writer(
                 &mut out,
                 &JsonSeq::new(
                     rows.iter()
                         .map(|(_, due, t)| list_row(t, *due, today, &names)),
                 ),
+                true,
             )
             .map_err(|e| format!("writing the list failed: {e}"))?;
         } else {
@@ -1630,8 +1639,12 @@ fn print_list(
                                 if i > 0 {
                                     buf.push(b',');
                                 }
-                                serde_json::to_writer(&mut buf, &list_row(t, *due, today, &names))
-                                    .expect("rows serialize");
+                                tipbox::safe_output::to_json_writer(
+                                    &mut buf,
+                                    &list_row(t, *due, today, &names),
+                                    false,
+                                )
+                                .expect("rows serialize");
                             }
                             buf
                         })
@@ -1742,16 +1755,6 @@ fn list_row<'a>(
     }
 }
 
-/// Ledger labels (category, department) are checked when written; still, never let one
-/// drive the terminal. Borrows unless something must be replaced.
-fn label_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-        std::borrow::Cow::Owned(terminal_safe(s).to_string())
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
 /// Serialize an iterator as a JSON array without collecting it first.
 struct JsonSeq<I>(std::cell::Cell<Option<I>>);
 
@@ -1767,35 +1770,37 @@ impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for JsonSeq<I>
     }
 }
 
-/// Tip content is untrusted: never let it drive the terminal (escape sequences, bidi
-/// overrides). Control characters other than newline and tab are shown as U+FFFD.
-fn terminal_safe(s: &str) -> Zeroizing<String> {
-    Zeroizing::new(
-        s.chars()
-            .map(|c| match c {
-                '\n' | '\t' => c,
-                c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
-                c => c,
-            })
-            .collect(),
-    )
-}
-
-/// Characters that reorder text on screen (bidi overrides and isolates, direction marks).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
 /// A file name tipbox chooses for an attachment: tip, item and attachment numbers, and the
-/// original extension only if it is short and plain.
+/// original extension only if it names an inert type (one that a double-click opens in a
+/// viewer, never runs). Any other extension is kept as a hint inside the name and the file
+/// ends in `.bin`: `run.sh` is written as `tip12-1-1-sh.bin`, not as a script one
+/// double-click from running (docs/reviewer-guide.*.md, "Attachments").
 fn attachment_name(tip: u64, item: usize, index: usize, original: &str) -> String {
     let ext = original
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| !e.is_empty() && e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .unwrap_or_else(|| "bin".into());
-    format!("tip{tip}-{item}-{index}.{ext}")
+        .filter(|e| !e.is_empty() && e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()));
+    match ext {
+        Some(ext) if INERT_EXTENSIONS.contains(&ext.as_str()) => {
+            format!("tip{tip}-{item}-{index}.{ext}")
+        }
+        Some(ext) => format!("tip{tip}-{item}-{index}-{ext}.bin"),
+        None => format!("tip{tip}-{item}-{index}.bin"),
+    }
 }
+
+/// Extensions an attachment keeps: pictures, sound, video, documents, plain text and
+/// archives. Not scripts, programs, launchers or anything a browser runs (`.sh`,
+/// `.desktop`, `.exe`, `.html`, `.svg`, `.js`, ...).
+const INERT_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif", // pictures
+    "mp3", "m4a", "aac", "wav", "ogg", "oga", "opus", "amr", "flac", "wma", // sound
+    "mp4", "m4v", "mov", "3gp", "avi", "mkv", "webm", "wmv", // video
+    "pdf", "txt", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "wps",
+    "et", "dps", "ofd", // documents (wps/et/dps: WPS Office; ofd: China's e-document format)
+    "zip", "rar", "7z",  // archives: a viewer lists them, nothing runs
+    "bin", // what tipbox names anything else
+];
 
 fn show(
     l: &Ledger,
@@ -1883,7 +1888,7 @@ fn show(
             "reward_wanted": t.reward_wanted, "items": items_json,
             "texts": notes.iter().map(|(k, day, by, body)| json!({"kind": k, "day": day, "by": by, "text": body.as_str()})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        println!("{}", to_json_string(&out, true).expect("json"));
         return Ok(());
     }
     let mut o = String::new();

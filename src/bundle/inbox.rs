@@ -64,6 +64,25 @@ impl Checksummer for Checksum {
     }
 }
 
+/// The checksum of one entry's ciphertext, as its header states it (`checksum`), for a
+/// reader that hashes entries elsewhere than in [`verify_streaming`] (import hashes each
+/// on the core that decrypts it).
+pub struct EntryHasher(Checksum);
+
+impl EntryHasher {
+    /// For a bundle of format `version` (the byte after the magic).
+    pub fn new(version: u32) -> Self {
+        EntryHasher(Checksum::new(version))
+    }
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    /// Whether what was hashed is the ciphertext `entry` describes.
+    pub fn matches(self, entry: &EntryHeader) -> bool {
+        hex::encode(self.0.finalize()) == entry.checksum
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxHeader {
     pub format: u32,
@@ -107,6 +126,49 @@ pub struct EntryHeader {
     pub sealed_to: String,
     /// Checksum (hex) of the ciphertext: BLAKE3 in version 2, BLAKE2b-256 in version 1.
     pub checksum: String,
+}
+
+impl InboxHeader {
+    /// The syntax of every field a reader uses or prints: the header is not authenticated,
+    /// and whoever writes a bundle chooses it.
+    pub fn check(&self) -> Result<(), BundleReadError> {
+        if !(super::is_lower_hex(&self.portal_id, 32)
+            || self.portal_id == crate::tip::TYPED_IN_PORTAL)
+        {
+            return Err(BundleReadError::Malformed(
+                "the header's portal id is not 32 hexadecimal digits",
+            ));
+        }
+        if super::strict_day(&self.made).is_none() {
+            return Err(BundleReadError::Malformed(
+                "the header's day is not a real day written YYYY-MM-DD",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl EntryHeader {
+    /// The syntax of an entry's fields: its id becomes a file name and is printed, its
+    /// fingerprint is printed, its checksum is compared.
+    pub fn check(&self) -> Result<(), BundleReadError> {
+        if self.size > MAX_ENTRY_SIZE || !is_blob_id(&self.blob_id) {
+            return Err(BundleReadError::Malformed(
+                "an entry has an invalid id or size",
+            ));
+        }
+        if !(super::is_lower_hex(&self.sealed_to, 16) || self.sealed_to == "unknown") {
+            return Err(BundleReadError::Malformed(
+                "an entry's key fingerprint is not 16 hexadecimal digits",
+            ));
+        }
+        if !super::is_lower_hex(&self.checksum, 64) {
+            return Err(BundleReadError::Malformed(
+                "an entry's checksum is not 64 hexadecimal digits",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Source of the entries to write: id, recipient-set fingerprint, path of the ciphertext.
@@ -352,15 +414,12 @@ pub fn verify_streaming<R: BufRead>(
     if header.entries > 100_000_000 {
         return Err(BundleReadError::Malformed("implausible number of entries"));
     }
+    header.check()?;
     let mut entries = Vec::new();
     for _ in 0..header.entries {
         let (entry, raw): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
         file_hash.update(&raw);
-        if entry.size > MAX_ENTRY_SIZE || !is_blob_id(&entry.blob_id) {
-            return Err(BundleReadError::Malformed(
-                "an entry has an invalid id or size",
-            ));
-        }
+        entry.check()?;
         let mut h = Checksum::new(version);
         let mut left = entry.size;
         visit(&entry, EntryEvent::Start)?;
@@ -438,6 +497,9 @@ pub fn is_blob_id(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    const PORTAL: &str = "0123456789abcdef0123456789abcdef";
+    const FINGERPRINT: &str = "0123456789abcdef";
+
     fn sample(dir: &Path) -> std::path::PathBuf {
         let a = dir.join("a");
         let b = dir.join("b");
@@ -447,23 +509,17 @@ mod tests {
         let sources = [
             Source {
                 blob_id: &ids[0],
-                sealed_to: "x",
+                sealed_to: FINGERPRINT,
                 path: &a,
             },
             Source {
                 blob_id: &ids[1],
-                sealed_to: "x",
+                sealed_to: FINGERPRINT,
                 path: &b,
             },
         ];
         let out = dir.join("bundle");
-        write(
-            File::create(&out).unwrap(),
-            "portal",
-            "2026-11-22",
-            &sources,
-        )
-        .unwrap();
+        write(File::create(&out).unwrap(), PORTAL, "2026-11-22", &sources).unwrap();
         out
     }
 
@@ -516,23 +572,24 @@ mod tests {
     fn entries_from_memory_make_the_same_bundle_as_entries_from_files() {
         let dir = tempfile::tempdir().unwrap();
         let from_files = std::fs::read(sample(dir.path())).unwrap();
-        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 2).unwrap();
-        w.entry(&"0".repeat(32), "x", &vec![1u8; 300_000]).unwrap();
-        w.entry(&"f".repeat(32), "x", b"second").unwrap();
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, &vec![1u8; 300_000])
+            .unwrap();
+        w.entry(&"f".repeat(32), FINGERPRINT, b"second").unwrap();
         assert_eq!(w.finish().unwrap(), from_files);
     }
 
     #[test]
     fn a_bundle_must_hold_exactly_the_entries_its_header_announces() {
-        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 2).unwrap();
-        w.entry(&"0".repeat(32), "x", b"one").unwrap();
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, b"one").unwrap();
         let short = w.finish().unwrap_err().to_string();
         assert!(short.contains("announced 2 entries but 1"), "{short}");
 
-        let mut w = InboxWriter::new(Vec::new(), "portal", "2026-11-22", 1).unwrap();
-        w.entry(&"0".repeat(32), "x", b"one").unwrap();
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 1).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, b"one").unwrap();
         let extra = w
-            .entry(&"f".repeat(32), "x", b"two")
+            .entry(&"f".repeat(32), FINGERPRINT, b"two")
             .unwrap_err()
             .to_string();
         assert!(extra.contains("no more can be added"), "{extra}");

@@ -10,6 +10,35 @@
 pub mod inbox;
 pub mod update;
 
+/// Whether `s` is exactly `len` lowercase hexadecimal digits: the only form the random
+/// identifiers, keys and checksums that bundles carry take (docs/formats.md).
+pub fn is_lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A day as bundles write it, `YYYY-MM-DD` and nothing else (no sign, no spaces, no
+/// time), that exists in the calendar. `None` for anything else: `2026-02-30`,
+/// `+275760-09-13`, ` 2026-01-01`.
+pub fn strict_day(s: &str) -> Option<time::Date> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    let year: i32 = s[0..4].parse().ok()?;
+    let month: u8 = s[5..7].parse().ok()?;
+    let day: u8 = s[8..10].parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
 use std::io::{self, Read, Write};
 
 /// Reads a bundle once, front to back, and drops what it has read from the page cache.
@@ -121,6 +150,41 @@ pub enum BundleReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_real_days_in_their_one_form_pass() {
+        assert_eq!(
+            strict_day("2026-02-28"),
+            Some(time::macros::date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            strict_day("2024-02-29"),
+            Some(time::macros::date!(2024 - 02 - 29))
+        );
+        for bad in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "+275760-09-13",
+            "+2026-01-01",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "2026-1-01",
+            "2026/01/01",
+            "2026-01-01T00:00",
+            "\u{1b}[8m",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert_eq!(strict_day(bad), None, "{bad:?}");
+        }
+        assert!(is_lower_hex(&"0a".repeat(16), 32));
+        assert!(!is_lower_hex(&"0A".repeat(16), 32));
+        assert!(!is_lower_hex(&"0a".repeat(15), 32));
+        assert!(!is_lower_hex("synthetic-portal", 16));
+    }
 
     #[test]
     fn drop_behind_passes_every_byte_through_in_order() {

@@ -20,8 +20,7 @@ use std::path::{Path, PathBuf};
 use super::{io_err, Ledger, LedgerError, TextKind, TipEntry};
 use crate::tip::{ContainerReader, ContainerWriter, FileEnd, FileStart, Manifest, Record};
 
-/// The portal id of hand-overs of typed-in tips: they came from no portal.
-pub const TYPED_IN_PORTAL: &str = "typed-in";
+pub use crate::tip::TYPED_IN_PORTAL;
 
 impl Ledger {
     /// Write tip `t`, re-sealed to `to`, as a hand-over bundle at `out` (written beside it,

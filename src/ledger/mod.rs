@@ -609,12 +609,16 @@ pub enum LedgerError {
     Key(#[from] keys::KeyError),
     #[error(transparent)]
     Bundle(#[from] BundleReadError),
+    #[error("{0}. Nothing was imported")]
+    BundleRefused(BundleReadError),
     #[error(transparent)]
     Audit(#[from] AuditError),
     #[error("item {blob} in the bundle cannot be opened with this office's keys (sealed to key set {sealed_to}). Was it sealed to another office? Nothing was imported")]
     NotOurs { blob: String, sealed_to: String },
     #[error("item {0} in the bundle is not a valid sealed tip ({1}). Nothing was imported")]
     BadItem(String, String),
+    #[error("item {blob} in the bundle is a second tip item for tip {tip}, whose own item an earlier import (or this bundle) already holds. A bundle may add to the ledger, new tips and follow-ups, but never replace what a tip's first item established: its keys, category, content and day. Nothing was imported. An honest portal never writes such an item: keep the bundle as evidence, have the portal checked, and read SECURITY.md, \"What a hostile portal can and cannot do\"")]
+    SecondTipItem { blob: String, tip: u64 },
     #[error("sealed item {blob} in the ledger is damaged ({detail}); restore the latest backup")]
     DamagedItem { blob: String, detail: String },
     #[error("sealed item {blob} in the ledger cannot be opened with these keys (sealed to key set {sealed_to}): its file is damaged, or the key that opens it is missing from keys/; restore the latest backup")]
@@ -659,6 +663,9 @@ pub struct ImportSummary {
     /// The tips that new follow-ups joined: the reviewer looks at them again (a follow-up
     /// may reopen a closed case).
     pub followup_tips: std::collections::BTreeSet<u64>,
+    /// Tips made earlier from follow-ups whose tip had not arrived, that received their own
+    /// item now (counted in neither `new_tips` nor `new_followups`).
+    pub tips_completed: u64,
     pub already_imported: u64,
     /// `(ours, theirs)` when the portal had applied update bundle `theirs` while this ledger
     /// had exported only up to `ours`: the ledger is older than what the portal last
@@ -995,6 +1002,21 @@ impl Ledger {
         bundle: &Path,
         input: impl std::io::Read,
         identities: &[crate::keys::Identity],
+        progress: impl FnMut(u64),
+    ) -> Result<ImportSummary, LedgerError> {
+        // A refused bundle leaves the ledger as it was: say so for a damaged file too.
+        self.import_or_refuse(bundle, input, identities, progress)
+            .map_err(|e| match e {
+                LedgerError::Bundle(e) => LedgerError::BundleRefused(e),
+                e => e,
+            })
+    }
+
+    fn import_or_refuse(
+        &mut self,
+        bundle: &Path,
+        input: impl std::io::Read,
+        identities: &[crate::keys::Identity],
         mut progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
         use std::io::BufRead;
@@ -1009,6 +1031,13 @@ impl Ledger {
         if head.len() >= prefix.len() && !head.starts_with(prefix) {
             return Err(BundleReadError::NotABundle("inbox").into());
         }
+        // Which checksum each entry states (the workers check it); a bundle whose version
+        // byte is anything else is refused by `verify_streaming` before this matters.
+        let version = head
+            .get(inbox::MAGIC.len() - 1)
+            .map_or(inbox::FORMAT, |v| u32::from(*v));
+        let window = DayWindow::today();
+        let window = &window;
 
         let mut known = imported::Known::load(&self.imports, &self.blobs, &self.portal_tips)?;
         let mut record = imported::ImportRecord::default();
@@ -1119,21 +1148,37 @@ impl Ledger {
                         bytes: job_bytes,
                     } in jobs
                     {
+                        // Each entry's own checksum is checked here, on the core that
+                        // opens it, besides the whole file's on the reading thread.
+                        let mut hasher = inbox::EntryHasher::new(version);
                         let opened = match job_bytes {
                             JobBytes::Whole(range) => {
-                                read_item(&entry, &mut &bytes[range], bundle, identities)
+                                hasher.update(&bytes[range.clone()]);
+                                read_item(&entry, &mut &bytes[range], bundle, identities, window)
                             }
-                            JobBytes::Streamed(pieces) => read_item(
-                                &entry,
-                                &mut std::io::BufReader::new(PiecesReader {
+                            JobBytes::Streamed(pieces) => {
+                                let mut r = std::io::BufReader::new(PiecesReader {
                                     pieces,
                                     current: Vec::new(),
                                     at: 0,
-                                }),
-                                bundle,
-                                identities,
-                            ),
+                                    hasher: &mut hasher,
+                                });
+                                let opened = read_item(&entry, &mut r, bundle, identities, window);
+                                // Whatever the item did not use still counts for its checksum.
+                                let drained = std::io::copy(&mut r, &mut std::io::sink());
+                                opened.and_then(|o| drained.map(|_| o).map_err(io_err(bundle)))
+                            }
                         };
+                        let opened = opened.and_then(|o| {
+                            if hasher.matches(&entry) {
+                                Ok(o)
+                            } else {
+                                Err(LedgerError::BadItem(
+                                    entry.blob_id.clone(),
+                                    "its checksum does not match its ciphertext".into(),
+                                ))
+                            }
+                        });
                         let opened = opened.map(|(manifest, fields)| early_entries::Opened {
                             order,
                             entry,
@@ -1277,13 +1322,16 @@ impl Ledger {
         // unauthenticated header says: otherwise a hostile portal could have its new tips
         // marked as another unit's, and left out of every export.
         let handover = verified.header.handover && !self.imports_directly_from(&portal_id)?;
-        let caught_up = if handover {
-            None
-        } else {
-            self.record_portal_holdings(&portal_id, &verified.entries)?;
+        // What the portal holds and has applied: written with the import, once nothing can
+        // refuse it any more (a refused bundle leaves the ledger as it was).
+        let portal_state = |l: &mut Ledger| -> Result<Option<(u64, u64)>, LedgerError> {
+            if handover {
+                return Ok(None);
+            }
+            l.record_portal_holdings(&portal_id, &verified.entries)?;
             // Without this, every export of a ledger restored from an older backup would be
             // refused by the portal as a rollback (its numbers were used already).
-            self.catch_up_updates(&portal_id, verified.header.last_update)?
+            l.catch_up_updates(&portal_id, verified.header.last_update)
         };
         known.portal_tips = early.portal_tips;
         record = early.record;
@@ -1297,6 +1345,7 @@ impl Ledger {
             // Everything is already here: an idempotent re-import writes no tip (and the
             // summary index, marked dirty above, is as it was), only what the portal
             // still holds and, perhaps, the caught-up numbering of updates.
+            let caught_up = portal_state(self)?;
             self.sync()?;
             self.audit_catch_up(&portal_id, caught_up)?;
             return Ok(ImportSummary {
@@ -1307,16 +1356,6 @@ impl Ledger {
                 ..Default::default()
             });
         }
-        // Only now, with everything verified: make the pack durable under its final name
-        // (unless all this import does is adopt entries, and the pack is empty).
-        let pack_file = pack.finish().map_err(io_err(&partial))?;
-        if !items.is_empty() || !early.written.is_empty() {
-            pack_file.sync_all().map_err(io_err(&partial))?;
-            drop(pack_file);
-            crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
-            cleanup.1 = false;
-        }
-
         // Tips first, so follow-ups in the same bundle find them.
         items.sort_by_key(|o| o.manifest.kind != Kind::Tip);
         let mut summary = ImportSummary {
@@ -1324,7 +1363,6 @@ impl Ledger {
             handover,
             already_imported: already,
             new_tips: early.new_tips,
-            updates_caught_up: caught_up,
             ..Default::default()
         };
         // Build every change in memory, then write it in an order that keeps a crash
@@ -1345,10 +1383,13 @@ impl Ledger {
             let id = match known.portal_tips.get(&portal_key) {
                 Some(id) => *id,
                 None => {
+                    // A follow-up whose tip has not arrived (tips new to the ledger were
+                    // placed while the bundle was read): its entry is a new tip too.
                     let id = next;
                     next += 1;
                     known.portal_tips.insert(portal_key.clone(), id);
                     record.portal_tips.push((portal_key, id));
+                    summary.new_tips += 1;
                     // A new id has no entry yet: nothing to read from the database.
                     touched.insert(id, fresh(id));
                     id
@@ -1364,7 +1405,18 @@ impl Ledger {
             let tip = touched.get_mut(&id).expect("just inserted");
             record.blobs.push((entry.blob_id.clone(), id));
             if manifest.kind == Kind::Tip {
-                summary.new_tips += 1;
+                // A tip's keys, content, category and day come from its first tip item
+                // only (SECURITY.md, "What a hostile portal can and cannot do"): a second
+                // one, from this bundle or any other, would rewrite what an earlier item
+                // established. Only an entry made from follow-ups whose tip had not yet
+                // arrived takes its tip item here.
+                if tip.blobs.iter().any(|b| b.kind == Kind::Tip) {
+                    return Err(LedgerError::SecondTipItem {
+                        blob: entry.blob_id.clone(),
+                        tip: id,
+                    });
+                }
+                summary.tips_completed += 1;
                 add_tip_item(tip, blob, manifest, fields);
             } else {
                 summary.new_followups += 1;
@@ -1389,6 +1441,19 @@ impl Ledger {
                 t.handed_over = true;
             }
         }
+        // Only now, with everything verified and planned (nothing can refuse the bundle any
+        // more): make the pack durable under its final name
+        // (unless all this import does is adopt entries, and the pack is empty).
+        let pack_file = pack.finish().map_err(io_err(&partial))?;
+        if !items.is_empty() || !early.written.is_empty() {
+            pack_file.sync_all().map_err(io_err(&partial))?;
+            drop(pack_file);
+            crate::durable::rename_into_place(&partial, &pack_path).map_err(io_err(&pack_path))?;
+            cleanup.1 = false;
+        }
+
+        let caught_up = portal_state(self)?;
+        summary.updates_caught_up = caught_up;
         // The early entries' summaries first: an entry changed since (a follow-up joined
         // it) is recorded again below, and the last record wins.
         self.summaries
@@ -1777,7 +1842,8 @@ impl Ledger {
                 (Some(p), _) if portals.contains(&p) => p.to_owned(),
                 (Some(p), _) => {
                     return Err(LedgerError::Invalid(format!(
-                        "no tip in this ledger came from portal {p}"
+                        "no tip in this ledger came from portal {}",
+                        crate::safe_output::label_safe(p)
                     )))
                 }
                 (None, [one]) => (*one).to_owned(),
@@ -1790,8 +1856,12 @@ impl Ledger {
                 (None, many) => {
                     return Err(LedgerError::Invalid(format!(
                         "tips came from several portals; choose one with --portal: {}",
-                        many.join(", ")
-                    )))
+                        // Checked when imported; a ledger from before that may hold anything.
+                        many.iter()
+                            .map(|p| crate::safe_output::label_safe(p))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
                 }
             };
         let sequence = self.update_sequence(&portal_id)? + 1;
@@ -2041,17 +2111,20 @@ struct ItemFields {
 
 /// Reads the pieces of a large item as the import's bundle reader sends them; the end of
 /// the item (or of the bundle) is the end of input.
-struct PiecesReader {
+struct PiecesReader<'h> {
     pieces: std::sync::mpsc::Receiver<Vec<u8>>,
     current: Vec<u8>,
     at: usize,
+    /// Every piece goes through it whole, as it arrives.
+    hasher: &'h mut inbox::EntryHasher,
 }
 
-impl Read for PiecesReader {
+impl Read for PiecesReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.current.len() {
             match self.pieces.recv() {
                 Ok(piece) => {
+                    self.hasher.update(&piece);
                     self.current = piece;
                     self.at = 0;
                 }
@@ -2106,10 +2179,24 @@ impl<F: std::borrow::Borrow<fs::File>> Read for PackSlice<F> {
     }
 }
 
-/// Why a sealed item could not be opened: the disk (say so, with the file) or the keys.
+/// Why a sealed item could not be opened: the disk (say so, with the file), its age header,
+/// or the keys.
 enum OpenFailure {
     Read(std::io::Error),
+    Malformed(&'static str),
     NotOurs,
+}
+
+impl From<crate::keys::OpenError> for OpenFailure {
+    fn from(e: crate::keys::OpenError) -> Self {
+        use crate::keys::OpenError;
+        match e {
+            OpenError::Io(e) => OpenFailure::Read(e),
+            OpenError::Malformed(what) => OpenFailure::Malformed(what),
+            // Items are sealed to X25519 keys; a passphrase stanza is not ours either.
+            OpenError::NotOurs | OpenError::ExcessiveWork { .. } => OpenFailure::NotOurs,
+        }
+    }
 }
 
 impl OpenFailure {
@@ -2120,6 +2207,9 @@ impl OpenFailure {
                 path: path.to_owned(),
                 source,
             },
+            OpenFailure::Malformed(what) => {
+                LedgerError::BadItem(blob_id.to_owned(), what.to_owned())
+            }
             OpenFailure::NotOurs => LedgerError::NotOurs {
                 blob: blob_id.to_owned(),
                 sealed_to: sealed_to.to_owned(),
@@ -2134,6 +2224,10 @@ impl OpenFailure {
                 path: ledger.blob_path(blob),
                 source,
             },
+            OpenFailure::Malformed(what) => LedgerError::DamagedItem {
+                blob: blob.blob_id.clone(),
+                detail: what.to_owned(),
+            },
             OpenFailure::NotOurs => LedgerError::CannotOpen {
                 blob: blob.blob_id.clone(),
                 sealed_to: blob.sealed_to.clone(),
@@ -2146,14 +2240,8 @@ fn decrypt_reader<'a, R: std::io::BufRead + 'a>(
     input: R,
     identities: &[crate::keys::Identity],
 ) -> Result<Box<dyn Read + 'a>, OpenFailure> {
-    let failure = |e| match e {
-        age::DecryptError::Io(e) => OpenFailure::Read(e),
-        _ => OpenFailure::NotOurs,
-    };
-    let decryptor = age::Decryptor::new_buffered(input).map_err(failure)?;
-    let reader = decryptor
-        .decrypt(identities.iter().map(|i| i as &dyn age::Identity))
-        .map_err(failure)?;
+    let reader =
+        crate::keys::open_sealed(input, identities.iter().map(|i| i as &dyn age::Identity))?;
     Ok(Box::new(reader))
 }
 
@@ -2163,6 +2251,7 @@ fn read_item(
     reader: &mut dyn std::io::BufRead,
     path: &Path,
     identities: &[crate::keys::Identity],
+    window: &DayWindow,
 ) -> Result<(Manifest, ItemFields), LedgerError> {
     let plain = decrypt_reader(reader, identities)
         .map_err(|e| e.for_item(&entry.blob_id, &entry.sealed_to, path))?;
@@ -2190,7 +2279,61 @@ fn read_item(
     }
     let manifest = manifest
         .ok_or_else(|| LedgerError::BadItem(entry.blob_id.clone(), "no manifest".into()))?;
+    // Whoever sealed the item wrote the manifest: nothing of it is used or printed before
+    // its syntax is checked, and its day must be one the ledger can track deadlines from.
+    manifest
+        .check()
+        .map_err(|what| LedgerError::BadItem(entry.blob_id.clone(), what.into()))?;
+    window
+        .check(&manifest.day)
+        .map_err(|what| LedgerError::BadItem(entry.blob_id.clone(), what))?;
     Ok((manifest, fields))
+}
+
+/// The days an imported item may name: from [`EARLIEST_DAY`] to tomorrow by this
+/// machine's clock (a portal's UTC day may be ahead of the office's, never by more). A
+/// hostile portal could otherwise keep a tip out of deadline tracking with a day that does
+/// not exist or lies far in the future (no due date, never overdue, reported under week
+/// "unknown").
+pub struct DayWindow {
+    earliest: time::Date,
+    latest: time::Date,
+}
+
+/// No tip tipbox imports arrived before this day (typed-in tips handed over from another
+/// unit keep the day their letter or call came, which may be years before tipbox).
+pub const EARLIEST_DAY: time::Date = time::macros::date!(2000 - 01 - 01);
+
+impl DayWindow {
+    pub fn today() -> DayWindow {
+        let today = time::OffsetDateTime::now_utc().date();
+        DayWindow {
+            earliest: EARLIEST_DAY,
+            latest: today.next_day().unwrap_or(today),
+        }
+    }
+
+    /// Whether `day` (already checked to be a real `YYYY-MM-DD`) is within the window.
+    pub fn check(&self, day: &str) -> Result<(), String> {
+        let Some(d) = crate::bundle::strict_day(day) else {
+            return Err("its manifest's day is not a real day written YYYY-MM-DD".into());
+        };
+        if d < self.earliest {
+            return Err(format!(
+                "its manifest's day {day} is before {}: no tip in a ledger is that old",
+                format_day(self.earliest)
+            ));
+        }
+        if d > self.latest {
+            return Err(format!(
+                "its manifest's day {day} is after tomorrow ({}) by this machine's clock. If \
+                 this machine's date is wrong, set it right and import again; if it is right, \
+                 whoever made this bundle is not an honest portal",
+                format_day(self.latest)
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Category keys come from the reporter's form: keep them to a safe shape.

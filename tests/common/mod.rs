@@ -544,3 +544,205 @@ pub fn jpeg_with_scan(scan: &[u8]) -> Vec<u8> {
     b.extend_from_slice(&[0xFF, 0xD9]);
     b
 }
+
+/// Hand-made sealed items and bundles, written from docs/formats.md alone, as anyone who
+/// holds the office's public recipient can (a portal that was taken over above all).
+pub mod forge {
+    use super::*;
+    use tipbox::tip::{ContainerWriter, FileEnd, FileStart, Kind, Manifest};
+
+    /// A tip container: `fields`, then `files` (name, bytes), then `manifest`; a follow-up
+    /// is signed with `signer` as the portal signs it (over the content hash).
+    pub fn container(
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+        manifest: &Manifest,
+        signer: Option<&tipbox::crypto::SigningKey>,
+    ) -> Vec<u8> {
+        let mut w = ContainerWriter::new(Vec::new()).unwrap().hashing();
+        for (name, value) in fields {
+            w.field(name, value).unwrap();
+        }
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            let index = i as u32;
+            w.file_start(&FileStart {
+                index,
+                name: name.to_string(),
+                content_type: "application/octet-stream".into(),
+            })
+            .unwrap();
+            w.file_data(bytes).unwrap();
+            w.file_end(&FileEnd {
+                index,
+                size: bytes.len() as u64,
+                metadata_removed: false,
+            })
+            .unwrap();
+        }
+        let (f, a) = w.counts();
+        let mut m = Manifest {
+            fields: f,
+            attachments: a,
+            ..manifest.clone()
+        };
+        if let Some(key) = signer {
+            let hash = w.content_hash().unwrap();
+            m.signature = Some(hex::encode(
+                key.sign(&tipbox::tip::followup_signed_message(&m, &hash)),
+            ));
+        }
+        w.finish(&m).unwrap()
+    }
+
+    /// `plain` sealed to the demo office (age, X25519).
+    pub fn seal(plain: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        let mut w = age::Encryptor::with_recipients(std::iter::once(&demo_recipient() as _))
+            .unwrap()
+            .wrap_output(&mut out)
+            .unwrap();
+        w.write_all(plain).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    /// A manifest for portal `portal_id`'s tip `tip_id`, with a new item id.
+    pub fn manifest(kind: Kind, portal_id: &str, tip_id: &str, day: &str) -> Manifest {
+        Manifest {
+            format: 1,
+            kind,
+            portal_id: portal_id.into(),
+            tip_id: tip_id.into(),
+            blob_id: tipbox::store::Store::new_id(),
+            day: day.into(),
+            lang: "zh-Hans".into(),
+            reply_public_key: None,
+            claim_verifier: None,
+            followup_verify_key: None,
+            signature: None,
+            fields: 0,
+            attachments: 0,
+        }
+    }
+
+    /// One entry of a hand-made bundle.
+    pub struct Entry {
+        pub blob_id: String,
+        pub sealed_to: String,
+        pub ciphertext: Vec<u8>,
+        /// The checksum to state; the right one when `None`.
+        pub checksum: Option<String>,
+    }
+
+    impl Entry {
+        /// `plain` sealed to the demo office, under the item id its manifest names.
+        pub fn sealed(blob_id: &str, plain: &[u8]) -> Entry {
+            Entry {
+                blob_id: blob_id.into(),
+                sealed_to: "0123456789abcdef".into(),
+                ciphertext: seal(plain),
+                checksum: None,
+            }
+        }
+    }
+
+    /// The header a portal writes (version 2).
+    pub fn header(portal_id: &str, entries: usize) -> serde_json::Value {
+        serde_json::json!({
+            "format": 2, "portal_id": portal_id, "made": tipbox::store::today(),
+            "entries": entries,
+        })
+    }
+
+    /// An inbox bundle, version 2: the magic, `header` as given, the entries, and a correct
+    /// BLAKE3 trailer over all of it.
+    pub fn bundle(header: &serde_json::Value, entries: &[Entry]) -> Vec<u8> {
+        let mut out = b"TIPBOX-INBOX\0\x02".to_vec();
+        let framed = |out: &mut Vec<u8>, v: &serde_json::Value| {
+            let j = serde_json::to_vec(v).unwrap();
+            out.extend_from_slice(&(j.len() as u32).to_be_bytes());
+            out.extend_from_slice(&j);
+        };
+        framed(&mut out, header);
+        for e in entries {
+            let checksum = e
+                .checksum
+                .clone()
+                .unwrap_or_else(|| blake3::hash(&e.ciphertext).to_hex().to_string());
+            framed(
+                &mut out,
+                &serde_json::json!({
+                    "blob_id": e.blob_id, "size": e.ciphertext.len(),
+                    "sealed_to": e.sealed_to, "checksum": checksum,
+                }),
+            );
+            out.extend_from_slice(&e.ciphertext);
+        }
+        let digest = blake3::hash(&out);
+        out.extend_from_slice(b"TIPBOX-END\0\x01");
+        out.extend_from_slice(digest.as_bytes());
+        out
+    }
+
+    /// The manifest of the tip item a portal holds (decrypted with the demo key).
+    pub fn portal_tip_manifest(data: &Path) -> Manifest {
+        blob_paths(data)
+            .iter()
+            .map(|p| open_blob(p).0.manifest)
+            .find(|m| m.kind == Kind::Tip)
+            .expect("the portal holds a tip")
+    }
+
+    /// The keys a receipt derives on portal `data` (its salt and KDF settings are public).
+    pub fn receipt_keys(data: &Path, receipt: &str) -> tipbox::receipt::ReceiptKeys {
+        let meta: tipbox::store::PortalMeta =
+            serde_json::from_slice(&std::fs::read(data.join("portal.json")).unwrap()).unwrap();
+        tipbox::receipt::ReceiptCode::parse(receipt)
+            .unwrap()
+            .derive(&meta.salt_bytes(), meta.kdf)
+            .unwrap()
+    }
+}
+
+/// Everything a ledger holds, to compare before and after a refused import: every tree of
+/// its database, every file under `blobs/` and the audit log (the summary index is derived
+/// from the database; `list --json` stands for it).
+pub fn ledger_state(ledger: &TestLedger) -> Vec<(String, Vec<u8>)> {
+    let mut state = vec![(
+        "list".to_owned(),
+        ledger.ok(&["list", "--json"]).into_bytes(),
+    )];
+    let root = ledger.path();
+    {
+        let db = sled::open(root.join("db")).unwrap();
+        let mut names = db.tree_names();
+        names.sort();
+        for name in names {
+            let tree = db.open_tree(&name).unwrap();
+            for kv in tree.iter() {
+                let (k, v) = kv.unwrap();
+                state.push((
+                    format!("db {} {}", String::from_utf8_lossy(&name), hex::encode(&k)),
+                    v.to_vec(),
+                ));
+            }
+        }
+    }
+    let mut files = all_files(&root.join("blobs"));
+    files.sort();
+    for f in files {
+        state.push((f.display().to_string(), std::fs::read(&f).unwrap()));
+    }
+    state.push((
+        "audit.log".into(),
+        std::fs::read(root.join("audit.log")).unwrap_or_default(),
+    ));
+    state
+}
+
+/// Whether `text` holds a character that must never reach a terminal (escape sequences,
+/// C1 controls, DEL, bidi controls): what `tipbox::safe_output` filters.
+pub fn has_unsafe_char(text: &str) -> bool {
+    text.chars().any(tipbox::safe_output::is_unsafe_char)
+}

@@ -1,0 +1,673 @@
+//! What a hostile portal can and cannot do to the ledger and to reporters: the tests behind
+//! the table in SECURITY.md, "What a hostile portal can and cannot do".
+//!
+//! Every bundle here is built by hand from docs/formats.md and sealed to the office's
+//! public recipient, as anyone who holds it can, and as a portal that was taken over does
+//! naturally. It is correctly sealed and checksummed: only the ledger's own rules stand
+//! between it and the ledger.
+
+mod common;
+
+use common::forge::{self, Entry};
+use common::*;
+use tipbox::tip::Kind;
+
+/// A portal with one genuine tip (reward wanted, category `umbrella`) and the reporter's
+/// own signed follow-up, imported into a new ledger.
+struct Imported {
+    portal: Portal,
+    receipt: String,
+    ledger: TestLedger,
+    work: tempfile::TempDir,
+    tip: tipbox::tip::Manifest,
+}
+
+fn imported() -> Imported {
+    let portal = Portal::start();
+    let receipt = submit_ok(
+        &portal,
+        &Tip {
+            reward: true,
+            ..Tip::default()
+        },
+    );
+    let (status, _) = post_followup(&portal, &receipt, "GENUINE 补充：他的车牌是某A12345");
+    assert_eq!(status, 200);
+    let tip = forge::portal_tip_manifest(&portal.data);
+    let (ledger, work, _) = import_into_new_ledger(&portal);
+    Imported {
+        portal,
+        receipt,
+        ledger,
+        work,
+        tip,
+    }
+}
+
+/// Write `bundle` into the work folder and import it; returns (exit code, stdout, stderr).
+fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, String, String) {
+    let path = work.join(format!("hand-made-{}.tbx", tipbox::store::Store::new_id()));
+    std::fs::write(&path, bundle).unwrap();
+    let out = ledger.run(&["import", path.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !has_unsafe_char(&stdout) && !has_unsafe_char(&stderr),
+        "import printed a control character: {stdout:?} {stderr:?}"
+    );
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+/// The import is refused (exit 2) with a message containing `why`, and the ledger is left
+/// exactly as it was.
+fn refused(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8], why: &str) {
+    let before = ledger_state(ledger);
+    let (code, stdout, stderr) = import(ledger, work, bundle);
+    assert_eq!(code, 2, "accepted: {stdout} {stderr}");
+    assert!(stderr.contains(why), "expected {why:?} in: {stderr}");
+    assert!(stderr.contains("Nothing was imported"), "{stderr}");
+    let after = ledger_state(ledger);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|kv| !before.contains(kv))
+        .chain(before.iter().filter(|kv| !after.contains(kv)))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "a refused bundle changed the ledger ({why}): {changed:?}"
+    );
+}
+
+/// Finding 1 of the outside attack (high): a second `tip` item naming an imported tip's
+/// portal and tip ids was merged into it, and its reply key, claim verifier and follow-up
+/// key replaced the genuine ones. Now such a bundle is refused whole, and everything the
+/// genuine item established keeps working end to end: the category and reward flag, the
+/// reporter's claim token, the reply (read on the portal with the genuine receipt), and the
+/// proof marks of follow-ups.
+#[test]
+fn regression_a_second_tip_item_took_over_an_imported_tip() {
+    let Imported {
+        portal,
+        receipt,
+        ledger,
+        work,
+        tip,
+    } = imported();
+    let genuine = forge::receipt_keys(&portal.data, &receipt);
+    let attacker = forge::receipt_keys(
+        &portal.data,
+        tipbox::receipt::ReceiptCode::generate().digits(),
+    );
+    let takeover = || {
+        let mut m = forge::manifest(Kind::Tip, &tip.portal_id, &tip.tip_id, &tip.day);
+        m.reply_public_key = Some(hex::encode(attacker.reply_public));
+        m.claim_verifier = Some(attacker.claim_token.verifier());
+        m.followup_verify_key = Some(hex::encode(attacker.followup_key.verify_key()));
+        let plain = forge::container(
+            &[("category", "other"), ("description", "TAKEOVER 假线索")],
+            &[],
+            &m,
+            None,
+        );
+        (m.blob_id.clone(), plain)
+    };
+    let retraction = |signer: &tipbox::crypto::SigningKey| {
+        let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
+        let plain = forge::container(&[("message", "FORGED 我撤回举报")], &[], &m, Some(signer));
+        Entry::sealed(&m.blob_id, &plain)
+    };
+
+    // The takeover alone; with a genuine-looking new tip beside it; with a retraction
+    // signed by the key it names.
+    let (id, plain) = takeover();
+    let alone = [Entry::sealed(&id, &plain)];
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&tip.portal_id, 1), &alone),
+        "second tip item for tip 1",
+    );
+    let other = forge::manifest(
+        Kind::Tip,
+        &tip.portal_id,
+        &tipbox::store::Store::new_id(),
+        &tip.day,
+    );
+    let beside = [
+        Entry::sealed(
+            &other.blob_id,
+            &forge::container(&[("description", "新线索")], &[], &other, None),
+        ),
+        Entry::sealed(&id, &plain),
+        retraction(&attacker.followup_key),
+    ];
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&tip.portal_id, 3), &beside),
+        "second tip item for tip 1",
+    );
+
+    // A forged retraction on its own is an addition: imported, and marked NOT PROVEN; the
+    // reporter's own follow-up is still proven.
+    let (code, stdout, stderr) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&tip.portal_id, 1),
+            &[retraction(&attacker.followup_key)],
+        ),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("0 new tip(s), 1 new follow-up(s)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("NOT PROVEN"), "{stderr}");
+    let shown = ledger.ok(&["show", "1"]);
+    let genuine_at = shown.find("GENUINE").unwrap();
+    let forged_at = shown.find("FORGED").unwrap();
+    let yes = "from the receipt holder: yes";
+    let not_proven = "from the receipt holder: NOT PROVEN";
+    assert!(
+        shown[..genuine_at].rfind(yes) > shown[..genuine_at].rfind(not_proven),
+        "{shown}"
+    );
+    assert!(
+        shown[..forged_at].rfind(not_proven) > shown[..forged_at].rfind(yes),
+        "{shown}"
+    );
+    assert!(!shown.contains("TAKEOVER"), "{shown}");
+
+    // Category and reward flag as the reporter sent them.
+    let json: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(json["category"], "umbrella");
+    assert_eq!(json["reward_wanted"], true);
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 1);
+
+    // The reporter's claim token is the one the ledger accepts; the attacker's is refused.
+    ledger.ok(&["reward", "1", "approve", "--amount", "5000"]);
+    let verify = |token: &str| ledger.run(&["reward", "verify", token]).status.code();
+    assert_eq!(verify(genuine.claim_token.digits()), Some(0));
+    assert_eq!(verify(attacker.claim_token.digits()), Some(1));
+
+    // A reply is sealed to the genuine reply key: the reporter reads it on the portal.
+    ledger.ok(&["reply", "1", "--message", "REPLY-CANARY 已转公安机关核查"]);
+    let update = work.path().join("update.tbu");
+    ledger.ok(&["export", "--out", update.to_str().unwrap()]);
+    let applied = portal_cmd(&[
+        "apply",
+        "--data",
+        portal.data.to_str().unwrap(),
+        update.to_str().unwrap(),
+    ]);
+    assert!(applied.status.success(), "{applied:?}");
+    let (_, page) = lookup(&portal, &receipt, "zh-Hans");
+    assert!(page.contains("REPLY-CANARY"), "{page}");
+}
+
+/// Two tip items for one new tip in the same bundle: the second would rewrite the first.
+#[test]
+fn two_tip_items_for_one_tip_in_one_bundle_are_refused() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let (portal_id, tip_id) = (
+        tipbox::store::Store::new_id(),
+        tipbox::store::Store::new_id(),
+    );
+    let today = tipbox::store::today();
+    let item = |category: &str| {
+        let m = forge::manifest(Kind::Tip, &portal_id, &tip_id, &today);
+        Entry::sealed(
+            &m.blob_id,
+            &forge::container(
+                &[("category", category), ("description", "x")],
+                &[],
+                &m,
+                None,
+            ),
+        )
+    };
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&portal_id, 2),
+            &[item("umbrella"), item("other")],
+        ),
+        "second tip item for tip 1",
+    );
+    // Either one alone is a new tip.
+    let (code, stdout, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal_id, 1), &[item("umbrella")]),
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("1 new tip(s)"), "{stdout}");
+}
+
+/// A tip item of portal `portal_id` for a new tip, with `fields` and `files`.
+fn new_tip(
+    portal_id: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> (tipbox::tip::Manifest, Vec<u8>) {
+    let m = forge::manifest(
+        Kind::Tip,
+        portal_id,
+        &tipbox::store::Store::new_id(),
+        &tipbox::store::today(),
+    );
+    let plain = forge::container(fields, files, &m, None);
+    (m, plain)
+}
+
+/// Finding 3 (medium): the header's `portal_id` was not validated and was printed raw by
+/// `import` ("imported from portal ..."): ESC[8m hid the NOT PROVEN warning after it, and
+/// OSC 52 wrote the clipboard. Now every identifier of the header, the entries and the
+/// manifests is checked where it enters, and nothing of a refused bundle is echoed.
+#[test]
+fn regression_the_bundle_header_could_drive_the_terminal() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let good = tipbox::store::Store::new_id();
+    let (m, plain) = new_tip(&good, &[("description", "x")], &[]);
+    let item = || Entry::sealed(&m.blob_id, &plain);
+    for hostile in [
+        format!("{good}\u{1b}[8m"),
+        "\u{1b}]52;c;cm0gLXJmIH4K\u{7}".to_owned(),
+        format!("{}\u{202e}", &good[..31]),
+        "synthetic-portal".to_owned(),
+        good.to_uppercase(),
+        String::new(),
+    ] {
+        let mut header = forge::header(&good, 1);
+        header["portal_id"] = hostile.clone().into();
+        refused(
+            &ledger,
+            work.path(),
+            &forge::bundle(&header, &[item()]),
+            "the header's portal id is not 32 hexadecimal digits",
+        );
+    }
+    // The other fields of the header and of an entry that reach the terminal.
+    let mut header = forge::header(&good, 1);
+    header["made"] = "2026-12-01\u{1b}[8m".into();
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[item()]),
+        "the header's day",
+    );
+    let mut entry = item();
+    entry.sealed_to = "\u{1b}[2J\u{1b}[H".into();
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&good, 1), &[entry]),
+        "key fingerprint is not 16 hexadecimal digits",
+    );
+    // And the manifest's ids: the tip id and portal id must be the portal's own kind.
+    for (field, value) in [
+        ("portal_id", format!("{good}\u{1b}[8m")),
+        ("tip_id", "t".to_owned()),
+        ("tip_id", "\u{9b}31m".to_owned()),
+        ("lang", "zh-Hans\u{1b}[8m".to_owned()),
+        ("reply_public_key", "\u{1b}".repeat(64)),
+    ] {
+        let mut m = m.clone();
+        match field {
+            "portal_id" => m.portal_id = value,
+            "tip_id" => m.tip_id = value,
+            "lang" => m.lang = value,
+            _ => m.reply_public_key = Some(value),
+        }
+        let plain = forge::container(&[("description", "x")], &[], &m, None);
+        let header = forge::header(&good, 1);
+        let why = match field {
+            "portal_id" => "portal id is not 32 hexadecimal digits",
+            "tip_id" => "tip id is not 32 hexadecimal digits",
+            "lang" => "language",
+            _ => "key that is not 64 hexadecimal digits",
+        };
+        refused(
+            &ledger,
+            work.path(),
+            &forge::bundle(&header, &[Entry::sealed(&m.blob_id, &plain)]),
+            why,
+        );
+    }
+    // The genuine shape imports, and says which portal it came from.
+    let (code, stdout, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&good, 1), &[item()]),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with(&format!("imported from portal {good}: 1 new tip(s)")),
+        "{stdout}"
+    );
+}
+
+/// The age header of `sealed` with `n` more X25519 stanzas (random shares and bodies) in
+/// front of its own.
+fn with_bogus_stanzas(sealed: &[u8], n: usize) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = base64::prelude::BASE64_STANDARD_NO_PAD;
+    let intro = b"age-encryption.org/v1\n";
+    assert!(sealed.starts_with(intro));
+    let mut out = intro.to_vec();
+    for _ in 0..n {
+        let mut share = [0u8; 32];
+        let mut body = [0u8; 32];
+        tipbox::crypto::random_bytes(&mut share);
+        tipbox::crypto::random_bytes(&mut body);
+        out.extend_from_slice(
+            format!("-> X25519 {}\n{}\n", b64.encode(share), b64.encode(body)).as_bytes(),
+        );
+    }
+    out.extend_from_slice(&sealed[intro.len()..]);
+    out
+}
+
+/// Finding 4 (low-medium): the cost of refusing an item grew with the square of its age
+/// stanzas (10,000 bogus stanzas, 1 MB: 30 s; a bundle of such items stalled the air-gapped
+/// machine for hours), and the refusal said "sealed to another office" where the header was
+/// simply malformed. Now the header is read once, line by line, up to 64 KiB and 64
+/// stanzas (`keys::open_sealed`), and the message says what is wrong. (Its speed is a
+/// benchmark matter; here, what it says.)
+#[test]
+fn regression_an_item_with_thousands_of_stanzas_took_minutes_to_refuse() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[]);
+    let sealed = forge::seal(&plain);
+    let entry = |ciphertext: Vec<u8>| Entry {
+        blob_id: m.blob_id.clone(),
+        sealed_to: "0123456789abcdef".into(),
+        ciphertext,
+        checksum: None,
+    };
+    let started = std::time::Instant::now();
+    for n in [10_000, 65] {
+        let bundle = forge::bundle(
+            &forge::header(&portal, 1),
+            &[entry(with_bogus_stanzas(&sealed, n))],
+        );
+        refused(&ledger, work.path(), &bundle, "more than 64 recipients");
+    }
+    eprintln!(
+        "two items with 10,000 and 65 bogus stanzas refused in {:?}",
+        started.elapsed()
+    );
+    // A header over 64 KiB in a few stanzas of another type.
+    let mut big = b"age-encryption.org/v1\n-> grease ".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 70_000));
+    big.extend_from_slice(b"\n");
+    big.extend_from_slice(&sealed[b"age-encryption.org/v1\n".len()..]);
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal, 1), &[entry(big)]),
+        "larger than 64 KiB",
+    );
+    // A few bogus stanzas: within the bound, the header's MAC no longer matches. That is a
+    // malformed item, not one sealed to another office.
+    let bundle = forge::bundle(
+        &forge::header(&portal, 1),
+        &[entry(with_bogus_stanzas(&sealed, 3))],
+    );
+    let before = ledger_state(&ledger);
+    let (code, _, stderr) = import(&ledger, work.path(), &bundle);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("its age header is malformed"), "{stderr}");
+    assert!(!stderr.contains("another office"), "{stderr}");
+    assert!(ledger_state(&ledger) == before);
+    // Sealed to another office: said so.
+    let stranger = tipbox::keys::Identity::generate();
+    let mut other = Vec::new();
+    {
+        use std::io::Write;
+        let mut w = age::Encryptor::with_recipients(std::iter::once(&stranger.to_public() as _))
+            .unwrap()
+            .wrap_output(&mut other)
+            .unwrap();
+        w.write_all(&plain).unwrap();
+        w.finish().unwrap();
+    }
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal, 1), &[entry(other)]),
+        "sealed to another office",
+    );
+}
+
+/// Finding 5 (low): `show --json` emitted U+202E, C1 controls (U+009B) and DEL raw, while
+/// the text output replaced them. JSON output now escapes them (`\u202e`): the value is the
+/// same, and nothing on the screen acts on them.
+#[test]
+fn regression_show_json_emitted_bidi_and_c1_controls_raw() {
+    let portal = Portal::start();
+    let hostile = "名单\u{202e}gpj.exe \u{9b}31m红色\u{7f} \u{1b}[8m隐藏 \u{2066}x\u{2069}";
+    submit_ok(
+        &portal,
+        &Tip {
+            description: hostile,
+            location: "\u{9b}2J某镇",
+            ..Tip::default()
+        },
+    );
+    let (ledger, _work, _) = import_into_new_ledger(&portal);
+    for args in [
+        &["show", "1", "--json"][..],
+        &["list", "--json"],
+        &["search", "名单", "--json"],
+        &["report", "--format", "json"],
+    ] {
+        let out = ledger.ok(args);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && tipbox::safe_output::is_unsafe_char(c)),
+            "{args:?} printed a control character raw: {out:?}"
+        );
+        let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+    }
+    let shown: serde_json::Value =
+        serde_json::from_str(&ledger.ok(&["show", "1", "--json"])).unwrap();
+    assert_eq!(
+        shown["items"][0]["fields"]["description"], hostile,
+        "the value itself is kept"
+    );
+    let text = ledger.ok(&["show", "1"]);
+    assert!(
+        !has_unsafe_char(&text.replace(['\n', '\t'], "")),
+        "{text:?}"
+    );
+}
+
+/// Finding 6 (low): the manifest `day` was not validated. `2026-02-30`, `+275760-09-13` and
+/// an escape sequence were accepted, and the tip then had no due date, was never overdue
+/// and was reported under week "unknown": a hostile portal could keep tips out of deadline
+/// tracking. Now a day must exist, and lie between 2000-01-01 and tomorrow.
+#[test]
+fn regression_impossible_days_kept_tips_out_of_deadline_tracking() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let today = time::OffsetDateTime::now_utc().date();
+    let day_after_tomorrow = (today + time::Duration::days(2)).to_string();
+    for (day, why) in [
+        ("2026-02-30", "is not a real day"),
+        ("+275760-09-13", "is not a real day"),
+        ("2026-12-01\u{1b}[8m", "is not a real day"),
+        ("2026-1-1", "is not a real day"),
+        ("1999-12-31", "is before 2000-01-01"),
+        ("9999-12-31", "is after tomorrow"),
+        (day_after_tomorrow.as_str(), "is after tomorrow"),
+    ] {
+        let mut m = forge::manifest(Kind::Tip, &portal, &tipbox::store::Store::new_id(), day);
+        m.day = day.to_owned();
+        let plain = forge::container(&[("description", "x")], &[], &m, None);
+        refused(
+            &ledger,
+            work.path(),
+            &forge::bundle(
+                &forge::header(&portal, 1),
+                &[Entry::sealed(&m.blob_id, &plain)],
+            ),
+            why,
+        );
+    }
+    // Tomorrow (a portal's UTC day may be ahead of this machine's) and old days import,
+    // and the tips are tracked: received, due, and overdue where they should be.
+    for day in [
+        (today + time::Duration::days(1)).to_string(),
+        "2000-01-01".to_owned(),
+    ] {
+        let m = forge::manifest(Kind::Tip, &portal, &tipbox::store::Store::new_id(), &day);
+        let plain = forge::container(&[("description", "x")], &[], &m, None);
+        let (code, _, stderr) = import(
+            &ledger,
+            work.path(),
+            &forge::bundle(
+                &forge::header(&portal, 1),
+                &[Entry::sealed(&m.blob_id, &plain)],
+            ),
+        );
+        assert_eq!(code, 0, "{day}: {stderr}");
+    }
+    let list = ledger.list_json();
+    for t in list.as_array().unwrap() {
+        assert!(t["due"].is_string(), "{t}");
+    }
+    assert_eq!(
+        ledger
+            .ok(&["list", "--overdue", "--json"])
+            .matches("\"id\"")
+            .count(),
+        1
+    );
+}
+
+/// Finding 8 (low): attachments kept the sender's extension, so `.desktop`, `.sh`, `.html`,
+/// `.svg` and `.exe` arrived on the reviewer's desktop as such, one double-click from
+/// running. Now only inert types keep theirs; the others end in `.bin`.
+#[test]
+fn regression_attachments_kept_extensions_that_run_on_a_double_click() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let names = [
+        "notes.desktop",
+        "run.sh",
+        "page.HTML",
+        "map.svg",
+        "setup.exe",
+        "macro.js",
+        "photo.JPG",
+        "scan.pdf",
+        "录音.m4a",
+        "noextension",
+    ];
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, &b"payload"[..])).collect();
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &files);
+    let (code, _, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&portal, 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+    );
+    assert_eq!(code, 0);
+    let target = work.path().join("evidence");
+    ledger.ok(&["show", "1", "--attachments-to", target.to_str().unwrap()]);
+    let mut written: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "tip1-1-1-desktop.bin",
+            "tip1-1-10.bin",
+            "tip1-1-2-sh.bin",
+            "tip1-1-3-html.bin",
+            "tip1-1-4-svg.bin",
+            "tip1-1-5-exe.bin",
+            "tip1-1-6-js.bin",
+            "tip1-1-7.jpg",
+            "tip1-1-8.pdf",
+            "tip1-1-9.m4a",
+        ]
+    );
+}
+
+/// Finding 9: docs and code disagreed. A manifest with `"format": 2` was accepted although
+/// readers refuse versions they do not know; a wrong per-entry checksum passed when the
+/// trailer was right; non-zero padding was accepted; ids need not be hex. Each is refused
+/// now, as docs/formats.md says.
+#[test]
+fn regression_docs_and_code_disagreed_on_what_a_reader_refuses() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let header = forge::header(&portal, 1);
+
+    let mut m = forge::manifest(
+        Kind::Tip,
+        &portal,
+        &tipbox::store::Store::new_id(),
+        &tipbox::store::today(),
+    );
+    m.format = 2;
+    let plain = forge::container(&[("description", "x")], &[], &m, None);
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[Entry::sealed(&m.blob_id, &plain)]),
+        "format version this tipbox does not know",
+    );
+
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[]);
+    let mut entry = Entry::sealed(&m.blob_id, &plain);
+    entry.checksum = Some("00".repeat(32));
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[entry]),
+        "its checksum does not match its ciphertext",
+    );
+    // Also for an item large enough to be streamed to its worker (over 1 MiB).
+    let big = vec![7u8; 1_200_000];
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[("big.jpg", &big)]);
+    let mut entry = Entry::sealed(&m.blob_id, &plain);
+    entry.checksum = Some("00".repeat(32));
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[entry]),
+        "its checksum does not match its ciphertext",
+    );
+
+    let (m, mut plain) = new_tip(&portal, &[("description", "x")], &[]);
+    // The last 5 bytes are the end record; padding comes just before it.
+    let at = plain.len() - 100;
+    assert_eq!(plain[at], 0);
+    plain[at] = 0x41;
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[Entry::sealed(&m.blob_id, &plain)]),
+        "padding that is not zeros",
+    );
+
+    assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+}
