@@ -391,3 +391,66 @@ fn damaged_or_oversized_images_are_refused_with_the_text_kept() {
     assert!(blob_paths(&portal.data).is_empty());
     assert!(all_files(&portal.data.join("tmp")).is_empty());
 }
+
+/// Finding 2 of the outside attack (medium): with `TIPBOX_LOG=trace`, sled logged every
+/// index write and read with microsecond timestamps (lookup keys, tip ids, blob ids, reply
+/// keys as byte lists, and a "getting key" line on each status lookup), and at `debug`
+/// there was still one "wrote lsns" line per submission. Now every dependency is capped at
+/// `warn` whatever TIPBOX_LOG says, and no level of tipbox's own logging writes a line per
+/// submission, lookup or follow-up: at every level, a day of reporters leaves the log as
+/// it was after start-up.
+#[test]
+fn regression_trace_logs_tied_tips_to_exact_times() {
+    for level in ["trace", "debug", "info"] {
+        let portal = Portal::start_with(PortalOptions {
+            env: vec![("TIPBOX_LOG".into(), level.into())],
+            ..PortalOptions::default()
+        });
+        let receipt = submit_ok(&portal, &Tip::default());
+        // Start-up may log (the address, the keys in use); it is done once the first
+        // answer came. From here on, nothing a reporter does may add a line.
+        std::thread::sleep(Duration::from_millis(300));
+        let after_start = portal.logs();
+        for i in 0..3 {
+            let r = submit_ok(
+                &portal,
+                &Tip {
+                    files: vec![(format!("e{i}.bin"), vec![i as u8; 70_000])],
+                    ..Tip::default()
+                },
+            );
+            assert_eq!(lookup(&portal, &r, "zh-Hans").0, 200);
+        }
+        assert_eq!(lookup(&portal, &receipt, "en").0, 200);
+        let unknown = tipbox::receipt::ReceiptCode::generate();
+        lookup(&portal, unknown.digits(), "en");
+        assert_eq!(post_followup(&portal, &receipt, "补充信息").0, 200);
+        std::thread::sleep(Duration::from_millis(300));
+        let logs = portal.logs();
+        let added = &logs[after_start.len().min(logs.len())..];
+        assert!(
+            added.is_empty(),
+            "TIPBOX_LOG={level}: reporters' requests were logged: {:?}...",
+            added.chars().take(600).collect::<String>()
+        );
+        assert!(logs.starts_with(&after_start));
+        for dependency in ["sled", "hyper", "tower", "axum", "lsn", "getting key"] {
+            assert!(
+                !logs.contains(dependency),
+                "TIPBOX_LOG={level}: {dependency} logged"
+            );
+        }
+    }
+    // Directives that would lift a dependency's cap are refused, with the fix.
+    let out = std::process::Command::new(PORTAL_BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("TIPBOX_LOG", "info,sled=trace")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not a log level") && err.contains("trace"),
+        "{err}"
+    );
+}

@@ -93,7 +93,10 @@ fn main() -> ExitCode {
         eprintln!("tipbox-portal: warning: cannot disable core dumps: {e}");
     }
     let cli = Cli::parse();
-    init_logging();
+    if let Err(message) = init_logging() {
+        eprintln!("tipbox-portal: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let result = match cli.command {
         Command::Serve {
             config,
@@ -127,24 +130,35 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr. HTTP libraries are capped at `warn` whatever TIPBOX_LOG says: their
-/// debug output would include request headers, which must never be logged.
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
+/// Logs go to stderr. `TIPBOX_LOG` sets the level of tipbox's own lines only (default
+/// `info`); every dependency is capped at `warn` whatever it says. Their debug and trace
+/// output (hyper's request heads, sled's every index write and read, with microsecond
+/// times, lookup keys and tip ids) would tie tips to exact times or reveal requests; and no
+/// level of tipbox's own logging writes a line per submission or per lookup (test
+/// `regression_trace_logs_tied_tips_to_exact_times`).
+fn init_logging() -> Result<(), String> {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
     let wanted = std::env::var("TIPBOX_LOG").unwrap_or_else(|_| "info".into());
-    let filter = EnvFilter::try_new(format!(
-        "{wanted},hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn"
-    ))
-    .unwrap_or_else(|_| {
-        EnvFilter::new(
-            "info,hyper=warn,hyper_util=warn,axum=warn,tower=warn,tower_http=warn,h2=warn",
+    let level: LevelFilter = wanted.trim().parse().map_err(|_| {
+        format!(
+            "TIPBOX_LOG={wanted:?} is not a log level: use off, error, warn, info, debug or trace. \
+             It sets tipbox's own logging; dependencies are always capped at warn"
         )
-    });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
+    })?;
+    // `tipbox` matches the library's targets and the binary's (`tipbox_portal`).
+    let filter = Targets::new()
+        .with_default(LevelFilter::WARN.min(level))
+        .with_target("tipbox", level);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .with_filter(filter),
+        )
         .init();
+    Ok(())
 }
 
 fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
