@@ -124,6 +124,22 @@ impl Drop for AtomicFile {
 /// Make a sled database durable. sled's `flush()` on Linux uses `sync_file_range`, which
 /// neither forces file metadata nor the drive's cache, so after it every file of the
 /// database's folder, and the folder itself, is `fsync`ed.
+/// Open `path` for reading without updating its access time (`O_NOATIME`), so that reading
+/// a file (the portal's export) does not record when it was read. Falls back to a plain
+/// open where the flag is not allowed (a file this user does not own).
+pub fn open_noatime(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let noatime = rustix::fs::OFlags::NOATIME.bits() as i32;
+    match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(noatime)
+        .open(path)
+    {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => File::open(path),
+        other => other,
+    }
+}
+
 pub fn sync_sled(db: &sled::Db, dir: &Path) -> io::Result<()> {
     db.flush().map_err(io::Error::other)?;
     for entry in fs::read_dir(dir)? {

@@ -5,6 +5,7 @@
 //!   portal.json     portal id, receipt salt, KDF parameters (written once, fsync'd)
 //!   blobs/<id>.age  one sealed container per tip or follow-up (age ciphertext only)
 //!   tmp/            ciphertext being written; emptied at start-up
+//!   spare/          empty files made ahead (at start-up, at midnight) for the next blobs
 //!   index/          sled: lookup key -> tip record, blob id -> outbox record
 //! ```
 //!
@@ -33,6 +34,8 @@ use crate::tip::Kind;
 pub const META_FILE: &str = "portal.json";
 const BLOBS_DIR: &str = "blobs";
 const TMP_DIR: &str = "tmp";
+/// Empty files made ahead of need (see [`Store::make_spares`]).
+const SPARE_DIR: &str = "spare";
 const INDEX_DIR: &str = "index";
 pub const BLOB_SUFFIX: &str = ".age";
 
@@ -166,8 +169,14 @@ impl Drop for PendingBlob {
     }
 }
 
+/// Spare files made ahead for the blobs of a day (see [`Store::make_spares`]). Beyond
+/// this many submissions in one UTC day, a blob's birth time is its upload's.
+pub const SPARE_FILES: usize = 256;
+
 pub struct Store {
     root: PathBuf,
+    /// Empty files in `tmp/`, made ahead, for the next blobs.
+    spares: std::sync::Mutex<Vec<PathBuf>>,
     meta: PortalMeta,
     db: sled::Db,
     tips: sled::Tree,
@@ -211,7 +220,7 @@ impl Store {
     /// Open (or create) the store. Creates the salt and portal id on first use.
     pub fn open(root: &Path, kdf: KdfParams) -> Result<Store, StoreError> {
         create_private_dir(root)?;
-        for sub in [BLOBS_DIR, TMP_DIR, INDEX_DIR] {
+        for sub in [BLOBS_DIR, TMP_DIR, SPARE_DIR, INDEX_DIR] {
             create_private_dir(&root.join(sub))?;
         }
         // Anything in tmp/ is an upload that never finished: no receipt was shown for it.
@@ -249,6 +258,7 @@ impl Store {
             acked: open_tree(TREE_ACKED)?,
             meta_tree: open_tree(TREE_META)?,
             root: root.to_owned(),
+            spares: Default::default(),
             meta,
             db,
         };
@@ -272,19 +282,58 @@ impl Store {
         hex::encode(id)
     }
 
-    /// Start writing a new blob in `tmp/`.
+    /// Start writing a new blob in `tmp/`: in a spare file made ahead (see
+    /// [`Store::make_spares`]) while there is one, so that the blob's birth time (statx)
+    /// is not the time its upload began.
     pub fn begin_blob(&self) -> Result<PendingBlob, StoreError> {
         let blob_id = Self::new_id();
         let tmp_path = self
             .root
             .join(TMP_DIR)
             .join(format!("{blob_id}{BLOB_SUFFIX}"));
-        let file = durable::create_private_file(&tmp_path).map_err(io_err(&tmp_path))?;
+        let spare = self.spares.lock().map(|mut s| s.pop()).unwrap_or(None);
+        let file = match spare.map(|p| fs::rename(&p, &tmp_path)) {
+            Some(Ok(())) => fs::OpenOptions::new()
+                .write(true)
+                .open(&tmp_path)
+                .map_err(io_err(&tmp_path))?,
+            // No spare left today (or it vanished): a new file, born now.
+            _ => durable::create_private_file(&tmp_path).map_err(io_err(&tmp_path))?,
+        };
         Ok(PendingBlob {
             blob_id,
             tmp_path,
             file: Some(file),
         })
+    }
+
+    /// Make empty spare files in `spare/` until there are [`SPARE_FILES`], for the blobs to
+    /// come ([`Store::begin_blob`] moves one into `tmp/`; a rename keeps its birth time).
+    /// The portal calls it at start-up and at every UTC midnight, times that say nothing
+    /// about when a tip arrived. Blocking.
+    pub fn make_spares(&self) -> Result<(), StoreError> {
+        let dir = self.root.join(SPARE_DIR);
+        let mut spares = self
+            .spares
+            .lock()
+            .map_err(|_| StoreError::IndexWrite("the spare files' list was poisoned".into()))?;
+        if spares.is_empty() {
+            // Spares left by an earlier run are as good as new ones.
+            for entry in fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {
+                spares.push(entry.path());
+            }
+        }
+        let before = spares.len();
+        while spares.len() < SPARE_FILES {
+            let path = dir.join(format!("{}{BLOB_SUFFIX}", Self::new_id()));
+            durable::create_private_file(&path).map_err(io_err(&path))?;
+            spares.push(path);
+        }
+        if spares.len() > before {
+            sync_dir(&dir)?;
+        }
+        blur_times(&dir, &today());
+        Ok(())
     }
 
     /// Make a blob and its index entries durable. Blocking: call from a blocking thread.
@@ -303,6 +352,10 @@ impl Store {
         fs::rename(&pending.tmp_path, &final_path).map_err(io_err(&final_path))?;
         pending.tmp_path = PathBuf::new(); // committed: Drop must not remove anything
         sync_dir(&self.root.join(BLOBS_DIR))?;
+        // The folders' times would say when the latest blob arrived: the day only.
+        for dir in [BLOBS_DIR, TMP_DIR, SPARE_DIR] {
+            blur_times(&self.root.join(dir), &outbox.day);
+        }
 
         let outbox_value = serde_json::to_vec(outbox).expect("records serialize");
         let tip_value =
@@ -321,10 +374,20 @@ impl Store {
         self.durable_flush()
     }
 
-    /// sled's flush, then a real fsync of its files (see the module comment).
+    /// sled's flush, then a real fsync of its files (see the module comment); then their
+    /// access and modification times are set to today's midnight, so that they say the
+    /// day of the latest write, not its time.
     pub fn durable_flush(&self) -> Result<(), StoreError> {
         let index = self.root.join(INDEX_DIR);
-        durable::sync_sled(&self.db, &index).map_err(|e| StoreError::IndexWrite(e.to_string()))
+        durable::sync_sled(&self.db, &index).map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+        let day = today();
+        if let Ok(listing) = fs::read_dir(&index) {
+            for entry in listing.flatten() {
+                blur_times(&entry.path(), &day);
+            }
+        }
+        blur_times(&index, &day);
+        Ok(())
     }
 
     pub fn find_tip(&self, key: &LookupKey) -> Result<Option<TipRecord>, StoreError> {
@@ -688,6 +751,15 @@ fn set_times_to_day(file: &File, day: &str) {
         let t = std::time::SystemTime::UNIX_EPOCH
             + std::time::Duration::from_secs(midnight.unix_timestamp().max(0) as u64);
         let _ = file.set_times(fs::FileTimes::new().set_accessed(t).set_modified(t));
+    }
+}
+
+/// [`set_times_to_day`] for a path (a folder, or a file of sled's), best effort: the
+/// kernel still sets its change time (ctime) to now, which nothing but the clock changes
+/// (SECURITY.md, "What the file system keeps").
+fn blur_times(path: &Path, day: &str) {
+    if let Ok(f) = durable::open_noatime(path) {
+        set_times_to_day(&f, day);
     }
 }
 

@@ -454,3 +454,64 @@ fn regression_trace_logs_tied_tips_to_exact_times() {
         "{err}"
     );
 }
+
+/// Finding 7 (low): the file system kept exact times. Each blob kept its birth time (when
+/// its upload started, on ext4 through statx), its access time became the time of the next
+/// export, and the folders' and `index/`'s times gave the latest arrival. Now blobs are
+/// written into files made ahead (at start-up and at midnight UTC), exports read with
+/// O_NOATIME, and the folders' and index files' access and modification times say the
+/// day. What no program can set, the change time (ctime), SECURITY.md documents.
+#[test]
+fn regression_the_file_system_kept_exact_times() {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let portal = Portal::start();
+    // Well after start-up, when the spare files were made.
+    std::thread::sleep(Duration::from_secs(2));
+    let submitted = SystemTime::now();
+    submit_ok(
+        &portal,
+        &Tip {
+            files: vec![("e.bin".into(), vec![7u8; 100_000])],
+            ..Tip::default()
+        },
+    );
+    let today = time::OffsetDateTime::now_utc().date();
+    let midnight =
+        UNIX_EPOCH + Duration::from_secs(today.midnight().assume_utc().unix_timestamp() as u64);
+    let blob = blob_paths(&portal.data).pop().unwrap();
+    let meta = std::fs::metadata(&blob).unwrap();
+    match meta.created() {
+        Ok(born) => assert!(
+            born + Duration::from_secs(1) < submitted,
+            "the blob was born when its upload began"
+        ),
+        Err(e) => println!("SKIPPED: the birth-time check (this file system has none: {e})"),
+    }
+    let exported = tempfile::tempdir().unwrap();
+    assert!(export(&portal.data, &exported.path().join("b.tbx"))
+        .status
+        .success());
+    let meta = std::fs::metadata(&blob).unwrap();
+    assert_eq!(
+        meta.accessed().unwrap(),
+        midnight,
+        "the export set the access time"
+    );
+    assert_eq!(meta.modified().unwrap(), midnight);
+    let mut paths = vec![
+        portal.data.join("blobs"),
+        portal.data.join("tmp"),
+        portal.data.join("spare"),
+        portal.data.join("index"),
+    ];
+    paths.extend(all_files(&portal.data.join("index")));
+    for p in paths {
+        let meta = std::fs::metadata(&p).unwrap();
+        assert_eq!(
+            meta.modified().unwrap(),
+            midnight,
+            "{} says when the tip arrived",
+            p.display()
+        );
+    }
+}

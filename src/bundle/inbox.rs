@@ -269,7 +269,8 @@ impl<W: Write> InboxWriter<W> {
         sealed_to: &str,
         path: &Path,
     ) -> io::Result<()> {
-        let mut f = File::open(path)?;
+        // Without O_NOATIME, reading a blob would set its access time to the export's.
+        let mut f = crate::durable::open_noatime(path)?;
         let size = f.metadata()?.len();
         let mut h = Checksum::new(FORMAT);
         self.buf.resize(256 * 1024, 0);
@@ -281,7 +282,7 @@ impl<W: Write> InboxWriter<W> {
             h.update(&self.buf[..n]);
         }
         self.entry_header(blob_id, sealed_to, size, h)?;
-        let mut f = File::open(path)?.take(size);
+        let mut f = crate::durable::open_noatime(path)?.take(size);
         let copied = io::copy(&mut f, &mut self.w)?;
         if copied != size {
             return Err(io::Error::other(

@@ -252,6 +252,17 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Serve until `shutdown` resolves; in-flight requests finish first (up to 30 s).
 ///
+/// How long until a second past the next midnight UTC.
+fn until_next_utc_midnight() -> std::time::Duration {
+    let now = time::OffsetDateTime::now_utc();
+    let next = now
+        .date()
+        .next_day()
+        .map_or(now, |d| d.midnight().assume_utc());
+    let left = (next - now).whole_milliseconds().max(0) as u64;
+    std::time::Duration::from_millis(left + 1000)
+}
+
 /// hyper-util is used directly, rather than `axum::serve`, for the protections a public
 /// site needs: a deadline for request headers (slow-loris), a bound on their size, an
 /// idle timeout on request bodies and a minimum average rate (`min_rate`). The peer address returned by `accept` is dropped
@@ -265,6 +276,7 @@ pub async fn run(
     let header_timeout = state.settings.header_timeout;
     let body_idle = state.settings.body_idle_timeout;
     let min_rate = state.settings.min_upload_rate;
+    let state_store = state.store.clone();
     let router = app(state).layer(axum::middleware::map_request(
         move |req: axum::extract::Request| async move {
             req.map(|body| {
@@ -274,6 +286,18 @@ pub async fn run(
             })
         },
     ));
+    // Spare files for the blobs of the day, made now and at every UTC midnight, times that
+    // say nothing about when a tip arrived (`Store::make_spares`).
+    let store = state_store.clone();
+    let spares = tokio::spawn(async move {
+        loop {
+            let s = store.clone();
+            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || s.make_spares()).await {
+                tracing::warn!(error = %e, "spare files for new tips could not be made");
+            }
+            tokio::time::sleep(until_next_utc_midnight()).await;
+        }
+    });
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     builder
@@ -304,6 +328,7 @@ pub async fn run(
         }
     }
     drop(listener);
+    spares.abort();
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => {}
