@@ -239,6 +239,7 @@ pub fn open_sealed<'i, R: std::io::BufRead>(
         ));
     }
     let mut stanzas = 0usize;
+    let mut in_body = false;
     loop {
         let start = header.len();
         let left = MAX_AGE_HEADER - start as u64;
@@ -253,15 +254,29 @@ pub fn open_sealed<'i, R: std::io::BufRead>(
             }
             return Err(OpenError::Io(std::io::ErrorKind::UnexpectedEof.into()));
         }
-        if line.starts_with(b"-> ") {
+        // The specification's stanza rule, which age 0.12 does not enforce (C2SP/CCTV
+        // `stanza_missing_body`, `stanza_missing_final_line`): a stanza's body is lines of
+        // 64 columns ended by a shorter one, possibly empty; nothing else may end it.
+        let text = &line[..line.len() - 1];
+        if in_body {
+            if text.starts_with(b"-> ") || text.starts_with(b"---") {
+                return Err(OpenError::Malformed(
+                    "its age header has a stanza without its final body line",
+                ));
+            }
+            in_body = text.len() == 64;
+        } else if text.starts_with(b"-> ") {
             stanzas += 1;
             if stanzas > MAX_STANZAS {
                 return Err(OpenError::Malformed(
                     "its age header names more than 64 recipients",
                 ));
             }
-        } else if line.starts_with(b"---") {
+            in_body = true;
+        } else if text.starts_with(b"---") {
             break;
+        } else {
+            return Err(OpenError::Malformed("its age header is malformed"));
         }
     }
     let decryptor = age::Decryptor::new_buffered(std::io::Cursor::new(header).chain(input))
