@@ -1005,11 +1005,66 @@ impl Ledger {
         progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
         // A refused bundle leaves the ledger as it was: say so for a damaged file too.
-        self.import_or_refuse(bundle, input, identities, progress)
-            .map_err(|e| match e {
-                LedgerError::Bundle(e) => LedgerError::BundleRefused(e),
-                e => e,
-            })
+        let refused = match self.import_or_refuse(bundle, input, identities, progress) {
+            Ok(summary) => return Ok(summary),
+            Err(LedgerError::Bundle(e)) => LedgerError::BundleRefused(e),
+            Err(e) => e,
+        };
+        if matches!(
+            refused,
+            LedgerError::BundleRefused(_)
+                | LedgerError::BadItem(..)
+                | LedgerError::NotOurs { .. }
+                | LedgerError::SecondTipItem { .. }
+        ) {
+            // Refused while reading or planning, before anything was written but the new
+            // tips' early entries, which are gone again: the summary index, marked dirty
+            // for them, is as it was. Marking it clean spares the next command a rebuild
+            // and leaves the ledger byte for byte as before (best effort: a dirty index is
+            // only rebuilt).
+            let _ = self.sync();
+        }
+        Err(refused)
+    }
+
+    /// A digest of everything the ledger holds: every tree of its database, every file
+    /// under `blobs/`, the summary index and the audit log. Equal before and after an
+    /// operation that must change nothing (a refused import); for tests and the fuzzers.
+    #[doc(hidden)]
+    pub fn state_digest(&self) -> Result<[u8; 32], LedgerError> {
+        let mut h = blake3::Hasher::new();
+        let mut framed = |part: &[u8]| {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        };
+        let mut names = self.db.tree_names();
+        names.sort();
+        for name in names {
+            framed(&name);
+            let tree = self.db.open_tree(&name).map_err(db_err)?;
+            for kv in tree.iter() {
+                let (k, v) = kv.map_err(db_err)?;
+                framed(&k);
+                framed(&v);
+            }
+        }
+        let blobs = self.root.join(BLOBS_DIR);
+        let mut files: Vec<PathBuf> = fs::read_dir(&blobs)
+            .map_err(io_err(&blobs))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        files.push(self.root.join("index").join("summaries.bin"));
+        files.push(self.root.join(audit::AUDIT_FILE));
+        for f in files {
+            framed(f.to_string_lossy().as_bytes());
+            match fs::read(&f) {
+                Ok(bytes) => framed(&bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => framed(b"(none)"),
+                Err(e) => return Err(io_err(&f)(e)),
+            }
+        }
+        Ok(*h.finalize().as_bytes())
     }
 
     fn import_or_refuse(

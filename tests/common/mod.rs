@@ -706,8 +706,8 @@ pub mod forge {
 }
 
 /// Everything a ledger holds, to compare before and after a refused import: every tree of
-/// its database, every file under `blobs/` and the audit log (the summary index is derived
-/// from the database; `list --json` stands for it).
+/// its database, every file under `blobs/`, the audit log and the summary index, byte for
+/// byte, and what `list --json` makes of them.
 pub fn ledger_state(ledger: &TestLedger) -> Vec<(String, Vec<u8>)> {
     let mut state = vec![(
         "list".to_owned(),
@@ -734,10 +734,9 @@ pub fn ledger_state(ledger: &TestLedger) -> Vec<(String, Vec<u8>)> {
     for f in files {
         state.push((f.display().to_string(), std::fs::read(&f).unwrap()));
     }
-    state.push((
-        "audit.log".into(),
-        std::fs::read(root.join("audit.log")).unwrap_or_default(),
-    ));
+    for f in ["audit.log", "index/summaries.bin"] {
+        state.push((f.into(), std::fs::read(root.join(f)).unwrap_or_default()));
+    }
     state
 }
 
