@@ -670,4 +670,20 @@ fn regression_docs_and_code_disagreed_on_what_a_reader_refuses() {
     );
 
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 0);
+
+    // An entry the ledger already holds is not opened again, and its checksum still counts.
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[]);
+    let entry = Entry::sealed(&m.blob_id, &plain);
+    let again = Entry {
+        checksum: Some("00".repeat(32)),
+        ..Entry::sealed(&m.blob_id, &plain)
+    };
+    let (code, _, _) = import(&ledger, work.path(), &forge::bundle(&header, &[entry]));
+    assert_eq!(code, 0);
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[again]),
+        "its checksum does not match its ciphertext",
+    );
 }

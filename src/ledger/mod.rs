@@ -1187,7 +1187,7 @@ impl Ledger {
             next,
         );
 
-        let (verified, early) = std::thread::scope(|s| {
+        let (verified, early, bad_checksum) = std::thread::scope(|s| {
             for _ in 0..workers {
                 let (job_rx, done_tx, give_back) = (&job_rx, done_tx.clone(), give_back.clone());
                 s.spawn(move || loop {
@@ -1259,6 +1259,10 @@ impl Ledger {
                 early.finish()
             });
             let mut skip = false;
+            // The checksum of an entry that is not opened (already imported, or listed
+            // twice), and the first such entry whose checksum did not match.
+            let mut skipped_hash: Option<inbox::EntryHasher> = None;
+            let mut bad_checksum: Option<String> = None;
             let mut start = 0u64;
             // Where the item being read starts in `batch.bytes`, if it comes whole.
             let mut whole: Option<usize> = None;
@@ -1282,6 +1286,10 @@ impl Ledger {
                                 || !seen.insert(entry.blob_id.clone());
                             if skip {
                                 already += 1;
+                                // Not opened, but its checksum is still checked, here.
+                                skipped_hash = write_failure
+                                    .is_none()
+                                    .then(|| inbox::EntryHasher::new(version));
                             }
                             start = pack_len;
                             whole = (!skip && entry.size <= IN_MEMORY).then_some(batch.bytes.len());
@@ -1337,7 +1345,18 @@ impl Ledger {
                             }
                             new_items += 1;
                         }
-                        _ => {}
+                        inbox::EntryEvent::Data(chunk) => {
+                            if let Some(h) = skipped_hash.as_mut() {
+                                h.update(chunk);
+                            }
+                        }
+                        inbox::EntryEvent::End => {
+                            if let Some(h) = skipped_hash.take() {
+                                if !h.matches(entry) && bad_checksum.is_none() {
+                                    bad_checksum = Some(entry.blob_id.clone());
+                                }
+                            }
+                        }
                     }
                     Ok(())
                 },
@@ -1351,11 +1370,17 @@ impl Ledger {
             let early = collector
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (result, early)
+            (result, early, bad_checksum)
         });
         // A damaged bundle is reported as such, before whatever its items did to the workers.
         // (On every early return, `written` removes the new tips' entries.)
         let verified = verified?;
+        if let Some(blob) = bad_checksum {
+            return Err(LedgerError::BadItem(
+                blob,
+                "its checksum does not match its ciphertext".into(),
+            ));
+        }
         if let Some(e) = early.failure {
             return Err(e);
         }
