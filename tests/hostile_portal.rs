@@ -687,3 +687,54 @@ fn regression_docs_and_code_disagreed_on_what_a_reader_refuses() {
         "its checksum does not match its ciphertext",
     );
 }
+
+/// Other inputs the air-gapped side reads get the same review. `ledger.toml` (a restored
+/// backup brings its own): day counts become dates, and a count past year 9999 made every
+/// command that computes a due date panic; the office's name is printed on notices. Both
+/// are checked when the file is read, with the fix in the message.
+#[test]
+fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[]);
+    let (code, _, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&portal, 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+    );
+    assert_eq!(code, 0);
+    let settings = ledger.path().join("ledger.toml");
+    let original = std::fs::read_to_string(&settings).unwrap();
+    for (from, to, why) in [
+        (
+            "verify_days = 60",
+            "verify_days = 4000000000",
+            "verify_days = 4000000000 is outside 1 to 3650 days",
+        ),
+        (
+            "acknowledge_days = 7",
+            "acknowledge_days = 0",
+            "acknowledge_days = 0 is outside",
+        ),
+        (
+            "[deadlines]",
+            "office_name = \"办公室\\u001b]52;c;eA==\\u0007\"\n[deadlines]",
+            "office_name must be",
+        ),
+    ] {
+        std::fs::write(&settings, original.replace(from, to)).unwrap();
+        for args in [&["list"][..], &["show", "1"], &["report"]] {
+            let out = ledger.run(args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} with {to}: {err}");
+            assert!(err.contains(why) && !err.contains("panicked"), "{err}");
+            assert!(!has_unsafe_char(&err), "{err:?}");
+        }
+    }
+    std::fs::write(&settings, original).unwrap();
+    ledger.ok(&["list"]);
+}

@@ -2437,14 +2437,49 @@ fn sanitize_key(s: &str) -> String {
 /// space-saving mode made that about 40% slower; durability is the same in both modes.
 fn load_config(root: &Path) -> Result<LedgerConfig, LedgerError> {
     let config_path = root.join(CONFIG_FILE);
-    match fs::read_to_string(&config_path) {
+    let config: LedgerConfig = match fs::read_to_string(&config_path) {
         Ok(text) => toml::from_str(&text).map_err(|e| LedgerError::Config {
             path: config_path.clone(),
             message: e.message().to_owned(),
-        }),
-        Err(_) => Ok(LedgerConfig::default()),
+        })?,
+        Err(_) => return Ok(LedgerConfig::default()),
+    };
+    // Day counts become dates (a due date years past 9999 does not exist), and the office's
+    // name is printed: both are checked here, where the file is read (a restored backup
+    // brings its own).
+    let d = config.deadlines;
+    for (name, days) in [
+        ("acknowledge_days", d.acknowledge_days),
+        ("feedback_days", d.feedback_days),
+        ("verify_days", d.verify_days),
+        ("finished_days", config.publishing.finished_days),
+    ] {
+        if !(1..=MAX_CONFIG_DAYS).contains(&days) {
+            return Err(LedgerError::Config {
+                path: config_path,
+                message: format!(
+                    "{name} = {days} is outside 1 to {MAX_CONFIG_DAYS} days; set a number of days in that range"
+                ),
+            });
+        }
     }
+    if config.office_name.chars().count() > 200
+        || config
+            .office_name
+            .chars()
+            .any(crate::safe_output::is_unsafe_char)
+    {
+        return Err(LedgerError::Config {
+            path: config_path,
+            message: "office_name must be at most 200 characters, with no control characters"
+                .into(),
+        });
+    }
+    Ok(config)
 }
+
+/// The most days a deadline or publishing setting of `ledger.toml` may name (ten years).
+const MAX_CONFIG_DAYS: u32 = 3650;
 
 fn open_waiting(path: &Path) -> Result<sled::Db, LedgerError> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
