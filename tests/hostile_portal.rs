@@ -689,9 +689,9 @@ fn regression_docs_and_code_disagreed_on_what_a_reader_refuses() {
 }
 
 /// Other inputs the air-gapped side reads get the same review. `ledger.toml` (a restored
-/// backup brings its own): day counts become dates, and a count past year 9999 made every
-/// command that computes a due date panic; the office's name is printed on notices. Both
-/// are checked when the file is read, with the fix in the message.
+/// backup brings its own): day counts become dates, and a count past year 9999 made
+/// `assign` panic while computing the due date; the office's name is printed on notices.
+/// Both are checked when the file is read, by every command, with the fix in the message.
 #[test]
 fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
     let ledger = TestLedger::new();
@@ -727,7 +727,12 @@ fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
         ),
     ] {
         std::fs::write(&settings, original.replace(from, to)).unwrap();
-        for args in [&["list"][..], &["show", "1"], &["report"]] {
+        for args in [
+            &["assign", "1", "--to", "县公安局"][..],
+            &["list"],
+            &["show", "1"],
+            &["report"],
+        ] {
             let out = ledger.run(args);
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?} with {to}: {err}");
