@@ -169,10 +169,6 @@ impl Drop for PendingBlob {
     }
 }
 
-/// Spare files made ahead for the blobs of a day (see [`Store::make_spares`]). Beyond
-/// this many submissions in one UTC day, a blob's birth time is its upload's.
-pub const SPARE_FILES: usize = 256;
-
 pub struct Store {
     root: PathBuf,
     /// Empty files in `tmp/`, made ahead, for the next blobs.
@@ -307,11 +303,11 @@ impl Store {
         })
     }
 
-    /// Make empty spare files in `spare/` until there are [`SPARE_FILES`], for the blobs to
+    /// Make empty spare files in `spare/` until there are `count`, for the blobs to
     /// come ([`Store::begin_blob`] moves one into `tmp/`; a rename keeps its birth time).
     /// The portal calls it at start-up and at every UTC midnight, times that say nothing
     /// about when a tip arrived. Blocking.
-    pub fn make_spares(&self) -> Result<(), StoreError> {
+    pub fn make_spares(&self, count: usize) -> Result<(), StoreError> {
         let dir = self.root.join(SPARE_DIR);
         let mut spares = self
             .spares
@@ -324,7 +320,7 @@ impl Store {
             }
         }
         let before = spares.len();
-        while spares.len() < SPARE_FILES {
+        while spares.len() < count {
             let path = dir.join(format!("{}{BLOB_SUFFIX}", Self::new_id()));
             durable::create_private_file(&path).map_err(io_err(&path))?;
             spares.push(path);

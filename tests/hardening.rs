@@ -437,6 +437,15 @@ impl Drop for Tmpfs {
 /// one tip stored on it; `None`, after a SKIPPED line naming `test`, when no tmpfs can be
 /// mounted (not root).
 fn portal_on_tmpfs(test: &str, opts: &str) -> Option<(Tmpfs, std::path::PathBuf, Portal, String)> {
+    portal_on_tmpfs_with(test, opts, "")
+}
+
+/// [`portal_on_tmpfs`] with more lines of configuration.
+fn portal_on_tmpfs_with(
+    test: &str,
+    opts: &str,
+    config: &str,
+) -> Option<(Tmpfs, std::path::PathBuf, Portal, String)> {
     let Some(fs) = Tmpfs::with_options(opts) else {
         eprintln!("SKIPPED {test}: cannot mount a tmpfs (needs root)");
         return None;
@@ -445,7 +454,7 @@ fn portal_on_tmpfs(test: &str, opts: &str) -> Option<(Tmpfs, std::path::PathBuf,
     let portal = Portal::start_with(PortalOptions {
         data: Some(data.clone()),
         // These file systems are smaller than the default reserve kept for text.
-        config: "disk_reserve_mib = 0".into(),
+        config: format!("disk_reserve_mib = 0\n{config}"),
         ..Default::default()
     });
     let receipt = submit_ok(&portal, &Tip::default());
@@ -605,9 +614,11 @@ fn below_the_disk_reserve_attachments_are_refused_and_text_still_gets_through() 
 /// as files can be created again.
 #[test]
 fn no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers() {
-    let Some((fs, data, portal, before)) = portal_on_tmpfs(
+    // No files made ahead either (`spare_files = 0`): with them, a tip still finds a file.
+    let Some((fs, data, portal, before)) = portal_on_tmpfs_with(
         "no_file_can_be_created_gives_a_localized_error_no_receipt_and_recovers",
         "size=32m,nr_inodes=400",
+        "spare_files = 0",
     ) else {
         return;
     };

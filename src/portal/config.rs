@@ -61,6 +61,10 @@ pub struct ConfigFile {
     /// wait for argon2id. Default 1, at most 16; 0 turns it off. Each lives in memory only,
     /// for at most a minute (SECURITY.md).
     pub receipts_ahead: Option<usize>,
+    /// Empty files kept ready for the blobs of a day, made at start-up and every UTC
+    /// midnight, so that a blob's birth time says nothing about when its upload began.
+    /// Default 256, at most 100,000; 0 turns it off (SECURITY.md).
+    pub spare_files: Option<usize>,
     /// Seconds a client may take to send its request headers (slow-loris). Default 30.
     pub header_timeout_secs: Option<u64>,
     /// Seconds an upload may stall between two pieces of its body. Default 120 (Tor
@@ -169,6 +173,9 @@ pub fn default_categories() -> Vec<Category> {
 pub const MAX_OPEN_UPLOADS_LIMIT: u64 = 256;
 /// Most receipts kept derived ahead: each is a future reporter's secret held in memory.
 pub const MAX_RECEIPTS_AHEAD: usize = 16;
+/// Spare files made ahead by default, and at most (`spare_files`).
+pub const DEFAULT_SPARE_FILES: usize = 256;
+pub const MAX_SPARE_FILES: usize = 100_000;
 
 /// Settings the portal runs with, after merging file, flags and defaults.
 #[derive(Clone)]
@@ -189,6 +196,7 @@ pub struct Settings {
     pub lookups_per_minute: u32,
     pub kdf_workers: usize,
     pub receipts_ahead: usize,
+    pub spare_files: usize,
     pub header_timeout: std::time::Duration,
     pub body_idle_timeout: std::time::Duration,
     /// Bytes per second.
@@ -337,6 +345,13 @@ impl ConfigFile {
                 max: MAX_RECEIPTS_AHEAD as u64,
             });
         }
+        let spare_files = self.spare_files.unwrap_or(DEFAULT_SPARE_FILES);
+        if spare_files > MAX_SPARE_FILES {
+            return Err(ConfigError::TooLarge {
+                name: "spare_files",
+                max: MAX_SPARE_FILES as u64,
+            });
+        }
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -378,6 +393,7 @@ impl ConfigFile {
             )? as usize,
             // 0 is allowed: nothing derived ahead.
             receipts_ahead,
+            spare_files,
             header_timeout: std::time::Duration::from_secs(positive(
                 self.header_timeout_secs,
                 30,
@@ -432,6 +448,15 @@ mod tests {
         assert!(resolve("max_open_uploads = 256").is_ok());
         assert_eq!(s.receipts_ahead, 1);
         assert_eq!(resolve("receipts_ahead = 0").unwrap().receipts_ahead, 0);
+        assert_eq!(s.spare_files, DEFAULT_SPARE_FILES);
+        assert_eq!(resolve("spare_files = 0").unwrap().spare_files, 0);
+        assert!(matches!(
+            resolve("spare_files = 100001"),
+            Err(ConfigError::TooLarge {
+                name: "spare_files",
+                ..
+            })
+        ));
         assert!(matches!(
             resolve("receipts_ahead = 17"),
             Err(ConfigError::TooLarge {

@@ -277,6 +277,7 @@ pub async fn run(
     let body_idle = state.settings.body_idle_timeout;
     let min_rate = state.settings.min_upload_rate;
     let state_store = state.store.clone();
+    let spare_count = state.settings.spare_files;
     let router = app(state).layer(axum::middleware::map_request(
         move |req: axum::extract::Request| async move {
             req.map(|body| {
@@ -289,10 +290,11 @@ pub async fn run(
     // Spare files for the blobs of the day, made now and at every UTC midnight, times that
     // say nothing about when a tip arrived (`Store::make_spares`).
     let store = state_store.clone();
+    let count = spare_count;
     let spares = tokio::spawn(async move {
         loop {
             let s = store.clone();
-            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || s.make_spares()).await {
+            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || s.make_spares(count)).await {
                 tracing::warn!(error = %e, "spare files for new tips could not be made");
             }
             tokio::time::sleep(until_next_utc_midnight()).await;
