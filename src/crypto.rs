@@ -7,7 +7,7 @@
 
 use std::sync::Once;
 
-use sodiumoxide::crypto::{box_, kdf, pwhash::argon2id13, sealedbox, sign};
+use sodiumoxide::crypto::{box_, kdf, pwhash::argon2id13, sealedbox, secretbox, sign};
 use zeroize::Zeroizing;
 
 /// Initialise libsodium once (it picks its fastest implementations and seeds its RNG).
@@ -245,6 +245,29 @@ pub fn open_sealed(
     let sk = box_::SecretKey(*secret);
     let pk = sk.public_key();
     sealedbox::open(sealed, &pk, &sk)
+        .map(Zeroizing::new)
+        .map_err(|()| CryptoError::Open)
+}
+
+/// Encrypt `msg` with a 32-byte secret key (XSalsa20-Poly1305, libsodium secretbox); the
+/// random nonce goes in front.
+pub fn secretbox_seal(key: &[u8; 32], msg: &[u8]) -> Vec<u8> {
+    init();
+    let nonce = secretbox::gen_nonce();
+    let mut out = nonce.0.to_vec();
+    out.extend_from_slice(&secretbox::seal(msg, &nonce, &secretbox::Key(*key)));
+    out
+}
+
+/// Open what [`secretbox_seal`] made with the same key.
+pub fn secretbox_open(key: &[u8; 32], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    init();
+    if sealed.len() < secretbox::NONCEBYTES {
+        return Err(CryptoError::Open);
+    }
+    let (nonce, body) = sealed.split_at(secretbox::NONCEBYTES);
+    let nonce = secretbox::Nonce::from_slice(nonce).ok_or(CryptoError::Open)?;
+    secretbox::open(body, &nonce, &secretbox::Key(*key))
         .map(Zeroizing::new)
         .map_err(|()| CryptoError::Open)
 }

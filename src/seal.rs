@@ -73,8 +73,9 @@ pub enum Commit {
     /// A new tip: its lookup entry.
     Tip(LookupKey, TipRecord),
     /// A follow-up: signed with the key derived from the receipt the reporter typed, over
-    /// the hash of its content (the sealer must have been started with `Item::Followup`).
-    Followup(Box<crate::crypto::SigningKey>),
+    /// the hash of its content (the sealer must have been started with `Item::Followup`);
+    /// its day joins the record of the tip under this lookup key.
+    Followup(Box<crate::crypto::SigningKey>, LookupKey),
 }
 
 /// What a sealer is sealing.
@@ -133,8 +134,14 @@ struct HeldImage {
 pub enum SealError {
     #[error("an image is larger than {limit} bytes and cannot be cleaned of its metadata")]
     ImageTooLarge { limit: u64 },
-    #[error(transparent)]
-    ImageDamaged(#[from] metadata::StripError),
+    /// The image named `name` (as the browser sent it: shown to the reporter only, never
+    /// logged, so neither this message nor `Debug` carries it) could not be parsed.
+    #[error("an image cannot be cleaned of its metadata: {source}")]
+    ImageDamaged {
+        name: ReporterText,
+        #[source]
+        source: metadata::StripError,
+    },
     #[error("writing the sealed tip failed: {0}")]
     Io(#[from] std::io::Error),
     #[error("age refused the recipients: {0}")]
@@ -147,6 +154,16 @@ pub enum SealError {
     DiskReserve,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Something the reporter sent (a file name) that a page may show back to them and that
+/// must not reach a log: its `Debug` says only that it is there.
+pub struct ReporterText(pub zeroize::Zeroizing<String>);
+
+impl std::fmt::Debug for ReporterText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReporterText([redacted])")
+    }
 }
 
 pub struct Limits {
@@ -299,7 +316,13 @@ fn run(
                             whole.extend_from_slice(piece);
                         }
                         drop(image.pieces);
-                        let cleaned = metadata::strip(kind, Bytes::from_owner(whole))?;
+                        let cleaned =
+                            metadata::strip(kind, Bytes::from_owner(whole)).map_err(|source| {
+                                SealError::ImageDamaged {
+                                    name: ReporterText(zeroize::Zeroizing::new(start.name.clone())),
+                                    source,
+                                }
+                            })?;
                         w.file_start(&start)?;
                         w.file_data(&cleaned)?;
                         w.file_end(&FileEnd {
@@ -321,15 +344,11 @@ fn run(
                 manifest.blob_id = pending.blob_id.clone();
                 manifest.fields = fields;
                 manifest.attachments = attachments;
-                let tip = match commit {
-                    Commit::Tip(key, record) => Some((key, record)),
-                    Commit::Followup(signer) => {
-                        let hash = w.content_hash().ok_or(SealError::Incomplete)?;
-                        let message = crate::tip::followup_signed_message(&manifest, &hash);
-                        manifest.signature = Some(hex::encode(signer.sign(&message)));
-                        None
-                    }
-                };
+                if let Commit::Followup(signer, _) = &commit {
+                    let hash = w.content_hash().ok_or(SealError::Incomplete)?;
+                    let message = crate::tip::followup_signed_message(&manifest, &hash);
+                    manifest.signature = Some(hex::encode(signer.sign(&message)));
+                }
                 let stream = w.finish(&manifest)?;
                 let file = stream.finish()?.finish()?;
                 let size = file.metadata()?.len();
@@ -342,7 +361,11 @@ fn run(
                     size,
                     sealed_to: recipients.fingerprint(),
                 };
-                store.commit(pending, &outbox, tip.as_ref().map(|(key, rec)| (key, rec)))?;
+                let change = match &commit {
+                    Commit::Tip(key, record) => crate::store::IndexChange::NewTip(key, record),
+                    Commit::Followup(_, key) => crate::store::IndexChange::Followup(key),
+                };
+                store.commit(pending, &outbox, change)?;
                 return Ok(());
             }
         }

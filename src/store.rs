@@ -118,6 +118,22 @@ pub struct TipRecord {
     pub day: String,
     /// X25519 public key (hex) replies are sealed to.
     pub reply_public_key: String,
+    /// The UTC day of each follow-up the reporter added, oldest first (at most
+    /// [`MAX_FOLLOWUP_DAYS`]), shown on the status page. Absent in records from before
+    /// 2026-12-06.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followups: Vec<String>,
+}
+
+/// Most follow-up days a tip's record lists (the oldest are dropped first).
+pub const MAX_FOLLOWUP_DAYS: usize = 100;
+
+/// What a commit adds to the index besides the blob's outbox entry.
+pub enum IndexChange<'a> {
+    /// A new tip: its lookup entry.
+    NewTip(&'a LookupKey, &'a TipRecord),
+    /// A follow-up to the tip under this lookup key: its day joins the tip's record.
+    Followup(&'a LookupKey),
 }
 
 /// A sealed blob waiting to be exported and acknowledged.
@@ -337,7 +353,7 @@ impl Store {
         &self,
         mut pending: PendingBlob,
         outbox: &OutboxRecord,
-        tip: Option<(&LookupKey, &TipRecord)>,
+        change: IndexChange<'_>,
     ) -> Result<(), StoreError> {
         let file = pending.take_file();
         // The exact time of arrival must not survive on disk: the file's times say the day.
@@ -354,15 +370,28 @@ impl Store {
         }
 
         let outbox_value = serde_json::to_vec(outbox).expect("records serialize");
-        let tip_value =
-            tip.map(|(key, rec)| (key.0, serde_json::to_vec(rec).expect("records serialize")));
-        let tip_id = tip.map(|(_, rec)| rec.tip_id.clone());
         (&self.tips, &self.outbox, &self.lookup_by_tip)
             .transaction(|(tips, out, by_tip)| {
                 out.insert(pending.blob_id.as_bytes(), outbox_value.clone())?;
-                if let (Some((key, value)), Some(id)) = (&tip_value, &tip_id) {
-                    tips.insert(&key[..], value.clone())?;
-                    by_tip.insert(id.as_bytes(), &key[..])?;
+                match &change {
+                    IndexChange::NewTip(key, rec) => {
+                        let value = serde_json::to_vec(rec).expect("records serialize");
+                        tips.insert(&key.0[..], value)?;
+                        by_tip.insert(rec.tip_id.as_bytes(), &key.0[..])?;
+                    }
+                    // Read and written in the transaction: two follow-ups at once both count.
+                    IndexChange::Followup(key) => {
+                        let current = tips.get(key.0)?;
+                        if let Some(mut rec) =
+                            current.and_then(|v| serde_json::from_slice::<TipRecord>(&v).ok())
+                        {
+                            rec.followups.push(outbox.day.clone());
+                            let over = rec.followups.len().saturating_sub(MAX_FOLLOWUP_DAYS);
+                            rec.followups.drain(..over);
+                            let value = serde_json::to_vec(&rec).expect("records serialize");
+                            tips.insert(&key.0[..], value)?;
+                        }
+                    }
                 }
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
             })

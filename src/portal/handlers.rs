@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use super::i18n::{Lang, Texts};
 use super::kdf::{KdfError, NewReceipt};
 use super::pages::*;
+use super::submissions::{Found, TokenKeys};
 use super::{App, FORM_OVERHEAD};
 use crate::receipt::{CodeError, ReceiptCode, ReceiptKeys};
 use crate::seal::{self, SealError, SealInput};
@@ -51,10 +52,58 @@ pub async fn index(
     render(StatusCode::OK, &IndexPage { c })
 }
 
-pub async fn stylesheet() -> Response {
+const STYLESHEET: &str = include_str!("../../templates/static/tipbox.css");
+const FAVICON: &[u8] = include_bytes!("../../templates/static/favicon.ico");
+/// A year: what a fingerprinted name may be cached for (it changes with its content).
+const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// Where pages load the stylesheet from: a name that changes with its content, so that
+/// browsers keep it (a Tor round trip per page saved) and never use a stale one.
+pub fn stylesheet_path() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let hash = blake3::hash(STYLESHEET.as_bytes()).to_hex();
+        format!("/static/tipbox-{}.css", &hash[..16])
+    })
+}
+
+pub async fn stylesheet(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let fingerprinted = stylesheet_path().strip_prefix("/static/") == Some(name.as_str());
+    if !fingerprinted && name != "tipbox.css" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    // The old unversioned name still answers, uncached (the security layer's no-store).
+    let cache = if fingerprinted {
+        CACHE_FOREVER
+    } else {
+        "no-store"
+    };
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../../templates/static/tipbox.css"),
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/x-icon"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
+/// No search engine is to list the site (nor its pages with a receipt form).
+pub async fn robots() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "User-agent: *\nDisallow: /\n",
     )
         .into_response()
 }
@@ -100,6 +149,8 @@ struct SubmitForm {
     reward: bool,
     honeypot: bool,
     attachments: u32,
+    /// The form's token (a well-formed one only), kept when the form is shown again.
+    token: Option<String>,
 }
 
 fn submit_page(app: &App, lang: Lang, form: &SubmitForm, errors: Vec<String>) -> SubmitPage {
@@ -120,6 +171,14 @@ fn submit_page(app: &App, lang: Lang, form: &SubmitForm, errors: Vec<String>) ->
         description: form.description.to_string(),
         reward: form.reward,
         errors,
+        form_token: form
+            .token
+            .clone()
+            .unwrap_or_else(super::submissions::new_token),
+        description_limit: lang
+            .texts()
+            .description_limit
+            .replace("{max}", &MAX_TEXT_CHARS.to_string()),
     }
 }
 
@@ -146,6 +205,8 @@ enum UploadProblem {
     TooSlow,
     /// The sealer stopped (its error is collected from its join handle).
     SealerStopped,
+    /// This form was submitted before (its token is known): nothing more is stored.
+    AlreadySent(Box<Found>),
 }
 
 impl UploadProblem {
@@ -194,6 +255,8 @@ fn upload_problem(app: &App, t: &Texts, p: &UploadProblem) -> (StatusCode, Strin
         UploadProblem::BadRequest | UploadProblem::SealerStopped => {
             (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned())
         }
+        // Answered by the callers with the receipt; here only for completeness.
+        UploadProblem::AlreadySent(_) => (StatusCode::OK, t.already_submitted.to_owned()),
         // 400, not 408: browsers may send a request again on their own after a 408.
         UploadProblem::TooSlow => (StatusCode::BAD_REQUEST, t.err_too_slow.to_owned()),
     }
@@ -207,9 +270,11 @@ fn seal_problem(app: &App, t: &Texts, e: &SealError) -> (StatusCode, String) {
             t.err_image_too_large
                 .replace("{max}", &mib(app.settings.max_image_bytes)),
         ),
-        SealError::ImageDamaged(_) => (
+        SealError::ImageDamaged { name, .. } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            t.err_image_damaged.to_owned(),
+            // The name as the reporter's browser sent it, shortened (the page escapes it).
+            t.err_image_damaged
+                .replace("{name}", &name.0.chars().take(80).collect::<String>()),
         ),
         SealError::Incomplete => (StatusCode::BAD_REQUEST, t.err_bad_request.to_owned()),
         SealError::Busy => (StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned()),
@@ -406,6 +471,16 @@ async fn receive_submission(
             "website" => {
                 form.honeypot = !read_text(&mut field).await?.trim().is_empty();
             }
+            "form_token" => {
+                let token = read_text(&mut field).await?;
+                if let Some(keys) = TokenKeys::of(&token) {
+                    form.token = Some(token.to_string());
+                    match app.submissions.begin(&keys) {
+                        Found::Fresh => {}
+                        found => return Err(UploadProblem::AlreadySent(Box::new(found))),
+                    }
+                }
+            }
             "attachment" => match tx {
                 Some(tx) => {
                     if form.attachments >= app.settings.max_attachments {
@@ -481,7 +556,11 @@ pub async fn submit(
     };
     if oversize {
         // Read the text back for the form; seal nothing; never read the files.
-        let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+        if let Err(UploadProblem::AlreadySent(found)) =
+            receive_submission(&app, &mut multipart, None, &mut form).await
+        {
+            return already_sent(&app, lang, *found, &form);
+        }
         let (status, msg) = upload_problem(&app, t, &UploadProblem::TooLarge);
         let mut errors = vec![msg];
         reattach_note(t, &form, &mut errors);
@@ -492,8 +571,13 @@ pub async fn submit(
         // Busy: read the text back into the form, seal nothing, ask to retry.
         let result = receive_submission(&app, &mut multipart, None, &mut form).await;
         let mut errors = vec![t.err_busy.to_owned()];
-        if let Err(p) = result {
-            errors.push(upload_problem(&app, t, &p).1);
+        match result {
+            Err(UploadProblem::AlreadySent(found)) => {
+                let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+                return already_sent(&app, lang, *found, &form);
+            }
+            Err(p) => errors.push(upload_problem(&app, t, &p).1),
+            Ok(()) => {}
         }
         reattach_note(t, &form, &mut errors);
         return render(
@@ -518,6 +602,13 @@ pub async fn submit(
     let mut status = StatusCode::BAD_REQUEST;
     match received {
         Ok(()) => errors = validate_submission(&app, t, &form),
+        Err(UploadProblem::AlreadySent(found)) => {
+            // Sent before, and stored: read the rest of the body, store nothing more.
+            drop(tx);
+            let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+            let _ = sealer.await;
+            return already_sent(&app, lang, *found, &form);
+        }
         Err(UploadProblem::SealerStopped) => {
             drop(tx);
             // Read (and discard) the rest of the bounded body before answering, so the
@@ -560,6 +651,19 @@ pub async fn submit(
             return internal_error_form(&app, lang, &form, &"key derivation");
         }
     };
+    // The same form may be arriving twice (a second tap, a reload): the first to get here
+    // stores the tip, the others show its receipt and store nothing.
+    let token_keys = form.token.as_deref().and_then(TokenKeys::of);
+    if let Some(keys) = &token_keys {
+        match app.submissions.claim(keys).await {
+            Found::Fresh => {}
+            found => {
+                drop(tx);
+                let _ = sealer.await;
+                return already_sent(&app, lang, found, &form);
+            }
+        }
+    }
     let tip_id = store::Store::new_id();
     let day = store::today();
     if form.reward {
@@ -590,17 +694,24 @@ pub async fn submit(
     let record = TipRecord {
         format: 1,
         tip_id,
-        day,
+        day: day.clone(),
         reply_public_key: hex::encode(keys.reply_public),
+        followups: Vec::new(),
     };
-    match seal_and_commit(
+    let committed = seal_and_commit(
         tx,
         sealer,
         manifest,
         seal::Commit::Tip(keys.lookup_key, record),
     )
-    .await
-    {
+    .await;
+    if let Some(keys) = &token_keys {
+        match &committed {
+            Ok(()) => app.submissions.done(keys, &receipt.grouped(), &day),
+            Err(_) => app.submissions.abandon(keys),
+        }
+    }
+    match committed {
         Ok(()) => {}
         Err(Some(e)) => {
             let (s, msg) = seal_problem(&app, t, &e);
@@ -611,13 +722,117 @@ pub async fn submit(
         Err(None) => return internal_error_form(&app, lang, &form, &"sealer task"),
     }
     // Durable: only now is the receipt shown (SPEC invariant 3).
+    receipt_page(&app, lang, &receipt.grouped(), form.token.as_deref())
+}
+
+/// The receipt page; with the form's token, its language switch, print and close buttons
+/// post the token (the receipt comes back from `submissions`, never from the URL).
+fn receipt_page(app: &App, lang: Lang, receipt: &str, token: Option<&str>) -> Response {
+    let mut c = chrome(app, lang, "/submit");
+    if let Some(token) = token {
+        c = c.with_forms("/submit/receipt", vec![("form_token", token.to_owned())]);
+    }
     render(
         StatusCode::OK,
         &ReceiptPage {
-            c: chrome(&app, lang, "/submit"),
-            receipt: receipt.grouped().to_string(),
+            c,
+            receipt: receipt.to_owned(),
+            form_token: token.map(str::to_owned),
         },
     )
+}
+
+/// The answer to a form sent again after its tip was stored: the same receipt while it is
+/// shown, or a page saying the tip is stored and the code no longer shown.
+fn already_sent(app: &App, lang: Lang, found: Found, form: &SubmitForm) -> Response {
+    match found {
+        Found::Receipt(shown) => receipt_page(app, lang, &shown.receipt, form.token.as_deref()),
+        Found::Closed | Found::Fresh => notice(
+            app,
+            lang,
+            lang.texts().receipt_title,
+            lang.texts().already_submitted,
+        ),
+    }
+}
+
+fn notice(app: &App, lang: Lang, title: &str, text: &str) -> Response {
+    render(
+        StatusCode::OK,
+        &NoticePage {
+            c: chrome(app, lang, "/status"),
+            title: title.to_owned(),
+            text: text.to_owned(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct ReceiptForm {
+    #[serde(default)]
+    form_token: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// The receipt page of a form just submitted, again: in another language, for print, or
+/// closed for good (`submissions`).
+pub async fn receipt_again(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    form: Result<Form<ReceiptForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    let t = lang.texts();
+    let Some((f, keys)) = form
+        .ok()
+        .and_then(|Form(f)| TokenKeys::of(&f.form_token).map(|k| (f, k)))
+    else {
+        return error_page(
+            &app,
+            lang,
+            StatusCode::BAD_REQUEST,
+            t.err_bad_request.to_owned(),
+        );
+    };
+    let shown = match app.submissions.begin(&keys) {
+        Found::Receipt(shown) => shown,
+        Found::Closed if f.action == "close" => {
+            return notice(&app, lang, t.receipt_closed_title, t.receipt_closed)
+        }
+        Found::Closed | Found::Fresh => return notice(&app, lang, t.receipt_title, t.receipt_gone),
+    };
+    match f.action.as_str() {
+        "close" => {
+            app.submissions.close(&keys);
+            notice(&app, lang, t.receipt_closed_title, t.receipt_closed)
+        }
+        "print" => render(
+            StatusCode::OK,
+            &ReceiptPrintPage {
+                c: chrome(&app, lang, "/submit"),
+                receipt: shown.receipt.to_string(),
+                site: site_address(&app, &headers),
+                day: shown.day,
+            },
+        ),
+        _ => receipt_page(&app, lang, &shown.receipt, Some(&f.form_token)),
+    }
+}
+
+/// The site's address for the printed receipt: the onion address when one is configured,
+/// otherwise the host the browser asked for (plain host characters only).
+fn site_address(app: &App, headers: &HeaderMap) -> Option<String> {
+    if let Some(onion) = &app.settings.onion_location {
+        return Some(onion.clone());
+    }
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    plain.then(|| host.to_owned())
 }
 
 /// Close the container with `manifest` and wait until the sealer has made the blob and
@@ -672,6 +887,7 @@ pub async fn status_form(
             followup: false,
             message: String::new(),
             errors: vec![],
+            form_token: super::submissions::new_token(),
         },
     )
 }
@@ -804,7 +1020,9 @@ fn status_page(
         }
     };
     StatusPage {
-        c: chrome(app, lang, "/status"),
+        // Switching the language looks the tip up again, rather than dropping the code.
+        c: chrome(app, lang, "/status")
+            .with_forms("/status", vec![("receipt", code.grouped().to_string())]),
         receipt: code.grouped().to_string(),
         status_label: t.status_label(&status_key).to_owned(),
         status_key,
@@ -812,8 +1030,14 @@ fn status_page(
         status_day,
         messages,
         reward,
+        followups: record
+            .followups
+            .iter()
+            .map(|day| t.followup_on.replace("{day}", day))
+            .collect(),
         message,
         errors,
+        form_token: super::submissions::new_token(),
     }
 }
 
@@ -827,14 +1051,19 @@ pub async fn status(
     let t = lang.texts();
     let typed = Zeroizing::new(form.map(|Form(f)| f.receipt).unwrap_or_default());
     let form_page = |status: StatusCode, msg: String| {
+        let receipt: String = typed.chars().take(80).collect();
+        // Switching the language keeps what was typed.
+        let c =
+            chrome(&app, lang, "/status").with_forms("/status", vec![("receipt", receipt.clone())]);
         render(
             status,
             &StatusFormPage {
-                c: chrome(&app, lang, "/status"),
-                receipt: typed.chars().take(80).collect(),
+                c,
+                receipt,
                 followup: false,
                 message: String::new(),
                 errors: vec![msg],
+                form_token: super::submissions::new_token(),
             },
         )
     };
@@ -864,19 +1093,34 @@ pub async fn followup(
     let t = lang.texts();
     let mut receipt_typed = Zeroizing::new(String::new());
     let mut message = Zeroizing::new(String::new());
-    let reshow =
-        |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
-            render(
-                status,
-                &StatusFormPage {
-                    c: chrome(app, lang, "/status"),
-                    receipt: receipt.chars().take(80).collect(),
-                    followup: true,
-                    message: message.to_owned(),
-                    errors,
-                },
-            )
-        };
+    // One form, one follow-up (`submissions`); a form shown again keeps its token.
+    let mut token: Option<String> = None;
+    let reshow = |app: &App,
+                  status: StatusCode,
+                  receipt: &str,
+                  message: &str,
+                  errors: Vec<String>,
+                  token: &Option<String>| {
+        render(
+            status,
+            &StatusFormPage {
+                c: chrome(app, lang, "/status"),
+                receipt: receipt.chars().take(80).collect(),
+                followup: true,
+                message: message.to_owned(),
+                errors,
+                form_token: token.clone().unwrap_or_else(super::submissions::new_token),
+            },
+        )
+    };
+    let done = |app: &App| {
+        render(
+            StatusCode::OK,
+            &FollowupDonePage {
+                c: chrome(app, lang, "/status"),
+            },
+        )
+    };
     let (multipart, oversize) = open_upload(&app, req).await;
     let Ok(mut multipart) = multipart else {
         return error_page(
@@ -899,7 +1143,7 @@ pub async fn followup(
         if files > 0 {
             errors.push(t.err_reattach.to_owned());
         }
-        return reshow(&app, status, &receipt_typed, &message, errors);
+        return reshow(&app, status, &receipt_typed, &message, errors, &token);
     };
     let (tx, sealer) = seal::start(
         app.store.clone(),
@@ -916,6 +1160,16 @@ pub async fn followup(
             .map_err(UploadProblem::from_multipart)?
         {
             match field.name().unwrap_or("") {
+                "form_token" => {
+                    let t = read_text(&mut field).await?;
+                    if let Some(keys) = TokenKeys::of(&t) {
+                        token = Some(t.to_string());
+                        match app.submissions.begin(&keys) {
+                            Found::Fresh => {}
+                            found => return Err(UploadProblem::AlreadySent(Box::new(found))),
+                        }
+                    }
+                }
                 "receipt" => receipt_typed = read_text(&mut field).await?,
                 "message" => {
                     let cut;
@@ -950,6 +1204,13 @@ pub async fn followup(
     if attachments > 0 {
         reattach.push(t.err_reattach.to_owned());
     }
+    if let Err(UploadProblem::AlreadySent(_)) = received {
+        // Sent before, and stored: read the rest, store nothing more.
+        drop(tx);
+        read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
+        let _ = sealer.await;
+        return done(&app);
+    }
     if let Err(p) = received {
         drop(tx);
         if !matches!(
@@ -972,6 +1233,7 @@ pub async fn followup(
             &receipt_typed,
             &message,
             [vec![msg], reattach].concat(),
+            &token,
         );
     }
     let (code, record, keys) = match lookup(&app, t, &receipt_typed).await {
@@ -985,6 +1247,7 @@ pub async fn followup(
                 &receipt_typed,
                 &message,
                 [vec![msg], reattach].concat(),
+                &token,
             );
         }
     };
@@ -1018,16 +1281,33 @@ pub async fn followup(
         fields: 0,
         attachments: 0,
     };
+    let token_keys = token.as_deref().and_then(TokenKeys::of);
+    if let Some(k) = &token_keys {
+        if !matches!(app.submissions.claim(k).await, Found::Fresh) {
+            // Another copy of this form was stored first.
+            drop(tx);
+            let _ = sealer.await;
+            return done(&app);
+        }
+    }
     let signer = Box::new(crate::crypto::SigningKey::from_seed(
         &keys.followup_key.seed(),
     ));
-    match seal_and_commit(tx, sealer, manifest, seal::Commit::Followup(signer)).await {
-        Ok(()) => render(
-            StatusCode::OK,
-            &FollowupDonePage {
-                c: chrome(&app, lang, "/status"),
-            },
-        ),
+    let committed = seal_and_commit(
+        tx,
+        sealer,
+        manifest,
+        seal::Commit::Followup(signer, keys.lookup_key),
+    )
+    .await;
+    if let Some(k) = &token_keys {
+        match &committed {
+            Ok(()) => app.submissions.done(k, "", &day),
+            Err(_) => app.submissions.abandon(k),
+        }
+    }
+    match committed {
+        Ok(()) => done(&app),
         Err(problem) => {
             let (status, msg) = match problem {
                 Some(e) => seal_problem(&app, t, &e),

@@ -43,9 +43,22 @@ impl Lang {
     }
 
     /// Pick the language: an explicit `?lang=` wins, then the best `Accept-Language` entry.
+    ///
+    /// Tor Browser sends `en-US,en;q=0.5` whatever its user reads (it spoofs English so
+    /// that every user looks alike), so a Chinese-only reader on Tor got the English site.
+    /// The audience is Chinese: that exact header counts as no preference (zh-Hans). The
+    /// price: an English Firefox in its default setting sends the same, and picks English
+    /// with one click.
     pub fn negotiate(query: Option<&str>, accept_language: Option<&str>) -> Lang {
         if let Some(lang) = query.and_then(Lang::from_code) {
             return lang;
+        }
+        let spoofed = accept_language.is_some_and(|a| {
+            let a: String = a.chars().filter(|c| !c.is_whitespace()).collect();
+            a.eq_ignore_ascii_case(TOR_BROWSER_ACCEPT_LANGUAGE)
+        });
+        if spoofed {
+            return Lang::ZhHans;
         }
         let mut best: Option<(f32, Lang)> = None;
         for entry in accept_language.unwrap_or("").split(',').take(20) {
@@ -72,6 +85,9 @@ impl Lang {
         }
     }
 }
+
+/// What Tor Browser sends as `Accept-Language` whatever its user reads.
+const TOR_BROWSER_ACCEPT_LANGUAGE: &str = "en-US,en;q=0.5";
 
 /// Every string a page shows, in one language.
 pub struct Texts {
@@ -155,6 +171,23 @@ pub struct Texts {
     pub reward_paid: &'static str,
     pub claim_token_label: &'static str,
     pub claim_instructions: &'static str,
+    pub safety_brief_title: &'static str,
+    pub safety_brief_items: [&'static str; 4],
+    pub safety_more: &'static str,
+    pub description_limit: &'static str,
+    pub submit_once_hint: &'static str,
+    pub followups_title: &'static str,
+    pub followup_on: &'static str,
+    pub receipt_check: &'static str,
+    pub receipt_print: &'static str,
+    pub receipt_close: &'static str,
+    pub receipt_close_hint: &'static str,
+    pub receipt_closed_title: &'static str,
+    pub receipt_closed: &'static str,
+    pub receipt_gone: &'static str,
+    pub already_submitted: &'static str,
+    pub print_site: &'static str,
+    pub print_day: &'static str,
 }
 
 impl Texts {
@@ -235,7 +268,7 @@ pub static ZH_HANS: Texts = Texts {
     err_too_many_files: "附件太多（上限 {max} 个）。请打包成一个压缩文件后重试。",
     err_text_too_long: "文字太长：每一栏最多 {max} 个字。下面只保留了前面的部分，请删减后再提交，或把其余内容存成文件作为附件上传。",
     err_image_too_large: "有一张图片太大（上限 {max}），无法删除其中的位置信息。请缩小图片后重试。",
-    err_image_damaged: "有一张图片已损坏，无法删除其中的位置信息。请换一张或打包为压缩文件后重试。",
+    err_image_damaged: "图片“{name}”无法处理（可能已损坏），所以无法删除其中的位置等信息，这次提交没有保存。请换一张图片，或对它截屏后上传截图；不要改成压缩包发送，那样位置等信息会原样保留。您填写的文字已保留。",
     err_reattach: "出于安全原因，浏览器不会保留已选择的文件，请重新选择附件。",
     err_receipt_empty: "请输入回执码。",
     err_receipt_chars: "回执码只包含数字，请检查输入。",
@@ -264,6 +297,28 @@ pub static ZH_HANS: Texts = Texts {
     reward_paid: "奖励（{amount} 元）已发放。",
     claim_token_label: "领奖码",
     claim_instructions: "请抄下领奖码，按办案单位公布的方式（例如本人到指定地点或委托他人）出示领奖码领取奖励。领奖码由您的回执码计算得出，领奖时无需出示回执码，也无需说明是谁举报。",
+    safety_brief_title: "提交前请注意",
+    safety_brief_items: [
+        "最好用 Tor 浏览器（“最安全”级别）访问本站；不要用单位的电脑、手机或网络。",
+        "照片中的位置等信息会被自动删除；Word、PDF、视频等其他文件会原样保存，可能带有作者姓名，请先检查。",
+        "不要写出只有您知道、能认出您的细节。",
+        "请准备好纸和笔：提交后会显示一个回执码，只显示这一次。",
+    ],
+    safety_more: "更多说明见本页下方。",
+    description_limit: "最多 {max} 个字，超出的部分浏览器会直接截掉；更长的内容请存成文件作为附件上传。",
+    submit_once_hint: "请只点一次。附件较大时，通过 Tor 上传可能需要几分钟，请耐心等待，保存完成后会显示回执码；重复点击也只会保存一次。",
+    followups_title: "您补充过的信息",
+    followup_on: "{day} 补充了信息（已加密保存）",
+    receipt_check: "核对抄下的回执码（在新标签页中查询）",
+    receipt_print: "打印回执码",
+    receipt_close: "我已抄好，关闭回执码",
+    receipt_close_hint: "关闭后，这个回执码不会再从本页或浏览器的“返回”、“刷新”中显示出来，适合与他人共用的手机。",
+    receipt_closed_title: "回执码已关闭",
+    receipt_closed: "本页不会再显示这个回执码。请妥善保管您抄下的回执码，并关闭这个标签页。",
+    receipt_gone: "为保护您，回执码只在提交后的一小段时间内可以再次显示，现在已不再显示。举报已经保存：请使用您抄下的回执码查询进展。",
+    already_submitted: "这份表单已经提交过，举报已经保存，没有再保存一次。为保护您，回执码不再显示：请使用您抄下的回执码。",
+    print_site: "网址",
+    print_day: "提交日期",
 };
 
 pub static ZH_HANT: Texts = Texts {
@@ -329,7 +384,7 @@ pub static ZH_HANT: Texts = Texts {
     err_too_many_files: "附件太多（上限 {max} 個）。請打包成一個壓縮檔後重試。",
     err_text_too_long: "文字太長：每一欄最多 {max} 個字。下面只保留了前面的部分，請刪減後再提交，或把其餘內容存成檔案作為附件上傳。",
     err_image_too_large: "有一張圖片太大（上限 {max}），無法刪除其中的位置資訊。請縮小圖片後重試。",
-    err_image_damaged: "有一張圖片已損壞，無法刪除其中的位置資訊。請換一張或打包為壓縮檔後重試。",
+    err_image_damaged: "圖片「{name}」無法處理（可能已損壞），所以無法刪除其中的位置等資訊，這次提交沒有保存。請換一張圖片，或對它截圖後上傳截圖；不要改成壓縮檔發送，那樣位置等資訊會原樣保留。您填寫的文字已保留。",
     err_reattach: "出於安全原因，瀏覽器不會保留已選擇的檔案，請重新選擇附件。",
     err_receipt_empty: "請輸入回執碼。",
     err_receipt_chars: "回執碼只包含數字，請檢查輸入。",
@@ -358,6 +413,28 @@ pub static ZH_HANT: Texts = Texts {
     reward_paid: "獎勵（{amount} 元）已發放。",
     claim_token_label: "領獎碼",
     claim_instructions: "請抄下領獎碼，按辦案單位公布的方式（例如本人到指定地點或委託他人）出示領獎碼領取獎勵。領獎碼由您的回執碼計算得出，領獎時無需出示回執碼，也無需說明是誰舉報。",
+    safety_brief_title: "提交前請注意",
+    safety_brief_items: [
+        "最好用 Tor 瀏覽器（「最安全」級別）訪問本站；不要用單位的電腦、手機或網路。",
+        "照片中的位置等資訊會被自動刪除；Word、PDF、影片等其他檔案會原樣保存，可能帶有作者姓名，請先檢查。",
+        "不要寫出只有您知道、能認出您的細節。",
+        "請準備好紙和筆：提交後會顯示一個回執碼，只顯示這一次。",
+    ],
+    safety_more: "更多說明見本頁下方。",
+    description_limit: "最多 {max} 個字，超出的部分瀏覽器會直接截掉；更長的內容請存成檔案作為附件上傳。",
+    submit_once_hint: "請只按一次。附件較大時，透過 Tor 上傳可能需要幾分鐘，請耐心等待，保存完成後會顯示回執碼；重複按也只會保存一次。",
+    followups_title: "您補充過的資訊",
+    followup_on: "{day} 補充了資訊（已加密保存）",
+    receipt_check: "核對抄下的回執碼（在新分頁中查詢）",
+    receipt_print: "列印回執碼",
+    receipt_close: "我已抄好，關閉回執碼",
+    receipt_close_hint: "關閉後，這個回執碼不會再從本頁或瀏覽器的「返回」、「重新整理」中顯示出來，適合與他人共用的手機。",
+    receipt_closed_title: "回執碼已關閉",
+    receipt_closed: "本頁不會再顯示這個回執碼。請妥善保管您抄下的回執碼，並關閉這個分頁。",
+    receipt_gone: "為保護您，回執碼只在提交後的一小段時間內可以再次顯示，現在已不再顯示。舉報已經保存：請使用您抄下的回執碼查詢進展。",
+    already_submitted: "這份表單已經提交過，舉報已經保存，沒有再保存一次。為保護您，回執碼不再顯示：請使用您抄下的回執碼。",
+    print_site: "網址",
+    print_day: "提交日期",
 };
 
 pub static EN: Texts = Texts {
@@ -423,7 +500,7 @@ pub static EN: Texts = Texts {
     err_too_many_files: "Too many attachments (limit {max}). Please put them into one archive and try again.",
     err_text_too_long: "A text is too long: each box takes at most {max} characters. Only its beginning is kept below: please shorten it, or save the rest as a file and attach it.",
     err_image_too_large: "An image is too large (limit {max}) for its location data to be removed. Please make it smaller and try again.",
-    err_image_damaged: "An image is damaged, so its location data cannot be removed. Please use another one or put it into an archive.",
+    err_image_damaged: "The image \"{name}\" cannot be read (it may be damaged), so its location data cannot be removed, and nothing was stored. Please choose another image, or take a screenshot of it and attach that. Do not send it inside an archive: that would keep its location data. Your text has been kept.",
     err_reattach: "For your safety the browser does not keep chosen files: please choose your attachments again.",
     err_receipt_empty: "Please enter your receipt code.",
     err_receipt_chars: "A receipt code contains only digits. Please check what you typed.",
@@ -452,4 +529,26 @@ pub static EN: Texts = Texts {
     reward_paid: "The reward ({amount} yuan) has been paid.",
     claim_token_label: "Claim code",
     claim_instructions: "Write the claim code down and present it as the office has announced (for example in person at a designated place, or through someone you trust). It is derived from your receipt code: you never need to show the receipt, or say who you are.",
+    safety_brief_title: "Before you start",
+    safety_brief_items: [
+        "Best use Tor Browser (\"Safest\" setting); do not use a work computer, phone or network.",
+        "Location data is removed from photos; Word, PDF, video and other files are kept as sent and may carry your name: check them first.",
+        "Do not write details that only you know and that would point to you.",
+        "Have pen and paper ready: you will be shown a receipt code once, and only once.",
+    ],
+    safety_more: "More advice further down this page.",
+    description_limit: "At most {max} characters: the browser cuts off anything longer without a word. Put a longer text in a file and attach it.",
+    submit_once_hint: "Press once. Over Tor, large files can take minutes to upload: please wait, the receipt code appears once everything is stored. Pressing again stores nothing twice.",
+    followups_title: "Information you added",
+    followup_on: "Added on {day} (encrypted and stored)",
+    receipt_check: "Check the code you wrote down (opens the lookup in a new tab)",
+    receipt_print: "Print the receipt code",
+    receipt_close: "I have written it down: close the code",
+    receipt_close_hint: "Once closed, the code is not shown again on this page, nor by the browser's Back or reload: best on a phone others use too.",
+    receipt_closed_title: "Receipt code closed",
+    receipt_closed: "This page will not show the receipt code again. Keep the code you wrote down safe, and close this tab.",
+    receipt_gone: "For your safety the receipt code can be shown again only for a short time after submitting, and that time is over. Your tip is stored: use the code you wrote down to check its progress.",
+    already_submitted: "This form was already submitted and the tip is stored; it was not stored a second time. For your safety the receipt code is not shown again: use the code you wrote down.",
+    print_site: "Site",
+    print_day: "Submitted on",
 };

@@ -13,6 +13,7 @@ pub mod i18n;
 mod kdf;
 mod min_rate;
 mod pages;
+pub mod submissions;
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -54,6 +55,8 @@ pub struct App {
     image_budget: seal::ImageBudget,
     /// When the operator was last told that reporters get busy pages, and why.
     load_warnings: Arc<LoadWarnings>,
+    /// Forms already submitted: one form, one tip (`submissions`).
+    submissions: Arc<submissions::Submissions>,
 }
 
 /// Operator warnings about load, at most once a minute each: a reporter turned away is
@@ -111,6 +114,7 @@ impl App {
             )),
             image_budget: seal::ImageBudget::new(settings.image_memory_bytes),
             load_warnings: Arc::default(),
+            submissions: Arc::default(),
             settings: Arc::new(settings),
             store: Arc::new(store),
             kdf,
@@ -187,17 +191,22 @@ pub fn app(state: App) -> Router {
         .route("/", get(handlers::index))
         .route("/status", get(handlers::status_form).post(handlers::status))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/static/tipbox.css", get(handlers::stylesheet))
+        .route("/static/{name}", get(handlers::stylesheet))
+        .route("/favicon.ico", get(handlers::favicon))
+        .route("/robots.txt", get(handlers::robots))
+        .route(
+            "/submit/receipt",
+            axum::routing::post(handlers::receipt_again),
+        )
         .layer(DefaultBodyLimit::max(LOOKUP_FORM_LIMIT))
         .merge(uploads)
         .fallback(handlers::not_found)
         .with_state(state);
-    let headers: [(HeaderName, &str); 9] = [
+    let headers: [(HeaderName, &str); 8] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::CACHE_CONTROL, "no-store"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
@@ -219,6 +228,13 @@ pub fn app(state: App) -> Router {
             HeaderValue::from_static(value),
         ));
     }
+    // Nothing is cached, but what says otherwise itself: the stylesheet and icon under
+    // their fingerprinted names (they hold nothing private, and a Tor round trip per page
+    // is a second on a slow circuit).
+    router = router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
     if let Some(onion) = onion {
         router = router.layer(axum::middleware::from_fn_with_state(onion, onion_location));
     }

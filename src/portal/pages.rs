@@ -16,6 +16,15 @@ pub struct Chrome {
     pub demo: bool,
     /// Path of this page, for the language links.
     pub path: &'static str,
+    /// On pages that show what a form carried (a receipt just issued, a status looked up),
+    /// the language switch posts it again instead of linking to an empty page.
+    pub forms: Option<LanguageForms>,
+}
+
+/// The language switch as small forms: `action` in each other language, with `hidden`.
+pub struct LanguageForms {
+    pub action: &'static str,
+    pub hidden: Vec<(&'static str, String)>,
 }
 
 impl Chrome {
@@ -25,6 +34,15 @@ impl Chrome {
             lang,
             demo,
             path,
+            forms: None,
+        }
+    }
+
+    /// The language switch posts `hidden` to `action` (see [`LanguageForms`]).
+    pub fn with_forms(self, action: &'static str, hidden: Vec<(&'static str, String)>) -> Self {
+        Chrome {
+            forms: Some(LanguageForms { action, hidden }),
+            ..self
         }
     }
     /// A link to `path` in this page's language.
@@ -79,6 +97,9 @@ pub struct SubmitPage {
     pub description: String,
     pub reward: bool,
     pub errors: Vec<String>,
+    /// One form, one tip (`portal::submissions`).
+    pub form_token: String,
+    pub description_limit: String,
 }
 
 #[derive(Template)]
@@ -86,6 +107,28 @@ pub struct SubmitPage {
 pub struct ReceiptPage {
     pub c: Chrome,
     pub receipt: String,
+    /// The form's token, for printing and closing the receipt (absent when the form had
+    /// none: a script's post).
+    pub form_token: Option<String>,
+}
+
+/// The receipt code alone, for paper: the code, the site, the day.
+#[derive(Template)]
+#[template(path = "receipt_print.html")]
+pub struct ReceiptPrintPage {
+    pub c: Chrome,
+    pub receipt: String,
+    pub site: Option<String>,
+    pub day: String,
+}
+
+/// A page that says one thing.
+#[derive(Template)]
+#[template(path = "notice_page.html")]
+pub struct NoticePage {
+    pub c: Chrome,
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Template)]
@@ -98,6 +141,7 @@ pub struct StatusFormPage {
     pub followup: bool,
     pub message: String,
     pub errors: Vec<String>,
+    pub form_token: String,
 }
 
 /// A message from the office, opened with the reporter's reply key.
@@ -123,8 +167,11 @@ pub struct StatusPage {
     pub status_day: Option<String>,
     pub messages: Vec<MessageView>,
     pub reward: Option<RewardView>,
+    /// The reporter's own follow-ups, one line each with its day.
+    pub followups: Vec<String>,
     pub message: String,
     pub errors: Vec<String>,
+    pub form_token: String,
 }
 
 #[derive(Template)]
