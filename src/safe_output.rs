@@ -21,10 +21,20 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Characters that show nothing but change what text means or how it compares: zero-width
+/// spaces and joiners, word joiners and invisible operators, the byte-order mark, the
+/// interlinear annotation marks, and the Unicode tag characters.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Whether `c` must never reach a terminal as it is (newline and tab may).
 pub fn is_unsafe_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || is_bidi_control(c)
+        || is_invisible(c)
         || c == '\u{2028}'
         || c == '\u{2029}'
 }
@@ -74,8 +84,11 @@ fn write_fragment<W: ?Sized + io::Write>(writer: &mut W, fragment: &str) -> io::
             continue;
         }
         writer.write_all(&fragment.as_bytes()[start..i])?;
-        // Every such character is in the Basic Multilingual Plane: one escape.
-        write!(writer, "\\u{:04x}", c as u32)?;
+        // JSON escapes UTF-16 units: the tag characters take a surrogate pair.
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            write!(writer, "\\u{:04x}", unit)?;
+        }
         start = i + c.len_utf8();
     }
     writer.write_all(&fragment.as_bytes()[start..])
@@ -158,7 +171,7 @@ mod tests {
     use super::*;
 
     const HOSTILE: &str =
-        "a\u{1b}[8mb\u{9b}c\u{7f}d\u{202e}e\u{2028}f\u{2066}g\u{200f}h\u{0}i\n\t村";
+        "a\u{1b}[8mb\u{9b}c\u{7f}d\u{202e}e\u{2028}f\u{2066}g\u{200f}h\u{0}i\n\t村\u{200b}\u{e0041}";
 
     #[test]
     fn terminal_safe_replaces_controls_and_bidi_but_keeps_newline_tab_and_text() {
@@ -166,7 +179,7 @@ mod tests {
         assert!(!safe.chars().any(is_unsafe_char), "{safe:?}");
         assert_eq!(
             safe.as_str(),
-            "a\u{fffd}[8mb\u{fffd}c\u{fffd}d\u{fffd}e\u{fffd}f\u{fffd}g\u{fffd}h\u{fffd}i\n\t村"
+            "a\u{fffd}[8mb\u{fffd}c\u{fffd}d\u{fffd}e\u{fffd}f\u{fffd}g\u{fffd}h\u{fffd}i\n\t村\u{fffd}\u{fffd}"
         );
         assert!(matches!(
             label_safe("县公安局"),
@@ -187,6 +200,10 @@ mod tests {
                 "raw control in {out:?}"
             );
             assert!(out.contains("\\u009b") && out.contains("\\u202e") && out.contains("\\u007f"));
+            assert!(
+                out.contains("\\udb40\\udc41"),
+                "a tag character as a surrogate pair"
+            );
             let back: serde_json::Value = serde_json::from_str(&out).unwrap();
             assert_eq!(back, value);
         }

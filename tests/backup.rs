@@ -634,3 +634,54 @@ fn an_unauthenticated_format_1_backup_restores_only_when_vouched_for() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The office keys a backup carries sit in front of its age layer, outside its tag.
+/// Swapped for another file (here: a stranger's identity sealed with some passphrase), the
+/// backup was still "backup OK ... authenticated by the office identity" to `backup verify`,
+/// while `restore` with the passphrase refused it: the reviewer's check said the copy was
+/// sound when it was not. The carried keys must now equal the archive's own, tagged copy of
+/// `keys/identity.age`; `verify` and `restore` say when they do not.
+#[test]
+fn regression_backup_verify_passed_a_backup_whose_carried_keys_were_swapped() {
+    let (ledger, work) = busy_ledger();
+    let backup = work.path().join("ledger.tbk");
+    ledger.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    let carried = tipbox::ledger::backup::carried_keys(&backup)
+        .unwrap()
+        .unwrap();
+    let bytes = std::fs::read(&backup).unwrap();
+    let age_layer = &bytes[tipbox::ledger::backup::KEYS_MAGIC.len() + 4 + carried.len()..];
+    let stranger = tipbox::keys::Identity::generate();
+    let other_keys = seal_with_passphrase(
+        format!("{}\n", age_identity_string(&stranger)).as_bytes(),
+        "demo",
+    );
+    let mut swapped = tipbox::ledger::backup::KEYS_MAGIC.to_vec();
+    swapped.extend_from_slice(&(other_keys.len() as u32).to_be_bytes());
+    swapped.extend_from_slice(&other_keys);
+    swapped.extend_from_slice(age_layer);
+    let file = work.path().join("swapped.tbk");
+    std::fs::write(&file, swapped).unwrap();
+    // In the ledger (checked with its own identity): refused, with why.
+    let out = ledger.run(&["backup", "verify", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("were replaced after the backup was made"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("backup OK"));
+    // With an identity given, restore refuses it too; the genuine file still verifies.
+    let out = restore(
+        &work.path().join("r-swapped"),
+        &file,
+        &private_demo_identity(),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("were replaced"));
+    assert!(is_empty_or_missing(&work.path().join("r-swapped")));
+    assert!(ledger
+        .run(&["backup", "verify", backup.to_str().unwrap()])
+        .status
+        .success());
+}

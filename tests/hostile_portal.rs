@@ -61,6 +61,8 @@ fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, S
 /// The import is refused (exit 2) with a message containing `why`, and the ledger is left
 /// exactly as it was.
 fn refused(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8], why: &str) {
+    // A command first, so that the summary index exists and is clean.
+    ledger.ok(&["list"]);
     let before = ledger_state(ledger);
     let (code, stdout, stderr) = import(ledger, work, bundle);
     assert_eq!(code, 2, "accepted: {stdout} {stderr}");
@@ -742,4 +744,299 @@ fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
     }
     std::fs::write(&settings, original).unwrap();
     ledger.ok(&["list"]);
+}
+
+// ---- What a black-box attack on these fixes found (each reproduced first) -------------
+
+/// `show` printed the newlines inside a follow-up's text as they were, so a made-up,
+/// unsigned follow-up could print, after sixty blank lines, a line of its own saying
+/// "from the receipt holder: yes", under the genuine tip and with the real "NOT PROVEN"
+/// scrolled away; a field could also be named after what `show` prints. Now every line
+/// of a sealed item's text after the first stands behind a gutter, runs of blank lines
+/// are folded, unknown field names are quoted, and each follow-up ends with its proof again.
+#[test]
+fn regression_a_made_up_follow_up_printed_a_proven_mark_of_its_own() {
+    let Imported {
+        ledger, work, tip, ..
+    } = imported();
+    let fake = format!(
+        "Thanks.{}--- Follow-up ({}) ---\nfrom the receipt holder: yes (signed with the key derived from the tip's receipt)\nmessage: FAKE I made the whole tip up",
+        "\n".repeat(60),
+        tip.day
+    );
+    let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
+    let plain = forge::container(
+        &[
+            ("message", &fake),
+            ("from the receipt holder", "yes (signed)"),
+        ],
+        &[],
+        &m,
+        None,
+    );
+    let (code, _, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&tip.portal_id, 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+    );
+    assert_eq!(code, 0);
+    let shown = ledger.ok(&["show", "1"]);
+    let proven: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("from the receipt holder: yes"))
+        .collect();
+    assert_eq!(
+        proven.len(),
+        1,
+        "only the reporter's own follow-up is proven: {shown}"
+    );
+    assert!(
+        shown.contains("  | from the receipt holder: yes"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("field \"from the receipt holder\": yes"),
+        "{shown}"
+    );
+    assert!(
+        !shown.lines().any(|l| l.starts_with("message: FAKE")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("(60 empty lines)") || shown.contains("empty lines)"),
+        "{shown}"
+    );
+    assert!(shown.contains("--- end of follow-up: NOT PROVEN to come from the receipt holder ---"));
+    // Nothing a sender wrote stands at the start of a line of its own but after a gutter.
+    for line in shown.lines().filter(|l| l.contains("FAKE")) {
+        assert!(line.starts_with("  | "), "{line:?}");
+    }
+}
+
+/// An item that is an age header without its payload was refused with "cannot read or
+/// write FILE: failed to fill whole buffer", no "Nothing was imported", and the summary
+/// index left dirty. It is a malformed item now, and the ledger is as it was.
+#[test]
+fn regression_an_item_cut_after_its_age_header_was_reported_as_a_disk_error() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let portal = tipbox::store::Store::new_id();
+    let (m, plain) = new_tip(&portal, &[("description", "x")], &[]);
+    let sealed = forge::seal(&plain);
+    let header_end = sealed.windows(4).position(|w| w == b"\n---").unwrap();
+    let line_end = header_end
+        + 1
+        + sealed[header_end + 1..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap();
+    let cut = Entry {
+        blob_id: m.blob_id.clone(),
+        sealed_to: "0123456789abcdef".into(),
+        ciphertext: sealed[..=line_end].to_vec(),
+        checksum: None,
+    };
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal, 1), &[cut]),
+        "it ends before its age file does",
+    );
+}
+
+/// A first bundle calling itself another unit's hand-over, naming the office's own portal
+/// with made-up follow-ups to its genuine tips, had every genuine tip that came later
+/// marked as handed over: unanswerable, left out of exports. The portal's own bundle now
+/// clears those marks, and says so.
+#[test]
+fn regression_a_first_hand_over_bundle_left_the_portals_tips_unanswered() {
+    let portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let tip = forge::portal_tip_manifest(&portal.data);
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
+    let plain = forge::container(&[("message", "HANDOVER-TRICK")], &[], &m, None);
+    let mut header = forge::header(&tip.portal_id, 1);
+    header["handover"] = true.into();
+    let (code, stdout, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(&header, &[Entry::sealed(&m.blob_id, &plain)]),
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("hand-over bundle"), "{stdout}");
+    // The portal's own export.
+    let bundle = work.path().join("genuine.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let out = ledger.run(&["import", bundle.to_str().unwrap()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no longer marked"), "{err}");
+    assert!(
+        err.contains("NOT PROVEN"),
+        "the made-up follow-up is named: {err}"
+    );
+    let list = ledger.list_json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t.get("handed_over").is_none()),
+        "{list}"
+    );
+    // Answered as any tip of the portal.
+    ledger.ok(&["reply", "1", "--message", "REPLY-AFTER-TRICK"]);
+    let update = work.path().join("u.tbu");
+    ledger.ok(&["export", "--out", update.to_str().unwrap()]);
+    assert!(portal_cmd(&[
+        "apply",
+        "--data",
+        portal.data.to_str().unwrap(),
+        update.to_str().unwrap()
+    ])
+    .status
+    .success());
+    assert!(lookup(&portal, &receipt, "en")
+        .1
+        .contains("REPLY-AFTER-TRICK"));
+}
+
+/// A made-up follow-up sent before its tip, with a `channel` field, made an entry whose
+/// channel stayed "visit" when the genuine tip arrived, and no import named the tip as
+/// holding an unproven follow-up. A follow-up now says nothing about its tip; a channel
+/// comes only with a typed-in tip's hand-over; the tip's own item sets it; and the import
+/// that completes the tip names it.
+#[test]
+fn regression_a_follow_up_before_its_tip_set_the_tips_channel() {
+    let portal = Portal::start();
+    submit_ok(&portal, &Tip::default());
+    let tip = forge::portal_tip_manifest(&portal.data);
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
+    let plain = forge::container(
+        &[
+            ("channel", "visit"),
+            ("category", "other"),
+            ("reward", "on"),
+            ("message", "EARLY"),
+        ],
+        &[],
+        &m,
+        None,
+    );
+    let (code, _, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&tip.portal_id, 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+    );
+    assert_eq!(code, 0);
+    let bundle = work.path().join("genuine.tbx");
+    assert!(export(&portal.data, &bundle).status.success());
+    let out = ledger.run(&["import", bundle.to_str().unwrap()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tip(s) 1 hold a follow-up NOT PROVEN"),
+        "{err}"
+    );
+    let t = &ledger.list_json()[0];
+    assert_eq!(t["channel"], "web", "{t}");
+    assert_eq!(t["category"], "umbrella", "{t}");
+    assert_eq!(t["reward_wanted"], false, "{t}");
+    // A tip item of a portal names no channel either.
+    let (m, plain) = new_tip(
+        &tip.portal_id,
+        &[("channel", "letter"), ("description", "x")],
+        &[],
+    );
+    let (code, _, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header(&tip.portal_id, 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(ledger.list_json()[1]["channel"], "web");
+}
+
+/// An ordinary bundle naming the portal `typed-in` (which only hand-overs of typed-in tips
+/// name) was accepted, its tips shown as letters or visits, and `export` then failed for
+/// the whole ledger. It is refused.
+#[test]
+fn regression_an_ordinary_bundle_could_name_the_typed_in_portal() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let mut m = forge::manifest(
+        Kind::Tip,
+        "typed-in",
+        &tipbox::store::Store::new_id(),
+        &tipbox::store::today(),
+    );
+    m.portal_id = "typed-in".into();
+    let plain = forge::container(&[("channel", "visit"), ("description", "x")], &[], &m, None);
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(
+            &forge::header("typed-in", 1),
+            &[Entry::sealed(&m.blob_id, &plain)],
+        ),
+        "is not a hand-over",
+    );
+}
+
+/// Error messages named the bundle or backup as its file name was, so a file on the USB
+/// stick named with ESC or OSC 52 drove the terminal; a `ledger.toml` key written with
+/// TOML escapes did the same on every command. Every message is filtered where it is
+/// printed.
+#[test]
+fn regression_file_names_and_settings_keys_drove_the_terminal_in_error_messages() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let hostile = work
+        .path()
+        .join("inbox\u{1b}]52;c;cm0gLXJmIH4K\u{7}\u{9b}31m.tbx");
+    std::fs::write(&hostile, b"TIPBOX-INBOX\0\x02garbage").unwrap();
+    for args in [
+        vec!["import", hostile.to_str().unwrap()],
+        vec![
+            "restore",
+            hostile.to_str().unwrap(),
+            "--ledger",
+            work.path().join("new").to_str().unwrap(),
+        ],
+        vec!["backup", "verify", hostile.to_str().unwrap()],
+    ] {
+        let out = ledger.run(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !has_unsafe_char(&err.replace('\n', "")),
+            "{args:?}: {err:?}"
+        );
+    }
+    let settings = ledger.path().join("ledger.toml");
+    let original = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!("\"\\u001b]52;c;eA==\\u0007\\u009b31m\" = 1\n{original}"),
+    )
+    .unwrap();
+    let out = ledger.run(&["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown field") && !has_unsafe_char(&err.replace('\n', "")),
+        "{err:?}"
+    );
 }

@@ -94,7 +94,10 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     if let Err(message) = init_logging() {
-        eprintln!("tipbox-portal: {message}");
+        eprintln!(
+            "tipbox-portal: {}",
+            tipbox::safe_output::terminal_safe(&message).as_str()
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     let result = match cli.command {
@@ -124,7 +127,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("tipbox-portal: {message}");
+            eprintln!(
+                "tipbox-portal: {}",
+                tipbox::safe_output::terminal_safe(&message).as_str()
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -427,7 +427,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
-            eprintln!("tipbox-review: {message}");
+            // A message may name a file (a bundle on a USB stick, a backup) or quote a
+            // settings file: whatever its bytes, they never drive the terminal.
+            eprintln!("tipbox-review: {}", terminal_safe(&message).as_str());
             ExitCode::from(code)
         }
     }
@@ -594,6 +596,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 "imported from {from}: {} new tip(s), {} new follow-up(s), {} already imported",
                 summary.new_tips, summary.new_followups, summary.already_imported
             );
+            if summary.handover_marks_cleared > 0 {
+                eprintln!(
+                    "tipbox-review: warning: {} tip(s) of portal {} had come in a bundle that \
+                     called itself another unit's hand-over, and were marked as that unit's \
+                     (left out of exports, unanswered). This is that portal's own bundle: they \
+                     are its tips, and are no longer marked. A portal that sent such a bundle \
+                     may have been taken over: have it checked",
+                    summary.handover_marks_cleared, summary.portal_id
+                );
+            }
             if summary.tips_completed > 0 {
                 println!(
                     "{} tip(s) made earlier from follow-ups whose tip had not arrived received \
@@ -1380,10 +1392,11 @@ fn is_stdout(path: &Path) -> bool {
 
 /// Tell what was written where: on standard output, unless the file itself went there.
 fn report_written(out: &Path, message: String) {
+    let message = terminal_safe(&message);
     if is_stdout(out) {
-        eprintln!("tipbox-review: {message}");
+        eprintln!("tipbox-review: {}", message.as_str());
     } else {
-        println!("{message}");
+        println!("{}", message.as_str());
     }
 }
 
@@ -1956,7 +1969,7 @@ fn show(
             None => {}
         }
         for (name, value) in &item.tip.fields {
-            o.push_str(&format!("{name}: {}\n", value.as_str()));
+            push_field(&mut o, name, value);
         }
         for (j, a) in item.tip.attachments.iter().enumerate() {
             let written_as = written
@@ -1970,9 +1983,10 @@ fn show(
                 a.start.name,
                 a.end.size,
                 if a.start.content_type.is_empty() {
-                    "unknown type"
+                    "unknown type".to_owned()
                 } else {
-                    &a.start.content_type
+                    // What the sender's browser said: quoted, on this one line.
+                    format!("{:?}", a.start.content_type)
                 },
                 if a.end.metadata_removed {
                     ", metadata removed"
@@ -1981,6 +1995,19 @@ fn show(
                 },
                 written_as
             ));
+        }
+        // The proof said again after the item: a long text cannot push it out of sight.
+        match proofs[i] {
+            Some(FollowupProof::ReceiptHolder) => {
+                o.push_str("--- end of follow-up: from the receipt holder ---\n")
+            }
+            Some(FollowupProof::NotProven) => {
+                o.push_str("--- end of follow-up: NOT PROVEN to come from the receipt holder ---\n")
+            }
+            Some(FollowupProof::Unchecked) => {
+                o.push_str("--- end of follow-up: cannot be checked ---\n")
+            }
+            None => {}
         }
     }
     for (kind, day, by, body) in &notes {
@@ -1991,13 +2018,61 @@ fn show(
             TextKind::Reply => "Reply to the reporter",
             TextKind::Summary => "Summary (supervision notice)",
         };
-        o.push_str(&format!(
-            "\n--- {label} ({day}, {by}) ---\n{}\n",
-            body.as_str()
-        ));
+        o.push_str(&format!("\n--- {label} ({day}, {by}) ---\n"));
+        push_lines(&mut o, body);
     }
     print!("{}", terminal_safe(&o).as_str());
     Ok(())
+}
+
+/// The fields a tip container holds: printed by their name. Any other name came from
+/// whoever sealed the item, and is quoted.
+const KNOWN_FIELDS: &[&str] = &[
+    "category",
+    "location",
+    "place",
+    "description",
+    "reward",
+    "message",
+    "channel",
+];
+
+/// A field of a sealed item: `name: first line`, and every further line behind a gutter,
+/// so that nothing a sender wrote can stand at the start of a line and pass for what
+/// `show` itself says ("from the receipt holder: yes", "--- Tip ---").
+fn push_field(o: &mut String, name: &str, value: &str) {
+    if KNOWN_FIELDS.contains(&name) {
+        o.push_str(name);
+    } else {
+        o.push_str(&format!("field {name:?}"));
+    }
+    let (first, rest) = value.split_once('\n').unwrap_or((value, ""));
+    o.push_str(&format!(": {first}\n"));
+    if !rest.is_empty() || value.ends_with('\n') {
+        push_lines(o, rest);
+    }
+}
+
+/// Lines of text from outside (a tip's field, a letter typed in), each behind a gutter
+/// (`  | `); a run of more than two empty lines is shown as one line that says so, so that
+/// blank lines cannot scroll a warning out of sight.
+fn push_lines(o: &mut String, text: &str) {
+    let mut empty = 0usize;
+    let flush = |o: &mut String, empty: usize| match empty {
+        0 => {}
+        1 | 2 => o.push_str(&"  |\n".repeat(empty)),
+        n => o.push_str(&format!("  | ({n} empty lines)\n")),
+    };
+    for line in text.split('\n') {
+        if line.trim().is_empty() {
+            empty += 1;
+            continue;
+        }
+        flush(o, empty);
+        empty = 0;
+        o.push_str(&format!("  | {line}\n"));
+    }
+    flush(o, empty.saturating_sub(1));
 }
 
 /// Re-seal a tip's items to another unit's recipient, as an inbox bundle it can import.

@@ -139,6 +139,11 @@ impl InboxHeader {
                 "the header's portal id is not 32 hexadecimal digits",
             ));
         }
+        if self.portal_id == crate::tip::TYPED_IN_PORTAL && !self.handover {
+            return Err(BundleReadError::Malformed(
+                "the header names no portal (typed-in) but is not a hand-over",
+            ));
+        }
         if super::strict_day(&self.made).is_none() {
             return Err(BundleReadError::Malformed(
                 "the header's day is not a real day written YYYY-MM-DD",

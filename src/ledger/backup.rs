@@ -332,6 +332,8 @@ pub enum BackupError {
     NotAuthenticatedForUs,
     #[error("the backup's authentication does not match: it was altered or forged after it was made; use another copy")]
     BadAuthentication,
+    #[error("the office keys this backup carries are not the keys/identity.age inside it: they were replaced after the backup was made, and this file is not the backup the office made. Do not restore it: use another copy")]
+    CarriedKeysReplaced,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -384,7 +386,7 @@ fn read_backup(
     trust: Trust<'_>,
     each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
-    let (_, file) = open_file(path)?;
+    let (carried, file) = open_file(path)?;
     // Its age header is read with bounded work, like every sealed file the office opens.
     let plain = crate::keys::open_sealed(
         file,
@@ -396,7 +398,7 @@ fn read_backup(
         }
         _ => BackupError::NotABackup,
     })?;
-    read_archive(plain, trust, each)
+    read_archive(plain, trust, carried.as_deref(), each)
 }
 
 /// Read the archive inside a backup's age layer (format in the module comment), checking
@@ -408,8 +410,15 @@ fn read_backup(
 fn read_archive<R: Read>(
     plain: R,
     trust: Trust<'_>,
+    carried: Option<&[u8]>,
     mut each: impl FnMut(Item<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupHeader, BackupError> {
+    // The keys a backup carries in front of its age layer are outside the tag; the
+    // archive's own copy of `keys/identity.age` is inside it. They must be the same file,
+    // or whoever swapped the carried keys would have `backup verify` say OK for a backup
+    // that the passphrase no longer restores.
+    let keys_file = Path::new("keys").join(crate::keys::IDENTITY_FILE);
+    let mut keys_match = carried.is_none();
     let mut r = HashingReader::new(plain);
     let damaged = |_| BackupError::Damaged;
     let mut magic = [0u8; 15];
@@ -483,7 +492,22 @@ fn read_archive<R: Read>(
                 r.read_exact(&mut size).map_err(damaged)?;
                 let size = u64::from_be_bytes(size);
                 let mut body = (&mut r).take(size);
-                each(Item::File(rel, size, &mut body))?;
+                if let Some(carried) = carried.filter(|_| rel == keys_file) {
+                    // At most MAX_CARRIED_KEYS: a larger one cannot equal what is carried.
+                    let mut copy = Vec::new();
+                    (&mut body)
+                        .take(MAX_CARRIED_KEYS as u64 + 1)
+                        .read_to_end(&mut copy)
+                        .map_err(damaged)?;
+                    keys_match = copy == carried && body.limit() == 0;
+                    each(Item::File(
+                        rel,
+                        size,
+                        &mut io::Read::chain(&copy[..], &mut body),
+                    ))?;
+                } else {
+                    each(Item::File(rel, size, &mut body))?;
+                }
                 let rest = io::copy(&mut body, &mut io::sink()).map_err(damaged)?;
                 if body.limit() != 0 || rest > size {
                     return Err(BackupError::Damaged);
@@ -538,6 +562,9 @@ fn read_archive<R: Read>(
     if r.inner.read(&mut probe).map_err(damaged)? != 0 {
         return Err(BackupError::Damaged);
     }
+    if !keys_match {
+        return Err(BackupError::CarriedKeysReplaced);
+    }
     Ok(header)
 }
 
@@ -551,7 +578,7 @@ pub fn verify(path: &Path, trust: Trust<'_>) -> Result<BackupSummary, BackupErro
 /// [`verify`] on an archive already decrypted (the fuzz target's way in).
 pub fn verify_archive<R: Read>(plain: R, trust: Trust<'_>) -> Result<BackupSummary, BackupError> {
     let mut bytes = 0u64;
-    let header = read_archive(plain, trust, counting(&mut bytes))?;
+    let header = read_archive(plain, trust, None, counting(&mut bytes))?;
     Ok(BackupSummary { header, bytes })
 }
 

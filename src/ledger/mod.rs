@@ -56,6 +56,8 @@ const TREE_META: &str = "meta";
 const KEY_NEXT_ID: &str = "next-tip-id";
 /// Followed by a portal id: the items that portal held at its last inbox bundle.
 const KEY_PORTAL_HOLDS: &str = "portal-holds:";
+/// `handed-over-from:<portal>`: a bundle calling itself a hand-over named this portal.
+const KEY_HANDOVER_FROM: &str = "handed-over-from:";
 
 /// Where a tip came in. Web tips come through a portal; the rest are entered by reviewers
 /// (`add`), so the ledger covers every channel.
@@ -650,6 +652,9 @@ pub struct Ledger {
     audit: AuditLog,
     summaries: summary::SummaryLog,
     actor: String,
+    /// An import has begun its writes (past planning): a failure from here is not a
+    /// refusal that leaves the ledger as it was.
+    import_writing: bool,
 }
 
 /// What an import did.
@@ -666,6 +671,9 @@ pub struct ImportSummary {
     /// Tips made earlier from follow-ups whose tip had not arrived, that received their own
     /// item now (counted in neither `new_tips` nor `new_followups`).
     pub tips_completed: u64,
+    /// Tips of this portal that an earlier bundle calling itself another unit's hand-over
+    /// had marked as handed over: this portal's own bundle shows they are its.
+    pub handover_marks_cleared: u64,
     pub already_imported: u64,
     /// `(ours, theirs)` when the portal had applied update bundle `theirs` while this ledger
     /// had exported only up to `ours`: the ledger is older than what the portal last
@@ -792,6 +800,7 @@ impl Ledger {
             db,
             config,
             actor: actor.to_owned(),
+            import_writing: false,
         })
     }
 
@@ -1010,20 +1019,15 @@ impl Ledger {
             Err(LedgerError::Bundle(e)) => LedgerError::BundleRefused(e),
             Err(e) => e,
         };
-        if matches!(
-            refused,
-            LedgerError::BundleRefused(_)
-                | LedgerError::BadItem(..)
-                | LedgerError::NotOurs { .. }
-                | LedgerError::SecondTipItem { .. }
-        ) {
-            // Refused while reading or planning, before anything was written but the new
-            // tips' early entries, which are gone again: the summary index, marked dirty
-            // for them, is as it was. Marking it clean spares the next command a rebuild
+        if !self.import_writing {
+            // Refused (or failed) while reading or planning, before anything was written but
+            // the new tips' early entries, which are gone again: the summary index, marked
+            // dirty for them, is as it was. Marking it clean spares the next command a rebuild
             // and leaves the ledger byte for byte as before (best effort: a dirty index is
             // only rebuilt).
             let _ = self.sync();
         }
+        self.import_writing = false;
         Err(refused)
     }
 
@@ -1404,14 +1408,26 @@ impl Ledger {
         let handover = verified.header.handover && !self.imports_directly_from(&portal_id)?;
         // What the portal holds and has applied: written with the import, once nothing can
         // refuse it any more (a refused bundle leaves the ledger as it was).
-        let portal_state = |l: &mut Ledger| -> Result<Option<(u64, u64)>, LedgerError> {
+        // Returns the caught-up numbering and how many false hand-over marks were cleared.
+        type PortalState = (Option<(u64, u64)>, u64);
+        let portal_state = |l: &mut Ledger| -> Result<PortalState, LedgerError> {
             if handover {
-                return Ok(None);
+                l.meta
+                    .insert(
+                        format!("{KEY_HANDOVER_FROM}{portal_id}").as_bytes(),
+                        &[1u8][..],
+                    )
+                    .map_err(db_err)?;
+                return Ok((None, 0));
             }
             l.record_portal_holdings(&portal_id, &verified.entries)?;
+            let cleared = l.clear_false_handover_marks(&portal_id)?;
             // Without this, every export of a ledger restored from an older backup would be
             // refused by the portal as a rollback (its numbers were used already).
-            l.catch_up_updates(&portal_id, verified.header.last_update)
+            Ok((
+                l.catch_up_updates(&portal_id, verified.header.last_update)?,
+                cleared,
+            ))
         };
         known.portal_tips = early.portal_tips;
         record = early.record;
@@ -1425,14 +1441,16 @@ impl Ledger {
             // Everything is already here: an idempotent re-import writes no tip (and the
             // summary index, marked dirty above, is as it was), only what the portal
             // still holds and, perhaps, the caught-up numbering of updates.
-            let caught_up = portal_state(self)?;
+            let (caught_up, cleared) = portal_state(self)?;
             self.sync()?;
             self.audit_catch_up(&portal_id, caught_up)?;
+            self.audit_cleared_marks(&portal_id, cleared)?;
             return Ok(ImportSummary {
                 portal_id,
                 handover,
                 already_imported: already,
                 updates_caught_up: caught_up,
+                handover_marks_cleared: cleared,
                 ..Default::default()
             });
         }
@@ -1497,6 +1515,8 @@ impl Ledger {
                     });
                 }
                 summary.tips_completed += 1;
+                // Its follow-ups, imported before it, can be checked now: name the tip.
+                summary.followup_tips.insert(id);
                 add_tip_item(tip, blob, manifest, fields);
             } else {
                 summary.new_followups += 1;
@@ -1532,8 +1552,19 @@ impl Ledger {
             cleanup.1 = false;
         }
 
-        let caught_up = portal_state(self)?;
+        self.import_writing = true;
+        let (caught_up, cleared) = portal_state(self)?;
         summary.updates_caught_up = caught_up;
+        summary.handover_marks_cleared = cleared;
+        if cleared > 0 {
+            // The entries planned above were read before the marks were cleared.
+            for t in entries
+                .iter_mut()
+                .filter(|t| t.portal_id.as_deref() == Some(portal_id.as_str()))
+            {
+                t.handed_over = false;
+            }
+        }
         // The early entries' summaries first: an entry changed since (a follow-up joined
         // it) is recorded again below, and the last record wins.
         self.summaries
@@ -1550,6 +1581,7 @@ impl Ledger {
         // be adopted by the next import.
         written.keep = true;
         self.sync()?;
+        self.import_writing = false;
         self.audit(
             "import",
             None,
@@ -1559,7 +1591,44 @@ impl Ledger {
             ),
         )?;
         self.audit_catch_up(&portal_id, caught_up)?;
+        self.audit_cleared_marks(&portal_id, cleared)?;
         Ok(summary)
+    }
+
+    /// A bundle that is a portal's own export: tips of that portal that an earlier bundle
+    /// calling itself a hand-over marked as another unit's (and so left unanswered) are
+    /// the portal's. Only a ledger that imported such a bundle naming the portal looks.
+    /// Returns how many marks were cleared; written with the import, synced by the caller.
+    fn clear_false_handover_marks(&mut self, portal_id: &str) -> Result<u64, LedgerError> {
+        let key = format!("{KEY_HANDOVER_FROM}{portal_id}");
+        if self.meta.get(key.as_bytes()).map_err(db_err)?.is_none() {
+            return Ok(0);
+        }
+        let mut fixed = Vec::new();
+        for t in self.all() {
+            let mut t = t?;
+            if t.handed_over && t.portal_id.as_deref() == Some(portal_id) {
+                t.handed_over = false;
+                fixed.push(t);
+            }
+        }
+        self.put_all(&fixed)?;
+        self.meta.remove(key.as_bytes()).map_err(db_err)?;
+        Ok(fixed.len() as u64)
+    }
+
+    fn audit_cleared_marks(&mut self, portal_id: &str, cleared: u64) -> Result<(), LedgerError> {
+        if cleared == 0 {
+            return Ok(());
+        }
+        self.audit(
+            "handover-marks-cleared",
+            None,
+            &format!(
+                "{cleared} tips of portal {portal_id} came in a bundle that called itself another \
+                 unit's hand-over; this portal's own bundle shows they are its"
+            ),
+        )
     }
 
     /// Remember which items the portal still held when it wrote the inbox bundle just
@@ -2174,6 +2243,7 @@ fn add_tip_item(tip: &mut TipEntry, blob: BlobRef, manifest: &Manifest, fields: 
         tip.category = c.clone();
     }
     tip.received = manifest.day.clone();
+    tip.channel = fields.channel;
     tip.reward_wanted = fields.reward;
     tip.reply_public_key = manifest.reply_public_key.clone();
     tip.claim_verifier = manifest.claim_verifier.clone();
@@ -2283,6 +2353,14 @@ impl OpenFailure {
     /// For an item of a bundle being imported.
     fn for_item(self, blob_id: &str, sealed_to: &str, path: &Path) -> LedgerError {
         match self {
+            // The item's bytes were read from the bundle already (its checksums hold): what
+            // ends early or fails is the item itself, not the disk.
+            OpenFailure::Read(source) if source.kind() == std::io::ErrorKind::UnexpectedEof => {
+                LedgerError::BadItem(
+                    blob_id.to_owned(),
+                    "it ends before its age file does".into(),
+                )
+            }
             OpenFailure::Read(source) => LedgerError::Io {
                 path: path.to_owned(),
                 source,
@@ -2359,6 +2437,13 @@ fn read_item(
     }
     let manifest = manifest
         .ok_or_else(|| LedgerError::BadItem(entry.blob_id.clone(), "no manifest".into()))?;
+    // A follow-up says nothing about its tip (category, reward, channel); only a tip item
+    // does, and a channel other than the web only a typed-in tip's hand-over.
+    if manifest.kind == Kind::Followup {
+        fields = ItemFields::default();
+    } else if manifest.portal_id != crate::tip::TYPED_IN_PORTAL {
+        fields.channel = Channel::default();
+    }
     // Whoever sealed the item wrote the manifest: nothing of it is used or printed before
     // its syntax is checked, and its day must be one the ledger can track deadlines from.
     manifest

@@ -709,10 +709,7 @@ pub mod forge {
 /// its database, every file under `blobs/`, the audit log and the summary index, byte for
 /// byte, and what `list --json` makes of them.
 pub fn ledger_state(ledger: &TestLedger) -> Vec<(String, Vec<u8>)> {
-    let mut state = vec![(
-        "list".to_owned(),
-        ledger.ok(&["list", "--json"]).into_bytes(),
-    )];
+    let mut state = Vec::new();
     let root = ledger.path();
     {
         let db = sled::open(root.join("db")).unwrap();
@@ -737,6 +734,11 @@ pub fn ledger_state(ledger: &TestLedger) -> Vec<(String, Vec<u8>)> {
     for f in ["audit.log", "index/summaries.bin"] {
         state.push((f.into(), std::fs::read(root.join(f)).unwrap_or_default()));
     }
+    // Last: a command rebuilds an index left dirty, which the bytes above would hide.
+    state.push((
+        "list".to_owned(),
+        ledger.ok(&["list", "--json"]).into_bytes(),
+    ));
     state
 }
 
