@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let trust = tipbox::ledger::backup::Trust {
         identities: std::slice::from_ref(&identity),
         accept_unauthenticated: true,
+        carried_keys_checked: true,
     };
     let _ = tipbox::ledger::backup::verify_archive(data, trust);
 });

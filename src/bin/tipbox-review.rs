@@ -1147,6 +1147,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ledger::backup::Trust {
                     identities: &ids,
                     accept_unauthenticated: trust.accept_unauthenticated,
+                    carried_keys_checked: true,
                 },
             );
             bar.finish_and_clear();
@@ -1187,6 +1188,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ledger::backup::Trust {
                     identities: &ids,
                     accept_unauthenticated: trust.accept_unauthenticated,
+                    carried_keys_checked: identity.is_none(),
                 },
                 &cli.ledger,
             );

@@ -109,13 +109,13 @@ pub(crate) fn read_json<R: Read, T: for<'de> serde::Deserialize<'de>>(
     let n = u32::from_be_bytes(len) as usize;
     if n > limit {
         return Err(BundleReadError::Malformed(
-            "a header is larger than allowed",
+            "a header or entry record is larger than allowed",
         ));
     }
     let mut buf = vec![0u8; n];
     read_exact(r, &mut buf)?;
     let value = serde_json::from_slice(&buf)
-        .map_err(|_| BundleReadError::Malformed("a header is not valid JSON"))?;
+        .map_err(|_| BundleReadError::Malformed("a header or entry record is not valid JSON"))?;
     let mut framed = len.to_vec();
     framed.extend_from_slice(&buf);
     Ok((value, framed))

@@ -89,6 +89,10 @@ pub struct Trust<'a> {
     /// Also accept a backup made before backups were authenticated (format 1). Nothing then
     /// shows who made it: the reviewer vouches for where the file comes from.
     pub accept_unauthenticated: bool,
+    /// Require the keys the file carries to be its own tagged `keys/identity.age`: always
+    /// for `backup verify` (an OK must mean the passphrase restores it), and for `restore`
+    /// with those keys; not for `restore --identity`, where the reviewer gives the keys.
+    pub carried_keys_checked: bool,
 }
 
 /// What a verified backup holds.
@@ -418,6 +422,7 @@ fn read_archive<R: Read>(
     // or whoever swapped the carried keys would have `backup verify` say OK for a backup
     // that the passphrase no longer restores.
     let keys_file = Path::new("keys").join(crate::keys::IDENTITY_FILE);
+    let carried = carried.filter(|_| trust.carried_keys_checked);
     let mut keys_match = carried.is_none();
     let mut r = HashingReader::new(plain);
     let damaged = |_| BackupError::Damaged;
@@ -474,6 +479,8 @@ fn read_archive<R: Read>(
         r.read_exact(&mut b).map_err(damaged)?;
         Ok(u32::from_be_bytes(b) as usize)
     };
+    // What the header says it holds is printed and audited: it must be what is there.
+    let (mut files, mut trees, mut tips) = (0u64, 0u64, 0u64);
     loop {
         let mut tag = [0u8; 1];
         r.read_exact(&mut tag).map_err(damaged)?;
@@ -491,6 +498,7 @@ fn read_archive<R: Read>(
                 let mut size = [0u8; 8];
                 r.read_exact(&mut size).map_err(damaged)?;
                 let size = u64::from_be_bytes(size);
+                files += 1;
                 let mut body = (&mut r).take(size);
                 if let Some(carried) = carried.filter(|_| rel == keys_file) {
                     // At most MAX_CARRIED_KEYS: a larger one cannot equal what is carried.
@@ -522,6 +530,10 @@ fn read_archive<R: Read>(
                 r.read_exact(&mut name).map_err(damaged)?;
                 let mut count = [0u8; 8];
                 r.read_exact(&mut count).map_err(damaged)?;
+                trees += 1;
+                if name == super::TREE_TIPS.as_bytes() {
+                    tips = u64::from_be_bytes(count);
+                }
                 each(Item::Tree(name))?;
                 for _ in 0..u64::from_be_bytes(count) {
                     let kl = u32_of(&mut r)?;
@@ -541,6 +553,9 @@ fn read_archive<R: Read>(
             }
             _ => return Err(BackupError::Damaged),
         }
+    }
+    if (files, trees, tips) != (header.files, header.trees, header.tips) {
+        return Err(BackupError::Damaged);
     }
     let digest = std::mem::take(&mut r.hasher).finalize();
     let mut stored = [0u8; 32];
