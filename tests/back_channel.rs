@@ -504,6 +504,7 @@ fn a_record_written_straight_into_the_store_is_never_shown() {
             status_day: "2026-01-01".into(),
             messages: vec![],
             reward: None,
+            acknowledgement: None,
         };
         let signed = tipbox::bundle::update::SignedTipUpdate::sign(&update, &forger);
         db.open_tree("signed-updates-by-tip")

@@ -433,3 +433,93 @@ fn follow_ups_are_listed_with_their_day_and_one_form_is_one_follow_up() {
         2
     );
 }
+
+/// Beyond the peers: an acknowledgement of receipt (受理回执) signed by the office, that
+/// the reporter can keep and anyone can check offline with the office's published verify
+/// key: it proves the tip was received and on which day, with neither its content nor the
+/// receipt. It comes with the first update bundle after the import, before the office has
+/// done anything else with the tip.
+#[test]
+fn an_office_signed_acknowledgement_reaches_the_reporter_and_verifies_offline() {
+    let portal = Portal::start();
+    let receipt = submit_ok(&portal, &Tip::default());
+    let (ledger, work, _) = import_into_new_ledger(&portal);
+    let update = work.path().join("u.tbu");
+    ledger.ok(&["export", "--out", update.to_str().unwrap()]);
+    assert!(portal_cmd(&[
+        "apply",
+        "--data",
+        portal.data.to_str().unwrap(),
+        update.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let (_, page) = lookup(&portal, &receipt, "zh-Hans");
+    assert!(page.contains("受理回执"), "{page}");
+    let at =
+        page.find("<pre id=\"acknowledgement\">").unwrap() + "<pre id=\"acknowledgement\">".len();
+    let document = page[at..at + page[at..].find("</pre>").unwrap()].to_owned();
+    let today = tipbox::store::today();
+    assert!(
+        document.starts_with(
+            "tipbox acknowledgement v1\noffice: 扫黑除恶专项斗争领导小组办公室\nnumber: "
+        ),
+        "{document}"
+    );
+    assert!(
+        document.contains(&format!("received: {today}\nsignature: ")),
+        "{document}"
+    );
+    assert!(!document.contains(&receipt.replace(' ', "")) && !document.contains("村霸"));
+
+    let kept = work.path().join("ack.txt");
+    std::fs::write(&kept, format!("\n{}\n", document.replace('\n', "\r\n"))).unwrap();
+    let verify_key = std::fs::read_to_string(repo_path("keys-example/verify-key.txt")).unwrap();
+    // Anyone, with the published verify key and no ledger.
+    let out = portal_less_verify(&kept, Some(verify_key.trim()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("received {today}")));
+    // In the ledger, with its own key.
+    ledger.ok(&["verify-acknowledgement", kept.to_str().unwrap()]);
+    // A changed day, or another key, does not hold.
+    let earlier = document.replace(&format!("received: {today}"), "received: 2026-01-01");
+    std::fs::write(&kept, earlier).unwrap();
+    assert_eq!(
+        portal_less_verify(&kept, Some(verify_key.trim()))
+            .status
+            .code(),
+        Some(1)
+    );
+    std::fs::write(&kept, &document).unwrap();
+    let other = hex::encode(tipbox::crypto::SigningKey::generate().verify_key());
+    assert_eq!(
+        portal_less_verify(&kept, Some(&other)).status.code(),
+        Some(1)
+    );
+    std::fs::write(&kept, "not an acknowledgement").unwrap();
+    assert_eq!(
+        portal_less_verify(&kept, Some(verify_key.trim()))
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+/// `tipbox-review verify-acknowledgement FILE` away from any ledger.
+fn portal_less_verify(file: &std::path::Path, key: Option<&str>) -> std::process::Output {
+    let nowhere = tempfile::tempdir().unwrap();
+    let mut c = std::process::Command::new(REVIEW_BIN);
+    c.arg("--ledger")
+        .arg(nowhere.path().join("none"))
+        .arg("verify-acknowledgement")
+        .arg(file);
+    if let Some(k) = key {
+        c.args(["--verify-key", k]);
+    }
+    c.output().unwrap()
+}

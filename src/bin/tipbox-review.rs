@@ -320,6 +320,20 @@ enum Command {
         #[command(flatten)]
         trust: TrustArgs,
     },
+    /// Check an acknowledgement of receipt (受理回执) a reporter kept, as printed on the
+    /// portal's status page: that the office signed it, and what it says. Needs no ledger
+    /// and no passphrase, only the office's published verify key. Exit 0: it holds; 1: it
+    /// does not.
+    ///
+    /// Example: tipbox-review verify-acknowledgement ack.txt --verify-key 3f2a...
+    VerifyAcknowledgement {
+        /// The acknowledgement as text, or `-` for standard input.
+        file: PathBuf,
+        /// The office's verify key [default: the ledger's keys/verify-key.txt and the keys
+        /// it retired].
+        #[arg(long, value_name = "KEY")]
+        verify_key: Option<String>,
+    },
     /// The reviewer audit log.
     Audit {
         #[command(subcommand)]
@@ -1213,6 +1227,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::VerifyAcknowledgement { file, verify_key } => {
+            verify_acknowledgement(&cli.ledger, file, verify_key.as_deref())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -1390,6 +1407,75 @@ fn read_text(what: &str, mut from: impl std::io::Read) -> Result<Zeroizing<Strin
 /// `-`: standard output.
 fn is_stdout(path: &Path) -> bool {
     path == Path::new("-")
+}
+
+/// `verify-acknowledgement`: check a kept acknowledgement against the office's verify key
+/// (given, or the ledger's current and retired ones).
+fn verify_acknowledgement(ledger: &Path, file: &Path, given: Option<&str>) -> Result<(), Failure> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if is_stdout(file) {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let ack = tipbox::bundle::update::Acknowledgement::from_document(&text).ok_or_else(|| {
+        Failure(
+            EXIT_CHECK_FAILED,
+            format!(
+                "{} is not an acknowledgement of receipt: it should be the five lines the \
+                 status page shows, from \"tipbox acknowledgement v1\" to \"signature: ...\"",
+                file.display()
+            ),
+        )
+    })?;
+    let mut keys: Vec<(String, &'static str)> = Vec::new();
+    match given {
+        Some(k) => keys.push((k.to_owned(), "the verify key given")),
+        None => {
+            let dir = ledger.join("keys");
+            let current = std::fs::read_to_string(dir.join(tipbox::keys::VERIFY_KEY_FILE))
+                .map_err(|_| {
+                    format!(
+                        "no verify key: give the office's with --verify-key KEY, or run this in its ledger ({} has no keys/{})",
+                        ledger.display(),
+                        tipbox::keys::VERIFY_KEY_FILE
+                    )
+                })?;
+            keys.push((current.trim().to_owned(), "the office's current key"));
+            let retired = std::fs::read_to_string(dir.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE))
+                .unwrap_or_default();
+            keys.extend(
+                retired
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|l| {
+                        (
+                            l.to_owned(),
+                            "an earlier key of the office (since replaced)",
+                        )
+                    }),
+            );
+        }
+    }
+    for (key, which) in &keys {
+        let key = tipbox::keys::parse_verify_key(key)?;
+        if let Some(said) = ack.verify(&key) {
+            println!(
+                "the acknowledgement holds, signed with {which}: office {}, number {}, received {}",
+                said.office, said.number, said.received
+            );
+            return Ok(());
+        }
+    }
+    Err(Failure(
+        EXIT_CHECK_FAILED,
+        "the acknowledgement does NOT hold: its signature is not the office's (or a line of it \
+         was changed)"
+            .into(),
+    ))
 }
 
 /// Tell what was written where: on standard output, unless the file itself went there.

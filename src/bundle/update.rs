@@ -72,6 +72,118 @@ pub struct TipUpdate {
     pub messages: Vec<SealedMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward: Option<RewardState>,
+    /// The office's acknowledgement of receipt (受理回执), signed on its own so that anyone
+    /// holding the office's verify key can check it offline (since 2026-12-06).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledgement: Option<Acknowledgement>,
+}
+
+/// An acknowledgement of receipt (受理回执): that the office received a tip, and on which
+/// day, which its reporter can keep and show, and anyone can check with the office's
+/// published verify key, without the tip's content or its receipt.
+///
+/// ```text
+/// tipbox acknowledgement v1
+/// office: <the office's name>
+/// number: XXXX-XXXX-XXXX-XXXX
+/// received: YYYY-MM-DD
+/// signature: <128 hex digits>
+/// ```
+/// The signature is ed25519 over `"tipbox acknowledgement signature v1\n"` and the four
+/// lines before it, each ended by `\n`. The number is derived from the tip's portal and
+/// tip ids: the office (and the portal that holds the tip) can tell which tip it is; nobody
+/// else learns more than that some tip reached the office that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    /// The four signed lines.
+    pub text: String,
+    pub signature: String,
+}
+
+const ACK_HEADER: &str = "tipbox acknowledgement v1";
+const ACK_CONTEXT: &[u8] = b"tipbox acknowledgement signature v1\n";
+
+/// What an acknowledgement says, once its signature checks out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledged {
+    pub office: String,
+    pub number: String,
+    pub received: String,
+}
+
+impl Acknowledgement {
+    /// The number of the acknowledgement of a portal's tip.
+    pub fn number(portal_id: &str, tip_id: &str) -> String {
+        let h = crypto::hash256(
+            format!("tipbox acknowledgement number\n{portal_id}\n{tip_id}").as_bytes(),
+        );
+        let hex = hex::encode_upper(&h[..8]);
+        format!(
+            "{}-{}-{}-{}",
+            &hex[0..4],
+            &hex[4..8],
+            &hex[8..12],
+            &hex[12..16]
+        )
+    }
+
+    pub fn sign(office: &str, number: &str, received: &str, key: &SigningKey) -> Self {
+        // One line each: a name with a line break in it would make another statement.
+        let office: String = office.trim().chars().filter(|c| !c.is_control()).collect();
+        let text =
+            format!("{ACK_HEADER}\noffice: {office}\nnumber: {number}\nreceived: {received}\n");
+        let signature = hex::encode(key.sign(&[ACK_CONTEXT, text.as_bytes()].concat()));
+        Acknowledgement { text, signature }
+    }
+
+    /// The acknowledgement as a reporter keeps it: its lines, then the signature's.
+    pub fn to_document(&self) -> String {
+        format!("{}signature: {}\n", self.text, self.signature)
+    }
+
+    /// Read a kept acknowledgement (as [`Acknowledgement::to_document`] wrote it; blank
+    /// lines and spaces around it, and Windows line ends, do not matter).
+    pub fn from_document(doc: &str) -> Option<Acknowledgement> {
+        let lines: Vec<&str> = doc
+            .lines()
+            .map(|l| l.trim_end_matches('\r').trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let [header, office, number, received, signature] = lines[..] else {
+            return None;
+        };
+        if header != ACK_HEADER || !office.starts_with("office: ") {
+            return None;
+        }
+        let signature = signature.strip_prefix("signature: ")?.to_owned();
+        Some(Acknowledgement {
+            text: format!("{header}\n{office}\n{number}\n{received}\n"),
+            signature,
+        })
+    }
+
+    /// Check the signature with the office's verify key, and read what it says.
+    pub fn verify(&self, verify_key: &[u8; 32]) -> Option<Acknowledged> {
+        let sig: [u8; 64] = hex::decode(&self.signature).ok()?.try_into().ok()?;
+        if !crypto::verify_signature(
+            verify_key,
+            &[ACK_CONTEXT, self.text.as_bytes()].concat(),
+            &sig,
+        ) {
+            return None;
+        }
+        let mut lines = self.text.lines();
+        (lines.next()? == ACK_HEADER).then_some(())?;
+        let office = lines.next()?.strip_prefix("office: ")?.to_owned();
+        let number = lines.next()?.strip_prefix("number: ")?.to_owned();
+        let received = lines.next()?.strip_prefix("received: ")?.to_owned();
+        (lines.next().is_none() && crate::bundle::strict_day(&received).is_some()).then_some(())?;
+        Some(Acknowledged {
+            office,
+            number,
+            received,
+        })
+    }
 }
 
 impl TipUpdate {
@@ -255,6 +367,7 @@ mod tests {
             status_day: "2026-11-22".into(),
             messages: vec![],
             reward: None,
+            acknowledgement: None,
         };
         let body = UpdateBody {
             format: 1,

@@ -2034,16 +2034,32 @@ impl Ledger {
                     .filter(|b| holds.as_ref().is_none_or(|h| h.contains(&b.blob_id)))
                     .map(|b| b.blob_id.clone()),
             );
-            if !t.has_public_state() {
+            // A tip whose item the portal still holds is sent even with nothing else to
+            // say: it carries the office's acknowledgement of receipt, which the portal
+            // keeps and shows (a portal keeps a tip's last state until it sends another).
+            let new_here = t
+                .blobs
+                .iter()
+                .any(|b| holds.as_ref().is_some_and(|h| h.contains(&b.blob_id)));
+            if !t.has_public_state() && !new_here {
                 continue;
             }
-            if t.is_publicly_finished() && t.last_public_change() < publish_since.as_str() {
+            if t.has_public_state()
+                && t.is_publicly_finished()
+                && t.last_public_change() < publish_since.as_str()
+            {
                 finished_left_out += 1;
                 continue;
             }
             let Some(tip_id) = t.portal_tip_id.clone() else {
                 continue;
             };
+            let acknowledgement = Some(update::Acknowledgement::sign(
+                &self.config.office_name,
+                &update::Acknowledgement::number(&portal_id, &tip_id),
+                &t.received,
+                key,
+            ));
             let u = TipUpdate {
                 format: update::FORMAT,
                 purpose: update::TIP_PURPOSE.into(),
@@ -2058,6 +2074,7 @@ impl Ledger {
                     day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
                     sealed_amount: r.sealed_amount.clone(),
                 }),
+                acknowledgement,
             };
             tips.push(SignedTipUpdate::sign(&u, key));
         }

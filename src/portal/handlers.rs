@@ -1030,6 +1030,11 @@ fn status_page(
         status_day,
         messages,
         reward,
+        acknowledgement: update
+            .as_ref()
+            .and_then(|u| u.acknowledgement.as_ref())
+            .filter(|a| a.verify(&app.settings.verify_key).is_some())
+            .map(|a| a.to_document()),
         followups: record
             .followups
             .iter()

@@ -188,6 +188,8 @@ pub struct Texts {
     pub already_submitted: &'static str,
     pub print_site: &'static str,
     pub print_day: &'static str,
+    pub ack_title: &'static str,
+    pub ack_hint: &'static str,
 }
 
 impl Texts {
@@ -319,6 +321,8 @@ pub static ZH_HANS: Texts = Texts {
     already_submitted: "这份表单已经提交过，举报已经保存，没有再保存一次。为保护您，回执码不再显示：请使用您抄下的回执码。",
     print_site: "网址",
     print_day: "提交日期",
+    ack_title: "受理回执",
+    ack_hint: "这是办案单位签名的受理回执：证明这条举报已被收到及收到的日期，不含举报内容，也不含回执码。可以抄下或打印保存；任何人都可以用办案单位公布的验证密钥离线核验它（tipbox-review verify-acknowledgement）。给别人看时请注意：办案单位能凭回执编号找到这条举报。",
 };
 
 pub static ZH_HANT: Texts = Texts {
@@ -435,6 +439,8 @@ pub static ZH_HANT: Texts = Texts {
     already_submitted: "這份表單已經提交過，舉報已經保存，沒有再保存一次。為保護您，回執碼不再顯示：請使用您抄下的回執碼。",
     print_site: "網址",
     print_day: "提交日期",
+    ack_title: "受理回執",
+    ack_hint: "這是辦案單位簽名的受理回執：證明這條舉報已被收到及收到的日期，不含舉報內容，也不含回執碼。可以抄下或列印保存；任何人都可以用辦案單位公布的驗證密鑰離線核驗它（tipbox-review verify-acknowledgement）。給別人看時請注意：辦案單位能憑回執編號找到這條舉報。",
 };
 
 pub static EN: Texts = Texts {
@@ -551,4 +557,6 @@ pub static EN: Texts = Texts {
     already_submitted: "This form was already submitted and the tip is stored; it was not stored a second time. For your safety the receipt code is not shown again: use the code you wrote down.",
     print_site: "Site",
     print_day: "Submitted on",
+    ack_title: "Acknowledgement of receipt",
+    ack_hint: "This acknowledgement is signed by the office: it proves that your tip was received, and on which day, without its content or your receipt code. Copy or print it to keep it; anyone can check it offline with the office's published verify key (tipbox-review verify-acknowledgement). If you show it to someone, remember that the office can find the tip from its number.",
 };

@@ -169,6 +169,8 @@ pub struct StatusPage {
     pub reward: Option<RewardView>,
     /// The reporter's own follow-ups, one line each with its day.
     pub followups: Vec<String>,
+    /// The office's signed acknowledgement of receipt, as the reporter keeps it.
+    pub acknowledgement: Option<String>,
     pub message: String,
     pub errors: Vec<String>,
     pub form_token: String,
