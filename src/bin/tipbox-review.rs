@@ -2106,8 +2106,11 @@ fn show(
             TextKind::Reply => "Reply to the reporter",
             TextKind::Summary => "Summary (supervision notice)",
         };
-        o.push_str(&format!("\n--- {label} ({day}, {by}) ---\n"));
-        push_lines(&mut o, body);
+        // Written in this ledger, by its reviewers: shown as written.
+        o.push_str(&format!(
+            "\n--- {label} ({day}, {by}) ---\n{}\n",
+            body.as_str()
+        ));
     }
     print!("{}", terminal_safe(&o).as_str());
     Ok(())
@@ -2141,7 +2144,7 @@ fn push_field(o: &mut String, name: &str, value: &str) {
     }
 }
 
-/// Lines of text from outside (a tip's field, a letter typed in), each behind a gutter
+/// Lines of text from outside (a sealed item's field), each behind a gutter
 /// (`  | `); a run of more than two empty lines is shown as one line that says so, so that
 /// blank lines cannot scroll a warning out of sight.
 fn push_lines(o: &mut String, text: &str) {
