@@ -1,33 +1,23 @@
 //! tipbox: a secure anonymous tip-reporting portal with an encrypted inbox.
 //!
-//! Where each concept lives:
-//! - [`receipt`]: the reporter's receipt code and everything derived from it;
-//! - [`tip`]: the tip container (text fields, attachments, manifest) that gets sealed;
-//! - [`seal`]: streaming age encryption of a tip as it arrives;
-//! - [`metadata`]: removing EXIF/XMP/GPS from images before sealing;
-//! - [`store`]: the portal's durable store of ciphertext and its index;
-//! - [`portal`]: the public web site (`tipbox-portal serve`);
-//! - [`bundle`]: the files that cross the air gap (inbox bundles in, signed update bundles
-//!   back; hand-overs to other units use the inbox format);
-//! - [`ledger`]: the case ledger (台账) of `tipbox-review`: import, casework, reports,
-//!   backups, hand-overs ([`ledger::handover`]);
-//! - [`keys`]: the office's key files (age identity, signing key);
-//! - [`crypto`]: the single wrapper around libsodium;
-//! - [`durable`]: crash-safe file writes (partial file, fsync, rename, fsync the folder);
-//! - [`process`]: protections both binaries apply at start (no core dumps);
-//! - [`safe_output`]: printing strings that came from outside (terminal and JSON).
+//! This package holds the two programs (`src/bin/`); the work is done in the crates under
+//! `crates/` (ARCHITECTURE.md has the map):
+//! - [`tipbox_core`]: what both sides agree on (tip container, receipts, bundle formats,
+//!   keys, durable writes, the shared vocabulary);
+//! - `tipbox_portal`: the public web site, its store of ciphertext and its sealing;
+//! - `tipbox_ledger`: the case ledger (台账) of the air-gapped side.
+//!
+//! The modules are re-exported here under their old paths (`tipbox::ledger`,
+//! `tipbox::store`, ...) for the tests, benchmarks and fuzz targets, which exercise both
+//! sides together.
 #![forbid(unsafe_code)]
 
-pub mod bundle;
-pub mod crypto;
-pub mod durable;
-pub mod keys;
-pub mod ledger;
-pub mod metadata;
-pub mod portal;
-pub mod process;
-pub mod receipt;
-pub mod safe_output;
-pub mod seal;
-pub mod store;
-pub mod tip;
+pub use tipbox_core::{bundle, crypto, durable, keys, process, receipt, safe_output, tip, vocab};
+
+#[cfg(feature = "review")]
+pub use tipbox_ledger as ledger;
+
+#[cfg(feature = "portal")]
+pub use tipbox_portal as portal;
+#[cfg(feature = "portal")]
+pub use tipbox_portal::{metadata, seal, store};

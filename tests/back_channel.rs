@@ -1,4 +1,4 @@
-//! SPEC invariants 4 and 5: the portal shows only what the office signed, refuses tampered,
+//! Invariants 4 and 5 (ARCHITECTURE.md): the portal shows only what the office signed, refuses tampered,
 //! replayed, rolled-back or misdirected bundles whole, and deletes ciphertext only after
 //! the ledger acknowledged it. Real binaries, real server, real keys.
 

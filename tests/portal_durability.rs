@@ -1,4 +1,4 @@
-//! SPEC invariants 1 and 3: a receipt is shown only once its tip is durable, so killing the
+//! Invariants 1 and 3 (ARCHITECTURE.md): a receipt is shown only once its tip is durable, so killing the
 //! portal at any moment loses no tip whose receipt was handed out; and memory does not grow
 //! with the size of an upload.
 

@@ -1,4 +1,4 @@
-//! SPEC invariants 1 and 2: no tip plaintext and nothing identifying ever reaches the
+//! Invariants 1 and 2 (ARCHITECTURE.md): no tip plaintext and nothing identifying ever reaches the
 //! portal's disk, temp files or logs. Real server, real HTTP, canaries searched for in every
 //! byte the portal wrote.
 

@@ -145,7 +145,11 @@ fn main() -> ExitCode {
 fn init_logging() -> Result<(), String> {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
-    let wanted = std::env::var("TIPBOX_LOG").unwrap_or_else(|_| "info".into());
+    // Set but empty counts as not set (it used to turn the start-up lines off).
+    let wanted = std::env::var("TIPBOX_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "info".into());
     let level: LevelFilter = wanted.trim().parse().map_err(|_| {
         format!(
             "TIPBOX_LOG={wanted:?} is not a log level: use off, error, warn, info, debug or trace. \

@@ -17,7 +17,9 @@ use tipbox::ledger::casework::{
     category_is_new, category_key, default_category_keys, RewardApproval,
 };
 use tipbox::ledger::summary::{self, TipSummary};
-use tipbox::ledger::{self, Channel, Credibility, Ledger, Priority, Status, TextKind, TipEntry};
+use tipbox::ledger::{
+    self, Channel, Credibility, Keyed, Ledger, Priority, Status, TextKind, TipEntry,
+};
 use tipbox::safe_output::{label_safe, terminal_safe, to_json_string};
 use tipbox::tip::{AttachmentPiece, FollowupProof};
 use zeroize::Zeroizing;
@@ -126,9 +128,9 @@ enum Command {
         /// shows it (套路贷、非法高利放贷、暴力催收).
         #[arg(long)]
         category: Option<String>,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = keyed(Priority::ALL))]
         priority: Option<Priority>,
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = keyed(Credibility::ALL))]
         credibility: Option<Credibility>,
     },
     /// Route a tip to a department (分流/转办) with a verification due date.
@@ -147,7 +149,7 @@ enum Command {
     /// Example: tipbox-review status 12 verifying --public-note "已转相关部门核查"
     Status {
         tip: u64,
-        #[arg(value_enum)]
+        #[arg(value_parser = keyed(Status::ALL))]
         status: Status,
         /// A short note for the reporter, published with the status (never the reviewer's
         /// notes); `-` reads it from standard input.
@@ -220,7 +222,7 @@ enum Command {
     ///
     /// Example: tipbox-review add --channel letter --category village-tyrant --text-file letter.txt --attachment scan-1.jpg
     Add {
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = keyed(Channel::TYPED_IN))]
         channel: Channel,
         /// A category key or a default category's full name, as for `triage`.
         #[arg(long, default_value = "other")]
@@ -353,6 +355,32 @@ struct NoticePage<'a> {
     office: String,
 }
 
+/// Print what the ledger says on the way (see [`ledger::Progress`]).
+fn tell(progress: ledger::Progress) {
+    eprintln!("tipbox-review: {}", *terminal_safe(&progress.to_string()));
+}
+
+/// The command-line choices for one of the ledger's keyed words (statuses, channels...):
+/// the keys are the possible values, with their help where the ledger gives one.
+fn keyed<T: Keyed + Send + Sync>(
+    values: &'static [T],
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(values.iter().map(|v| {
+        let value = PossibleValue::new(v.key());
+        match v.help() {
+            Some(help) => value.help(help),
+            None => value,
+        }
+    }))
+    .map(move |key| {
+        *values
+            .iter()
+            .find(|v| v.key() == key)
+            .expect("clap accepts only the listed keys")
+    })
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ReportFormat {
     Table,
@@ -409,7 +437,7 @@ enum AuditCommand {
 
 #[derive(Args)]
 struct ListArgs {
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = keyed(Status::ALL))]
     status: Option<Status>,
     /// A category key or a default category's full name, as for `triage`.
     #[arg(long)]
@@ -478,7 +506,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             new_signing_key: true,
             ..
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let keys =
                 tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::store::today())?;
@@ -505,7 +533,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             retire_old,
             ..
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
             l.audit("add-key", None, "new office identity added")?;
@@ -542,7 +570,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Passphrase {
             new_passphrase_file,
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let current = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let new = read_passphrase_as(new_passphrase_file.as_deref(), true, "New passphrase")?;
             if new.expose_secret() == current.expose_secret() {
@@ -562,7 +590,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Search { text, json } => {
             let text = text_or_stdin(text)?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let ids = unlock()?;
             search(&mut l, &ids, &text, *json)
         }
@@ -577,7 +605,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         .len(),
                 )
             };
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let ids = unlock()?;
             let bar = match size {
                 Some(size) => indicatif::ProgressBar::new(size).with_style(
@@ -667,7 +695,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             attachments_to,
             json,
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let entry = l.get(*tip)?;
             let ids = unlock()?;
             show(&l, &entry, &ids, attachments_to.as_deref(), *json)?;
@@ -690,7 +718,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let new_category = category
                 .as_deref()
                 .filter(|c| category_is_new(&cli.ledger, c));
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let mut detail = Vec::new();
             if let Some(c) = &category {
                 detail.push(format!("category {c}"));
@@ -727,7 +755,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             department,
             due,
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let department = clean_label(department)?;
             let due = match due {
                 Some(d) => ledger::parse_day(d)
@@ -763,7 +791,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             public_note,
         } => {
             let public_note = public_note.as_deref().map(text_or_stdin).transpose()?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let before = l.get(*tip)?;
             // The office keeps its own copy; the reporter's copy is sealed to the reply key.
             let sealed = public_note
@@ -801,7 +829,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Reply { tip, message } => {
             let message = text_or_stdin(message)?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let entry = l.get(*tip)?;
             if message.trim().is_empty() {
                 return Err(Failure(EXIT_USAGE, "the reply is empty".into()));
@@ -827,7 +855,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             amount,
         } => reward(&cli, &who, first, second, *amount),
         Command::Export { out, portal } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
             let (bytes, summary) = l.export_updates(portal.as_deref(), &key)?;
@@ -860,13 +888,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if text.trim().is_empty() {
                 return Err(Failure(EXIT_USAGE, "the note is empty".into()));
             }
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             l.add_note(*tip, &text)?;
             println!("note added to tip {tip}");
             Ok(())
         }
         Command::Link { tip, other } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             if l.link(*tip, *other)? {
                 println!("tips {tip} and {other} linked");
             } else {
@@ -880,7 +908,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             recipient,
             out,
         } => {
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let department = clean_label(department)?;
             let day = tipbox::store::today();
             let package = match (recipient, out) {
@@ -960,7 +988,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let category = category_key(category)?;
             let new_category = category_is_new(&cli.ledger, &category);
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             for file in attachments {
                 if !file.is_file() {
                     return Err(Failure(
@@ -995,7 +1023,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => {
             let summary = summary.as_deref().map(text_or_stdin).transpose()?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let department = clean_label(department)?;
             if summary
                 .as_ref()
@@ -1088,7 +1116,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             let bar = spinner("counting");
-            let r = Ledger::with_summaries(&cli.ledger, |tips, config| {
+            let r = Ledger::with_summaries(&cli.ledger, &tell, |tips, config| {
                 ledger::report::compute(
                     tips.iter(),
                     from.as_deref(),
@@ -1122,7 +1150,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Failure(EXIT_USAGE, "give the backup's path with --out FILE".into())
             })?;
             file_only(out, "a backup")?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let ids = unlock()?;
             let bar = indicatif::ProgressBar::new_spinner();
             let s = l.backup(out, &ids, |n| bar.inc(n))?;
@@ -1208,7 +1236,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
             bar.finish_and_clear();
             let s = restored?;
-            let mut l = Ledger::open(&cli.ledger, &who)?;
+            let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             l.audit(
                 "restore",
                 None,
@@ -1300,7 +1328,7 @@ fn reward(
     if first == "verify" {
         let token = tipbox::receipt::ClaimToken::parse(second)
             .map_err(|e| Failure(EXIT_USAGE, format!("that is not a claim token: {e}")))?;
-        let mut l = Ledger::open(&cli.ledger, who)?;
+        let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
         let found = l.find_claim(&token)?;
         l.audit(
             "reward-verify",
@@ -1335,7 +1363,7 @@ fn reward(
     let tip: u64 = first
         .parse()
         .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
-    let mut l = Ledger::open(&cli.ledger, who)?;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let today = tipbox::store::today();
     match (second, amount) {
         ("approve", Some(n)) => {
@@ -1654,7 +1682,7 @@ fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
     let passphrase = read_passphrase(passphrase_file, true)?;
     let keys = tipbox::keys::generate(&ledger.join("keys"), &passphrase)?;
     Ledger::create_layout(ledger)?;
-    let mut l = Ledger::open(ledger, "init")?;
+    let mut l = Ledger::open_telling(ledger, "init", &tell)?;
     l.audit("init", None, "office keys created")?;
     println!("recipient: {}", keys.recipient);
     println!("verify-key: {}", keys.verify_key);
@@ -1662,7 +1690,7 @@ fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
 }
 
 fn list(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
-    Ledger::with_summaries(ledger, |all, config| print_list(all, config, args))?
+    Ledger::with_summaries(ledger, &tell, |all, config| print_list(all, config, args))?
 }
 
 fn print_list(

@@ -123,7 +123,7 @@ impl Drop for Portal {
 }
 
 /// Tip content planted by tests always contains "CANARY"; logs and error output must never
-/// show it (SPEC invariants 1 and 7).
+/// show it (ARCHITECTURE.md, invariants 1 and 7).
 pub fn assert_no_canary(text: &str, what: &str) {
     if let Some(pos) = text.find("CANARY") {
         let start = text[..pos]

@@ -1,0 +1,644 @@
+//! The inbox bundle: every sealed tip and follow-up the portal holds that the office has
+//! not yet acknowledged. Ciphertext only; the portal cannot read what it carries.
+//!
+//! ```text
+//! bundle  := MAGIC header entry* trailer
+//! header  := json(InboxHeader)                 (u32be length + JSON)
+//! entry   := json(EntryHeader) ciphertext[size]
+//! trailer := END_MAGIC checksum(everything before the trailer)
+//! ```
+//! Each entry also carries the checksum of its ciphertext. A reader checks the whole file
+//! ([`verify`]) before importing any of it. The checksum is BLAKE3 in version 2 (written
+//! now) and BLAKE2b-256 in version 1 (still read).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{read_exact, read_json, write_json, BundleReadError};
+use crate::crypto::{Checksummer, HashingWriter};
+
+/// `TIPBOX-INBOX\0` and the format version.
+pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x02";
+pub const END_MAGIC: &[u8; 12] = b"TIPBOX-END\0\x01";
+/// The version written. Version 1 (BLAKE2b checksums) is still read.
+pub const FORMAT: u32 = 2;
+/// Largest sealed blob accepted in a bundle (a 500 MiB upload plus padding and overhead).
+pub const MAX_ENTRY_SIZE: u64 = 8 << 30;
+const MAX_HEADER: usize = 64 * 1024;
+
+/// The checksum of a bundle version. Version 2 uses BLAKE3 because import hashes every byte
+/// of a bundle while it decrypts on the same cores: for a 1.6 GB bundle, BLAKE2b took 1.7 s
+/// of a core and BLAKE3 (SIMD over many 1 KiB chunks at once) takes 0.3 s.
+enum Checksum {
+    V1(Box<crate::crypto::Hasher>),
+    V2(Box<blake3::Hasher>),
+}
+
+impl Checksum {
+    fn new(format: u32) -> Checksum {
+        if format == 1 {
+            Checksum::V1(Box::default())
+        } else {
+            Checksum::V2(Box::new(blake3::Hasher::new()))
+        }
+    }
+    fn finalize(self) -> [u8; 32] {
+        match self {
+            Checksum::V1(h) => h.finalize(),
+            Checksum::V2(h) => *h.finalize().as_bytes(),
+        }
+    }
+}
+
+impl Checksummer for Checksum {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Checksum::V1(h) => h.update(data),
+            Checksum::V2(h) => {
+                h.update(data);
+            }
+        }
+    }
+}
+
+/// The checksum of one entry's ciphertext, as its header states it (`checksum`), for a
+/// reader that hashes entries elsewhere than in [`verify_streaming`] (import hashes each
+/// on the core that decrypts it).
+pub struct EntryHasher(Checksum);
+
+impl EntryHasher {
+    /// For a bundle of format `version` (the byte after the magic).
+    pub fn new(version: u32) -> Self {
+        EntryHasher(Checksum::new(version))
+    }
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    /// Whether what was hashed is the ciphertext `entry` describes.
+    pub fn matches(self, entry: &EntryHeader) -> bool {
+        hex::encode(self.0.finalize()) == entry.checksum
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxHeader {
+    pub format: u32,
+    pub portal_id: String,
+    /// UTC day the bundle was made.
+    pub made: String,
+    pub entries: u64,
+    /// The sequence number of the last update bundle the portal applied (since
+    /// 2026-12-01; absent before, and from a portal that has applied none). A ledger
+    /// restored from an older backup learns from it where to continue its numbering
+    /// (`Ledger::import_from`). Not authenticated, like the rest of the header: the ledger
+    /// only ever moves its numbering forward with it, within a bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_update: Option<u64>,
+    /// A hand-over bundle from another unit's ledger (`tipbox-review transfer
+    /// --recipient`), not a portal's export: its tips are answered by that unit, so the
+    /// receiving ledger exports nothing for them (since 2026-12-01; absent: false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub handover: bool,
+}
+
+impl InboxHeader {
+    /// A portal's header for `entries` entries, as of this version.
+    pub fn new(portal_id: &str, made: &str, entries: u64) -> InboxHeader {
+        InboxHeader {
+            format: FORMAT,
+            portal_id: portal_id.to_owned(),
+            made: made.to_owned(),
+            entries,
+            last_update: None,
+            handover: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryHeader {
+    pub blob_id: String,
+    pub size: u64,
+    /// Fingerprint of the recipient set that sealed it ("unknown" if the index lost it).
+    pub sealed_to: String,
+    /// Checksum (hex) of the ciphertext: BLAKE3 in version 2, BLAKE2b-256 in version 1.
+    pub checksum: String,
+}
+
+impl InboxHeader {
+    /// The syntax of every field a reader uses or prints: the header is not authenticated,
+    /// and whoever writes a bundle chooses it.
+    pub fn check(&self) -> Result<(), BundleReadError> {
+        if !(super::is_lower_hex(&self.portal_id, 32)
+            || self.portal_id == crate::tip::TYPED_IN_PORTAL)
+        {
+            return Err(BundleReadError::Malformed(
+                "the header's portal id is not 32 hexadecimal digits",
+            ));
+        }
+        if self.portal_id == crate::tip::TYPED_IN_PORTAL && !self.handover {
+            return Err(BundleReadError::Malformed(
+                "the header names no portal (typed-in) but is not a hand-over",
+            ));
+        }
+        if super::strict_day(&self.made).is_none() {
+            return Err(BundleReadError::Malformed(
+                "the header's day is not a real day written YYYY-MM-DD",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl EntryHeader {
+    /// The syntax of an entry's fields: its id becomes a file name and is printed, its
+    /// fingerprint is printed, its checksum is compared.
+    pub fn check(&self) -> Result<(), BundleReadError> {
+        if self.size > MAX_ENTRY_SIZE || !is_blob_id(&self.blob_id) {
+            return Err(BundleReadError::Malformed(
+                "an entry has an invalid id or size",
+            ));
+        }
+        if !(super::is_lower_hex(&self.sealed_to, 16) || self.sealed_to == "unknown") {
+            return Err(BundleReadError::Malformed(
+                "an entry's key fingerprint is not 16 hexadecimal digits",
+            ));
+        }
+        if !super::is_lower_hex(&self.checksum, 64) {
+            return Err(BundleReadError::Malformed(
+                "an entry's checksum is not 64 hexadecimal digits",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Source of the entries to write: id, recipient-set fingerprint, path of the ciphertext.
+pub struct Source<'a> {
+    pub blob_id: &'a str,
+    pub sealed_to: &'a str,
+    pub path: &'a Path,
+}
+
+/// Write a bundle (the current version) of sealed blob files. Each file is read twice
+/// (checksum, then copy) so memory stays flat whatever the sizes.
+pub fn write<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    write_with_last_update(out, portal_id, made, None, sources)
+}
+
+/// [`write()`] for a hand-over bundle (see [`InboxHeader::handover`]).
+pub fn write_handover<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    let header = InboxHeader {
+        handover: true,
+        ..InboxHeader::new(portal_id, made, sources.len() as u64)
+    };
+    write_sources(out, header, sources)
+}
+
+/// [`write()`], stating the last update bundle the portal applied (the portal's export).
+pub fn write_with_last_update<W: Write>(
+    out: W,
+    portal_id: &str,
+    made: &str,
+    last_update: Option<u64>,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    let header = InboxHeader {
+        last_update,
+        ..InboxHeader::new(portal_id, made, sources.len() as u64)
+    };
+    write_sources(out, header, sources)
+}
+
+fn write_sources<W: Write>(out: W, header: InboxHeader, sources: &[Source<'_>]) -> io::Result<W> {
+    let mut w = InboxWriter::start(out, header)?;
+    for s in sources {
+        w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
+    }
+    w.finish()
+}
+
+/// A bundle written one entry at a time: from sealed blob files (the portal's export) or
+/// from ciphertext already in memory (the synthetic generator, which would otherwise write
+/// and delete a file per tip). The header states the number of entries, so it is given up
+/// front and [`InboxWriter::finish`] refuses a bundle that does not hold exactly that many.
+pub struct InboxWriter<W: Write> {
+    w: HashingWriter<W, Checksum>,
+    declared: u64,
+    written: u64,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> InboxWriter<W> {
+    pub fn new(out: W, portal_id: &str, made: &str, entries: u64) -> io::Result<Self> {
+        InboxWriter::start(out, InboxHeader::new(portal_id, made, entries))
+    }
+
+    fn start(out: W, header: InboxHeader) -> io::Result<Self> {
+        let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
+        w.write_all(MAGIC)?;
+        write_json(&mut w, &header)?;
+        Ok(InboxWriter {
+            w,
+            declared: header.entries,
+            written: 0,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Add one entry whose ciphertext is in memory.
+    pub fn entry(&mut self, blob_id: &str, sealed_to: &str, ciphertext: &[u8]) -> io::Result<()> {
+        let mut h = Checksum::new(FORMAT);
+        h.update(ciphertext);
+        self.entry_header(blob_id, sealed_to, ciphertext.len() as u64, h)?;
+        self.w.write_all(ciphertext)
+    }
+
+    /// Add one entry from a sealed blob file, read twice (checksum, then copy).
+    pub fn entry_from_file(
+        &mut self,
+        blob_id: &str,
+        sealed_to: &str,
+        path: &Path,
+    ) -> io::Result<()> {
+        // Without O_NOATIME, reading a blob would set its access time to the export's.
+        let mut f = crate::durable::open_noatime(path)?;
+        let size = f.metadata()?.len();
+        let mut h = Checksum::new(FORMAT);
+        self.buf.resize(256 * 1024, 0);
+        loop {
+            let n = f.read(&mut self.buf)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&self.buf[..n]);
+        }
+        self.entry_header(blob_id, sealed_to, size, h)?;
+        let mut f = crate::durable::open_noatime(path)?.take(size);
+        let copied = io::copy(&mut f, &mut self.w)?;
+        if copied != size {
+            return Err(io::Error::other(
+                "a sealed blob changed size while being exported",
+            ));
+        }
+        Ok(())
+    }
+
+    fn entry_header(
+        &mut self,
+        blob_id: &str,
+        sealed_to: &str,
+        size: u64,
+        checksum: Checksum,
+    ) -> io::Result<()> {
+        if self.written == self.declared {
+            return Err(io::Error::other(format!(
+                "the bundle's header announced {} entries; no more can be added",
+                self.declared
+            )));
+        }
+        self.written += 1;
+        write_json(
+            &mut self.w,
+            &EntryHeader {
+                blob_id: blob_id.to_owned(),
+                size,
+                sealed_to: sealed_to.to_owned(),
+                checksum: hex::encode(checksum.finalize()),
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Write the trailer and hand back the output, flushed.
+    pub fn finish(self) -> io::Result<W> {
+        if self.written != self.declared {
+            return Err(io::Error::other(format!(
+                "the bundle's header announced {} entries but {} were written",
+                self.declared, self.written
+            )));
+        }
+        let HashingWriter { mut inner, hasher } = self.w;
+        inner.write_all(END_MAGIC)?;
+        inner.write_all(&hasher.finalize())?;
+        inner.flush()?;
+        Ok(inner)
+    }
+}
+
+/// Summary of a verified bundle.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub header: InboxHeader,
+    pub entries: Vec<EntryHeader>,
+}
+
+/// Check a whole bundle: structure, every entry's checksum, the file checksum, and that
+/// nothing follows the trailer. Reads the file once, in constant memory.
+pub fn verify(path: &Path, progress: impl FnMut(u64)) -> Result<Verified, BundleReadError> {
+    verify_streaming(
+        BufReader::with_capacity(256 * 1024, File::open(path)?),
+        progress,
+        EntryChecks::Each,
+        |_, _| Ok(()),
+    )
+}
+
+/// [`verify`] over any reader (used by the fuzzer).
+pub fn verify_reader<R: Read>(
+    r: R,
+    progress: impl FnMut(u64),
+) -> Result<Verified, BundleReadError> {
+    verify_streaming(
+        BufReader::with_capacity(256 * 1024, r),
+        progress,
+        EntryChecks::Each,
+        |_, _| Ok(()),
+    )
+}
+
+/// What [`verify_streaming`] shows of each entry, in order.
+pub enum EntryEvent<'a> {
+    Start,
+    /// The next piece of the entry's ciphertext (not yet checked).
+    Data(&'a [u8]),
+    /// The entry's checksum matched.
+    End,
+}
+
+/// Whether [`verify_streaming`] checks each entry's own checksum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryChecks {
+    /// Check every entry's checksum as well as the whole file's.
+    Each,
+    /// Rely on the whole-file checksum alone, which covers every byte of every entry: for
+    /// readers that use nothing before the end (import), this halves the hashing.
+    WholeFileOnly,
+}
+
+/// [`verify_reader`] that also hands every entry's ciphertext to `visit` as it goes by, so
+/// a reader can verify and copy a bundle in one pass. Nothing seen through `visit` may be
+/// used before this returns `Ok`: the whole-file checksum comes last. The pieces are
+/// slices of `r`'s own buffer (no copy in between).
+pub fn verify_streaming<R: BufRead>(
+    mut r: R,
+    mut progress: impl FnMut(u64),
+    checks: EntryChecks,
+    mut visit: impl FnMut(&EntryHeader, EntryEvent<'_>) -> io::Result<()>,
+) -> Result<Verified, BundleReadError> {
+    let mut magic = [0u8; 14];
+    read_exact(&mut r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
+    if magic[..13] != MAGIC[..13] {
+        return Err(BundleReadError::NotABundle("inbox"));
+    }
+    let version = u32::from(magic[13]);
+    if !(1..=FORMAT).contains(&version) {
+        return Err(BundleReadError::UnsupportedVersion(version));
+    }
+    let mut file_hash = Checksum::new(version);
+    file_hash.update(&magic);
+    let (header, raw): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    file_hash.update(&raw);
+    if header.format != version {
+        return Err(BundleReadError::Malformed(
+            "the header's format differs from the file's version",
+        ));
+    }
+    if header.entries > 100_000_000 {
+        return Err(BundleReadError::Malformed("implausible number of entries"));
+    }
+    header.check()?;
+    let mut entries = Vec::new();
+    for _ in 0..header.entries {
+        let (entry, raw): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
+        file_hash.update(&raw);
+        entry.check()?;
+        let mut h = Checksum::new(version);
+        let mut left = entry.size;
+        visit(&entry, EntryEvent::Start)?;
+        while left > 0 {
+            let buffered = match r.fill_buf() {
+                Ok([]) => return Err(BundleReadError::Truncated),
+                Ok(buffered) => buffered,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(BundleReadError::Io(e)),
+            };
+            let piece = &buffered[..(buffered.len() as u64).min(left) as usize];
+            if checks == EntryChecks::Each {
+                h.update(piece);
+            }
+            file_hash.update(piece);
+            visit(&entry, EntryEvent::Data(piece))?;
+            let n = piece.len();
+            r.consume(n);
+            left -= n as u64;
+            progress(n as u64);
+        }
+        if checks == EntryChecks::Each && hex::encode(h.finalize()) != entry.checksum {
+            return Err(BundleReadError::Checksum);
+        }
+        visit(&entry, EntryEvent::End)?;
+        entries.push(entry);
+    }
+    let mut end = [0u8; 12];
+    read_exact(&mut r, &mut end)?;
+    if &end != END_MAGIC {
+        return Err(BundleReadError::Malformed("missing end marker"));
+    }
+    let mut digest = [0u8; 32];
+    read_exact(&mut r, &mut digest)?;
+    if digest != file_hash.finalize() {
+        return Err(BundleReadError::Checksum);
+    }
+    let mut probe = [0u8; 1];
+    if r.read(&mut probe)? != 0 {
+        return Err(BundleReadError::Malformed(
+            "data after the end of the bundle",
+        ));
+    }
+    Ok(Verified { header, entries })
+}
+
+/// Read a verified bundle's entries one by one: `each(entry, ciphertext reader)`.
+/// Call only after [`verify`] succeeded on the same file.
+pub fn for_each_entry(
+    path: &Path,
+    mut each: impl FnMut(&EntryHeader, &mut dyn Read) -> io::Result<()>,
+) -> Result<(), BundleReadError> {
+    let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?);
+    let mut magic = [0u8; 14];
+    read_exact(&mut r, &mut magic)?;
+    let (header, _): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    for _ in 0..header.entries {
+        let (entry, _): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
+        let mut body = (&mut r).take(entry.size);
+        each(&entry, &mut body)?;
+        // Skip whatever the callback did not read.
+        io::copy(&mut body, &mut io::sink())?;
+    }
+    Ok(())
+}
+
+/// Blob ids are 32 lowercase hex characters: they become file names, so nothing else passes.
+pub fn is_blob_id(s: &str) -> bool {
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PORTAL: &str = "0123456789abcdef0123456789abcdef";
+    const FINGERPRINT: &str = "0123456789abcdef";
+
+    fn sample(dir: &Path) -> std::path::PathBuf {
+        let a = dir.join("a");
+        let b = dir.join("b");
+        std::fs::write(&a, vec![1u8; 300_000]).unwrap();
+        std::fs::write(&b, b"second").unwrap();
+        let ids = ["0".repeat(32), "f".repeat(32)];
+        let sources = [
+            Source {
+                blob_id: &ids[0],
+                sealed_to: FINGERPRINT,
+                path: &a,
+            },
+            Source {
+                blob_id: &ids[1],
+                sealed_to: FINGERPRINT,
+                path: &b,
+            },
+        ];
+        let out = dir.join("bundle");
+        write(File::create(&out).unwrap(), PORTAL, "2026-11-22", &sources).unwrap();
+        out
+    }
+
+    /// A version-1 bundle (BLAKE2b checksums) made by tipbox before version 2: three
+    /// synthetic tips sealed to the demo keys (`examples/generate.rs inbox --tips 3`).
+    const V1_VECTOR: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/inbox-v1.tbx"
+    );
+
+    #[test]
+    fn version_1_bundles_are_still_read_and_checked() {
+        let v = verify(Path::new(V1_VECTOR), |_| {}).unwrap();
+        assert_eq!(v.header.format, 1);
+        assert_eq!(v.entries.len(), 3);
+        let mut bytes = std::fs::read(V1_VECTOR).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let damaged = dir.path().join("damaged");
+        let at = bytes.len() / 2;
+        bytes[at] ^= 1;
+        std::fs::write(&damaged, &bytes).unwrap();
+        assert!(matches!(
+            verify(&damaged, |_| {}),
+            Err(BundleReadError::Checksum)
+        ));
+    }
+
+    #[test]
+    fn versions_are_checked_before_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(sample(dir.path())).unwrap();
+        assert_eq!(&bytes[..14], MAGIC, "version 2 is written");
+        let other = dir.path().join("other");
+        // A newer version: the reader says to upgrade.
+        let mut newer = bytes.clone();
+        newer[13] = 3;
+        std::fs::write(&other, &newer).unwrap();
+        assert!(matches!(
+            verify(&other, |_| {}),
+            Err(BundleReadError::UnsupportedVersion(3))
+        ));
+        // A version-2 body under a version-1 magic is refused, not hashed the wrong way.
+        let mut mixed = bytes.clone();
+        mixed[13] = 1;
+        std::fs::write(&other, &mixed).unwrap();
+        assert!(matches!(
+            verify(&other, |_| {}),
+            Err(BundleReadError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn entries_from_memory_make_the_same_bundle_as_entries_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let from_files = std::fs::read(sample(dir.path())).unwrap();
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, &vec![1u8; 300_000])
+            .unwrap();
+        w.entry(&"f".repeat(32), FINGERPRINT, b"second").unwrap();
+        assert_eq!(w.finish().unwrap(), from_files);
+    }
+
+    #[test]
+    fn a_bundle_must_hold_exactly_the_entries_its_header_announces() {
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 2).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, b"one").unwrap();
+        let short = w.finish().unwrap_err().to_string();
+        assert!(short.contains("announced 2 entries but 1"), "{short}");
+
+        let mut w = InboxWriter::new(Vec::new(), PORTAL, "2026-11-22", 1).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, b"one").unwrap();
+        let extra = w
+            .entry(&"f".repeat(32), FINGERPRINT, b"two")
+            .unwrap_err()
+            .to_string();
+        assert!(extra.contains("no more can be added"), "{extra}");
+    }
+
+    #[test]
+    fn round_trip_and_any_damage_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sample(dir.path());
+        let v = verify(&path, |_| {}).unwrap();
+        assert_eq!(v.entries.len(), 2);
+        let mut seen = vec![];
+        for_each_entry(&path, |e, r| {
+            let mut data = vec![];
+            r.read_to_end(&mut data)?;
+            seen.push((e.blob_id.clone(), data.len()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen[0].1, 300_000);
+        assert_eq!(seen[1].1, 6);
+
+        let bytes = std::fs::read(&path).unwrap();
+        let damaged = dir.path().join("damaged");
+        for pos in (0..bytes.len())
+            .step_by(bytes.len() / 97 + 1)
+            .chain([bytes.len() - 1])
+        {
+            let mut b = bytes.clone();
+            b[pos] ^= 0x40;
+            std::fs::write(&damaged, &b).unwrap();
+            assert!(verify(&damaged, |_| {}).is_err(), "flip at {pos} accepted");
+        }
+        for cut in [0, 10, 100, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(&damaged, &bytes[..cut]).unwrap();
+            assert!(verify(&damaged, |_| {}).is_err(), "cut at {cut} accepted");
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        std::fs::write(&damaged, &extra).unwrap();
+        assert!(verify(&damaged, |_| {}).is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! The vocabulary both sides agree on: languages, tip categories and their defaults, days
+//! and identifiers. The portal shows these words; the ledger files tips under them.
+
+use serde::Deserialize;
+
+/// How long a finished tip's public record stays on the portal, by default
+/// (`retention_days`). The ledger counts the same days for "gone from the portal".
+pub const DEFAULT_RETENTION_DAYS: u32 = 180;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    ZhHans,
+    ZhHant,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::ZhHans => "zh-Hans",
+            Lang::ZhHant => "zh-Hant",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::ZhHans => "简体中文",
+            Lang::ZhHant => "繁體中文",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.trim().to_ascii_lowercase();
+        match c.as_str() {
+            "zh-hans" | "zh-cn" | "zh-sg" | "zh-hans-cn" | "zh" => Some(Lang::ZhHans),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "zh-hant-tw" | "zh-hant-hk" => {
+                Some(Lang::ZhHant)
+            }
+            _ if c == "en" || c.starts_with("en-") => Some(Lang::En),
+            _ if c.starts_with("zh-hant") => Some(Lang::ZhHant),
+            _ if c.starts_with("zh") => Some(Lang::ZhHans),
+            _ => None,
+        }
+    }
+}
+
+/// A category offered on the form, with its label in each language.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub key: String,
+    #[serde(rename = "zh-Hans")]
+    pub zh_hans: String,
+    #[serde(rename = "zh-Hant")]
+    pub zh_hant: String,
+    pub en: String,
+}
+
+impl Category {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhHans => &self.zh_hans,
+            Lang::ZhHant => &self.zh_hant,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The kinds of gang crime the campaign targets (from the offices' public reports), the
+/// officials who shield them, and "other".
+pub fn default_categories() -> Vec<Category> {
+    let c = |key: &str, hans: &str, hant: &str, en: &str| Category {
+        key: key.into(),
+        zh_hans: hans.into(),
+        zh_hant: hant.into(),
+        en: en.into(),
+    };
+    vec![
+        c(
+            "umbrella",
+            "公职人员充当“保护伞”",
+            "公職人員充當「保護傘」",
+            "Officials shielding gangs (\"protective umbrella\")",
+        ),
+        c(
+            "village-tyrant",
+            "村霸、宗族恶势力",
+            "村霸、宗族惡勢力",
+            "Village tyrants and clan gangs",
+        ),
+        c(
+            "market-bully",
+            "欺行霸市、强买强卖、收保护费",
+            "欺行霸市、強買強賣、收保護費",
+            "Market bullying, forced trading, protection money",
+        ),
+        c(
+            "loan-shark",
+            "套路贷、非法高利放贷、暴力催收",
+            "套路貸、非法高利放貸、暴力催收",
+            "Predatory loans and violent debt collection",
+        ),
+        c(
+            "land-projects",
+            "强揽工程、非法占地、非法采砂采矿",
+            "強攬工程、非法佔地、非法採砂採礦",
+            "Seized contracts, illegal land use, illegal sand mining",
+        ),
+        c(
+            "vice",
+            "黄赌毒",
+            "黃賭毒",
+            "Gambling, drugs and prostitution rings",
+        ),
+        c(
+            "violence",
+            "寻衅滋事、聚众斗殴、暴力伤害",
+            "尋釁滋事、聚眾鬥毆、暴力傷害",
+            "Intimidation, gang fights and violence",
+        ),
+        c(
+            "other",
+            "其他涉黑涉恶线索",
+            "其他涉黑涉惡線索",
+            "Other gang-related information",
+        ),
+    ]
+}
+
+/// Today's date in UTC as `YYYY-MM-DD`: the only time either side records.
+pub fn today() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&format)
+        .expect("dates format")
+}
+
+/// A fresh random identifier: 16 bytes from the OS as 32 lowercase hex digits (blob ids,
+/// pack names). It says nothing about when or where it was made.
+pub fn new_id() -> String {
+    let mut id = [0u8; 16];
+    crate::crypto::random_bytes(&mut id);
+    hex::encode(id)
+}
+
+/// A closed set of words kept as kebab-case keys in files, outputs and on the command line
+/// (statuses, channels, priorities...). Front-ends list [`Keyed::ALL`] as the choices.
+pub trait Keyed: Copy + 'static {
+    /// Every value, in the order front-ends list them.
+    const ALL: &'static [Self];
+    /// The value's key, as files and outputs write it.
+    fn key(self) -> &'static str;
+    /// A few words on what the value means, for a front-end's help.
+    fn help(self) -> Option<&'static str> {
+        None
+    }
+    /// The value whose key is `key`, exactly.
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.key() == key)
+    }
+}
