@@ -61,6 +61,21 @@ fn post_receipt(portal: &Portal, token: &str, action: &str, lang: &str) -> (u16,
     (status, resp.text().unwrap())
 }
 
+/// Post the follow-up form with `token` (as the status page gives it) for `receipt`; the page.
+fn post_followup_form(portal: &Portal, token: &str, receipt: &str) -> String {
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("form_token", token.to_owned())
+        .text("receipt", receipt.to_owned())
+        .text("message", "补充：车牌某A12345");
+    client()
+        .post(portal.url("/status/followup?lang=en"))
+        .multipart(form)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap()
+}
+
 /// Finding 3 of the reporter-journey review: reloading the receipt page stored a second
 /// tip with a new code, and two taps on a slow link stored two tips while the reporter saw
 /// only the second code. Now the form's token makes every copy of the form one tip with
@@ -400,21 +415,8 @@ fn follow_ups_are_listed_with_their_day_and_one_form_is_one_follow_up() {
     let (_, page) = lookup(&portal, &receipt, "en");
     assert!(!page.contains("id=\"followups\""));
     let token = hidden(&page, "form_token").unwrap();
-    let send = || {
-        let form = reqwest::blocking::multipart::Form::new()
-            .text("form_token", token.clone())
-            .text("receipt", receipt.clone())
-            .text("message", "补充：车牌某A12345");
-        client()
-            .post(portal.url("/status/followup?lang=en"))
-            .multipart(form)
-            .send()
-            .unwrap()
-            .text()
-            .unwrap()
-    };
     for _ in 0..3 {
-        assert!(send().contains("Information added"));
+        assert!(post_followup_form(&portal, &token, &receipt).contains("Information added"));
     }
     assert_eq!(
         blob_paths(&portal.data).len(),
@@ -619,19 +621,7 @@ fn regression_a_follow_up_token_showed_an_empty_receipt_and_stored_nothing() {
     let second = submit_ok(&portal, &Tip::default());
     let (_, page) = lookup(&portal, &first, "en");
     let token = hidden(&page, "form_token").unwrap();
-    let follow_up = |receipt: &str| {
-        let form = reqwest::blocking::multipart::Form::new()
-            .text("form_token", token.clone())
-            .text("receipt", receipt.to_owned())
-            .text("message", "补充：车牌某A12345");
-        client()
-            .post(portal.url("/status/followup?lang=en"))
-            .multipart(form)
-            .send()
-            .unwrap()
-            .text()
-            .unwrap()
-    };
+    let follow_up = |receipt: &str| post_followup_form(&portal, &token, receipt);
     assert!(follow_up(&first).contains("Information added"));
     assert_eq!(blob_paths(&portal.data).len(), 3);
     assert!(follow_up(&second).contains("Information added"));

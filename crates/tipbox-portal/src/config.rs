@@ -165,11 +165,7 @@ pub enum ConfigError {
 /// at most 200 characters; returned without a trailing slash.
 fn site_base(value: &str) -> Result<String, ConfigError> {
     let bad = || ConfigError::SiteAddress(value.to_owned());
-    let trimmed = value.trim().trim_end_matches('/');
-    let host = trimmed
-        .strip_prefix("http://")
-        .or_else(|| trimmed.strip_prefix("https://"))
-        .ok_or_else(bad)?;
+    let (trimmed, host) = split_address(value).ok_or_else(bad)?;
     let (name, port) = host.split_once(':').unwrap_or((host, "1"));
     let name_ok = !name.is_empty()
         && name.split('.').all(|label| {
@@ -182,15 +178,20 @@ fn site_base(value: &str) -> Result<String, ConfigError> {
     Ok(trimmed.to_owned())
 }
 
+/// A site address without its trailing slash, and what follows `http://` or `https://`.
+fn split_address(value: &str) -> Option<(&str, &str)> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))?;
+    Some((trimmed, host))
+}
+
 /// Check `onion_location` and return it without a trailing slash: `http(s)://NAME.onion`,
 /// where NAME is letters and digits (a v3 address is 56 of them).
 fn onion_base(value: &str) -> Result<String, ConfigError> {
     let bad = || ConfigError::OnionLocation(value.to_owned());
-    let trimmed = value.trim().trim_end_matches('/');
-    let host = trimmed
-        .strip_prefix("http://")
-        .or_else(|| trimmed.strip_prefix("https://"))
-        .ok_or_else(bad)?;
+    let (trimmed, host) = split_address(value).ok_or_else(bad)?;
     let name = host.strip_suffix(".onion").ok_or_else(bad)?;
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(bad());
