@@ -124,19 +124,22 @@ pub async fn not_found(
 
 /// Forms posted from another site are refused before anything is read: such a post could
 /// store a tip the reporter never wrote, or show the reporter a page carrying values the
-/// other site chose. Browsers say where a post comes from (`Sec-Fetch-Site`); one that says
-/// nothing (an old browser, a script) is let through, since the form's own checks hold
-/// without this (found by the black-box attack on the reporter's journey).
+/// other site chose. Browsers say where a post comes from (`Sec-Fetch-Site`): anything but
+/// `same-origin` or `none` is refused. One that says nothing (an old browser, a script) is
+/// let through, since the form's own checks hold without this (found by the black-box attack on the reporter's journey).
 pub async fn same_site_posts_only(
     State(app): State<App>,
     req: Request,
     next: axum::middleware::Next,
 ) -> Response {
+    // The site's own forms post `same-origin` (CSP `form-action 'self'`); `none` is a post
+    // the user started (a bookmark). `same-site` is a sibling site (another subdomain of a
+    // clearnet domain), and as foreign as any other.
     let cross_site = req.method() == axum::http::Method::POST
-        && req
-            .headers()
-            .get("sec-fetch-site")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"));
+        && req.headers().get_all("sec-fetch-site").iter().any(|v| {
+            let v = v.as_bytes().trim_ascii();
+            !(v.eq_ignore_ascii_case(b"same-origin") || v.eq_ignore_ascii_case(b"none"))
+        });
     if !cross_site {
         return next.run(req).await;
     }
@@ -841,7 +844,7 @@ pub async fn receipt_again(
         Found::Closed => return notice(&app, lang, t.receipt_title, t.receipt_gone),
         // Never stored with this token (or so long ago that it is forgotten): do not claim
         // a tip is stored (found by the black-box attack on the reporter's journey).
-        Found::Fresh => return notice(&app, lang, t.receipt_title, t.receipt_unknown),
+        Found::Fresh => return notice(&app, lang, t.receipt_unknown_title, t.receipt_unknown),
     };
     match f.action.as_str() {
         "close" => {
