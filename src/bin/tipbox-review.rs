@@ -509,7 +509,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let keys =
-                tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::store::today())?;
+                tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::vocab::today())?;
             l.audit(
                 "new-signing-key",
                 None,
@@ -541,7 +541,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 tipbox::keys::retire_other_recipients(
                     &l.keys_dir(),
                     &new,
-                    &tipbox::store::today(),
+                    &tipbox::vocab::today(),
                 )?;
                 l.audit(
                     "retire-keys",
@@ -761,7 +761,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Some(d) => ledger::parse_day(d)
                     .map(ledger::format_day)
                     .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
-                None => ledger::add_days(&tipbox::store::today(), l.config.deadlines.verify_days)
+                None => ledger::add_days(&tipbox::vocab::today(), l.config.deadlines.verify_days)
                     .expect("today is a date"),
             };
             let detail = format!("to {department}, due {due}");
@@ -802,7 +802,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Ok((office, reporter))
                 })
                 .transpose()?;
-            let today = tipbox::store::today();
+            let today = tipbox::vocab::today();
             let t = l.update(*tip, "status", status.key(), |t| {
                 t.set_status(*status, &today);
                 if let Some((office, reporter)) = sealed {
@@ -836,7 +836,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             let reporter = entry.seal_for_reporter("reply", &message)?;
             let office = l.seal(TextKind::Reply, &message)?;
-            let today = tipbox::store::today();
+            let today = tipbox::vocab::today();
             l.update(*tip, "reply", "", |t| {
                 t.public_messages.push(reporter);
                 t.texts.push(office);
@@ -910,7 +910,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let department = clean_label(department)?;
-            let day = tipbox::store::today();
+            let day = tipbox::vocab::today();
             let package = match (recipient, out) {
                 (Some(r), Some(out)) => {
                     file_only(out, "a hand-over bundle")?;
@@ -964,7 +964,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if content.trim().is_empty() {
                 return Err(Failure(EXIT_USAGE, "the tip's content is empty".into()));
             }
-            let today = tipbox::store::today();
+            let today = tipbox::vocab::today();
             let received = match received {
                 Some(d) => {
                     let day = ledger::parse_day(d).ok_or_else(|| {
@@ -1043,7 +1043,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map(|_| d.trim().to_owned())
                     .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
                 None => entry.assignment_due.clone().unwrap_or_else(|| {
-                    ledger::add_days(&tipbox::store::today(), l.config.deadlines.verify_days)
+                    ledger::add_days(&tipbox::vocab::today(), l.config.deadlines.verify_days)
                         .expect("today is a date")
                 }),
             };
@@ -1058,7 +1058,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 })?)
             };
             let notice = l.issue_notice(*tip, &department, summary, &due)?;
-            let category = tipbox::portal::config::default_categories()
+            let category = tipbox::vocab::default_categories()
                 .into_iter()
                 .find(|c| c.key == entry.category)
                 .map(|c| c.zh_hans)
@@ -1122,7 +1122,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     from.as_deref(),
                     to.as_deref(),
                     &config.deadlines,
-                    &tipbox::store::today(),
+                    &tipbox::vocab::today(),
                 )
             })?;
             bar.finish_and_clear();
@@ -1364,7 +1364,7 @@ fn reward(
         .parse()
         .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let today = tipbox::store::today();
+    let today = tipbox::vocab::today();
     match (second, amount) {
         ("approve", Some(n)) => {
             let before = l.get(tip)?;
@@ -1700,7 +1700,7 @@ fn print_list(
 ) -> Result<(), Failure> {
     let category = args.category.as_deref().map(category_key).transpose()?;
     let d = config.deadlines;
-    let today = summary::day_number(&tipbox::store::today()).unwrap_or(summary::Day::MAX);
+    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::Day::MAX);
     // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
     // then by id.
     let mut overdue_total = 0;
@@ -2233,7 +2233,7 @@ fn warn_public_record_removed(t: &TipEntry, today: &str) {
              retention_days, unless the operator changed it): its reporter will probably never \
              see this",
             t.id,
-            tipbox::portal::config::DEFAULT_RETENTION_DAYS
+            tipbox::vocab::DEFAULT_RETENTION_DAYS
         );
     }
 }
