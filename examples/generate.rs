@@ -335,8 +335,12 @@ fn ledger(tips: u64, dir: &Path) {
     }
     l.insert_generated(&chunk).expect("insert");
     l.sync().expect("sync");
-    l.audit("generate", None, &format!("{tips} synthetic entries"))
-        .expect("audit");
+    l.audit(
+        tipbox::ledger::Action::Add,
+        None,
+        &format!("{tips} synthetic entries (examples/generate.rs)"),
+    )
+    .expect("audit");
     eprintln!(
         "generate: {tips} entries in {} ({:.1} s)",
         dir.display(),

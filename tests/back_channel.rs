@@ -624,10 +624,15 @@ fn regression_update_bundles_grew_with_every_tip_ever_finished() {
     {
         let mut l = tipbox::ledger::Ledger::open(&ledger.path(), "test-clock").unwrap();
         for id in 1..=3 {
-            l.update(id, "test-clock", "days moved back", |t| {
-                t.status_day = Some(long_ago.clone());
-                Ok(())
-            })
+            l.update(
+                id,
+                tipbox::ledger::Action::Status,
+                "test clock: days moved back",
+                |t| {
+                    t.status_day = Some(long_ago.clone());
+                    Ok(())
+                },
+            )
             .unwrap();
         }
     }
@@ -1024,13 +1029,18 @@ fn regression_a_reply_after_closing_expired_with_the_closing_day() {
     {
         let mut l = tipbox::ledger::Ledger::open(&ledger.path(), "test-clock").unwrap();
         for id in 1..=2 {
-            l.update(id, "test-clock", "days moved back", |t| {
-                t.status_day = Some(days_ago(200));
-                for m in &mut t.public_messages {
-                    m.day = days_ago(10);
-                }
-                Ok(())
-            })
+            l.update(
+                id,
+                tipbox::ledger::Action::Status,
+                "test clock: days moved back",
+                |t| {
+                    t.status_day = Some(days_ago(200));
+                    for m in &mut t.public_messages {
+                        m.day = days_ago(10);
+                    }
+                    Ok(())
+                },
+            )
             .unwrap();
         }
     }

@@ -13,9 +13,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
-use tipbox::ledger::casework::{
-    category_is_new, category_key, default_category_keys, RewardApproval,
-};
+use tipbox::ledger::casework::{category_is_new, category_key, RewardApproval};
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{
     self, Channel, Credibility, Keyed, Ledger, Priority, Status, TextKind, TipEntry,
@@ -355,6 +353,13 @@ struct NoticePage<'a> {
     office: String,
 }
 
+/// Print what a casework action warns of.
+fn warn_all(warnings: &[ledger::casework::Warning]) {
+    for w in warnings {
+        eprintln!("tipbox-review: warning: {}", *terminal_safe(&w.to_string()));
+    }
+}
+
 /// Print what the ledger says on the way (see [`ledger::Progress`]).
 fn tell(progress: ledger::Progress) {
     eprintln!("tipbox-review: {}", *terminal_safe(&progress.to_string()));
@@ -511,7 +516,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let keys =
                 tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::vocab::today())?;
             l.audit(
-                "new-signing-key",
+                ledger::Action::NewSigningKey,
                 None,
                 &format!(
                     "verify key {} retired, {} in use",
@@ -536,7 +541,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
             let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
-            l.audit("add-key", None, "new office identity added")?;
+            l.audit(ledger::Action::AddKey, None, "new office identity added")?;
             if *retire_old {
                 tipbox::keys::retire_other_recipients(
                     &l.keys_dir(),
@@ -544,7 +549,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     &tipbox::vocab::today(),
                 )?;
                 l.audit(
-                    "retire-keys",
+                    ledger::Action::RetireKeys,
                     None,
                     "the office seals to the new identity only",
                 )?;
@@ -580,7 +585,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ));
             }
             tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
-            l.audit("passphrase", None, "passphrase of the office keys changed")?;
+            l.audit(
+                ledger::Action::Passphrase,
+                None,
+                "passphrase of the office keys changed",
+            )?;
             println!(
                 "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere, and backups made until now, still open with the old one: replace the copies, and make a new backup",
                 tipbox::keys::IDENTITY_FILE,
@@ -705,7 +714,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             } else {
                 "decrypted"
             };
-            l.audit("show", Some(*tip), detail)?;
+            l.audit(ledger::Action::Show, Some(*tip), detail)?;
             Ok(())
         }
         Command::Triage {
@@ -714,40 +723,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             priority,
             credibility,
         } => {
-            let category = category.as_deref().map(category_key).transpose()?;
-            let new_category = category
-                .as_deref()
-                .filter(|c| category_is_new(&cli.ledger, c));
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let mut detail = Vec::new();
-            if let Some(c) = &category {
-                detail.push(format!("category {c}"));
-            }
-            if let Some(p) = priority {
-                detail.push(format!("priority {p:?}").to_lowercase());
-            }
-            if let Some(c) = credibility {
-                detail.push(format!("credibility {c:?}").to_lowercase());
-            }
-            let t = l.update(*tip, "triage", &detail.join(", "), |t| {
-                if let Some(c) = &category {
-                    t.category = c.clone();
-                }
-                if priority.is_some() {
-                    t.priority = *priority;
-                }
-                if credibility.is_some() {
-                    t.credibility = *credibility;
-                }
-                if t.status == Status::New {
-                    t.status = Status::Triaged;
-                }
-                Ok(())
-            })?;
-            println!("tip {}: {}", t.id, t.status.key());
-            if let Some(c) = new_category {
-                warn_new_category(c);
-            }
+            let done = l.triage(
+                *tip,
+                ledger::casework::Triage {
+                    category: category.clone(),
+                    priority: *priority,
+                    credibility: *credibility,
+                },
+            )?;
+            println!("tip {}: {}", done.entry.id, done.entry.status.key());
+            warn_all(&done.warnings);
             Ok(())
         }
         Command::Assign {
@@ -756,33 +742,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             due,
         } => {
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let department = clean_label(department)?;
-            let due = match due {
-                Some(d) => ledger::parse_day(d)
-                    .map(ledger::format_day)
-                    .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
-                None => ledger::add_days(&tipbox::vocab::today(), l.config.deadlines.verify_days)
-                    .expect("today is a date"),
-            };
-            let detail = format!("to {department}, due {due}");
-            let t = l.update(*tip, "assign", &detail, |t| {
-                t.department = Some(department.clone());
-                t.assignment_due = Some(due.clone());
-                if matches!(t.status, Status::New | Status::Triaged) {
-                    t.status = Status::Assigned;
-                }
-                Ok(())
-            })?;
-            println!("tip {} assigned to {}, due {}", t.id, department, due);
-            // Taken as given (a case entered late may be overdue at once), but a due day
-            // before the tip arrived is most likely a typo in the year: say so.
-            if ledger::parse_day(&t.received).is_some() && due < t.received {
-                eprintln!(
-                    "tipbox-review: warning: --due {due} is before tip {} was received ({}), so \
-                     it is overdue already; if that is a typo, assign it again with the right day",
-                    t.id, t.received
-                );
-            }
+            let done = l.assign(*tip, department, due.as_deref())?;
+            let t = &done.entry;
+            println!(
+                "tip {} assigned to {}, due {}",
+                t.id,
+                t.department.as_deref().unwrap_or_default(),
+                t.assignment_due.as_deref().unwrap_or_default()
+            );
+            warn_all(&done.warnings);
             Ok(())
         }
         Command::Status {
@@ -792,61 +760,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let public_note = public_note.as_deref().map(text_or_stdin).transpose()?;
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let before = l.get(*tip)?;
-            // The office keeps its own copy; the reporter's copy is sealed to the reply key.
-            let sealed = public_note
-                .as_deref()
-                .map(|n| -> Result<_, Failure> {
-                    let office = l.seal(TextKind::PublicNote, n)?;
-                    let reporter = before.seal_for_reporter("note", n)?;
-                    Ok((office, reporter))
-                })
-                .transpose()?;
-            let today = tipbox::vocab::today();
-            let t = l.update(*tip, "status", status.key(), |t| {
-                t.set_status(*status, &today);
-                if let Some((office, reporter)) = sealed {
-                    t.texts.push(office);
-                    t.public_messages.push(reporter);
-                }
-                Ok(())
-            })?;
+            let (before, done) =
+                l.set_status(*tip, *status, public_note.as_deref().map(|n| n.as_str()))?;
+            let t = &done.entry;
             println!(
                 "tip {}: {} -> {} (reporter sees: {})",
                 t.id,
-                before.status.key(),
+                before.key(),
                 t.status.key(),
                 t.status.public()
             );
-            if *status == Status::Transferred && t.transfers.is_empty() {
-                eprintln!(
-                    "tipbox-review: warning: tip {} is marked transferred, but the ledger does not \
-                     say where to: `tipbox-review transfer {} --to DEPT` records it, and reports count it",
-                    t.id, t.id
-                );
-            }
+            warn_all(&done.warnings);
             Ok(())
         }
         Command::Reply { tip, message } => {
             let message = text_or_stdin(message)?;
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let entry = l.get(*tip)?;
-            if message.trim().is_empty() {
-                return Err(Failure(EXIT_USAGE, "the reply is empty".into()));
-            }
-            let reporter = entry.seal_for_reporter("reply", &message)?;
-            let office = l.seal(TextKind::Reply, &message)?;
-            let today = tipbox::vocab::today();
-            l.update(*tip, "reply", "", |t| {
-                t.public_messages.push(reporter);
-                t.texts.push(office);
-                if t.first_feedback.is_none() {
-                    t.first_feedback = Some(today.clone());
-                }
-                Ok(())
-            })?;
+            let done = l.reply(*tip, &message)?;
             println!("reply to tip {tip} sealed to its reporter; it is published with the next `tipbox-review export`");
-            warn_public_record_removed(&entry, &today);
+            warn_all(&done.warnings);
             Ok(())
         }
         Command::Reward {
@@ -909,7 +841,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => {
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let department = clean_label(department)?;
+            let department = ledger::casework::department_name(department)?;
             let day = tipbox::vocab::today();
             let package = match (recipient, out) {
                 (Some(r), Some(out)) => {
@@ -1011,7 +943,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 );
             }
             if new_category {
-                warn_new_category(&category);
+                warn_all(&[ledger::casework::Warning::NewCategory(category.clone())]);
             }
             Ok(())
         }
@@ -1024,7 +956,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let summary = summary.as_deref().map(text_or_stdin).transpose()?;
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
-            let department = clean_label(department)?;
+            let department = ledger::casework::department_name(department)?;
             if summary
                 .as_ref()
                 .is_some_and(|s| s.trim().chars().count() < 4)
@@ -1238,7 +1170,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let s = restored?;
             let mut l = Ledger::open_telling(&cli.ledger, &who, &tell)?;
             l.audit(
-                "restore",
+                ledger::Action::Restore,
                 None,
                 &format!(
                     "from a backup made {}, {}",
@@ -1295,7 +1227,11 @@ fn search(
     let hits = l.search(ids, needle, |n| bar.inc(n))?;
     bar.finish_and_clear();
     // The search text itself is not logged: it may be a name.
-    l.audit("search", None, &format!("{} match(es)", hits.len()))?;
+    l.audit(
+        ledger::Action::Search,
+        None,
+        &format!("{} match(es)", hits.len()),
+    )?;
     if json_out {
         let out: Vec<_> = hits
             .iter()
@@ -1331,7 +1267,7 @@ fn reward(
         let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
         let found = l.find_claim(&token)?;
         l.audit(
-            "reward-verify",
+            ledger::Action::RewardVerify,
             found.as_ref().map(|t| t.id),
             if found.is_some() { "match" } else { "no match" },
         )?;
@@ -1552,26 +1488,6 @@ fn spinner(message: &'static str) -> indicatif::ProgressBar {
     bar
 }
 
-fn warn_new_category(key: &str) {
-    eprintln!(
-        "tipbox-review: warning: no other tip has the category \"{key}\", and it is not one of \
-         the default ones ({}): check the spelling, reports count each spelling apart",
-        default_category_keys()
-    );
-}
-
-/// Department names: any text, no control characters, bounded.
-fn clean_label(s: &str) -> Result<String, Failure> {
-    let t = s.trim();
-    if t.is_empty() || t.chars().count() > 100 || t.chars().any(char::is_control) {
-        return Err(Failure(
-            EXIT_USAGE,
-            "a department name must be 1-100 characters of plain text".into(),
-        ));
-    }
-    Ok(t.to_owned())
-}
-
 fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, Failure> {
     read_passphrase_as(file, confirm, "Passphrase")
 }
@@ -1683,7 +1599,7 @@ fn init(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
     let keys = tipbox::keys::generate(&ledger.join("keys"), &passphrase)?;
     Ledger::create_layout(ledger)?;
     let mut l = Ledger::open_telling(ledger, "init", &tell)?;
-    l.audit("init", None, "office keys created")?;
+    l.audit(ledger::Action::Init, None, "office keys created")?;
     println!("recipient: {}", keys.recipient);
     println!("verify-key: {}", keys.verify_key);
     Ok(())
@@ -2227,13 +2143,9 @@ fn warn_unproven_followups(
 /// `TipEntry::public_record_probably_removed`).
 fn warn_public_record_removed(t: &TipEntry, today: &str) {
     if let Some(day) = t.public_record_probably_removed(today) {
-        eprintln!(
-            "tipbox-review: warning: tip {} is finished, and what its reporter sees last changed \
-             on {day}; a portal removes a finished tip's public record {} days after that (its \
-             retention_days, unless the operator changed it): its reporter will probably never \
-             see this",
-            t.id,
-            tipbox::vocab::DEFAULT_RETENTION_DAYS
-        );
+        warn_all(&[ledger::casework::Warning::PublicRecordRemoved {
+            id: t.id,
+            day: day.to_owned(),
+        }]);
     }
 }

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{io_err, Ledger, LedgerError};
+use super::{io_err, Action, Ledger, LedgerError};
 use tipbox_core::crypto::{HashingReader, HashingWriter};
 
 pub const MAGIC: &[u8; 15] = b"TIPBOX-BACKUP\0\x02";
@@ -164,7 +164,7 @@ impl Ledger {
         mut progress: impl FnMut(u64),
     ) -> Result<BackupSummary, LedgerError> {
         // Recorded before the snapshot, so the restored audit log includes it.
-        self.audit("backup", None, "")?;
+        self.audit(Action::Backup, None, "")?;
         self.sync()?;
         let recipients = self.own_recipients()?;
         // A tag for every recipient the backup is sealed to: whoever opens it can check it.

@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+mod action;
 pub mod audit;
 pub mod backup;
 pub mod casework;
@@ -40,6 +41,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+pub use action::Action;
 use tipbox_core::bundle::{inbox, BundleReadError};
 use tipbox_core::keys;
 use tipbox_core::tip::{ContainerReader, Kind, Manifest, Record};
@@ -1022,14 +1024,15 @@ impl Ledger {
         Ok(Box::new(&packs.buffer[..]))
     }
 
+    /// Record `action` (on tip `tip`, with `detail`: never content) in the audit log.
     pub fn audit(
         &mut self,
-        action: &str,
+        action: Action,
         tip: Option<u64>,
         detail: &str,
     ) -> Result<(), LedgerError> {
         let actor = self.actor.clone();
-        self.audit.append(&actor, action, tip, detail)?;
+        self.audit.append(&actor, action.key(), tip, detail)?;
         Ok(())
     }
 
@@ -1700,7 +1703,7 @@ impl Ledger {
         self.sync()?;
         self.import_writing = false;
         self.audit(
-            "import",
+            Action::Import,
             None,
             &format!(
                 "portal {}: {} new tips, {} new follow-ups, {} already imported",
@@ -1739,7 +1742,7 @@ impl Ledger {
             return Ok(());
         }
         self.audit(
-            "handover-marks-cleared",
+            Action::HandoverMarksCleared,
             None,
             &format!(
                 "{cleared} tips of portal {portal_id} came in a bundle that called itself another \
@@ -1833,7 +1836,7 @@ impl Ledger {
             return Ok(());
         };
         self.audit(
-            "update-catch-up",
+            Action::UpdateCatchUp,
             None,
             &format!(
                 "portal {portal_id} had applied update bundle {theirs}; this ledger had exported \
@@ -1957,7 +1960,7 @@ impl Ledger {
     pub fn update(
         &mut self,
         id: u64,
-        action: &str,
+        action: Action,
         detail: &str,
         change: impl FnOnce(&mut TipEntry) -> Result<(), LedgerError>,
     ) -> Result<TipEntry, LedgerError> {
@@ -1976,7 +1979,7 @@ impl Ledger {
 
     pub fn add_note(&mut self, id: u64, text: &str) -> Result<(), LedgerError> {
         let sealed = self.seal_text(TextKind::Note, text)?;
-        self.update(id, "note", "", |t| {
+        self.update(id, Action::Note, "", |t| {
             t.texts.push(sealed);
             Ok(())
         })?;
@@ -2004,7 +2007,7 @@ impl Ledger {
             .insert(KEY_NEXT_ID, &(id + 1).to_be_bytes())
             .map_err(db_err)?;
         self.sync()?;
-        self.audit("add", Some(id), &format!("channel {}", channel.key()))?;
+        self.audit(Action::Add, Some(id), &format!("channel {}", channel.key()))?;
         Ok(id)
     }
 
@@ -2234,7 +2237,7 @@ impl Ledger {
             .map_err(db_err)?;
         self.sync()?;
         self.audit(
-            "export",
+            Action::Export,
             None,
             &format!(
                 "update bundle {} for portal {}: {} tip(s), {} acknowledgement(s)",
@@ -2276,7 +2279,7 @@ impl Ledger {
         let n2 = notice.clone();
         self.update(
             id,
-            "notice",
+            Action::Notice,
             &format!("{} to {}, due {}", notice.number, to, due),
             move |t| {
                 t.notices.push(n2);
@@ -2327,7 +2330,7 @@ impl Ledger {
         self.put(&ta)?;
         self.put(&tb)?;
         self.sync()?;
-        self.audit("link", Some(a), &format!("linked with {b}"))?;
+        self.audit(Action::Link, Some(a), &format!("linked with {b}"))?;
         Ok(true)
     }
 }

@@ -444,6 +444,15 @@ impl SummaryLog {
         Ok(())
     }
 
+    /// The log as it stands, header included (decode with [`decode_all`]): how a command
+    /// that has the ledger open reads it, since [`read_clean`] would wait for the lock this
+    /// log holds.
+    pub fn bytes(&self) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; self.len as usize];
+        self.file.read_exact_at(&mut buf, 0)?;
+        Ok(buf)
+    }
+
     /// Record the new state of entries about to be written to the database.
     pub fn record<'a>(
         &mut self,
