@@ -1,0 +1,417 @@
+//! Commands that record the office's decisions on a tip; the rules are in `tipbox_ledger::casework`.
+
+use super::*;
+
+pub(crate) fn triage(ctx: &Ctx, a: &TriageArgs) -> Result<(), Failure> {
+    let TriageArgs {
+        tip,
+        category,
+        priority,
+        credibility,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let done = l.triage(
+        *tip,
+        ledger::casework::Triage {
+            category: category.clone(),
+            priority: *priority,
+            credibility: *credibility,
+        },
+    )?;
+    println!("tip {}: {}", done.entry.id, done.entry.status.key());
+    warn_all(&done.warnings);
+    Ok(())
+}
+
+pub(crate) fn assign(ctx: &Ctx, a: &AssignArgs) -> Result<(), Failure> {
+    let AssignArgs {
+        tip,
+        department,
+        due,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let done = l.assign(*tip, department, due.as_deref())?;
+    let t = &done.entry;
+    println!(
+        "tip {} assigned to {}, due {}",
+        t.id,
+        t.department.as_deref().unwrap_or_default(),
+        t.assignment_due.as_deref().unwrap_or_default()
+    );
+    warn_all(&done.warnings);
+    Ok(())
+}
+
+pub(crate) fn status(ctx: &Ctx, a: &StatusArgs) -> Result<(), Failure> {
+    let StatusArgs {
+        tip,
+        status,
+        public_note,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let public_note = public_note.as_deref().map(text_or_stdin).transpose()?;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let (before, done) = l.set_status(*tip, *status, public_note.as_deref().map(|n| n.as_str()))?;
+    let t = &done.entry;
+    println!(
+        "tip {}: {} -> {} (reporter sees: {})",
+        t.id,
+        before.key(),
+        t.status.key(),
+        t.status.public()
+    );
+    warn_all(&done.warnings);
+    Ok(())
+}
+
+pub(crate) fn reply(ctx: &Ctx, a: &ReplyArgs) -> Result<(), Failure> {
+    let ReplyArgs { tip, message } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let message = text_or_stdin(message)?;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let done = l.reply(*tip, &message)?;
+    println!("reply to tip {tip} sealed to its reporter; it is published with the next `tipbox-review export`");
+    warn_all(&done.warnings);
+    Ok(())
+}
+
+pub(crate) fn reward(ctx: &Ctx, a: &RewardArgs) -> Result<(), Failure> {
+    let RewardArgs {
+        first,
+        second,
+        amount,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    reward_decision(cli, who, first, second, *amount)
+}
+
+pub(crate) fn note(ctx: &Ctx, a: &NoteArgs) -> Result<(), Failure> {
+    let NoteArgs { tip, text } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let text = text_or_stdin(text)?;
+    if text.trim().is_empty() {
+        return Err(Failure(EXIT_USAGE, "the note is empty".into()));
+    }
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    l.add_note(*tip, &text)?;
+    println!("note added to tip {tip}");
+    Ok(())
+}
+
+pub(crate) fn link(ctx: &Ctx, a: &LinkArgs) -> Result<(), Failure> {
+    let LinkArgs { tip, other } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    if l.link(*tip, *other)? {
+        println!("tips {tip} and {other} linked");
+    } else {
+        println!("tips {tip} and {other} were already linked; nothing changed");
+    }
+    Ok(())
+}
+
+pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
+    let TransferArgs {
+        tip,
+        department,
+        recipient,
+        out,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let unlock = || ctx.unlock();
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let department = ledger::casework::department_name(department)?;
+    let day = tipbox::vocab::today();
+    let package = match (recipient, out) {
+        (Some(r), Some(out)) => {
+            file_only(out, "a hand-over bundle")?;
+            let r = tipbox::keys::parse_recipient(r)?;
+            let ids = unlock()?;
+            let entry = l.get(*tip)?;
+            let bar = spinner("re-sealing the tip for the receiving unit");
+            let written = l.write_handover(&entry, &ids, &r, out);
+            bar.finish_and_clear();
+            written?;
+            Some(out.display().to_string())
+        }
+        (None, None) => None,
+        _ => {
+            return Err(Failure(
+                EXIT_USAGE,
+                "--recipient and --out go together".into(),
+            ))
+        }
+    };
+    l.transfer(*tip, &department, &day, package.clone())?;
+    println!("tip {tip} transferred to {department}");
+    if let Some(p) = package {
+        println!(
+            "hand-over bundle: {p} (the receiving unit imports it with `tipbox-review import`)"
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
+    let AddArgs {
+        channel,
+        category,
+        received,
+        text,
+        text_file,
+        attachments,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let content = match (text, text_file) {
+        (Some(t), None) => Zeroizing::new(t.clone()),
+        (None, Some(p)) if p == Path::new("-") => text_or_stdin("-")?,
+        (None, Some(p)) => read_text(
+            &p.display().to_string(),
+            std::fs::File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        )?,
+        _ => {
+            return Err(Failure(
+                EXIT_USAGE,
+                "give the tip's content with --text or --text-file".into(),
+            ))
+        }
+    };
+    if content.trim().is_empty() {
+        return Err(Failure(EXIT_USAGE, "the tip's content is empty".into()));
+    }
+    let today = tipbox::vocab::today();
+    let received = match received {
+        Some(d) => {
+            let day = ledger::parse_day(d)
+                .ok_or_else(|| format!("--received {d:?} is not a date; write it as YYYY-MM-DD"))?;
+            // The ledger's days are UTC; a day ahead is still today east of it
+            // (Beijing before 08:00). Anything later is a typo in the year or month.
+            let tomorrow = ledger::add_days(&today, 1).and_then(|t| ledger::parse_day(&t));
+            if tomorrow.is_some_and(|t| day > t) {
+                return Err(Failure(
+                    EXIT_USAGE,
+                    format!(
+                        "--received {d} is in the future (today is {today}): give the \
+                         day the tip arrived"
+                    ),
+                ));
+            }
+            ledger::format_day(day)
+        }
+        None => today,
+    };
+    let category = category_key(category)?;
+    let new_category = category_is_new(&cli.ledger, &category);
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    for file in attachments {
+        if !file.is_file() {
+            return Err(Failure(
+                EXIT_USAGE,
+                format!(
+                    "--attachment {}: not a file that can be read",
+                    file.display()
+                ),
+            ));
+        }
+    }
+    let id = l.add_offline(*channel, &category, &received, &content, attachments)?;
+    if attachments.is_empty() {
+        println!("added tip {id} ({})", channel.key());
+    } else {
+        println!(
+            "added tip {id} ({}) with {} attachment(s) sealed into the ledger",
+            channel.key(),
+            attachments.len()
+        );
+    }
+    if new_category {
+        warn_all(&[ledger::casework::Warning::NewCategory(category.clone())]);
+    }
+    Ok(())
+}
+
+pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
+    let NoticeArgs {
+        tip,
+        department,
+        summary,
+        due,
+        out,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let summary = summary.as_deref().map(text_or_stdin).transpose()?;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let department = ledger::casework::department_name(department)?;
+    if summary
+        .as_ref()
+        .is_some_and(|s| s.trim().chars().count() < 4)
+    {
+        return Err(Failure(
+            EXIT_USAGE,
+            "the --summary is too short (at least 4 characters): summarise the lead \
+             in your words, not the tip's, or leave --summary out to write it on the \
+             printed notice by hand"
+                .into(),
+        ));
+    }
+    let entry = l.get(*tip)?;
+    let due = match due {
+        Some(d) => ledger::parse_day(d)
+            .map(|_| d.trim().to_owned())
+            .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
+        None => entry.assignment_due.clone().unwrap_or_else(|| {
+            ledger::add_days(&tipbox::vocab::today(), l.config.deadlines.verify_days)
+                .expect("today is a date")
+        }),
+    };
+    let summary = summary.as_ref().map(|s| s.as_str());
+    // The file first: a notice number is never taken for a page that cannot be
+    // written (the numbers are official, and a gap has to be explained).
+    let pending = if is_stdout(out) {
+        None
+    } else {
+        Some(
+            tipbox::durable::AtomicFile::create(out)
+                .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display())))?,
+        )
+    };
+    let notice = l.issue_notice(*tip, &department, summary, &due)?;
+    let category = tipbox::vocab::default_categories()
+        .into_iter()
+        .find(|c| c.key == entry.category)
+        .map(|c| c.zh_hans)
+        .unwrap_or_else(|| entry.category.clone());
+    let html = NoticePage {
+        notice: &notice,
+        tip_id: entry.id,
+        category,
+        received: entry.received.clone(),
+        summary,
+        office: l.config.office_name.clone(),
+    }
+    .render()
+    .map_err(|e| format!("rendering the notice failed: {e}"))?;
+    match pending {
+        Some(file) => file
+            .commit(html.as_bytes())
+            .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display())))?,
+        None => write_file_durably(out, html.as_bytes())?,
+    }
+    report_written(
+        out,
+        format!(
+            "{} for tip {} to {}, due {} -> {}",
+            notice.number,
+            tip,
+            department,
+            due,
+            out.display()
+        ),
+    );
+    Ok(())
+}
+
+pub(crate) fn reward_decision(
+    cli: &Cli,
+    who: &str,
+    first: &str,
+    second: &str,
+    amount: Option<u64>,
+) -> Result<(), Failure> {
+    if first == "verify" {
+        let token = tipbox::receipt::ClaimToken::parse(second)
+            .map_err(|e| Failure(EXIT_USAGE, format!("that is not a claim token: {e}")))?;
+        let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+        let found = l.find_claim(&token)?;
+        l.audit(
+            ledger::Action::RewardVerify,
+            found.as_ref().map(|t| t.id),
+            if found.is_some() { "match" } else { "no match" },
+        )?;
+        return match found {
+            Some(t) => {
+                // What to do at the counter, said plainly: a paid reward is not paid twice.
+                let state = match &t.reward {
+                    Some(r) if r.state == "paid" => format!(
+                        "the reward of {} yuan was ALREADY PAID on {}: do not pay it again",
+                        r.amount,
+                        r.paid_on.as_deref().unwrap_or("-")
+                    ),
+                    Some(r) => format!(
+                        "a reward of {} yuan was approved on {} and is not paid yet; after paying, \
+                         run `tipbox-review reward {} paid`",
+                        r.amount, r.approved_on, t.id
+                    ),
+                    None => "no reward has been approved for it: there is nothing to pay".into(),
+                };
+                println!("claim token matches tip {}: {state}", t.id);
+                Ok(())
+            }
+            None => Err(Failure(
+                EXIT_CHECK_FAILED,
+                "the claim token matches no tip in this ledger".into(),
+            )),
+        };
+    }
+    let tip: u64 = first
+        .parse()
+        .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let today = tipbox::vocab::today();
+    match (second, amount) {
+        ("approve", Some(n)) => {
+            let before = l.get(tip)?;
+            match l.approve_reward(tip, n, &today)? {
+                RewardApproval::AlreadyApproved { on } => println!(
+                    "a reward of {n} yuan was already approved for tip {tip} on {on}; nothing changed"
+                ),
+                outcome => {
+                    if let RewardApproval::Changed { from } = outcome {
+                        println!("reward for tip {tip} changed from {from} to {n} yuan");
+                    }
+                    println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
+                    warn_public_record_removed(&before, &today);
+                }
+            }
+            Ok(())
+        }
+        ("approve", None) => Err(Failure(
+            EXIT_USAGE,
+            "give the amount in yuan: `reward TIP approve --amount N`".into(),
+        )),
+        ("paid", None) => {
+            l.mark_reward_paid(tip, &today)?;
+            println!("reward for tip {tip} marked paid");
+            Ok(())
+        }
+        _ => Err(Failure(
+            EXIT_USAGE,
+            "use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`"
+                .into(),
+        )),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "notice.html")]
+pub(crate) struct NoticePage<'a> {
+    notice: &'a ledger::Notice,
+    tip_id: u64,
+    category: String,
+    received: String,
+    /// `None`: an empty box to fill in by hand.
+    summary: Option<&'a str>,
+    office: String,
+}

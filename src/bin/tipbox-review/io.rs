@@ -1,0 +1,157 @@
+//! What the program reads from and writes to the terminal and files, besides the ledger.
+
+use super::*;
+
+/// Print what a casework action warns of.
+pub(crate) fn warn_all(warnings: &[ledger::casework::Warning]) {
+    for w in warnings {
+        eprintln!("tipbox-review: warning: {}", *terminal_safe(&w.to_string()));
+    }
+}
+
+/// Print what the ledger says on the way (see [`ledger::Progress`]).
+pub(crate) fn tell(progress: ledger::Progress) {
+    eprintln!("tipbox-review: {}", *terminal_safe(&progress.to_string()));
+}
+
+/// A text given on the command line, or read from standard input when it is `-`: notes,
+/// replies and search terms then stay out of the shell's history file. One trailing line
+/// break (from `echo` or a here-document) is dropped.
+pub(crate) fn text_or_stdin(value: &str) -> Result<Zeroizing<String>, Failure> {
+    if value != "-" {
+        return Ok(Zeroizing::new(value.to_owned()));
+    }
+    let mut text = read_text("standard input", std::io::stdin())?;
+    let kept = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(kept);
+    Ok(text)
+}
+
+/// Read a text that may be a tip's content: zeroized when dropped, and a file that is not
+/// UTF-8 (most often one saved as ANSI, that is GBK, on a Chinese Windows PC) gets the fix.
+pub(crate) fn read_text(
+    what: &str,
+    mut from: impl std::io::Read,
+) -> Result<Zeroizing<String>, Failure> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    from.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {what}: {e}"))?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(Zeroizing::new(text.to_owned())),
+        Err(_) => Err(Failure(
+            EXIT_USAGE,
+            format!(
+                "{what} is not UTF-8 text. A file saved as ANSI (GBK) on Windows can be \
+                 converted first: iconv -f GBK -t UTF-8 FILE > FILE.utf8.txt (or save it \
+                 as UTF-8 in the editor)"
+            ),
+        )),
+    }
+}
+
+/// Write an output file atomically and durably (see `tipbox::durable`).
+/// `-`: standard output.
+pub(crate) fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Tell what was written where: on standard output, unless the file itself went there.
+pub(crate) fn report_written(out: &Path, message: String) {
+    let message = terminal_safe(&message);
+    if is_stdout(out) {
+        eprintln!("tipbox-review: {}", message.as_str());
+    } else {
+        println!("{}", message.as_str());
+    }
+}
+
+/// Refuse `-` for outputs that must be a file.
+pub(crate) fn file_only(out: &Path, what: &str) -> Result<(), Failure> {
+    if is_stdout(out) {
+        return Err(Failure(
+            EXIT_USAGE,
+            format!("{what} is written to a file (made durable before it gets its name), not to standard output: give a file name"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if is_stdout(path) {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|e| {
+                Failure(
+                    EXIT_USAGE,
+                    format!("writing to standard output failed: {e}"),
+                )
+            });
+    }
+    tipbox::durable::write_atomically(path, bytes)
+        .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", path.display())))
+}
+
+/// A spinner on stderr for work that may take a while; hidden when stderr is not a terminal.
+pub(crate) fn spinner(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub(crate) fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, Failure> {
+    read_passphrase_as(file, confirm, "Passphrase")
+}
+
+/// A passphrase from `file`, or from a prompt saying `label` (twice with `confirm`).
+pub(crate) fn read_passphrase_as(
+    file: Option<&Path>,
+    confirm: bool,
+    label: &str,
+) -> Result<SecretString, Failure> {
+    let text = match file {
+        Some(path) => Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the passphrase file {}: {e}", path.display()))?,
+        ),
+        None => {
+            let first = Zeroizing::new(rpassword::prompt_password(format!("{label}: ")).map_err(
+                |e| format!("cannot read the passphrase: {e} (use --passphrase-file in scripts)"),
+            )?);
+            if confirm {
+                let again = Zeroizing::new(
+                    rpassword::prompt_password(format!("{label} again: "))
+                        .map_err(|e| format!("cannot read the passphrase: {e}"))?,
+                );
+                if *first != *again {
+                    return Err(Failure(
+                        EXIT_USAGE,
+                        "the two passphrases differ; nothing was changed".into(),
+                    ));
+                }
+            }
+            first
+        }
+    };
+    let trimmed = text.trim_end_matches(['\r', '\n']);
+    if trimmed.chars().count() < 8 {
+        return Err(Failure(
+            EXIT_USAGE,
+            "the passphrase must have at least 8 characters".into(),
+        ));
+    }
+    Ok(SecretString::from(trimmed.to_owned()))
+}
+
+/// Warn when what was just published can no longer reach the reporter (see
+/// `TipEntry::public_record_probably_removed`).
+pub(crate) fn warn_public_record_removed(t: &TipEntry, today: &str) {
+    if let Some(day) = t.public_record_probably_removed(today) {
+        warn_all(&[ledger::casework::Warning::PublicRecordRemoved {
+            id: t.id,
+            day: day.to_owned(),
+        }]);
+    }
+}

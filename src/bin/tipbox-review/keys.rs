@@ -1,0 +1,202 @@
+//! Commands on the office keys: init (and key rotation), passphrase, verify-acknowledgement.
+
+use super::*;
+
+pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    match a {
+        InitArgs {
+            add_key: false,
+            new_signing_key: false,
+            ..
+        } => init_ledger(&cli.ledger, cli.passphrase_file.as_deref()),
+        InitArgs {
+            new_signing_key: true,
+            ..
+        } => {
+            let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let keys =
+                tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::vocab::today())?;
+            l.audit(
+                ledger::Action::NewSigningKey,
+                None,
+                &format!(
+                    "verify key {} retired, {} in use",
+                    keys.retired, keys.current
+                ),
+            )?;
+            eprintln!(
+                "tipbox-review: the signing key is replaced; the old verify key is kept in keys/{}.\n\
+                 Next: `tipbox-review export --out FILE`, and give the portal operator that bundle \
+                 together with the line below. The operator sets verify_key, restarts the portal, \
+                 then applies the bundle: until then the portal shows reporters no status.",
+                tipbox::keys::RETIRED_VERIFY_KEYS_FILE
+            );
+            println!("verify-key: {}", keys.current);
+            Ok(())
+        }
+        InitArgs {
+            add_key: true,
+            retire_old,
+            ..
+        } => {
+            let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+            let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+            let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
+            l.audit(ledger::Action::AddKey, None, "new office identity added")?;
+            if *retire_old {
+                tipbox::keys::retire_other_recipients(
+                    &l.keys_dir(),
+                    &new,
+                    &tipbox::vocab::today(),
+                )?;
+                l.audit(
+                    ledger::Action::RetireKeys,
+                    None,
+                    "the office seals to the new identity only",
+                )?;
+            }
+            let all = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::RECIPIENT_FILE))?;
+            let verify = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::VERIFY_KEY_FILE))?;
+            if *retire_old {
+                eprintln!(
+                    "tipbox-review: added {new} and retired the other recipients (listed in keys/{}; \
+                     their identities stay in identity.age to read what was sealed to them). \
+                     Configure the portal with the lines below only, replacing every earlier recipient",
+                    tipbox::keys::RETIRED_RECIPIENTS_FILE
+                );
+            } else {
+                eprintln!("tipbox-review: added {new}; configure the portal with every line below");
+            }
+            for r in all.lines().filter(|r| !r.trim().is_empty()) {
+                println!("recipient: {}", r.trim());
+            }
+            println!("verify-key: {}", verify.trim());
+            Ok(())
+        }
+    }
+}
+
+pub(crate) fn passphrase(ctx: &Ctx, a: &PassphraseArgs) -> Result<(), Failure> {
+    let PassphraseArgs {
+        new_passphrase_file,
+    } = a;
+    let cli = ctx.cli;
+    let who = &ctx.who;
+    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let current = read_passphrase(cli.passphrase_file.as_deref(), false)?;
+    let new = read_passphrase_as(new_passphrase_file.as_deref(), true, "New passphrase")?;
+    if new.expose_secret() == current.expose_secret() {
+        return Err(Failure(
+            EXIT_USAGE,
+            "the new passphrase is the current one; nothing was changed".into(),
+        ));
+    }
+    tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
+    l.audit(
+        ledger::Action::Passphrase,
+        None,
+        "passphrase of the office keys changed",
+    )?;
+    println!(
+        "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere, and backups made until now, still open with the old one: replace the copies, and make a new backup",
+        tipbox::keys::IDENTITY_FILE,
+        tipbox::keys::SIGNING_KEY_FILE
+    );
+    Ok(())
+}
+
+pub(crate) fn verify_acknowledgement(
+    ctx: &Ctx,
+    a: &VerifyAcknowledgementArgs,
+) -> Result<(), Failure> {
+    let VerifyAcknowledgementArgs { file, verify_key } = a;
+    let cli = ctx.cli;
+    check_acknowledgement(&cli.ledger, file, verify_key.as_deref())
+}
+
+pub(crate) fn init_ledger(ledger: &Path, passphrase_file: Option<&Path>) -> Result<(), Failure> {
+    let passphrase = read_passphrase(passphrase_file, true)?;
+    let keys = tipbox::keys::generate(&ledger.join("keys"), &passphrase)?;
+    Ledger::create_layout(ledger)?;
+    let mut l = Ledger::open_telling(ledger, "init", &tell)?;
+    l.audit(ledger::Action::Init, None, "office keys created")?;
+    println!("recipient: {}", keys.recipient);
+    println!("verify-key: {}", keys.verify_key);
+    Ok(())
+}
+
+/// `verify-acknowledgement`: check a kept acknowledgement against the office's verify key
+/// (given, or the ledger's current and retired ones).
+pub(crate) fn check_acknowledgement(
+    ledger: &Path,
+    file: &Path,
+    given: Option<&str>,
+) -> Result<(), Failure> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if is_stdout(file) {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let ack = tipbox::bundle::update::Acknowledgement::from_document(&text).ok_or_else(|| {
+        Failure(
+            EXIT_CHECK_FAILED,
+            format!(
+                "{} is not an acknowledgement of receipt: it should be the five lines the \
+                 status page shows, from \"tipbox acknowledgement v1\" to \"signature: ...\"",
+                file.display()
+            ),
+        )
+    })?;
+    let mut keys: Vec<(String, &'static str)> = Vec::new();
+    match given {
+        Some(k) => keys.push((k.to_owned(), "the verify key given")),
+        None => {
+            let dir = ledger.join("keys");
+            let current = std::fs::read_to_string(dir.join(tipbox::keys::VERIFY_KEY_FILE))
+                .map_err(|_| {
+                    format!(
+                        "no verify key: give the office's with --verify-key KEY, or run this in its ledger ({} has no keys/{})",
+                        ledger.display(),
+                        tipbox::keys::VERIFY_KEY_FILE
+                    )
+                })?;
+            keys.push((current.trim().to_owned(), "the office's current key"));
+            let retired = std::fs::read_to_string(dir.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE))
+                .unwrap_or_default();
+            keys.extend(
+                retired
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|l| {
+                        (
+                            l.to_owned(),
+                            "an earlier key of the office (since replaced)",
+                        )
+                    }),
+            );
+        }
+    }
+    for (key, which) in &keys {
+        let key = tipbox::keys::parse_verify_key(key)?;
+        if let Some(said) = ack.verify(&key) {
+            println!(
+                "the acknowledgement holds, signed with {which}: office {}, number {}, received {}",
+                said.office, said.number, said.received
+            );
+            return Ok(());
+        }
+    }
+    Err(Failure(
+        EXIT_CHECK_FAILED,
+        "the acknowledgement does NOT hold: its signature is not the office's (or a line of it \
+         was changed)"
+            .into(),
+    ))
+}

@@ -1,0 +1,269 @@
+//! Lists and statistics: list and report, from the summary index (nothing decrypted).
+
+use super::*;
+
+pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
+    let ReportArgs {
+        from,
+        to,
+        format,
+        out,
+        lang,
+    } = a;
+    let cli = ctx.cli;
+    for d in [from, to].into_iter().flatten() {
+        if ledger::parse_day(d).is_none() {
+            return Err(Failure(
+                EXIT_USAGE,
+                format!("{d:?} is not a date; write it as YYYY-MM-DD"),
+            ));
+        }
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if ledger::parse_day(f) > ledger::parse_day(t) {
+            return Err(Failure(
+                EXIT_USAGE,
+                format!("--from {f} is after --to {t}: the period would be empty"),
+            ));
+        }
+    }
+    let bar = spinner("counting");
+    let r = Ledger::with_summaries(&cli.ledger, &tell, |tips, config| {
+        ledger::report::compute(
+            tips.iter(),
+            from.as_deref(),
+            to.as_deref(),
+            &config.deadlines,
+            &tipbox::vocab::today(),
+        )
+    })?;
+    bar.finish_and_clear();
+    let text = match format {
+        ReportFormat::Table => r.to_table(),
+        ReportFormat::Csv => r.to_csv(),
+        ReportFormat::Json => to_json_string(&r, true).expect("json") + "\n",
+        ReportFormat::Html => r
+            .to_html(matches!(lang, ReportLang::En))
+            .map_err(|e| format!("rendering the report failed: {e}"))?,
+    };
+    match out {
+        Some(path) => {
+            write_file_durably(path, text.as_bytes())?;
+            if !is_stdout(path) {
+                eprintln!("tipbox-review: report written to {}", path.display());
+            }
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+pub(crate) fn list_tips(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
+    Ledger::with_summaries(ledger, &tell, |all, config| print_list(all, config, args))?
+}
+
+pub(crate) fn print_list(
+    all: &[TipSummary<'_>],
+    config: &ledger::LedgerConfig,
+    args: &ListArgs,
+) -> Result<(), Failure> {
+    let category = args.category.as_deref().map(category_key).transpose()?;
+    let d = config.deadlines;
+    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::Day::MAX);
+    // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
+    // then by id.
+    let mut overdue_total = 0;
+    // (sort key: not overdue, deadline, id), the deadline, the tip.
+    type Row<'a, 'b> = (
+        (bool, summary::Day, u64),
+        Option<summary::Day>,
+        &'a TipSummary<'b>,
+    );
+    let mut rows: Vec<Row> = all
+        .iter()
+        .filter_map(|t| {
+            let due = t.due(&d);
+            let overdue = due.is_some_and(|x| x < today);
+            overdue_total += usize::from(overdue);
+            let wanted = args.status.is_none_or(|s| s == t.status)
+                && category.as_ref().is_none_or(|c| *c == t.category)
+                && args
+                    .department
+                    .as_ref()
+                    .is_none_or(|dep| t.department.as_deref() == Some(dep.as_str()))
+                && (!args.overdue || overdue);
+            wanted.then_some(((!overdue, due.unwrap_or(summary::Day::MAX), t.id), due, t))
+        })
+        .collect();
+    rows.sort_unstable_by_key(|(key, _, _)| *key);
+    let names = summary::DayNames::covering(
+        rows.iter()
+            .flat_map(|(_, due, t)| [t.received, *due])
+            .flatten(),
+    );
+    let day = |d: Option<summary::Day>, none: &'static str| {
+        d.map_or(std::borrow::Cow::Borrowed(none), |d| names.get(d))
+    };
+    // Straight to the file descriptor: stdout's own line buffering would scan every byte
+    // for newlines, which shows on a million rows.
+    let stdout: std::fs::File = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(|e| format!("cannot write to standard output: {e}"))?
+        .into();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    if args.json {
+        // Pretty for people; one line for scripts, serialized on every core (a million
+        // tips print in a fraction of a second that way).
+        if std::io::stdout().is_terminal() {
+            tipbox::safe_output::to_json_writer(
+                &mut out,
+                &JsonSeq::new(
+                    rows.iter()
+                        .map(|(_, due, t)| list_row(t, *due, today, &names)),
+                ),
+                true,
+            )
+            .map_err(|e| format!("writing the list failed: {e}"))?;
+        } else {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
+                let handles: Vec<_> = rows
+                    .chunks(rows.len().div_ceil(cores).max(1))
+                    .map(|chunk| {
+                        s.spawn(|| {
+                            let mut buf = Vec::with_capacity(chunk.len() * 256);
+                            for (i, (_, due, t)) in chunk.iter().enumerate() {
+                                if i > 0 {
+                                    buf.push(b',');
+                                }
+                                tipbox::safe_output::to_json_writer(
+                                    &mut buf,
+                                    &list_row(t, *due, today, &names),
+                                    false,
+                                )
+                                .expect("rows serialize");
+                            }
+                            buf
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("list worker"))
+                    .collect()
+            });
+            let mut write = || -> std::io::Result<()> {
+                out.write_all(b"[")?;
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    out.write_all(part)?;
+                }
+                out.write_all(b"]\n")?;
+                out.flush()
+            };
+            write().map_err(|e| format!("writing the list failed: {e}"))?;
+            return Ok(());
+        }
+        let _ = writeln!(out);
+        return Ok(());
+    }
+    if overdue_total > 0 {
+        let _ = writeln!(
+            out,
+            "WARNING: {overdue_total} tip(s) past a deadline (tipbox-review list --overdue)"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}  DEPARTMENT",
+        "ID", "RECEIVED", "CHANNEL", "CATEGORY", "STATUS", "DUE"
+    );
+    for (_, due, t) in &rows {
+        let due = *due;
+        let mark = if due.is_some_and(|x| x < today) {
+            "!"
+        } else {
+            " "
+        };
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}{mark} {}",
+            t.id,
+            day(t.received, "unknown"),
+            t.channel.key(),
+            label_safe(&t.category),
+            t.status.key(),
+            day(due, "-"),
+            label_safe(t.department.as_deref().unwrap_or_default()),
+        );
+    }
+    let _ = writeln!(out, "{} tip(s)", rows.len());
+    Ok(())
+}
+
+/// One object of `list --json`.
+#[derive(serde::Serialize)]
+pub(crate) struct ListRow<'a> {
+    id: u64,
+    status: &'static str,
+    public_status: &'static str,
+    category: &'a str,
+    department: Option<&'a str>,
+    received: std::borrow::Cow<'a, str>,
+    due: Option<std::borrow::Cow<'a, str>>,
+    overdue: bool,
+    channel: &'static str,
+    priority: Option<ledger::Priority>,
+    credibility: Option<ledger::Credibility>,
+    links: &'a [u64],
+    reward_wanted: bool,
+    items: u32,
+    /// Present (true) only for a tip handed over by another unit, which answers its reporter.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    handed_over: bool,
+}
+
+pub(crate) fn list_row<'a>(
+    t: &'a TipSummary<'_>,
+    due: Option<summary::Day>,
+    today: summary::Day,
+    names: &'a summary::DayNames,
+) -> ListRow<'a> {
+    ListRow {
+        id: t.id,
+        status: t.status.key(),
+        public_status: t.status.public(),
+        category: &t.category,
+        department: t.department.as_deref(),
+        received: t
+            .received
+            .map_or(std::borrow::Cow::Borrowed("unknown"), |x| names.get(x)),
+        due: due.map(|x| names.get(x)),
+        overdue: due.is_some_and(|x| x < today),
+        channel: t.channel.key(),
+        priority: t.priority,
+        credibility: t.credibility,
+        links: &t.links,
+        reward_wanted: t.reward_wanted,
+        items: t.items,
+        handed_over: t.handed_over,
+    }
+}
+
+/// Serialize an iterator as a JSON array without collecting it first.
+pub(crate) struct JsonSeq<I>(std::cell::Cell<Option<I>>);
+
+impl<I> JsonSeq<I> {
+    fn new(items: I) -> Self {
+        JsonSeq(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for JsonSeq<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
+    }
+}
