@@ -1,0 +1,230 @@
+//! What goes back to a portal: update bundles (statuses, replies, reward decisions and
+//! acknowledgements, signed by the office), the printed notices (交办单) and reward claims.
+
+use super::*;
+
+impl Ledger {
+    /// Write a signed update bundle for one portal: the public state of every tip from it
+    /// that has any, and acknowledgements of the items it still held at the last inbox
+    /// bundle imported from it (all items imported from it, for a ledger that has not
+    /// imported from it since it began to keep that record). Numbers bundles per portal so
+    /// the portal refuses replays and rollbacks.
+    ///
+    /// Acknowledging only what the portal still holds keeps bundles from growing with the
+    /// office's whole history (about 35 bytes an item). An acknowledgement that never
+    /// arrives (a bundle lost on the way) costs nothing: the portal keeps listing the item
+    /// in its inbox bundles, and the next import puts it back on the list.
+    pub fn export_updates(
+        &mut self,
+        portal: Option<&str>,
+        key: &tipbox_core::crypto::SigningKey,
+    ) -> Result<(Vec<u8>, ExportedUpdates), LedgerError> {
+        use tipbox_core::bundle::update::{self, SignedTipUpdate, TipUpdate, UpdateBody};
+        let entries: Vec<TipEntry> = self.all().collect::<Result<_, _>>()?;
+        // Tips handed over by another unit are answered by that unit's portal.
+        let mut portals: Vec<&str> = entries
+            .iter()
+            .filter(|t| !t.handed_over)
+            .filter_map(|t| t.portal_id.as_deref())
+            .collect();
+        portals.sort_unstable();
+        portals.dedup();
+        let portal_id =
+            match (portal, portals.as_slice()) {
+                (Some(p), _) if portals.contains(&p) => p.to_owned(),
+                (Some(p), _) => {
+                    return Err(LedgerError::Invalid(format!(
+                        "no tip in this ledger came from portal {}",
+                        tipbox_core::safe_output::label_safe(p)
+                    )))
+                }
+                (None, [one]) => (*one).to_owned(),
+                (None, []) => return Err(LedgerError::Invalid(
+                    "no web tip has been imported from a portal of this office yet (tips handed \
+                     over by other units are answered by them): there is nothing to send to a \
+                     portal"
+                        .into(),
+                )),
+                (None, many) => {
+                    return Err(LedgerError::Invalid(format!(
+                        "tips came from several portals; choose one with --portal: {}",
+                        // Checked when imported; a ledger from before that may hold anything.
+                        many.iter()
+                            .map(|p| tipbox_core::safe_output::label_safe(p))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            };
+        let sequence = self.update_sequence(&portal_id)? + 1;
+        let holds = self.portal_holdings(&portal_id)?;
+        let today = tipbox_core::vocab::today();
+        let finished_days = self.config.publishing.finished_days;
+        let publish_since = parse_day(&today)
+            .map(|d| format_day(d - time::Duration::days(i64::from(finished_days))))
+            .unwrap_or_default();
+        let mut tips = Vec::new();
+        let mut acknowledged = Vec::new();
+        let mut finished_left_out = 0;
+        for t in entries
+            .iter()
+            .filter(|t| !t.handed_over && t.portal_id.as_deref() == Some(portal_id.as_str()))
+        {
+            // Only items imported from this portal: the list of holdings only narrows that.
+            acknowledged.extend(
+                t.blobs
+                    .iter()
+                    .filter(|b| holds.as_ref().is_none_or(|h| h.contains(&b.blob_id)))
+                    .map(|b| b.blob_id.clone()),
+            );
+            // A tip whose item the portal still holds is sent even with nothing else to
+            // say: it carries the office's acknowledgement of receipt, which the portal
+            // keeps and shows (a portal keeps a tip's last state until it sends another).
+            let new_here = t
+                .blobs
+                .iter()
+                .any(|b| holds.as_ref().is_some_and(|h| h.contains(&b.blob_id)));
+            if !t.has_public_state() && !new_here {
+                continue;
+            }
+            if t.has_public_state()
+                && t.is_publicly_finished()
+                && t.last_public_change() < publish_since.as_str()
+            {
+                finished_left_out += 1;
+                continue;
+            }
+            let Some(tip_id) = t.portal_tip_id.clone() else {
+                continue;
+            };
+            let acknowledgement = Some(update::Acknowledgement::sign(
+                &self.config.office_name,
+                &update::Acknowledgement::number(&portal_id, &tip_id),
+                &t.received,
+                key,
+            ));
+            let u = TipUpdate {
+                format: update::FORMAT,
+                purpose: update::TIP_PURPOSE.into(),
+                portal_id: portal_id.clone(),
+                tip_id,
+                revision: sequence,
+                status: t.status.public().into(),
+                status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
+                messages: t.public_messages.clone(),
+                reward: t.reward.as_ref().map(|r| update::RewardState {
+                    state: r.state.clone(),
+                    day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
+                    sealed_amount: r.sealed_amount.clone(),
+                }),
+                acknowledgement,
+            };
+            tips.push(SignedTipUpdate::sign(&u, key));
+        }
+        acknowledged.sort();
+        let body = UpdateBody {
+            format: update::FORMAT,
+            purpose: update::PURPOSE.into(),
+            portal_id: portal_id.clone(),
+            sequence,
+            made: tipbox_core::vocab::today(),
+            tips,
+            acknowledged,
+        };
+        let bytes = update::write(&body, key);
+        if bytes.len() > update::MAX_BUNDLE {
+            return Err(LedgerError::Invalid(format!(
+                "the update bundle would be {} MiB, over the {} MiB a portal accepts: lower \
+                 `finished_days` under [publishing] in {} (now {finished_days}) so that \
+                 finished tips are sent for a shorter time",
+                bytes.len() >> 20,
+                update::MAX_BUNDLE >> 20,
+                self.root.join(CONFIG_FILE).display()
+            )));
+        }
+        let summary = ExportedUpdates {
+            portal_id,
+            sequence,
+            tips: body.tips.len(),
+            acknowledged: body.acknowledged.len(),
+            finished_left_out,
+        };
+        Ok((bytes, summary))
+    }
+
+    /// Record that bundle `sequence` for `portal_id` was written (after the file is safe).
+    pub fn commit_export(&mut self, e: &ExportedUpdates) -> Result<(), LedgerError> {
+        let seq_key = format!("update-sequence:{}", e.portal_id);
+        self.meta
+            .insert(seq_key.as_bytes(), &e.sequence.to_be_bytes())
+            .map_err(db_err)?;
+        self.sync()?;
+        self.audit(
+            Action::Export,
+            None,
+            &format!(
+                "update bundle {} for portal {}: {} tip(s), {} acknowledgement(s)",
+                e.sequence, e.portal_id, e.tips, e.acknowledged
+            ),
+        )
+    }
+
+    /// Issue a supervision notice (督办通知书): returns the notice with its new number.
+    pub fn issue_notice(
+        &mut self,
+        id: u64,
+        to: &str,
+        summary: Option<&str>,
+        due: &str,
+    ) -> Result<Notice, LedgerError> {
+        let day = tipbox_core::vocab::today();
+        let year = &day[..4];
+        let key = format!("notice-sequence:{year}");
+        let n = self
+            .meta
+            .get(key.as_bytes())
+            .map_err(db_err)?
+            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0)
+            + 1;
+        let notice = Notice {
+            number: format!("督字〔{year}〕第{n:04}号"),
+            to: to.to_owned(),
+            day,
+            due: due.to_owned(),
+        };
+        let sealed = summary
+            .map(|s| self.seal_text(TextKind::Summary, s))
+            .transpose()?;
+        self.meta
+            .insert(key.as_bytes(), &n.to_be_bytes())
+            .map_err(db_err)?;
+        let n2 = notice.clone();
+        self.update(
+            id,
+            Action::Notice,
+            &format!("{} to {}, due {}", notice.number, to, due),
+            move |t| {
+                t.notices.push(n2);
+                t.texts.extend(sealed);
+                Ok(())
+            },
+        )?;
+        Ok(notice)
+    }
+
+    /// Find the tip whose claim-token verifier matches.
+    pub fn find_claim(
+        &self,
+        token: &tipbox_core::receipt::ClaimToken,
+    ) -> Result<Option<TipEntry>, LedgerError> {
+        let verifier = token.verifier();
+        for t in self.all() {
+            let t = t?;
+            if t.claim_verifier.as_deref() == Some(verifier.as_str()) {
+                return Ok(Some(t));
+            }
+        }
+        Ok(None)
+    }
+}
