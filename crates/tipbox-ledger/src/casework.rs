@@ -6,8 +6,6 @@
 //! run twice, a typo in a key, a day or an amount); front-ends parse, call these, and print
 //! what they report.
 
-use std::path::Path;
-
 use super::{
     add_days, format_day, parse_day, Action, Credibility, Keyed, Ledger, LedgerError, Priority,
     Reward, Status, TextKind, TipEntry, Transfer,
@@ -52,18 +50,6 @@ pub fn default_category_keys() -> String {
         .map(|c| c.key)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Whether no tip of the ledger in `root` has the category `key` and it is not a default
-/// one: then it is most likely a typo, which every report would count apart. The caller
-/// warns rather than refuses, since a portal may define categories of its own.
-pub fn category_is_new(root: &Path, key: &str) -> bool {
-    let default = default_categories().iter().any(|c| c.key == key);
-    !default
-        && !Ledger::with_summaries(root, &|_| {}, |all, _| {
-            all.iter().any(|t| t.category == key)
-        })
-        .unwrap_or(true)
 }
 
 /// Department names: any text, no control characters, at most this many characters.
@@ -175,7 +161,7 @@ impl Ledger {
     /// [`Warning::NewCategory`]). Reads the summary index; on any doubt, says no.
     /// (Found as a hang by `regression_triage_stored_the_category_as_typed_instead_of_its_key`
     /// when this first read the index through `summary::read_clean`.)
-    fn category_is_new_here(&self, key: &str) -> bool {
+    pub fn category_is_new(&self, key: &str) -> bool {
         if default_categories().iter().any(|c| c.key == key) {
             return false;
         }
@@ -192,7 +178,7 @@ impl Ledger {
     pub fn triage(&mut self, id: u64, given: Triage) -> Result<Done, LedgerError> {
         let category = given.category.as_deref().map(category_key).transpose()?;
         let mut warnings = Vec::new();
-        if let Some(c) = category.as_deref().filter(|c| self.category_is_new_here(c)) {
+        if let Some(c) = category.as_deref().filter(|c| self.category_is_new(c)) {
             warnings.push(Warning::NewCategory(c.to_owned()));
         }
         let mut detail = Vec::new();

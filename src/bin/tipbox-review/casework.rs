@@ -212,8 +212,9 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
         None => today,
     };
     let category = category_key(category)?;
-    let new_category = category_is_new(&cli.ledger, &category);
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    // Before the tip is added: afterwards it has the category itself.
+    let new_category = l.category_is_new(&category);
     for file in attachments {
         if !file.is_file() {
             return Err(Failure(

@@ -13,7 +13,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use askama::Template;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
-use tipbox::ledger::casework::{category_is_new, category_key, RewardApproval};
+use tipbox::ledger::casework::{category_key, RewardApproval};
 use tipbox::ledger::summary::{self, TipSummary};
 use tipbox::ledger::{
     self, Channel, Credibility, Keyed, Ledger, Priority, Status, TextKind, TipEntry,
