@@ -20,7 +20,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tipbox::ledger::{Channel, Credibility, Ledger, Priority, Reward, Status, TipEntry, Transfer};
+use tipbox::ledger::{
+    Channel, Credibility, Ledger, Priority, Reward, RewardState, Status, TipEntry, Transfer,
+};
 use tipbox::tip::{ContainerWriter, Kind, Manifest};
 
 /// SplitMix64: a small, well-known generator; plenty for synthetic fields.
@@ -319,7 +321,11 @@ fn ledger(tips: u64, dir: &Path) {
         if e.reward_wanted && e.status == Status::Closed && rng.below(4) == 0 {
             let paid = rng.below(2) == 0;
             e.reward = Some(Reward {
-                state: if paid { "paid" } else { "approved" }.into(),
+                state: if paid {
+                    RewardState::Paid
+                } else {
+                    RewardState::Approved
+                },
                 amount: 1000 * (1 + rng.below(50)),
                 approved_on: day(base, received_offset + 90),
                 paid_on: paid.then(|| day(base, received_offset + 120)),

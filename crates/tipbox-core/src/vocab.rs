@@ -1,7 +1,7 @@
 //! The vocabulary both sides agree on: languages, tip categories and their defaults, days
 //! and identifiers. The portal shows these words; the ledger files tips under them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How long a finished tip's public record stays on the portal, by default
 /// (`retention_days`). The ledger counts the same days for "gone from the portal".
@@ -163,5 +163,43 @@ pub trait Keyed: Copy + 'static {
     /// The value whose key is `key`, exactly.
     fn from_key(key: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|v| v.key() == key)
+    }
+}
+
+/// Where a reward (奖励) stands: approved by the office, then paid once at the counter.
+/// Files and bundles write the keys (`approved`, `paid`); the summary index writes the
+/// variant's position, so the order of the variants is part of that format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RewardState {
+    Approved,
+    Paid,
+}
+
+impl Keyed for RewardState {
+    const ALL: &'static [Self] = &[RewardState::Approved, RewardState::Paid];
+    fn key(self) -> &'static str {
+        match self {
+            RewardState::Approved => "approved",
+            RewardState::Paid => "paid",
+        }
+    }
+}
+
+#[cfg(test)]
+mod reward_state_tests {
+    use super::*;
+
+    #[test]
+    fn reward_states_are_written_as_the_words_ledgers_and_bundles_always_held() {
+        for (state, word) in [
+            (RewardState::Approved, "\"approved\""),
+            (RewardState::Paid, "\"paid\""),
+        ] {
+            assert_eq!(serde_json::to_string(&state).unwrap(), word);
+            assert_eq!(serde_json::from_str::<RewardState>(word).unwrap(), state);
+            assert_eq!(format!("\"{}\"", state.key()), word);
+        }
+        assert!(serde_json::from_str::<RewardState>("\"refunded\"").is_err());
     }
 }

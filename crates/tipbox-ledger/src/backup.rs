@@ -174,13 +174,7 @@ impl Ledger {
             let identity = identities
                 .iter()
                 .find(|i| i.to_public().to_string() == name)
-                .ok_or_else(|| {
-                    LedgerError::Invalid(format!(
-                        "keys/recipient.txt lists {name}, but keys/identity.age does not hold its identity; \
-                         a backup sealed to it could not be authenticated. Restore keys/ from a backup, \
-                         or run `tipbox-review init --add-key --retire-old`"
-                    ))
-                })?;
+                .ok_or_else(|| LedgerError::IdentityMissingFor(name.clone()))?;
             taggers.push((name, identity));
         }
         let files = ledger_files(&self.root)?;
@@ -202,10 +196,7 @@ impl Ledger {
         let keys_path = self.keys_dir().join(tipbox_core::keys::IDENTITY_FILE);
         let carried = fs::read(&keys_path).map_err(io_err(&keys_path))?;
         if carried.is_empty() || carried.len() > MAX_CARRIED_KEYS {
-            return Err(LedgerError::Invalid(format!(
-                "{} is not an identity file; restore keys/ from a backup",
-                keys_path.display()
-            )));
+            return Err(LedgerError::NotAnIdentityFile(keys_path));
         }
         tipbox_core::durable::check_replaceable(out).map_err(io_err(out))?;
         let tmp = tipbox_core::durable::partial_path(out);
@@ -222,8 +213,7 @@ impl Ledger {
             file.write_all(&carried).map_err(io)?;
             let enc = age::Encryptor::with_recipients(
                 recipients.iter().map(|r| r as &dyn age::Recipient),
-            )
-            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            )?;
             let stream = enc.wrap_output(file).map_err(io_err(&tmp))?;
             let mut w = HashingWriter::new(stream);
             w.write_all(MAGIC).map_err(io)?;
@@ -241,10 +231,7 @@ impl Ledger {
                 w.write_all(&size.to_be_bytes()).map_err(io)?;
                 let copied = io::copy(&mut (&mut f).take(size), &mut w).map_err(io)?;
                 if copied != size {
-                    return Err(LedgerError::Invalid(format!(
-                        "{} changed during the backup",
-                        path.display()
-                    )));
+                    return Err(LedgerError::FileChangedDuringBackup(path));
                 }
                 total += size;
                 progress(size);
@@ -268,9 +255,7 @@ impl Ledger {
                     total += (k.len() + v.len()) as u64;
                 }
                 if count != tree.len() as u64 {
-                    return Err(LedgerError::Invalid(
-                        "the ledger changed during the backup".into(),
-                    ));
+                    return Err(LedgerError::LedgerChangedDuringBackup);
                 }
             }
             w.write_all(&[TAG_END]).map_err(io)?;
@@ -620,11 +605,7 @@ pub fn restore(path: &Path, trust: Trust<'_>, target: &Path) -> Result<BackupSum
             source,
         })?;
         if entries.next().is_some() {
-            return Err(LedgerError::Invalid(format!(
-                "{} is not empty: restore only into an empty or new folder, never over a ledger",
-                target.display()
-            ))
-            .into());
+            return Err(LedgerError::RestoreTargetNotEmpty(target.to_owned()).into());
         }
     }
     let summary = verify(path, trust)?;

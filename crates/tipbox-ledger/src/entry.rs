@@ -323,8 +323,7 @@ pub struct Notice {
 /// A reward decision (举报奖励).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reward {
-    /// `approved` or `paid`.
-    pub state: String,
+    pub state: RewardState,
     /// Amount in yuan.
     pub amount: u64,
     pub approved_on: String,
@@ -407,23 +406,18 @@ impl TipEntry {
     /// The reporter's reply key, or why there is none.
     pub fn reply_key(&self) -> Result<[u8; 32], LedgerError> {
         if self.handed_over {
-            return Err(LedgerError::Invalid(format!(
-                "tip {} was handed over by another unit, which answers its reporter through its \
-                 own portal: nothing published here would reach them. Send what the reporter \
-                 should hear to that unit",
-                self.id
-            )));
+            return Err(Refused::AnsweredByOtherUnit { id: self.id }.into());
         }
         self.reply_public_key
             .as_deref()
             .and_then(|k| hex::decode(k).ok())
             .and_then(|k| k.try_into().ok())
             .ok_or_else(|| {
-                LedgerError::Invalid(format!(
-                    "tip {} came by {}: it has no receipt, so nothing can be published to its reporter through the portal",
-                    self.id,
-                    self.channel.key()
-                ))
+                Refused::NoReceipt {
+                    id: self.id,
+                    channel: self.channel.key(),
+                }
+                .into()
             })
     }
 
@@ -437,11 +431,7 @@ impl TipEntry {
     ) -> Result<tipbox_core::bundle::update::SealedMessage, LedgerError> {
         let chars = text.chars().count();
         if chars > MAX_PUBLIC_TEXT_CHARS {
-            return Err(LedgerError::Invalid(format!(
-                "the text for the reporter is {chars} characters long, over the \
-                 {MAX_PUBLIC_TEXT_CHARS} a status page shows: shorten it (was the wrong file \
-                 given?); longer reasons belong in a `note`, which stays in the ledger"
-            )));
+            return Err(Refused::TooLongForReporter { chars }.into());
         }
         let key = self.reply_key()?;
         Ok(tipbox_core::bundle::update::SealedMessage {

@@ -17,7 +17,7 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{io_err, Ledger, LedgerError, TextKind, TipEntry};
+use super::{io_err, Ledger, LedgerError, Refused, TextKind, TipEntry};
 use tipbox_core::tip::{ContainerReader, ContainerWriter, FileEnd, FileStart, Manifest, Record};
 
 pub use tipbox_core::tip::TYPED_IN_PORTAL;
@@ -110,9 +110,7 @@ impl Ledger {
             .texts
             .iter()
             .find(|x| x.kind == TextKind::Content)
-            .ok_or_else(|| {
-                LedgerError::Invalid(format!("tip {} has no typed-in text to hand over", t.id))
-            })?;
+            .ok_or(Refused::NothingToHandOver { id: t.id })?;
         let content = self.open_text(sealed_text, identities)?;
         // Stable ids: the same tip handed over twice is one tip to the receiving unit.
         let derive = |label: &str| {
@@ -175,8 +173,7 @@ type Sealing = age::stream::StreamWriter<BufWriter<fs::File>>;
 /// A new file at `path`, written through age to `to`.
 fn sealing_file(path: &Path, to: &age::x25519::Recipient) -> Result<Sealing, LedgerError> {
     let file = tipbox_core::durable::create_private_file(path).map_err(io_err(path))?;
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient))
-        .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(to as &dyn age::Recipient))?;
     encryptor
         .wrap_output(BufWriter::new(file))
         .map_err(io_err(path))

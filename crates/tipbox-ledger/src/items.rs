@@ -114,17 +114,14 @@ impl Ledger {
         text: &SealedText,
         identities: &[tipbox_core::keys::Identity],
     ) -> Result<Zeroizing<String>, LedgerError> {
-        let bytes = hex::decode(&text.sealed)
-            .map_err(|_| LedgerError::Invalid("a sealed note is damaged".into()))?;
+        let bytes = hex::decode(&text.sealed).map_err(|_| LedgerError::NoteDamaged)?;
         let mut plain = Zeroizing::new(Vec::new());
         decrypt_reader(&bytes[..], identities)
             .and_then(|mut r| r.read_to_end(&mut plain).map_err(OpenFailure::Read))
-            .map_err(|_| {
-                LedgerError::Invalid("a sealed note cannot be opened with these keys".into())
-            })?;
+            .map_err(|_| LedgerError::NoteNotOpened)?;
         String::from_utf8(plain.to_vec())
             .map(Zeroizing::new)
-            .map_err(|_| LedgerError::Invalid("a sealed note is not text".into()))
+            .map_err(|_| LedgerError::NoteNotText)
     }
 
     // ---- changes -------------------------------------------------------------------------

@@ -29,6 +29,7 @@ pub mod casework;
 mod config;
 mod early_entries;
 mod entry;
+mod error;
 pub mod handover;
 mod import;
 pub mod imported;
@@ -49,13 +50,14 @@ use zeroize::Zeroizing;
 pub use action::Action;
 pub use config::*;
 pub use entry::*;
+pub use error::*;
 use import::*;
 pub use items::OpenPacks;
 use items::*;
 use tipbox_core::bundle::{inbox, BundleReadError};
 use tipbox_core::keys;
 use tipbox_core::tip::{ContainerReader, Kind, Manifest, Record};
-pub use tipbox_core::vocab::Keyed;
+pub use tipbox_core::vocab::{Keyed, RewardState};
 
 pub use audit::{AuditError, AuditLog};
 
@@ -131,69 +133,6 @@ impl std::fmt::Display for Progress {
             ),
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LedgerError {
-    #[error("{0} is not a tipbox ledger (no keys/ folder). Create one with `tipbox-review --ledger {0} init`, or pass the right --ledger / TIPBOX_LEDGER")]
-    NotALedger(PathBuf),
-    #[error("{0} has no recipient.txt (the office's public key, which `tipbox-review init` writes): copy it there; for the demo keys, `cp keys-example/*.txt {0}/`")]
-    RecipientFileMissing(PathBuf),
-    #[error("cannot open the ledger database in {path}: {source}. Is another tipbox-review command running on this ledger?")]
-    Db {
-        path: PathBuf,
-        #[source]
-        source: sled::Error,
-    },
-    #[error("the ledger database in {path} is damaged ({source}). Keep a copy of the folder as it is, then restore the latest backup into a new folder: `tipbox-review restore FILE --ledger NEW_FOLDER`")]
-    DbDamaged {
-        path: PathBuf,
-        #[source]
-        source: sled::Error,
-    },
-    #[error("the ledger database failed: {0}")]
-    DbOp(String),
-    #[error("cannot read or write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path} is not valid: {message}")]
-    Config { path: PathBuf, message: String },
-    #[error("no tip {0} in this ledger; `tipbox-review list` shows the ids")]
-    NoSuchTip(u64),
-    #[error(transparent)]
-    Key(#[from] keys::KeyError),
-    #[error(transparent)]
-    Bundle(#[from] BundleReadError),
-    #[error("{0}. Nothing was imported")]
-    BundleRefused(BundleReadError),
-    #[error(transparent)]
-    Audit(#[from] AuditError),
-    #[error("item {blob} in the bundle cannot be opened with this office's keys (sealed to key set {sealed_to}). Was it sealed to another office? Nothing was imported")]
-    NotOurs { blob: String, sealed_to: String },
-    #[error("item {0} in the bundle is not a valid sealed tip ({1}). Nothing was imported")]
-    BadItem(String, String),
-    #[error("item {blob} in the bundle is a second tip item for tip {tip}, whose own item an earlier import (or this bundle) already holds. A bundle may add to the ledger, new tips and follow-ups, but never replace what a tip's first item established: its keys, category, content and day. Nothing was imported. An honest portal never writes such an item: keep the bundle as evidence, have the portal checked, and read SECURITY.md, \"What a hostile portal can and cannot do\"")]
-    SecondTipItem { blob: String, tip: u64 },
-    #[error("sealed item {blob} in the ledger is damaged ({detail}); restore the latest backup")]
-    DamagedItem { blob: String, detail: String },
-    #[error("sealed item {blob} in the ledger cannot be opened with these keys (sealed to key set {sealed_to}): its file is damaged, or the key that opens it is missing from keys/; restore the latest backup")]
-    CannotOpen { blob: String, sealed_to: String },
-    #[error("{0}")]
-    Invalid(String),
-}
-
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
-    move |source| LedgerError::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
-
-fn db_err(e: impl std::fmt::Display) -> LedgerError {
-    LedgerError::DbOp(e.to_string())
 }
 
 pub struct Ledger {
@@ -394,10 +333,7 @@ impl Ledger {
         };
         match summary::decode_all(&bytes) {
             Some(tips) => Ok(f(&tips, &config)),
-            None => Err(LedgerError::Invalid(format!(
-                "the summary index in {} is damaged; delete that folder and run the command again to rebuild it",
-                index.display()
-            ))),
+            None => Err(LedgerError::SummaryIndexDamaged(index)),
         }
     }
 
@@ -497,10 +433,7 @@ impl Ledger {
         let mut next = self.next_id()?;
         for e in entries {
             if e.id != next {
-                return Err(LedgerError::Invalid(format!(
-                    "generated entry {} does not continue the ledger's numbering at {next}",
-                    e.id
-                )));
+                return Err(LedgerError::GeneratedOutOfOrder { id: e.id, next });
             }
             next += 1;
         }
@@ -516,15 +449,15 @@ impl Ledger {
     fn seal_text(&self, kind: TextKind, text: &str) -> Result<SealedText, LedgerError> {
         let recipients = self.own_recipients()?;
         let encryptor =
-            age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-                .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
         let mut out = Vec::new();
+        // Writing to memory: the only failures are the encryptor's own.
         let mut w = encryptor
             .wrap_output(&mut out)
-            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            .map_err(LedgerError::SealWrite)?;
         w.write_all(text.as_bytes())
             .and_then(|_| w.finish().map(|_| ()))
-            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            .map_err(LedgerError::SealWrite)?;
         Ok(SealedText {
             kind,
             day: tipbox_core::vocab::today(),
@@ -552,139 +485,6 @@ impl Ledger {
     /// Seal reviewer text of any kind for tip `id` (the caller records the action).
     pub fn seal(&self, kind: TextKind, text: &str) -> Result<SealedText, LedgerError> {
         self.seal_text(kind, text)
-    }
-
-    pub fn add_note(&mut self, id: u64, text: &str) -> Result<(), LedgerError> {
-        let sealed = self.seal_text(TextKind::Note, text)?;
-        self.update(id, Action::Note, "", |t| {
-            t.texts.push(sealed);
-            Ok(())
-        })?;
-        Ok(())
-    }
-
-    /// Enter a tip that arrived by phone, letter, visit or mailbox.
-    pub fn add_offline(
-        &mut self,
-        channel: Channel,
-        category: &str,
-        received: &str,
-        content: &str,
-        attachments: &[PathBuf],
-    ) -> Result<u64, LedgerError> {
-        let id = self.next_id()?;
-        let sealed = self.seal_text(TextKind::Content, content)?;
-        let mut tip = TipEntry::new(id, channel, received, category);
-        tip.texts.push(sealed);
-        if !attachments.is_empty() {
-            tip.blobs.push(self.seal_files(attachments, received)?);
-        }
-        self.put(&tip)?;
-        self.meta
-            .insert(KEY_NEXT_ID, &(id + 1).to_be_bytes())
-            .map_err(db_err)?;
-        self.sync()?;
-        self.audit(Action::Add, Some(id), &format!("channel {}", channel.key()))?;
-        Ok(id)
-    }
-
-    /// Seal files that came with a typed-in tip (a scanned letter, a visitor's photos) into
-    /// one sealed item in `blobs/`, in the same container as a web tip's attachments, so
-    /// that `show --attachments-to` and `search` treat them alike. Streams: the files are
-    /// never held in memory. The item is durable before the caller records the tip; a crash
-    /// in between leaves an unreferenced item (ciphertext), never a tip without its files.
-    fn seal_files(&self, paths: &[PathBuf], day: &str) -> Result<BlobRef, LedgerError> {
-        use tipbox_core::tip::{ContainerWriter, FileEnd, FileStart, Kind, Manifest};
-        // Open every file first: a missing one is refused before anything is written.
-        let files = paths
-            .iter()
-            .map(|p| fs::File::open(p).map(|f| (p, f)).map_err(io_err(p)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let recipients = self.own_recipients()?;
-        let blob_id = tipbox_core::vocab::new_id();
-        let path = self.root.join(BLOBS_DIR).join(format!("{blob_id}.age"));
-        let partial = tipbox_core::durable::partial_path(&path);
-        let write = || -> std::io::Result<()> {
-            let out = std::io::BufWriter::new(tipbox_core::durable::create_private_file(&partial)?);
-            let encryptor = age::Encryptor::with_recipients(
-                recipients.iter().map(|r| r as &dyn age::Recipient),
-            )
-            .map_err(std::io::Error::other)?;
-            let mut w = ContainerWriter::new(encryptor.wrap_output(out)?)?;
-            let mut buf = vec![0u8; 64 * 1024];
-            for (index, (p, mut file)) in (0u32..).zip(files) {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                w.file_start(&FileStart {
-                    index,
-                    name,
-                    content_type: "application/octet-stream".into(),
-                })?;
-                let mut size = 0u64;
-                loop {
-                    let n = std::io::Read::read(&mut file, &mut buf)?;
-                    if n == 0 {
-                        break;
-                    }
-                    w.file_data(&buf[..n])?;
-                    size += n as u64;
-                }
-                w.file_end(&FileEnd {
-                    index,
-                    size,
-                    metadata_removed: false,
-                })?;
-            }
-            // Not from a portal: the item is the ledger's own.
-            let manifest = Manifest::without_receipt("", "", &blob_id, day, w.counts());
-            let file = w.finish(&manifest)?.finish()?.into_inner()?;
-            file.sync_all()?;
-            tipbox_core::durable::rename_into_place(&partial, &path)
-        };
-        if let Err(e) = write() {
-            let _ = fs::remove_file(&partial);
-            return Err(io_err(&path)(e));
-        }
-        Ok(BlobRef {
-            blob_id,
-            kind: Kind::Tip,
-            day: day.to_owned(),
-            sealed_to: tipbox_core::keys::Recipients::new(recipients)
-                .map(|r| r.fingerprint())
-                .unwrap_or_default(),
-            pack: None,
-        })
-    }
-
-    /// Link two tips (串并): recorded on both.
-    /// Link two tips (串并), both ways. Returns false, writing nothing, when they already were.
-    pub fn link(&mut self, a: u64, b: u64) -> Result<bool, LedgerError> {
-        if a == b {
-            return Err(LedgerError::Invalid(
-                "a tip cannot be linked to itself".into(),
-            ));
-        }
-        self.get(b)?;
-        let mut ta = self.get(a)?;
-        let mut tb = self.get(b)?;
-        if ta.links.contains(&b) && tb.links.contains(&a) {
-            return Ok(false);
-        }
-        if !ta.links.contains(&b) {
-            ta.links.push(b);
-            ta.links.sort_unstable();
-        }
-        if !tb.links.contains(&a) {
-            tb.links.push(a);
-            tb.links.sort_unstable();
-        }
-        self.put(&ta)?;
-        self.put(&tb)?;
-        self.sync()?;
-        self.audit(Action::Link, Some(a), &format!("linked with {b}"))?;
-        Ok(true)
     }
 }
 

@@ -29,33 +29,19 @@ impl Ledger {
             .collect();
         portals.sort_unstable();
         portals.dedup();
-        let portal_id =
-            match (portal, portals.as_slice()) {
-                (Some(p), _) if portals.contains(&p) => p.to_owned(),
-                (Some(p), _) => {
-                    return Err(LedgerError::Invalid(format!(
-                        "no tip in this ledger came from portal {}",
-                        tipbox_core::safe_output::label_safe(p)
-                    )))
-                }
-                (None, [one]) => (*one).to_owned(),
-                (None, []) => return Err(LedgerError::Invalid(
-                    "no web tip has been imported from a portal of this office yet (tips handed \
-                     over by other units are answered by them): there is nothing to send to a \
-                     portal"
-                        .into(),
-                )),
-                (None, many) => {
-                    return Err(LedgerError::Invalid(format!(
-                        "tips came from several portals; choose one with --portal: {}",
-                        // Checked when imported; a ledger from before that may hold anything.
-                        many.iter()
-                            .map(|p| tipbox_core::safe_output::label_safe(p))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-            };
+        let portal_id = match (portal, portals.as_slice()) {
+            (Some(p), _) if portals.contains(&p) => p.to_owned(),
+            (Some(p), _) => return Err(Refused::NoTipFromPortal(p.to_owned()).into()),
+            (None, [one]) => (*one).to_owned(),
+            (None, []) => return Err(Refused::NoPortalYet.into()),
+            // Checked when imported; a ledger from before that may hold anything, so the
+            // message shows them label-safe.
+            (None, many) => {
+                return Err(
+                    Refused::SeveralPortals(many.iter().map(|p| (*p).to_owned()).collect()).into(),
+                )
+            }
+        };
         let sequence = self.update_sequence(&portal_id)? + 1;
         let holds = self.portal_holdings(&portal_id)?;
         let today = tipbox_core::vocab::today();
@@ -113,7 +99,7 @@ impl Ledger {
                 status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
                 messages: t.public_messages.clone(),
                 reward: t.reward.as_ref().map(|r| update::RewardState {
-                    state: r.state.clone(),
+                    state: r.state.key().to_owned(),
                     day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
                     sealed_amount: r.sealed_amount.clone(),
                 }),
@@ -133,14 +119,12 @@ impl Ledger {
         };
         let bytes = update::write(&body, key);
         if bytes.len() > update::MAX_BUNDLE {
-            return Err(LedgerError::Invalid(format!(
-                "the update bundle would be {} MiB, over the {} MiB a portal accepts: lower \
-                 `finished_days` under [publishing] in {} (now {finished_days}) so that \
-                 finished tips are sent for a shorter time",
-                bytes.len() >> 20,
-                update::MAX_BUNDLE >> 20,
-                self.root.join(CONFIG_FILE).display()
-            )));
+            return Err(LedgerError::UpdateBundleTooLarge {
+                mib: bytes.len() >> 20,
+                max_mib: update::MAX_BUNDLE >> 20,
+                config: self.root.join(CONFIG_FILE),
+                finished_days,
+            });
         }
         let summary = ExportedUpdates {
             portal_id,
@@ -167,64 +151,5 @@ impl Ledger {
                 e.sequence, e.portal_id, e.tips, e.acknowledged
             ),
         )
-    }
-
-    /// Issue a supervision notice (督办通知书): returns the notice with its new number.
-    pub fn issue_notice(
-        &mut self,
-        id: u64,
-        to: &str,
-        summary: Option<&str>,
-        due: &str,
-    ) -> Result<Notice, LedgerError> {
-        let day = tipbox_core::vocab::today();
-        let year = &day[..4];
-        let key = format!("notice-sequence:{year}");
-        let n = self
-            .meta
-            .get(key.as_bytes())
-            .map_err(db_err)?
-            .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 8])))
-            .unwrap_or(0)
-            + 1;
-        let notice = Notice {
-            number: format!("督字〔{year}〕第{n:04}号"),
-            to: to.to_owned(),
-            day,
-            due: due.to_owned(),
-        };
-        let sealed = summary
-            .map(|s| self.seal_text(TextKind::Summary, s))
-            .transpose()?;
-        self.meta
-            .insert(key.as_bytes(), &n.to_be_bytes())
-            .map_err(db_err)?;
-        let n2 = notice.clone();
-        self.update(
-            id,
-            Action::Notice,
-            &format!("{} to {}, due {}", notice.number, to, due),
-            move |t| {
-                t.notices.push(n2);
-                t.texts.extend(sealed);
-                Ok(())
-            },
-        )?;
-        Ok(notice)
-    }
-
-    /// Find the tip whose claim-token verifier matches.
-    pub fn find_claim(
-        &self,
-        token: &tipbox_core::receipt::ClaimToken,
-    ) -> Result<Option<TipEntry>, LedgerError> {
-        let verifier = token.verifier();
-        for t in self.all() {
-            let t = t?;
-            if t.claim_verifier.as_deref() == Some(verifier.as_str()) {
-                return Ok(Some(t));
-            }
-        }
-        Ok(None)
     }
 }

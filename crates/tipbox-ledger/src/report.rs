@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::summary::{self, Day, RewardState, TipSummary};
+use super::summary::{self, Day, TipSummary};
 use super::{Deadlines, Status};
+use tipbox_core::vocab::RewardState;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Money {

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Channel, Credibility, Deadlines, Priority, Status, TipEntry};
+use super::{Channel, Credibility, Deadlines, Priority, RewardState, Status, TipEntry};
 
 const DIR: &str = "index";
 const LOG_FILE: &str = "summaries.bin";
@@ -122,13 +122,6 @@ pub fn nearest_deadline(
     due
 }
 
-/// The reward state, for counting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RewardState {
-    Approved,
-    Paid,
-}
-
 /// What `list` and `report` need of one ledger entry. Strings borrow from the index file
 /// when read (a million tips decode without a million allocations).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,14 +172,7 @@ impl<'a> TipSummary<'a> {
                 .collect(),
             items: t.blobs.len() as u32,
             reward_wanted: t.reward_wanted,
-            reward: t.reward.as_ref().map(|r| {
-                let state = if r.state == "paid" {
-                    RewardState::Paid
-                } else {
-                    RewardState::Approved
-                };
-                (state, r.amount)
-            }),
+            reward: t.reward.as_ref().map(|r| (r.state, r.amount)),
             handed_over: t.handed_over,
         }
     }

@@ -97,9 +97,6 @@ pub(crate) fn note(ctx: &Ctx, a: &NoteArgs) -> Result<(), Failure> {
     let cli = ctx.cli;
     let who = &ctx.who;
     let text = text_or_stdin(text)?;
-    if text.trim().is_empty() {
-        return Err(Failure(EXIT_USAGE, "the note is empty".into()));
-    }
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     l.add_note(*tip, &text)?;
     println!("note added to tip {tip}");
@@ -187,46 +184,15 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
             ))
         }
     };
-    if content.trim().is_empty() {
-        return Err(Failure(EXIT_USAGE, "the tip's content is empty".into()));
-    }
-    let today = tipbox::vocab::today();
-    let received = match received {
-        Some(d) => {
-            let day = ledger::parse_day(d)
-                .ok_or_else(|| format!("--received {d:?} is not a date; write it as YYYY-MM-DD"))?;
-            // The ledger's days are UTC; a day ahead is still today east of it
-            // (Beijing before 08:00). Anything later is a typo in the year or month.
-            let tomorrow = ledger::add_days(&today, 1).and_then(|t| ledger::parse_day(&t));
-            if tomorrow.is_some_and(|t| day > t) {
-                return Err(Failure(
-                    EXIT_USAGE,
-                    format!(
-                        "--received {d} is in the future (today is {today}): give the \
-                         day the tip arrived"
-                    ),
-                ));
-            }
-            ledger::format_day(day)
-        }
-        None => today,
-    };
-    let category = category_key(category)?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    // Before the tip is added: afterwards it has the category itself.
-    let new_category = l.category_is_new(&category);
-    for file in attachments {
-        if !file.is_file() {
-            return Err(Failure(
-                EXIT_USAGE,
-                format!(
-                    "--attachment {}: not a file that can be read",
-                    file.display()
-                ),
-            ));
-        }
-    }
-    let id = l.add_offline(*channel, &category, &received, &content, attachments)?;
+    let done = l.add(ledger::casework::NewTip {
+        channel: *channel,
+        category,
+        received: received.as_deref(),
+        content: &content,
+        attachments,
+    })?;
+    let id = done.entry.id;
     if attachments.is_empty() {
         println!("added tip {id} ({})", channel.key());
     } else {
@@ -236,9 +202,7 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
             attachments.len()
         );
     }
-    if new_category {
-        warn_all(&[ledger::casework::Warning::NewCategory(category.clone())]);
-    }
+    warn_all(&done.warnings);
     Ok(())
 }
 
@@ -254,30 +218,12 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
     let who = &ctx.who;
     let summary = summary.as_deref().map(text_or_stdin).transpose()?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let department = ledger::casework::department_name(department)?;
-    if summary
-        .as_ref()
-        .is_some_and(|s| s.trim().chars().count() < 4)
-    {
-        return Err(Failure(
-            EXIT_USAGE,
-            "the --summary is too short (at least 4 characters): summarise the lead \
-             in your words, not the tip's, or leave --summary out to write it on the \
-             printed notice by hand"
-                .into(),
-        ));
-    }
-    let entry = l.get(*tip)?;
-    let due = match due {
-        Some(d) => ledger::parse_day(d)
-            .map(|_| d.trim().to_owned())
-            .ok_or_else(|| format!("--due {d:?} is not a date; write it as YYYY-MM-DD"))?,
-        None => entry.assignment_due.clone().unwrap_or_else(|| {
-            ledger::add_days(&tipbox::vocab::today(), l.config.deadlines.verify_days)
-                .expect("today is a date")
-        }),
-    };
-    let summary = summary.as_ref().map(|s| s.as_str());
+    let draft = l.draft_notice(
+        *tip,
+        department,
+        summary.as_ref().map(|s| s.as_str()),
+        due.as_deref(),
+    )?;
     // The file first: a notice number is never taken for a page that cannot be
     // written (the numbers are official, and a gap has to be explained).
     let pending = if is_stdout(out) {
@@ -288,7 +234,8 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display())))?,
         )
     };
-    let notice = l.issue_notice(*tip, &department, summary, &due)?;
+    let notice = l.issue_notice(&draft)?;
+    let entry = &draft.entry;
     let category = tipbox::vocab::default_categories()
         .into_iter()
         .find(|c| c.key == entry.category)
@@ -299,7 +246,7 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
         tip_id: entry.id,
         category,
         received: entry.received.clone(),
-        summary,
+        summary: draft.summary,
         office: l.config.office_name.clone(),
     }
     .render()
@@ -316,8 +263,8 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
             "{} for tip {} to {}, due {} -> {}",
             notice.number,
             tip,
-            department,
-            due,
+            draft.to,
+            draft.due,
             out.display()
         ),
     );
@@ -335,17 +282,11 @@ pub(crate) fn reward_decision(
         let token = tipbox::receipt::ClaimToken::parse(second)
             .map_err(|e| Failure(EXIT_USAGE, format!("that is not a claim token: {e}")))?;
         let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-        let found = l.find_claim(&token)?;
-        l.audit(
-            ledger::Action::RewardVerify,
-            found.as_ref().map(|t| t.id),
-            if found.is_some() { "match" } else { "no match" },
-        )?;
-        return match found {
+        return match l.verify_claim(&token)? {
             Some(t) => {
                 // What to do at the counter, said plainly: a paid reward is not paid twice.
                 let state = match &t.reward {
-                    Some(r) if r.state == "paid" => format!(
+                    Some(r) if r.state == ledger::RewardState::Paid => format!(
                         "the reward of {} yuan was ALREADY PAID on {}: do not pay it again",
                         r.amount,
                         r.paid_on.as_deref().unwrap_or("-")
@@ -373,17 +314,16 @@ pub(crate) fn reward_decision(
     let today = tipbox::vocab::today();
     match (second, amount) {
         ("approve", Some(n)) => {
-            let before = l.get(tip)?;
             match l.approve_reward(tip, n, &today)? {
-                RewardApproval::AlreadyApproved { on } => println!(
+                (RewardApproval::AlreadyApproved { on }, _) => println!(
                     "a reward of {n} yuan was already approved for tip {tip} on {on}; nothing changed"
                 ),
-                outcome => {
+                (outcome, done) => {
                     if let RewardApproval::Changed { from } = outcome {
                         println!("reward for tip {tip} changed from {from} to {n} yuan");
                     }
                     println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
-                    warn_public_record_removed(&before, &today);
+                    warn_all(&done.warnings);
                 }
             }
             Ok(())

@@ -144,14 +144,3 @@ pub(crate) fn read_passphrase_as(
     }
     Ok(SecretString::from(trimmed.to_owned()))
 }
-
-/// Warn when what was just published can no longer reach the reporter (see
-/// `TipEntry::public_record_probably_removed`).
-pub(crate) fn warn_public_record_removed(t: &TipEntry, today: &str) {
-    if let Some(day) = t.public_record_probably_removed(today) {
-        warn_all(&[ledger::casework::Warning::PublicRecordRemoved {
-            id: t.id,
-            day: day.to_owned(),
-        }]);
-    }
-}

@@ -1,20 +1,26 @@
 //! The reviewer's decisions on a tip, one function per action: triage (研判), assignment
 //! (分流/转办), status (with the public note the reporter reads), replies, notes, transfers
-//! (移交) and rewards (奖励). Each enforces its rules, writes its own audit entry
-//! ([`Action`]) and returns what it did with the [`Warning`]s a reviewer should hear. The
-//! rules keep the ledger's record straight against the slips of a tired reviewer (a command
-//! run twice, a typo in a key, a day or an amount); front-ends parse, call these, and print
-//! what they report.
+//! (移交), supervision notices (督办, in `notice`), tips typed in from other channels (in
+//! `intake`) and rewards (奖励, in `rewards`). Each enforces its rules, writes its own audit
+//! entry ([`Action`]) and returns what it did with the [`Warning`]s a reviewer should hear.
+//! The rules keep the ledger's record straight against the slips of a tired reviewer (a
+//! command run twice, a typo in a key, a day or an amount); what they refuse is a
+//! [`Refused`], whose message says what to do instead. Front-ends parse, call these, and
+//! print what they report.
+
+mod intake;
+mod notice;
+mod rewards;
+
+pub use intake::NewTip;
+pub use notice::NoticeDraft;
+pub use rewards::{RewardApproval, MAX_REWARD_YUAN};
 
 use super::{
     add_days, format_day, parse_day, Action, Credibility, Keyed, Ledger, LedgerError, Priority,
-    Reward, Status, TextKind, TipEntry, Transfer,
+    Refused, Status, TextKind, TipEntry, Transfer,
 };
 use tipbox_core::vocab::default_categories;
-
-/// Above any reward scheme's ceiling: a larger amount is a typo (and report totals stay far
-/// from overflowing).
-pub const MAX_REWARD_YUAN: u64 = 10_000_000;
 
 /// The category key for what the reviewer typed: a key (lowercase letters, digits and
 /// dashes), or the name of one of the portal's default categories in any of its languages
@@ -34,11 +40,10 @@ pub fn category_key(given: &str) -> Result<String, LedgerError> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !well_formed {
-        return Err(LedgerError::Invalid(format!(
-            "{given:?} is not a category: give a key (lowercase letters, digits, dashes), such \
-             as {}, or the full name of one of these",
-            default_category_keys()
-        )));
+        return Err(Refused::NotACategory {
+            given: given.to_owned(),
+        }
+        .into());
     }
     Ok(key)
 }
@@ -126,34 +131,20 @@ impl std::fmt::Display for Warning {
 pub fn department_name(given: &str) -> Result<String, LedgerError> {
     let t = given.trim();
     if t.is_empty() || t.chars().count() > MAX_DEPARTMENT_CHARS || t.chars().any(char::is_control) {
-        return Err(LedgerError::Invalid(
-            "a department name must be 1-100 characters of plain text".into(),
-        ));
+        return Err(Refused::NotADepartment.into());
     }
     Ok(t.to_owned())
 }
 
 /// A day given as `flag` (`--due`): `YYYY-MM-DD`, returned in that form.
-pub fn given_day(flag: &str, given: &str) -> Result<String, LedgerError> {
+pub fn given_day(flag: &'static str, given: &str) -> Result<String, LedgerError> {
     parse_day(given).map(format_day).ok_or_else(|| {
-        LedgerError::Invalid(format!(
-            "{flag} {given:?} is not a date; write it as YYYY-MM-DD"
-        ))
+        Refused::NotADate {
+            flag,
+            given: given.to_owned(),
+        }
+        .into()
     })
-}
-
-/// What [`Ledger::approve_reward`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RewardApproval {
-    Approved,
-    /// An earlier approval corrected before payment.
-    Changed {
-        from: u64,
-    },
-    /// The same amount was already approved, on that day: nothing changed.
-    AlreadyApproved {
-        on: String,
-    },
 }
 
 impl Ledger {
@@ -286,7 +277,7 @@ impl Ledger {
     pub fn reply(&mut self, id: u64, message: &str) -> Result<Done, LedgerError> {
         let before = self.get(id)?;
         if message.trim().is_empty() {
-            return Err(LedgerError::Invalid("the reply is empty".into()));
+            return Err(Refused::Empty(crate::Text::Reply).into());
         }
         let reporter = before.seal_for_reporter("reply", message)?;
         let office = self.seal(TextKind::Reply, message)?;
@@ -333,10 +324,11 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let repeated = self.transferred_on(id, to, day)?;
         if repeated && package.is_none() {
-            return Err(LedgerError::Invalid(format!(
-                "tip {id} was already transferred to {to} today; nothing changed (to write a \
-                 hand-over bundle for it, give --recipient and --out)"
-            )));
+            return Err(Refused::AlreadyTransferred {
+                id,
+                to: to.to_owned(),
+            }
+            .into());
         }
         let detail = format!(
             "to {to}{}",
@@ -365,96 +357,45 @@ impl Ledger {
         Ok(())
     }
 
-    /// Approve a reward of `amount` yuan for tip `id` (a web tip: the reward is claimed with
-    /// its receipt's claim token). An approval can be corrected until the reward is paid;
-    /// a paid reward is final.
-    pub fn approve_reward(
-        &mut self,
-        id: u64,
-        amount: u64,
-        today: &str,
-    ) -> Result<RewardApproval, LedgerError> {
-        if amount == 0 {
-            return Err(LedgerError::Invalid(
-                "give the amount in yuan: `reward TIP approve --amount N`".into(),
-            ));
+    /// Add a note to tip `id` (sealed to the office; it stays in the ledger).
+    pub fn add_note(&mut self, id: u64, text: &str) -> Result<(), LedgerError> {
+        if text.trim().is_empty() {
+            return Err(Refused::Empty(crate::Text::Note).into());
         }
-        if amount > MAX_REWARD_YUAN {
-            return Err(LedgerError::Invalid(format!(
-                "{amount} yuan is more than {MAX_REWARD_YUAN}: check the amount (in yuan)"
-            )));
-        }
-        let entry = self.claimable(id)?;
-        let outcome = match &entry.reward {
-            Some(r) if r.state == "paid" => {
-                return Err(LedgerError::Invalid(format!(
-                "the reward for tip {id} ({} yuan) was paid on {}: a paid reward is not changed",
-                r.amount,
-                r.paid_on.as_deref().unwrap_or("-")
-            )))
-            }
-            Some(r) if r.amount == amount => {
-                return Ok(RewardApproval::AlreadyApproved {
-                    on: r.approved_on.clone(),
-                })
-            }
-            Some(r) => RewardApproval::Changed { from: r.amount },
-            None => RewardApproval::Approved,
-        };
-        let sealed_amount = entry
-            .seal_for_reporter("amount", &amount.to_string())?
-            .sealed;
-        let detail = match outcome {
-            RewardApproval::Changed { from } => format!("{amount} yuan (was {from} yuan)"),
-            _ => format!("{amount} yuan"),
-        };
-        self.update(id, Action::RewardApprove, &detail, |t| {
-            t.reward = Some(Reward {
-                state: "approved".into(),
-                amount,
-                approved_on: today.to_owned(),
-                paid_on: None,
-                sealed_amount,
-            });
+        let sealed = self.seal_text(TextKind::Note, text)?;
+        self.update(id, Action::Note, "", |t| {
+            t.texts.push(sealed);
             Ok(())
         })?;
-        Ok(outcome)
+        Ok(())
     }
 
-    /// Record that the approved reward for tip `id` was paid on `today`; once only.
-    pub fn mark_reward_paid(&mut self, id: u64, today: &str) -> Result<(), LedgerError> {
-        let entry = self.claimable(id)?;
-        match &entry.reward {
-            None => Err(LedgerError::Invalid(format!(
-                "no reward was approved for tip {id}"
-            ))),
-            Some(r) if r.state == "paid" => Err(LedgerError::Invalid(format!(
-                "the reward for tip {id} was already marked paid on {}; nothing changed",
-                r.paid_on.as_deref().unwrap_or("-")
-            ))),
-            Some(_) => {
-                self.update(id, Action::RewardPaid, "", |t| {
-                    if let Some(r) = t.reward.as_mut() {
-                        r.state = "paid".into();
-                        r.paid_on = Some(today.to_owned());
-                    }
-                    Ok(())
-                })?;
-                Ok(())
-            }
+    /// Link two tips (串并), both ways. Returns false, writing nothing, when they already were.
+    pub fn link(&mut self, a: u64, b: u64) -> Result<bool, LedgerError> {
+        if a == b {
+            return Err(Refused::LinkedToItself.into());
         }
-    }
-
-    /// Tip `id`, if a reward can be claimed for it (it has a receipt).
-    fn claimable(&self, id: u64) -> Result<super::TipEntry, LedgerError> {
-        let entry = self.get(id)?;
-        if entry.claim_verifier.is_none() {
-            return Err(LedgerError::Invalid(format!(
-                "tip {id} has no receipt (it came by {}): rewards are claimed with a receipt's \
-                 claim token",
-                entry.channel.key()
-            )));
+        self.get(b)?;
+        let mut ta = self.get(a)?;
+        let mut tb = self.get(b)?;
+        if ta.links.contains(&b) && tb.links.contains(&a) {
+            return Ok(false);
         }
-        Ok(entry)
+        if !ta.links.contains(&b) {
+            ta.links.push(b);
+            ta.links.sort_unstable();
+        }
+        if !tb.links.contains(&a) {
+            tb.links.push(a);
+            tb.links.sort_unstable();
+        }
+        self.put(&ta)?;
+        self.put(&tb)?;
+        self.sync()?;
+        self.audit(Action::Link, Some(a), &format!("linked with {b}"))?;
+        Ok(true)
     }
 }
+
+#[cfg(test)]
+mod tests;
