@@ -1,0 +1,179 @@
+//! Planning an import: from the items a bundle brought, every entry it adds or changes,
+//! decided in memory before anything is written. Pure: it reads no file and no database
+//! (the entries it extends are looked up through the function it is given), so each rule is
+//! a unit test below. The rule that matters most: a bundle only adds (ARCHITECTURE.md,
+//! invariant 8); a second tip item for a tip is refused, whichever import brought the first.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tipbox_core::bundle::inbox;
+use tipbox_core::tip::{Kind, Manifest};
+
+use crate::early_entries::Opened;
+use crate::imported::ImportRecord;
+use crate::{BlobRef, Channel, LedgerError, PackRef, TipEntry};
+
+/// What the ledger knows while planning: which portal tip is which entry, what this import
+/// records, and the next free id. Planning moves it on.
+#[derive(Debug, Default)]
+pub(crate) struct Numbering {
+    pub(crate) portal_tips: HashMap<String, u64>,
+    pub(crate) record: ImportRecord,
+    pub(crate) next: u64,
+}
+
+/// The entries to write, and what the import did, counted for the reviewer.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub(crate) entries: Vec<TipEntry>,
+    pub(crate) new_tips: u64,
+    pub(crate) new_followups: u64,
+    pub(crate) tips_completed: u64,
+    pub(crate) followup_tips: BTreeSet<u64>,
+}
+
+/// Plan the items that were not written early (follow-ups, and tip items for entries that
+/// exist): tips first, so follow-ups in the same bundle find them. `existing` reads an
+/// entry the ledger holds (`None`: it has none).
+pub(crate) fn plan(
+    items: &[Opened],
+    pack_name: &str,
+    numbering: &mut Numbering,
+    mut existing: impl FnMut(u64) -> Result<Option<TipEntry>, LedgerError>,
+) -> Result<Plan, LedgerError> {
+    let mut ordered: Vec<&Opened> = items.iter().collect();
+    ordered.sort_by_key(|o| o.manifest.kind != Kind::Tip);
+    let mut plan = Plan::default();
+    let mut touched: BTreeMap<u64, TipEntry> = BTreeMap::new();
+    for Opened {
+        entry,
+        offset,
+        manifest,
+        fields,
+        ..
+    } in ordered
+    {
+        let blob = pack_blob(entry, *offset, manifest, pack_name);
+        let fresh = |id| fresh_entry(id, manifest, fields);
+        let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
+        let id = match numbering.portal_tips.get(&portal_key) {
+            Some(id) => *id,
+            None => {
+                // A follow-up whose tip has not arrived (tips new to the ledger were
+                // placed while the bundle was read): its entry is a new tip too.
+                let id = numbering.next;
+                numbering.next += 1;
+                numbering.portal_tips.insert(portal_key.clone(), id);
+                numbering.record.portal_tips.push((portal_key, id));
+                plan.new_tips += 1;
+                // A new id has no entry yet: nothing to look up.
+                touched.insert(id, fresh(id));
+                id
+            }
+        };
+        if let std::collections::btree_map::Entry::Vacant(slot) = touched.entry(id) {
+            slot.insert(existing(id)?.unwrap_or_else(|| fresh(id)));
+        }
+        let tip = touched.get_mut(&id).expect("just inserted");
+        numbering.record.blobs.push((entry.blob_id.clone(), id));
+        if manifest.kind == Kind::Tip {
+            // A tip's keys, content, category and day come from its first tip item
+            // only (SECURITY.md, "What a hostile portal can and cannot do"): a second
+            // one, from this bundle or any other, would rewrite what an earlier item
+            // established. Only an entry made from follow-ups whose tip had not yet
+            // arrived takes its tip item here.
+            if tip.blobs.iter().any(|b| b.kind == Kind::Tip) {
+                return Err(LedgerError::SecondTipItem {
+                    blob: entry.blob_id.clone(),
+                    tip: id,
+                });
+            }
+            plan.tips_completed += 1;
+            // Its follow-ups, imported before it, can be checked now: name the tip.
+            plan.followup_tips.insert(id);
+            add_tip_item(tip, blob, manifest, fields);
+        } else {
+            plan.new_followups += 1;
+            plan.followup_tips.insert(id);
+            tip.blobs.push(blob);
+        }
+    }
+    plan.entries = touched.into_values().collect();
+    Ok(plan)
+}
+
+/// A hand-over bundle's tips: every entry this import created (`id >= first_new`; some
+/// were written early, before the header's word was known) is another unit's, not a tip
+/// of this ledger's own portal handed back. Adds the early entries to those to write.
+pub(crate) fn mark_handed_over(entries: &mut Vec<TipEntry>, early: &[TipEntry], first_new: u64) {
+    let ids: std::collections::HashSet<u64> = entries.iter().map(|t| t.id).collect();
+    entries.extend(early.iter().filter(|t| !ids.contains(&t.id)).cloned());
+    for t in entries.iter_mut().filter(|t| t.id >= first_new) {
+        t.handed_over = true;
+    }
+}
+
+/// Where an imported item is: in this import's pack.
+pub(crate) fn pack_blob(
+    entry: &inbox::EntryHeader,
+    offset: u64,
+    manifest: &Manifest,
+    pack: &str,
+) -> BlobRef {
+    BlobRef {
+        blob_id: entry.blob_id.clone(),
+        kind: manifest.kind,
+        day: manifest.day.clone(),
+        sealed_to: entry.sealed_to.clone(),
+        pack: Some(PackRef {
+            file: pack.to_owned(),
+            offset,
+            len: entry.size,
+        }),
+    }
+}
+
+/// The entry of a web tip the ledger has not seen, before its items are added. A follow-up
+/// whose tip never arrived gets one too: nothing is lost.
+pub(crate) fn fresh_entry(id: u64, manifest: &Manifest, fields: &ItemFields) -> TipEntry {
+    let mut t = TipEntry::new(
+        id,
+        fields.channel,
+        &manifest.day,
+        fields.category.as_deref().unwrap_or("other"),
+    );
+    t.portal_id = Some(manifest.portal_id.clone());
+    t.portal_tip_id = Some(manifest.tip_id.clone());
+    t
+}
+
+/// Add a tip's own item (not a follow-up) to its entry: it comes first, and sets the
+/// tip's fields.
+pub(crate) fn add_tip_item(
+    tip: &mut TipEntry,
+    blob: BlobRef,
+    manifest: &Manifest,
+    fields: &ItemFields,
+) {
+    if let Some(c) = &fields.category {
+        tip.category = c.clone();
+    }
+    tip.received = manifest.day.clone();
+    tip.channel = fields.channel;
+    tip.reward_wanted = fields.reward;
+    tip.reply_public_key = manifest.reply_public_key.clone();
+    tip.claim_verifier = manifest.claim_verifier.clone();
+    tip.blobs.insert(0, blob);
+}
+
+/// The fields import reads from an item besides its manifest.
+#[derive(Default)]
+pub(crate) struct ItemFields {
+    pub(crate) category: Option<String>,
+    pub(crate) reward: bool,
+    /// Web, unless a hand-over of a typed-in tip names another channel.
+    pub(crate) channel: Channel,
+}
+
+#[cfg(test)]
+mod tests;
