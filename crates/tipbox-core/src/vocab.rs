@@ -134,11 +134,88 @@ pub fn default_categories() -> Vec<Category> {
 
 /// Today's date in UTC as `YYYY-MM-DD`: the only time either side records.
 pub fn today() -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::now_utc()
-        .date()
-        .format(&format)
-        .expect("dates format")
+    Day::today().to_string()
+}
+
+/// A calendar day (UTC; never a time of day), written `YYYY-MM-DD` in files, bundles and
+/// outputs. Days are compared and counted as `Day`s, never as text. Stored records keep
+/// their days as the text they were written with (a ledger's older entries may hold
+/// anything a portal sent before days were checked where they enter); code reads them
+/// with [`Day::parse`] and treats `None` as "no usable day".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(time::Date);
+
+impl Day {
+    /// Today by this machine's clock, in UTC.
+    pub fn today() -> Day {
+        Day(time::OffsetDateTime::now_utc().date())
+    }
+
+    /// A day as bundles write it, `YYYY-MM-DD` and nothing else (no sign, no spaces, no
+    /// time), that exists in the calendar. `None` for anything else: `2026-02-30`,
+    /// `+275760-09-13`, ` 2026-01-01`. For everything that comes from outside.
+    pub fn strict(s: &str) -> Option<Day> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !digits(0..4)
+            || !digits(5..7)
+            || !digits(8..10)
+        {
+            return None;
+        }
+        let year: i32 = s[0..4].parse().ok()?;
+        let month: u8 = s[5..7].parse().ok()?;
+        let day: u8 = s[8..10].parse().ok()?;
+        time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day)
+            .ok()
+            .map(Day)
+    }
+
+    /// A day as a person typed it or a record holds it: `YYYY-MM-DD`, surrounding
+    /// spaces allowed.
+    pub fn parse(s: &str) -> Option<Day> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(s.trim(), &format).ok().map(Day)
+    }
+
+    /// `days` later (earlier if negative); `None` past the calendar's end.
+    pub fn plus(self, days: i64) -> Option<Day> {
+        self.0.checked_add(time::Duration::days(days)).map(Day)
+    }
+
+    /// The next day (itself at the calendar's end).
+    pub fn next(self) -> Day {
+        self.plus(1).unwrap_or(self)
+    }
+
+    pub fn date(self) -> time::Date {
+        self.0
+    }
+
+    /// The Julian day number: what compact records (the summary index) store.
+    pub fn number(self) -> i32 {
+        self.0.to_julian_day()
+    }
+
+    pub fn from_number(n: i32) -> Option<Day> {
+        time::Date::from_julian_day(n).ok().map(Day)
+    }
+}
+
+impl From<time::Date> for Day {
+    fn from(d: time::Date) -> Day {
+        Day(d)
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = self.0.to_calendar_date();
+        write!(f, "{y:04}-{:02}-{d:02}", m as u8)
+    }
 }
 
 /// A fresh random identifier: 16 bytes from the OS as 32 lowercase hex digits (blob ids,
@@ -201,5 +278,38 @@ mod reward_state_tests {
             assert_eq!(format!("\"{}\"", state.key()), word);
         }
         assert!(serde_json::from_str::<RewardState>("\"refunded\"").is_err());
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::Day;
+
+    #[test]
+    fn days_are_read_strictly_from_outside_and_leniently_from_people() {
+        let d = Day::strict("2024-02-29").unwrap();
+        assert_eq!(d.to_string(), "2024-02-29");
+        for bad in [
+            "2026-02-30",
+            "+275760-09-13",
+            " 2026-01-01",
+            "2026-1-01",
+            "2026/01/01",
+        ] {
+            assert_eq!(Day::strict(bad), None, "{bad:?}");
+        }
+        assert_eq!(Day::parse(" 2024-02-29 "), Some(d));
+        assert_eq!(Day::parse("soon"), None);
+    }
+
+    #[test]
+    fn days_count_and_compare_as_days_not_text() {
+        let d = Day::strict("2026-12-31").unwrap();
+        assert_eq!(d.next().to_string(), "2027-01-01");
+        assert_eq!(d.plus(-365).unwrap().to_string(), "2025-12-31");
+        assert!(Day::strict("2026-12-31").unwrap() < Day::strict("2027-01-01").unwrap());
+        assert_eq!(Day::from_number(d.number()), Some(d));
+        assert_eq!(Day::from_number(i32::MAX), None);
+        assert_eq!(Day::parse("9999-12-31").unwrap().plus(1), None);
     }
 }

@@ -468,24 +468,28 @@ impl TipEntry {
         .map(summary::day_string)
     }
 
-    pub fn is_overdue(&self, d: &Deadlines, today: &str) -> bool {
-        self.due(d).is_some_and(|due| due.as_str() < today)
+    pub fn is_overdue(&self, d: &Deadlines, today: Day) -> bool {
+        self.due(d)
+            .and_then(|due| Day::parse(&due))
+            .is_some_and(|due| due < today)
     }
 }
 
-/// Parse `YYYY-MM-DD`.
+/// Parse `YYYY-MM-DD` as a person or a record wrote it ([`Day::parse`]).
 pub fn parse_day(s: &str) -> Option<time::Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &format).ok()
+    Day::parse(s).map(Day::date)
 }
 
+/// `YYYY-MM-DD`.
 pub fn format_day(d: time::Date) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    d.format(&format).expect("dates format")
+    Day::from(d).to_string()
 }
 
+/// The day `days` after `day`, as text: for the days records keep as text.
 pub fn add_days(day: &str, days: u32) -> Option<String> {
-    parse_day(day).map(|d| format_day(d + time::Duration::days(i64::from(days))))
+    Day::parse(day)?
+        .plus(i64::from(days))
+        .map(|d| d.to_string())
 }
 
 /// Category keys come from the reporter's form: keep them to a safe shape.

@@ -57,7 +57,7 @@ use items::*;
 use tipbox_core::bundle::{inbox, BundleReadError};
 use tipbox_core::keys;
 use tipbox_core::tip::{ContainerReader, Kind, Manifest, Record};
-pub use tipbox_core::vocab::{Keyed, RewardState};
+pub use tipbox_core::vocab::{Day, Keyed, RewardState};
 
 pub use audit::{AuditError, AuditLog};
 
@@ -503,8 +503,8 @@ fn read_next_id(meta: &sled::Tree) -> Result<u64, LedgerError> {
 /// not exist or lies far in the future (no due date, never overdue, reported under week
 /// "unknown").
 pub struct DayWindow {
-    earliest: time::Date,
-    latest: time::Date,
+    earliest: Day,
+    latest: Day,
 }
 
 /// No tip tipbox imports arrived before this day (typed-in tips handed over from another
@@ -513,22 +513,21 @@ pub const EARLIEST_DAY: time::Date = time::macros::date!(2000 - 01 - 01);
 
 impl DayWindow {
     pub fn today() -> DayWindow {
-        let today = time::OffsetDateTime::now_utc().date();
         DayWindow {
-            earliest: EARLIEST_DAY,
-            latest: today.next_day().unwrap_or(today),
+            earliest: Day::from(EARLIEST_DAY),
+            latest: Day::today().next(),
         }
     }
 
     /// Whether `day` (already checked to be a real `YYYY-MM-DD`) is within the window.
     pub fn check(&self, day: &str) -> Result<(), String> {
-        let Some(d) = tipbox_core::bundle::strict_day(day) else {
+        let Some(d) = Day::strict(day) else {
             return Err("its manifest's day is not a real day written YYYY-MM-DD".into());
         };
         if d < self.earliest {
             return Err(format!(
                 "its manifest's day {day} is before {}: no tip in a ledger is that old",
-                format_day(self.earliest)
+                self.earliest
             ));
         }
         if d > self.latest {
@@ -536,7 +535,7 @@ impl DayWindow {
                 "its manifest's day {day} is after tomorrow ({}) by this machine's clock. If \
                  this machine's date is wrong, set it right and import again; if it is right, \
                  whoever made this bundle is not an honest portal",
-                format_day(self.latest)
+                self.latest
             ));
         }
         Ok(())

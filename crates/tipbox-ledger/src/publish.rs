@@ -44,11 +44,8 @@ impl Ledger {
         };
         let sequence = self.update_sequence(&portal_id)? + 1;
         let holds = self.portal_holdings(&portal_id)?;
-        let today = tipbox_core::vocab::today();
         let finished_days = self.config.publishing.finished_days;
-        let publish_since = parse_day(&today)
-            .map(|d| format_day(d - time::Duration::days(i64::from(finished_days))))
-            .unwrap_or_default();
+        let publish_since = Day::today().plus(-i64::from(finished_days));
         let mut tips = Vec::new();
         let mut acknowledged = Vec::new();
         let mut finished_left_out = 0;
@@ -75,7 +72,9 @@ impl Ledger {
             }
             if t.has_public_state()
                 && t.is_publicly_finished()
-                && t.last_public_change() < publish_since.as_str()
+                && Day::parse(t.last_public_change())
+                    .zip(publish_since)
+                    .is_some_and(|(last, since)| last < since)
             {
                 finished_left_out += 1;
                 continue;

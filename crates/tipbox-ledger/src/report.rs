@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::summary::{self, Day, TipSummary};
+use super::summary::{self, DayNumber, TipSummary};
 use super::{Deadlines, Status};
 use tipbox_core::vocab::RewardState;
 
@@ -50,7 +50,7 @@ pub struct Report {
 }
 
 /// ISO week of a day (`2026-W47`).
-fn iso_week(day: Option<Day>) -> String {
+fn iso_week(day: Option<DayNumber>) -> String {
     match day.and_then(|d| time::Date::from_julian_day(d).ok()) {
         Some(d) => {
             let (y, w, _) = d.to_iso_week_date();
@@ -104,9 +104,9 @@ pub fn compute<'a, 'b: 'a>(
     }
     let from_day = from.and_then(summary::day_number);
     let to_day = to.and_then(summary::day_number);
-    let today = summary::day_number(today).unwrap_or(Day::MAX);
+    let today = summary::day_number(today).unwrap_or(DayNumber::MAX);
     // Tips per received day; turned into ISO weeks once at the end.
-    let mut per_day: std::collections::HashMap<Option<Day>, u64> = Default::default();
+    let mut per_day: std::collections::HashMap<Option<DayNumber>, u64> = Default::default();
     let (mut by_status, mut by_public, mut by_category, mut by_channel, mut by_department) = (
         Tally::default(),
         Tally::default(),

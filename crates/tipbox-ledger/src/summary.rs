@@ -38,35 +38,29 @@ const DIRTY: u64 = 0;
 const MAX_RECORD: usize = 1 << 20;
 
 /// A day as a Julian day number: compared and counted without parsing strings.
-pub type Day = i32;
+pub type DayNumber = i32;
 
 /// `YYYY-MM-DD` to a day number.
-pub fn day_number(s: &str) -> Option<Day> {
-    super::parse_day(s).map(|d| d.to_julian_day())
+pub fn day_number(s: &str) -> Option<DayNumber> {
+    tipbox_core::vocab::Day::parse(s).map(tipbox_core::vocab::Day::number)
 }
 
 /// A day number as `YYYY-MM-DD`.
-pub fn day_string(day: Day) -> String {
-    match time::Date::from_julian_day(day) {
-        Ok(d) => {
-            let (y, m, dd) = d.to_calendar_date();
-            format!("{y:04}-{:02}-{dd:02}", m as u8)
-        }
-        Err(_) => "unknown".into(),
-    }
+pub fn day_string(day: DayNumber) -> String {
+    tipbox_core::vocab::Day::from_number(day).map_or_else(|| "unknown".into(), |d| d.to_string())
 }
 
 /// `YYYY-MM-DD` for every day in a range, formatted once: a ledger spans a few thousand
 /// days, and `list` prints millions of dates.
 pub struct DayNames {
-    first: Day,
+    first: DayNumber,
     names: Vec<String>,
 }
 
 impl DayNames {
     /// Names for `days` (any order); days far outside their bulk are formatted on demand.
-    pub fn covering(days: impl Iterator<Item = Day>) -> DayNames {
-        let (mut lo, mut hi) = (Day::MAX, Day::MIN);
+    pub fn covering(days: impl Iterator<Item = DayNumber>) -> DayNames {
+        let (mut lo, mut hi) = (DayNumber::MAX, DayNumber::MIN);
         for d in days {
             lo = lo.min(d);
             hi = hi.max(d);
@@ -83,7 +77,7 @@ impl DayNames {
         }
     }
 
-    pub fn get(&self, day: Day) -> Cow<'_, str> {
+    pub fn get(&self, day: DayNumber) -> Cow<'_, str> {
         match usize::try_from(i64::from(day) - i64::from(self.first))
             .ok()
             .and_then(|i| self.names.get(i))
@@ -99,25 +93,25 @@ impl DayNames {
 /// `feedback_days`, and the due date of the current assignment.
 pub fn nearest_deadline(
     status: Status,
-    received: Option<Day>,
+    received: Option<DayNumber>,
     has_feedback: bool,
-    assignment_due: Option<Day>,
+    assignment_due: Option<DayNumber>,
     d: &Deadlines,
-) -> Option<Day> {
+) -> Option<DayNumber> {
     if status.is_finished() {
         return None;
     }
-    let mut due: Option<Day> = assignment_due;
-    let mut consider = |day: Option<Day>| {
+    let mut due: Option<DayNumber> = assignment_due;
+    let mut consider = |day: Option<DayNumber>| {
         if let Some(day) = day {
             due = Some(due.map_or(day, |x| x.min(day)));
         }
     };
     if status == Status::New {
-        consider(received.map(|r| r + d.acknowledge_days as Day));
+        consider(received.map(|r| r + d.acknowledge_days as DayNumber));
     }
     if !has_feedback {
-        consider(received.map(|r| r + d.feedback_days as Day));
+        consider(received.map(|r| r + d.feedback_days as DayNumber));
     }
     due
 }
@@ -129,7 +123,7 @@ pub struct TipSummary<'a> {
     /// First, so that readers can find superseded records without decoding them.
     pub id: u64,
     pub channel: Channel,
-    pub received: Option<Day>,
+    pub received: Option<DayNumber>,
     #[serde(borrow)]
     pub category: Cow<'a, str>,
     pub status: Status,
@@ -137,7 +131,7 @@ pub struct TipSummary<'a> {
     pub credibility: Option<Credibility>,
     #[serde(borrow)]
     pub department: Option<Cow<'a, str>>,
-    pub assignment_due: Option<Day>,
+    pub assignment_due: Option<DayNumber>,
     pub has_feedback: bool,
     pub links: Vec<u64>,
     /// Destination of every transfer, in order.
@@ -190,7 +184,7 @@ impl<'a> TipSummary<'a> {
         }
     }
 
-    pub fn due(&self, d: &Deadlines) -> Option<Day> {
+    pub fn due(&self, d: &Deadlines) -> Option<DayNumber> {
         nearest_deadline(
             self.status,
             self.received,
@@ -200,7 +194,7 @@ impl<'a> TipSummary<'a> {
         )
     }
 
-    pub fn is_overdue(&self, d: &Deadlines, today: Day) -> bool {
+    pub fn is_overdue(&self, d: &Deadlines, today: DayNumber) -> bool {
         self.due(d).is_some_and(|due| due < today)
     }
 }

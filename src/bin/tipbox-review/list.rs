@@ -69,14 +69,14 @@ pub(crate) fn print_list(
 ) -> Result<(), Failure> {
     let category = args.category.as_deref().map(category_key).transpose()?;
     let d = config.deadlines;
-    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::Day::MAX);
+    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::DayNumber::MAX);
     // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
     // then by id.
     let mut overdue_total = 0;
     // (sort key: not overdue, deadline, id), the deadline, the tip.
     type Row<'a, 'b> = (
-        (bool, summary::Day, u64),
-        Option<summary::Day>,
+        (bool, summary::DayNumber, u64),
+        Option<summary::DayNumber>,
         &'a TipSummary<'b>,
     );
     let mut rows: Vec<Row> = all
@@ -92,7 +92,11 @@ pub(crate) fn print_list(
                     .as_ref()
                     .is_none_or(|dep| t.department.as_deref() == Some(dep.as_str()))
                 && (!args.overdue || overdue);
-            wanted.then_some(((!overdue, due.unwrap_or(summary::Day::MAX), t.id), due, t))
+            wanted.then_some((
+                (!overdue, due.unwrap_or(summary::DayNumber::MAX), t.id),
+                due,
+                t,
+            ))
         })
         .collect();
     rows.sort_unstable_by_key(|(key, _, _)| *key);
@@ -101,7 +105,7 @@ pub(crate) fn print_list(
             .flat_map(|(_, due, t)| [t.received, *due])
             .flatten(),
     );
-    let day = |d: Option<summary::Day>, none: &'static str| {
+    let day = |d: Option<summary::DayNumber>, none: &'static str| {
         d.map_or(std::borrow::Cow::Borrowed(none), |d| names.get(d))
     };
     // Straight to the file descriptor: stdout's own line buffering would scan every byte
@@ -228,8 +232,8 @@ pub(crate) struct ListRow<'a> {
 
 pub(crate) fn list_row<'a>(
     t: &'a TipSummary<'_>,
-    due: Option<summary::Day>,
-    today: summary::Day,
+    due: Option<summary::DayNumber>,
+    today: summary::DayNumber,
     names: &'a summary::DayNames,
 ) -> ListRow<'a> {
     ListRow {

@@ -18,25 +18,9 @@ pub fn is_lower_hex(s: &str, len: usize) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// A day as bundles write it, `YYYY-MM-DD` and nothing else (no sign, no spaces, no
-/// time), that exists in the calendar. `None` for anything else: `2026-02-30`,
-/// `+275760-09-13`, ` 2026-01-01`.
+/// A day as bundles write it (see [`crate::vocab::Day::strict`]).
 pub fn strict_day(s: &str) -> Option<time::Date> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() != 10
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !digits(0..4)
-        || !digits(5..7)
-        || !digits(8..10)
-    {
-        return None;
-    }
-    let year: i32 = s[0..4].parse().ok()?;
-    let month: u8 = s[5..7].parse().ok()?;
-    let day: u8 = s[8..10].parse().ok()?;
-    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+    crate::vocab::Day::strict(s).map(crate::vocab::Day::date)
 }
 
 use std::io::{self, Read, Write};

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use super::{category_key, Done, Warning};
 use crate::{
-    add_days, db_err, format_day, io_err, parse_day, Action, BlobRef, Channel, Ledger, LedgerError,
-    Refused, TextKind, TipEntry, BLOBS_DIR, KEY_NEXT_ID,
+    db_err, io_err, Action, BlobRef, Channel, Day, Ledger, LedgerError, Refused, TextKind,
+    TipEntry, BLOBS_DIR, KEY_NEXT_ID,
 };
 
 /// A tip to enter: what [`Ledger::add`] records.
@@ -36,12 +36,11 @@ impl Ledger {
         let today = tipbox_core::vocab::today();
         let received = match given.received {
             Some(d) => {
-                let day = parse_day(d).ok_or_else(|| Refused::NotADate {
+                let day = Day::parse(d).ok_or_else(|| Refused::NotADate {
                     flag: "--received",
                     given: d.to_owned(),
                 })?;
-                let tomorrow = add_days(&today, 1).and_then(|t| parse_day(&t));
-                if tomorrow.is_some_and(|t| day > t) {
+                if day > Day::today().next() {
                     return Err(Refused::DayInFuture {
                         flag: "--received",
                         given: d.to_owned(),
@@ -49,7 +48,7 @@ impl Ledger {
                     }
                     .into());
                 }
-                format_day(day)
+                day.to_string()
             }
             None => today,
         };

@@ -17,8 +17,8 @@ pub use notice::NoticeDraft;
 pub use rewards::{RewardApproval, MAX_REWARD_YUAN};
 
 use super::{
-    add_days, format_day, parse_day, Action, Credibility, Keyed, Ledger, LedgerError, Priority,
-    Refused, Status, TextKind, TipEntry, Transfer,
+    add_days, Action, Credibility, Day, Keyed, Ledger, LedgerError, Priority, Refused, Status,
+    TextKind, TipEntry, Transfer,
 };
 use tipbox_core::vocab::default_categories;
 
@@ -138,7 +138,7 @@ pub fn department_name(given: &str) -> Result<String, LedgerError> {
 
 /// A day given as `flag` (`--due`): `YYYY-MM-DD`, returned in that form.
 pub fn given_day(flag: &'static str, given: &str) -> Result<String, LedgerError> {
-    parse_day(given).map(format_day).ok_or_else(|| {
+    Day::parse(given).map(|d| d.to_string()).ok_or_else(|| {
         Refused::NotADate {
             flag,
             given: given.to_owned(),
@@ -229,7 +229,8 @@ impl Ledger {
             Ok(())
         })?;
         let mut warnings = Vec::new();
-        if parse_day(&entry.received).is_some() && due < entry.received {
+        let received = Day::parse(&entry.received);
+        if received.is_some_and(|r| Day::parse(&due).is_some_and(|d| d < r)) {
             warnings.push(Warning::DueBeforeReceived {
                 id,
                 due,
