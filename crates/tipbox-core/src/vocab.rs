@@ -243,6 +243,58 @@ pub trait Keyed: Copy + 'static {
     }
 }
 
+/// What a reporter sees of a tip's status (the ledger keeps finer ones: `triaged`,
+/// `assigned`... all show as `received`). Update bundles and the portal's store write the
+/// keys; this list is the only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublicStatus {
+    Received,
+    Verifying,
+    StageClosed,
+    Closed,
+    NotAccepted,
+    Transferred,
+}
+
+impl PublicStatus {
+    /// Whether it is final: the portal removes such a tip's record `retention_days` after
+    /// the last change the reporter could see, and the ledger stops sending it a while
+    /// after.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            PublicStatus::Closed | PublicStatus::NotAccepted | PublicStatus::Transferred
+        )
+    }
+}
+
+impl Keyed for PublicStatus {
+    const ALL: &'static [Self] = &[
+        PublicStatus::Received,
+        PublicStatus::Verifying,
+        PublicStatus::StageClosed,
+        PublicStatus::Closed,
+        PublicStatus::NotAccepted,
+        PublicStatus::Transferred,
+    ];
+    fn key(self) -> &'static str {
+        match self {
+            PublicStatus::Received => "received",
+            PublicStatus::Verifying => "verifying",
+            PublicStatus::StageClosed => "stage-closed",
+            PublicStatus::Closed => "closed",
+            PublicStatus::NotAccepted => "not-accepted",
+            PublicStatus::Transferred => "transferred",
+        }
+    }
+}
+
+impl std::fmt::Display for PublicStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// Where a reward (奖励) stands: approved by the office, then paid once at the counter.
 /// Files and bundles write the keys (`approved`, `paid`); the summary index writes the
 /// variant's position, so the order of the variants is part of that format.

@@ -93,14 +93,14 @@ impl Status {
     }
 
     /// What the reporter sees for this ledger status.
-    pub fn public(self) -> &'static str {
+    pub fn public(self) -> PublicStatus {
         match self {
-            Status::New | Status::Triaged | Status::Assigned => "received",
-            Status::Verifying => "verifying",
-            Status::StageClosed => "stage-closed",
-            Status::Closed => "closed",
-            Status::NotAccepted => "not-accepted",
-            Status::Transferred => "transferred",
+            Status::New | Status::Triaged | Status::Assigned => PublicStatus::Received,
+            Status::Verifying => PublicStatus::Verifying,
+            Status::StageClosed => PublicStatus::StageClosed,
+            Status::Closed => PublicStatus::Closed,
+            Status::NotAccepted => PublicStatus::NotAccepted,
+            Status::Transferred => PublicStatus::Transferred,
         }
     }
 
@@ -394,11 +394,11 @@ impl TipEntry {
 
     /// Whether the reporter sees this tip as finished (the portal's retention applies).
     pub fn is_publicly_finished(&self) -> bool {
-        tipbox_core::bundle::update::is_final_status(self.status.public())
+        self.status.public().is_final()
     }
 
     pub fn has_public_state(&self) -> bool {
-        self.status.public() != "received"
+        self.status.public() != PublicStatus::Received
             || !self.public_messages.is_empty()
             || self.reward.is_some()
     }

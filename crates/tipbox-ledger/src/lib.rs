@@ -57,7 +57,7 @@ use items::*;
 use tipbox_core::bundle::{inbox, BundleReadError};
 use tipbox_core::keys;
 use tipbox_core::tip::{ContainerReader, Kind, Manifest, Record};
-pub use tipbox_core::vocab::{Day, Keyed, RewardState};
+pub use tipbox_core::vocab::{Day, Keyed, PublicStatus, RewardState};
 
 pub use audit::{AuditError, AuditLog};
 

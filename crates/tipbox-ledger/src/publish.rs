@@ -94,7 +94,7 @@ impl Ledger {
                 portal_id: portal_id.clone(),
                 tip_id,
                 revision: sequence,
-                status: t.status.public().into(),
+                status: t.status.public().key().into(),
                 status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
                 messages: t.public_messages.clone(),
                 reward: t.reward.as_ref().map(|r| update::RewardState {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::summary::{self, DayNumber, TipSummary};
 use super::{Deadlines, Status};
-use tipbox_core::vocab::RewardState;
+use tipbox_core::vocab::{Keyed, RewardState};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Money {
@@ -100,7 +100,9 @@ pub fn compute<'a, 'b: 'a>(
         Status::Transferred,
     ] {
         r.by_status.insert(s.key().into(), 0);
-        r.by_public_status.entry(s.public().into()).or_insert(0);
+        r.by_public_status
+            .entry(s.public().key().into())
+            .or_insert(0);
     }
     let from_day = from.and_then(summary::day_number);
     let to_day = to.and_then(summary::day_number);
@@ -124,7 +126,7 @@ pub fn compute<'a, 'b: 'a>(
         }
         r.total += 1;
         by_status.bump(t.status.key());
-        by_public.bump(t.status.public());
+        by_public.bump(t.status.public().key());
         by_category.bump(&t.category);
         by_channel.bump(t.channel.key());
         by_department.bump(t.department.as_deref().unwrap_or("-"));

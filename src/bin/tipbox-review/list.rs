@@ -239,7 +239,7 @@ pub(crate) fn list_row<'a>(
     ListRow {
         id: t.id,
         status: t.status.key(),
-        public_status: t.status.public(),
+        public_status: t.status.public().key(),
         category: &t.category,
         department: t.department.as_deref(),
         received: t

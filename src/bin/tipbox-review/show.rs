@@ -115,7 +115,7 @@ pub(crate) fn show_tip(
             })
             .collect();
         let out = json!({
-            "id": t.id, "status": t.status.key(), "public_status": t.status.public(), "status_day": t.status_day, "channel": t.channel.key(),
+            "id": t.id, "status": t.status.key(), "public_status": t.status.public().key(), "status_day": t.status_day, "channel": t.channel.key(),
             "handed_over": t.handed_over,
             "category": t.category, "department": t.department, "received": t.received, "due": t.due(&d),
             "priority": t.priority, "credibility": t.credibility, "links": t.links, "transfers": t.transfers,

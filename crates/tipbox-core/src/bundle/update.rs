@@ -31,8 +31,10 @@ pub const MAX_BUNDLE: usize = 256 << 20;
 /// Whether a public status is final: the portal removes such a tip's record
 /// `retention_days` after the last change the reporter could see ([`TipUpdate::last_change`]),
 /// and the ledger stops sending it a while after.
+/// (A key no [`PublicStatus`] has is not final.)
 pub fn is_final_status(status: &str) -> bool {
-    matches!(status, "closed" | "not-accepted" | "transferred")
+    use crate::vocab::{Keyed, PublicStatus};
+    PublicStatus::from_key(status).is_some_and(PublicStatus::is_final)
 }
 
 /// A message for the reporter, sealed to the tip's reply key.
