@@ -89,16 +89,7 @@ pub fn compute<'a, 'b: 'a>(
         as_of: today.to_owned(),
         ..Default::default()
     };
-    for s in [
-        Status::New,
-        Status::Triaged,
-        Status::Assigned,
-        Status::Verifying,
-        Status::StageClosed,
-        Status::Closed,
-        Status::NotAccepted,
-        Status::Transferred,
-    ] {
+    for &s in Status::ALL {
         r.by_status.insert(s.key().into(), 0);
         r.by_public_status
             .entry(s.public().key().into())
