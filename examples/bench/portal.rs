@@ -1,17 +1,8 @@
-//! The benchmark behind `bench/run`: drives the release binaries over loopback and prints
-//! one table. Each figure is a ratio against a baseline measured in the same run, so
-//! results compare across machines. See docs/performance.md for what bounds each figure.
+//! The portal's figures: uploads, small tips, lookups and floods, and argon2id scaling.
 
-use age::secrecy::ExposeSecret;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use super::*;
 
-const RELEASE: &str = "target/release";
-
-struct Portal {
+pub(crate) struct Portal {
     child: Child,
     addr: String,
     data: std::path::PathBuf,
@@ -36,7 +27,7 @@ impl Drop for Portal {
     }
 }
 
-fn start_portal(dir: &Path, extra_config: &str) -> Portal {
+pub(crate) fn start_portal(dir: &Path, extra_config: &str) -> Portal {
     let data = dir.join(format!("data-{}", rand_id()));
     let config = dir.join(format!("portal-{}.toml", rand_id()));
     let demo = std::fs::read_to_string("keys-example/portal.toml").unwrap();
@@ -74,24 +65,14 @@ fn start_portal(dir: &Path, extra_config: &str) -> Portal {
     }
 }
 
-fn rand_id() -> String {
-    let mut b = [0u8; 6];
-    tipbox::crypto::random_bytes(&mut b);
-    hex_encode(&b)
-}
-
-fn hex_encode(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn client() -> reqwest::blocking::Client {
+pub(crate) fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(600))
         .build()
         .unwrap()
 }
 
-fn small_form(desc: &str) -> reqwest::blocking::multipart::Form {
+pub(crate) fn small_form(desc: &str) -> reqwest::blocking::multipart::Form {
     // Long enough for the minimum description length, like a real short tip.
     reqwest::blocking::multipart::Form::new()
         .text("category", "umbrella")
@@ -101,7 +82,7 @@ fn small_form(desc: &str) -> reqwest::blocking::multipart::Form {
         )
 }
 
-fn submit_file(c: &reqwest::blocking::Client, p: &Portal, path: &Path) -> Duration {
+pub(crate) fn submit_file(c: &reqwest::blocking::Client, p: &Portal, path: &Path) -> Duration {
     let len = std::fs::metadata(path).unwrap().len();
     let part = reqwest::blocking::multipart::Part::reader_with_length(
         std::fs::File::open(path).unwrap(),
@@ -126,7 +107,7 @@ fn submit_file(c: &reqwest::blocking::Client, p: &Portal, path: &Path) -> Durati
 /// The client shares the two cores with the portal; curl streams the file from disk with
 /// a steadier and smaller CPU cost than the blocking reqwest client (0.17-0.20 s against
 /// 0.19-0.78 s for the same upload, in the same run).
-fn submit_file_curl(p: &Portal, path: &Path) -> Duration {
+pub(crate) fn submit_file_curl(p: &Portal, path: &Path) -> Duration {
     let t = Instant::now();
     let out = Command::new("curl")
         .args([
@@ -153,141 +134,6 @@ fn submit_file_curl(p: &Portal, path: &Path) -> Duration {
     elapsed
 }
 
-fn peak_rss_kib(pid: u32) -> u64 {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap()
-}
-
-fn best_of<T: PartialOrd + Copy>(n: usize, mut f: impl FnMut() -> T) -> T {
-    let mut best = f();
-    for _ in 1..n {
-        let v = f();
-        if v < best {
-            best = v;
-        }
-    }
-    best
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[idx]
-}
-
-struct Row {
-    name: &'static str,
-    measured: String,
-    baseline: String,
-    ratio: f64,
-    target: &'static str,
-    ok: bool,
-}
-
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let has = |flag: &str| args.iter().any(|a| a == flag);
-    let quick = has("--quick");
-    const FLAGS: [&str; 6] = [
-        "--quick",
-        "--repeat",
-        "--upload",
-        "--small",
-        "--reviewer",
-        "--kdf",
-    ];
-    for (i, a) in args.iter().enumerate() {
-        let is_count = i > 0 && args[i - 1] == "--repeat";
-        if !FLAGS.contains(&a.as_str()) && !is_count {
-            eprintln!(
-                "bench: unknown argument {a:?}. Usage: bench/run [--quick] [--repeat N] \
-                 [--upload] [--small] [--reviewer] | bench/run --kdf"
-            );
-            std::process::exit(2);
-        }
-    }
-    let repeat = match args.iter().position(|a| a == "--repeat") {
-        None => 1,
-        Some(i) => match args.get(i + 1).and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) if n >= 1 => n,
-            _ => {
-                eprintln!("bench: --repeat takes a number of runs, e.g. --repeat 5");
-                std::process::exit(2);
-            }
-        },
-    };
-    // Big synthetic data goes beside the repository (target/), not to a small /tmp.
-    std::fs::create_dir_all("target/bench").unwrap();
-    let dir = tempfile::tempdir_in("target/bench").unwrap();
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if has("--kdf") {
-        kdf_scaling(cores, quick);
-        return;
-    }
-    // No group named: all of them. Groups can be combined (`--upload --small`).
-    let all = !["--upload", "--small", "--reviewer"].iter().any(|g| has(g));
-    let (upload, small, reviewer_side) = (
-        all || has("--upload"),
-        all || has("--small"),
-        all || has("--reviewer"),
-    );
-    let c = client();
-    // The portal's figures of every run first, then the reviewer's: in one run the reviewer
-    // figures come last, and repeated runs keep that order for each figure. (Until session
-    // 10 the reviewer figures also slowed a figure 3 measured after them: the generator
-    // created and deleted 100,000 files, see `file_creation_time`.)
-    let mut runs: Vec<Vec<Row>> = Vec::new();
-    for run in 1..=repeat {
-        let mut rows = Vec::new();
-        if upload {
-            settle_disk();
-            uploads(&mut rows, dir.path(), quick);
-        }
-        if small {
-            settle_disk();
-            small_tips(&mut rows, &c, dir.path(), quick, cores);
-        }
-        if repeat > 1 && !rows.is_empty() {
-            println!("\nportal figures, run {run} of {repeat}");
-            print_table(&rows, cores, quick);
-        }
-        runs.push(rows);
-    }
-    if reviewer_side {
-        for (run, rows) in runs.iter_mut().enumerate() {
-            // 6. Reviewer side, on synthetic data made by examples/generate.rs: ~2 GB per
-            // run, a handful of large files, removed at once so repeats do not fill the disk.
-            let data = dir.path().join(format!("reviewer-{run}"));
-            std::fs::create_dir_all(&data).unwrap();
-            settle_disk();
-            reviewer(rows, &data, quick, cores);
-            std::fs::remove_dir_all(&data).unwrap();
-        }
-    }
-    for (run, rows) in runs.iter().enumerate() {
-        if repeat > 1 {
-            println!("\nrun {} of {repeat}", run + 1);
-        }
-        print_table(rows, cores, quick);
-    }
-    if repeat > 1 {
-        print_summary(&runs);
-    }
-}
-
-/// Write back what earlier figures left in the page cache (the reviewer's data is ~2 GB)
-/// before the next group starts, so that no figure pays for another's writeback.
-fn settle_disk() {
-    rustix::fs::sync();
-    std::thread::sleep(Duration::from_secs(1));
-}
-
 /// Mean time to create (and close) an empty file in `dir`, over 100 files.
 ///
 /// Every tip is a new file. On ext4 without a journal, creating a file skips, one by one,
@@ -295,7 +141,7 @@ fn settle_disk() {
 /// not yet written back; `recently_deleted` in the kernel's `fs/ext4/ialloc.c`), so after
 /// tens of thousands of deletions a creation costs ~0.5-1 ms of kernel time instead of
 /// 0.01-0.15 ms. Measured here so that a low figure 3 says why.
-fn file_creation_time(dir: &Path) -> Duration {
+pub(crate) fn file_creation_time(dir: &Path) -> Duration {
     let probe = dir.join("create-probe");
     std::fs::create_dir_all(&probe).unwrap();
     let t = Instant::now();
@@ -308,7 +154,7 @@ fn file_creation_time(dir: &Path) -> Duration {
 }
 
 /// Figures 1 and 2: one large upload against rage, and memory under concurrent uploads.
-fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
+pub(crate) fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
     // 1. Large evidence vs the rage CLI.
     let size: u64 = if quick { 20 << 20 } else { 100 << 20 };
     let file = dir.join("evidence.bin");
@@ -399,7 +245,7 @@ fn uploads(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
 }
 
 /// Figures 3-5: small tips at saturation, lookup timing, and submissions under a flood.
-fn small_tips(
+pub(crate) fn small_tips(
     rows: &mut Vec<Row>,
     c: &reqwest::blocking::Client,
     dir: &Path,
@@ -634,7 +480,7 @@ fn small_tips(
 
 /// Receipt derivations per second with `threads` cores deriving back to back for `secs`,
 /// nothing else running.
-fn kdf_rate(params: tipbox::crypto::KdfParams, threads: usize, secs: f64) -> f64 {
+pub(crate) fn kdf_rate(params: tipbox::crypto::KdfParams, threads: usize, secs: f64) -> f64 {
     let done = AtomicU64::new(0);
     let t = Instant::now();
     std::thread::scope(|s| {
@@ -654,7 +500,7 @@ fn kdf_rate(params: tipbox::crypto::KdfParams, threads: usize, secs: f64) -> f64
 /// `bench/run --kdf`: how argon2id settings of about the same cost scale over all cores on
 /// this machine. The data behind the choice of receipt parameters (docs/performance.md,
 /// figure 3; SECURITY.md for what each setting costs an attacker).
-fn kdf_scaling(cores: usize, quick: bool) {
+pub(crate) fn kdf_scaling(cores: usize, quick: bool) {
     let secs = if quick { 1.0 } else { 3.0 };
     println!("\nargon2id on this machine ({cores} cores), each figure sustained over {secs} s");
     println!(
@@ -680,241 +526,5 @@ fn kdf_scaling(cores: usize, quick: bool) {
             all,
             all / (cores as f64 * one)
         );
-    }
-}
-
-fn print_table(rows: &[Row], cores: usize, quick: bool) {
-    println!(
-        "\ntipbox benchmarks ({cores} cores{})",
-        if quick { ", --quick" } else { "" }
-    );
-    println!(
-        "{:<50} {:<44} {:<58} {:>8}  {:<14} met",
-        "figure", "measured", "baseline (same run)", "ratio", "target"
-    );
-    for r in rows {
-        println!(
-            "{:<50} {:<44} {:<58} {:>8.3}  {:<14} {}",
-            r.name,
-            r.measured,
-            r.baseline,
-            r.ratio,
-            r.target,
-            if r.ok { "yes" } else { "NO" }
-        );
-    }
-}
-
-/// `--repeat N`: each figure's ratio over the runs, and in how many runs it was met.
-fn print_summary(runs: &[Vec<Row>]) {
-    println!("\nratios over {} runs", runs.len());
-    println!(
-        "{:<50} {:>8} {:>8} {:>8}  {:<14} met",
-        "figure", "min", "median", "max", "target"
-    );
-    for (i, first) in runs[0].iter().enumerate() {
-        let mut ratios: Vec<f64> = runs.iter().map(|rows| rows[i].ratio).collect();
-        let met = runs.iter().filter(|rows| rows[i].ok).count();
-        ratios.sort_by(|a, b| a.total_cmp(b));
-        let median = if ratios.len() % 2 == 1 {
-            ratios[ratios.len() / 2]
-        } else {
-            (ratios[ratios.len() / 2 - 1] + ratios[ratios.len() / 2]) / 2.0
-        };
-        println!(
-            "{:<50} {:>8.3} {:>8.3} {:>8.3}  {:<14} {met} of {}",
-            first.name,
-            ratios[0],
-            median,
-            ratios[ratios.len() - 1],
-            first.target,
-            runs.len()
-        );
-    }
-}
-
-fn review(ledger: &Path, args: &[&str]) -> std::process::Output {
-    review_to(ledger, args, Stdio::piped())
-}
-
-/// Run tipbox-review; `stdout` is null when only the command's own time matters (a pipe
-/// would add the reader's cost of taking 300 MB of JSON).
-fn review_to(ledger: &Path, args: &[&str], stdout: Stdio) -> std::process::Output {
-    let out = Command::new(format!("{RELEASE}/tipbox-review"))
-        .arg("--ledger")
-        .arg(ledger)
-        .args(["--passphrase-file", "keys-example/passphrase.txt"])
-        .args(args)
-        .stdout(stdout)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "tipbox-review {args:?} failed");
-    out
-}
-
-fn generate(args: &[&str]) -> f64 {
-    let t = Instant::now();
-    let st = Command::new(format!("{RELEASE}/examples/generate"))
-        .args(args)
-        .status()
-        .unwrap();
-    assert!(st.success(), "generate {args:?} failed");
-    t.elapsed().as_secs_f64()
-}
-
-/// Figure 6: import, search, list and report, each against its bound.
-fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usize) {
-    let n_inbox: u64 = if quick { 10_000 } else { 100_000 };
-    let n_ledger: u64 = if quick { 100_000 } else { 1_000_000 };
-    let bundle = dir.join("inbox.tbx");
-    let ledger = dir.join("ledger");
-    generate(&[
-        "inbox",
-        "--tips",
-        &n_inbox.to_string(),
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
-    generate(&[
-        "ledger",
-        "--tips",
-        "0",
-        "--ledger",
-        ledger.to_str().unwrap(),
-    ]);
-
-    // Bound: age-decrypting the same items, fully, on every core, from memory.
-    let pass = age::secrecy::SecretString::from(
-        std::fs::read_to_string("keys-example/passphrase.txt")
-            .unwrap()
-            .trim_end()
-            .to_owned(),
-    );
-    let unlock = best_of(3, || {
-        let t = Instant::now();
-        tipbox::keys::load_identities(&ledger.join("keys"), &pass).unwrap();
-        t.elapsed()
-    });
-    let ids = tipbox::keys::load_identities(&ledger.join("keys"), &pass).unwrap();
-    let blobs: Vec<Vec<u8>> = {
-        let mut v = Vec::new();
-        tipbox::bundle::inbox::for_each_entry(&bundle, |_, r| {
-            if v.len() < 20_000 {
-                let mut b = Vec::new();
-                r.read_to_end(&mut b)?;
-                v.push(b);
-            }
-            Ok(())
-        })
-        .unwrap();
-        v
-    };
-    // The bound is age's own X25519 identity, as the issue defines it. tipbox opens items
-    // with `keys::Identity` (the same stanza, a third less work); its rate is shown beside.
-    let age_ids: Vec<age::x25519::Identity> = ids
-        .iter()
-        .map(|i| i.to_string().expose_secret().parse().unwrap())
-        .collect();
-    let parallel_decrypt = |ids: &[&(dyn age::Identity + Sync)]| {
-        let took = best_of(2, || {
-            let t = Instant::now();
-            std::thread::scope(|s| {
-                for chunk in blobs.chunks(blobs.len().div_ceil(cores)) {
-                    s.spawn(move || {
-                        for b in chunk {
-                            let d = age::Decryptor::new_buffered(&b[..]).unwrap();
-                            let mut r = d
-                                .decrypt(ids.iter().map(|i| *i as &dyn age::Identity))
-                                .unwrap();
-                            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
-                        }
-                    });
-                }
-            });
-            t.elapsed()
-        });
-        blobs.len() as f64 / took.as_secs_f64()
-    };
-    let decrypt_rate = parallel_decrypt(
-        &age_ids
-            .iter()
-            .map(|i| i as &(dyn age::Identity + Sync))
-            .collect::<Vec<_>>(),
-    );
-    let tipbox_decrypt_rate = parallel_decrypt(
-        &ids.iter()
-            .map(|i| i as &(dyn age::Identity + Sync))
-            .collect::<Vec<_>>(),
-    );
-    drop(blobs);
-
-    let t = Instant::now();
-    review(&ledger, &["import", bundle.to_str().unwrap()]);
-    let import_rate = n_inbox as f64 / (t.elapsed().saturating_sub(unlock)).as_secs_f64();
-    rows.push(Row {
-        name: "6a. import tips/s (passphrase unlock excluded)",
-        measured: format!("{import_rate:.0} tips/s over {n_inbox}"),
-        baseline: format!(
-            "parallel age decrypt {decrypt_rate:.0}/s (tipbox's identity {tipbox_decrypt_rate:.0}/s)"
-        ),
-        ratio: import_rate / decrypt_rate,
-        target: ">= 20000/s",
-        ok: import_rate >= 20_000.0,
-    });
-
-    let t = Instant::now();
-    let out = review(&ledger, &["search", "王某某", "--json"]);
-    let search_rate = n_inbox as f64 / (t.elapsed().saturating_sub(unlock)).as_secs_f64();
-    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        hits.as_array().unwrap().len() as u64,
-        n_inbox / 100,
-        "every planted needle found"
-    );
-    rows.push(Row {
-        name: "6d. search tips/s (unlock excluded)",
-        measured: format!("{search_rate:.0} tips/s over {n_inbox}"),
-        baseline: format!("parallel age decrypt {decrypt_rate:.0}/s"),
-        ratio: search_rate / decrypt_rate,
-        target: ">= 0.8",
-        ok: search_rate / decrypt_rate >= 0.8,
-    });
-
-    let big = dir.join("big-ledger");
-    let made = generate(&[
-        "ledger",
-        "--tips",
-        &n_ledger.to_string(),
-        "--ledger",
-        big.to_str().unwrap(),
-    ]);
-    eprintln!("bench: generated a {n_ledger}-tip ledger in {made:.1} s");
-    let scale = 1_000_000.0 / n_ledger as f64;
-    for (name, args) in [
-        ("6b. list --json (every tip)", vec!["list", "--json"]),
-        (
-            "6b'. list --overdue --department (filtered)",
-            vec!["list", "--overdue", "--department", "市纪委监委"],
-        ),
-        (
-            "6c. report --format json",
-            vec!["report", "--format", "json"],
-        ),
-    ] {
-        let secs = best_of(3, || {
-            let t = Instant::now();
-            review_to(&big, &args, Stdio::null());
-            t.elapsed()
-        })
-        .as_secs_f64();
-        rows.push(Row {
-            name,
-            measured: format!("{secs:.3} s over {n_ledger} tips"),
-            baseline: "1 s per 1,000,000 tips".into(),
-            ratio: secs * scale,
-            target: "<= 1 (s per 1M)",
-            ok: secs * scale <= 1.0,
-        });
     }
 }
