@@ -97,8 +97,8 @@ impl Ledger {
                 status: t.status.public().key().into(),
                 status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
                 messages: t.public_messages.clone(),
-                reward: t.reward.as_ref().map(|r| update::RewardState {
-                    state: r.state.key().to_owned(),
+                reward: t.reward.as_ref().map(|r| update::RewardDecision {
+                    state: r.state,
                     day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
                     sealed_amount: r.sealed_amount.clone(),
                 }),

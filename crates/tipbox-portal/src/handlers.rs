@@ -1032,7 +1032,7 @@ fn status_page(
                 .collect();
             let reward = u.reward.as_ref().and_then(|r| {
                 let amount = open(&r.sealed_amount)?;
-                let text = if r.state == "paid" {
+                let text = if r.state == tipbox_core::vocab::RewardState::Paid {
                     t.reward_paid
                 } else {
                     t.reward_approved

@@ -47,10 +47,10 @@ pub struct SealedMessage {
     pub sealed: String,
 }
 
+/// The office's reward decision for a tip, as its reporter sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RewardState {
-    /// `approved` or `paid`.
-    pub state: String,
+pub struct RewardDecision {
+    pub state: crate::vocab::RewardState,
     pub day: String,
     /// The amount, sealed to the reply key (hex).
     pub sealed_amount: String,
@@ -73,7 +73,7 @@ pub struct TipUpdate {
     #[serde(default)]
     pub messages: Vec<SealedMessage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reward: Option<RewardState>,
+    pub reward: Option<RewardDecision>,
     /// The office's acknowledgement of receipt (受理回执), signed on its own so that anyone
     /// holding the office's verify key can check it offline (since 2026-12-06).
     #[serde(default, skip_serializing_if = "Option::is_none")]
