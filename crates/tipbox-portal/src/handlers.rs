@@ -461,12 +461,30 @@ async fn feed_attachment(
     Ok(true)
 }
 
-/// Read the submission form, passing text and files to the sealer as they arrive.
-async fn receive_submission(
+/// An upload form being read by [`receive_upload`]: where the text of each field goes.
+enum UploadForm<'a> {
+    Tip(&'a mut SubmitForm),
+    Followup(&'a mut FollowupForm),
+}
+
+impl UploadForm<'_> {
+    /// The files received so far: sealed, or (when not sealing) skipped and counted.
+    fn attachments(&mut self) -> &mut u32 {
+        match self {
+            UploadForm::Tip(form) => &mut form.attachments,
+            UploadForm::Followup(form) => &mut form.attachments,
+        }
+    }
+}
+
+/// Read an upload form (a tip, a follow-up), passing text and files to the sealer as they
+/// arrive; without a sealer (busy or oversize), text is kept for the form and files are
+/// skipped, counted, never kept.
+async fn receive_upload(
     app: &App,
     multipart: &mut Multipart,
     tx: Option<&tokio::sync::mpsc::Sender<SealInput>>,
-    form: &mut SubmitForm,
+    mut form: UploadForm<'_>,
 ) -> Result<(), UploadProblem> {
     while let Some(mut field) = multipart
         .next_field()
@@ -474,44 +492,43 @@ async fn receive_submission(
         .map_err(UploadProblem::from_multipart)?
     {
         let name = field.name().unwrap_or("").to_owned();
-        match name.as_str() {
-            "category" => {
+        match (&mut form, name.as_str()) {
+            (_, "attachment") => match tx {
+                Some(tx) => {
+                    if *form.attachments() >= app.settings.max_attachments {
+                        return Err(UploadProblem::TooManyFiles);
+                    }
+                    if feed_attachment(&mut field, tx).await? {
+                        *form.attachments() += 1;
+                    }
+                }
+                // Not sealing (busy or oversize): skip file contents without keeping them.
+                None => {
+                    if field.file_name().is_some_and(|n| !n.is_empty()) {
+                        *form.attachments() += 1;
+                    }
+                    skip_field(&mut field).await?
+                }
+            },
+            (UploadForm::Tip(form), "category") => {
                 let value = read_text(&mut field).await?;
                 form.category = value.chars().take(64).collect();
-                if let Some(tx) = tx {
-                    feed(
-                        tx,
-                        SealInput::Field {
-                            name: "category",
-                            value,
-                        },
-                    )
-                    .await?;
-                }
+                seal_field(tx, "category", value).await?;
             }
-            "location" | "description" => {
-                let (value, cut) = read_long_text(&mut field).await?;
-                let (slot, key) = if name == "location" {
-                    (&mut form.location, "location")
-                } else {
-                    (&mut form.description, "description")
-                };
-                *slot = value.clone();
-                if cut {
-                    return Err(UploadProblem::TextTooLong);
-                }
-                if let Some(tx) = tx {
-                    feed(tx, SealInput::Field { name: key, value }).await?;
-                }
+            (UploadForm::Tip(form), "location") => {
+                read_long_field(&mut field, "location", &mut form.location, tx).await?
             }
-            "reward" => {
+            (UploadForm::Tip(form), "description") => {
+                read_long_field(&mut field, "description", &mut form.description, tx).await?
+            }
+            (UploadForm::Tip(form), "reward") => {
                 let value = read_text(&mut field).await?;
                 form.reward = value.as_str() == "on";
             }
-            "website" => {
+            (UploadForm::Tip(form), "website") => {
                 form.honeypot = !read_text(&mut field).await?.trim().is_empty();
             }
-            "form_token" => {
+            (UploadForm::Tip(form), "form_token") => {
                 let token = read_text(&mut field).await?;
                 if let Some(keys) = TokenKeys::for_tip(&token) {
                     form.token = Some(token.to_string());
@@ -521,28 +538,47 @@ async fn receive_submission(
                     }
                 }
             }
-            "attachment" => match tx {
-                Some(tx) => {
-                    if form.attachments >= app.settings.max_attachments {
-                        return Err(UploadProblem::TooManyFiles);
-                    }
-                    if feed_attachment(&mut field, tx).await? {
-                        form.attachments += 1;
-                    }
-                }
-                // Not sealing (busy or oversize): skip file contents without keeping them.
-                None => {
-                    if field.file_name().is_some_and(|n| !n.is_empty()) {
-                        form.attachments += 1;
-                    }
-                    skip_field(&mut field).await?
-                }
-            },
+            // Checked at the commit, once the receipt says which tip it is for.
+            (UploadForm::Followup(form), "form_token") => {
+                form.token = Some(read_text(&mut field).await?.to_string())
+            }
+            (UploadForm::Followup(form), "receipt") => form.receipt = read_text(&mut field).await?,
+            (UploadForm::Followup(form), "message") => {
+                read_long_field(&mut field, "message", &mut form.message, tx).await?
+            }
             // `lang` and anything unknown: read and drop.
             _ => skip_field(&mut field).await?,
         }
     }
     Ok(())
+}
+
+/// Pass a text field to the sealer, if sealing.
+async fn seal_field(
+    tx: Option<&tokio::sync::mpsc::Sender<SealInput>>,
+    name: &'static str,
+    value: Zeroizing<String>,
+) -> Result<(), UploadProblem> {
+    match tx {
+        Some(tx) => feed(tx, SealInput::Field { name, value }).await,
+        None => Ok(()),
+    }
+}
+
+/// Read a long text (location, description, message) into `kept`, which the form shows
+/// again even when the text is too long, and pass it to the sealer as the field `name`.
+async fn read_long_field(
+    field: &mut Field<'_>,
+    name: &'static str,
+    kept: &mut Zeroizing<String>,
+    tx: Option<&tokio::sync::mpsc::Sender<SealInput>>,
+) -> Result<(), UploadProblem> {
+    let (value, cut) = read_long_text(field).await?;
+    *kept = value.clone();
+    if cut {
+        return Err(UploadProblem::TextTooLong);
+    }
+    seal_field(tx, name, value).await
 }
 
 fn validate_submission(app: &App, t: &Texts, form: &SubmitForm) -> Vec<String> {
@@ -597,7 +633,7 @@ pub async fn submit(
     if oversize {
         // Read the text back for the form; seal nothing; never read the files.
         if let Err(UploadProblem::AlreadySent(found)) =
-            receive_submission(&app, &mut multipart, None, &mut form).await
+            receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await
         {
             return already_sent(&app, lang, *found, &form);
         }
@@ -609,11 +645,12 @@ pub async fn submit(
 
     let Some(slot) = app.upload_slot() else {
         // Busy: read the text back into the form, seal nothing, ask to retry.
-        let result = receive_submission(&app, &mut multipart, None, &mut form).await;
+        let result = receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await;
         let mut errors = vec![t.err_busy.to_owned()];
         match result {
             Err(UploadProblem::AlreadySent(found)) => {
-                let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+                let _ =
+                    receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await;
                 return already_sent(&app, lang, *found, &form);
             }
             Err(p) => errors.push(upload_problem(&app, t, &p).1),
@@ -637,7 +674,8 @@ pub async fn submit(
         seal::Item::Tip,
     );
 
-    let received = receive_submission(&app, &mut multipart, Some(&tx), &mut form).await;
+    let received =
+        receive_upload(&app, &mut multipart, Some(&tx), UploadForm::Tip(&mut form)).await;
     let mut errors = Vec::new();
     let mut status = StatusCode::BAD_REQUEST;
     match received {
@@ -645,7 +683,7 @@ pub async fn submit(
         Err(UploadProblem::AlreadySent(found)) => {
             // Sent before, and stored: read the rest of the body, store nothing more.
             drop(tx);
-            let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+            let _ = receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await;
             let _ = sealer.await;
             return already_sent(&app, lang, *found, &form);
         }
@@ -654,7 +692,7 @@ pub async fn submit(
             // Read (and discard) the rest of the bounded body before answering, so the
             // browser gets this page rather than a reset connection; later text fields are
             // kept for the form.
-            let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+            let _ = receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await;
             let (s, msg) = match sealer.await {
                 Ok(Err(e)) => seal_problem(&app, t, &e),
                 _ => (StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned()),
@@ -665,7 +703,8 @@ pub async fn submit(
         }
         Err(p) => {
             if matches!(p, UploadProblem::TooManyFiles | UploadProblem::TextTooLong) {
-                let _ = receive_submission(&app, &mut multipart, None, &mut form).await;
+                let _ =
+                    receive_upload(&app, &mut multipart, None, UploadForm::Tip(&mut form)).await;
             }
             let (s, msg) = upload_problem(&app, t, &p);
             status = s;
@@ -1135,11 +1174,7 @@ pub async fn followup(
 ) -> Response {
     let lang = negotiate(&q, &headers);
     let t = lang.texts();
-    let mut receipt_typed = Zeroizing::new(String::new());
-    let mut message = Zeroizing::new(String::new());
-    // One form, one follow-up (`submissions`), checked at the commit; a form shown again
-    // gets a new token.
-    let mut token: Option<String> = None;
+    let mut form = FollowupForm::default();
     let reshow =
         |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
             render(
@@ -1175,7 +1210,7 @@ pub async fn followup(
     let slot = if oversize { None } else { app.upload_slot() };
     let Some(slot) = slot else {
         // Read the text back (files are skipped, never stored), then explain.
-        let files = read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
+        let files = read_followup_text_only(&mut multipart, &mut form).await;
         let (status, msg) = if oversize {
             upload_problem(&app, t, &UploadProblem::TooLarge)
         } else {
@@ -1185,7 +1220,7 @@ pub async fn followup(
         if files > 0 {
             errors.push(t.err_reattach.to_owned());
         }
-        return reshow(&app, status, &receipt_typed, &message, errors);
+        return reshow(&app, status, &form.receipt, &form.message, errors);
     };
     let (tx, sealer) = seal::start(
         app.store.clone(),
@@ -1194,48 +1229,15 @@ pub async fn followup(
         slot,
         seal::Item::Followup,
     );
-    let mut attachments = 0u32;
-    let received: Result<(), UploadProblem> = async {
-        while let Some(mut field) = multipart
-            .next_field()
-            .await
-            .map_err(UploadProblem::from_multipart)?
-        {
-            match field.name().unwrap_or("") {
-                // Checked at the commit, once the receipt says which tip it is for.
-                "form_token" => token = Some(read_text(&mut field).await?.to_string()),
-                "receipt" => receipt_typed = read_text(&mut field).await?,
-                "message" => {
-                    let cut;
-                    (message, cut) = read_long_text(&mut field).await?;
-                    if cut {
-                        return Err(UploadProblem::TextTooLong);
-                    }
-                    feed(
-                        &tx,
-                        SealInput::Field {
-                            name: "message",
-                            value: message.clone(),
-                        },
-                    )
-                    .await?;
-                }
-                "attachment" => {
-                    if attachments >= app.settings.max_attachments {
-                        return Err(UploadProblem::TooManyFiles);
-                    }
-                    if feed_attachment(&mut field, &tx).await? {
-                        attachments += 1;
-                    }
-                }
-                _ => skip_field(&mut field).await?,
-            }
-        }
-        Ok(())
-    }
+    let received = receive_upload(
+        &app,
+        &mut multipart,
+        Some(&tx),
+        UploadForm::Followup(&mut form),
+    )
     .await;
     let mut reattach = Vec::new();
-    if attachments > 0 {
+    if form.attachments > 0 {
         reattach.push(t.err_reattach.to_owned());
     }
     if let Err(p) = received {
@@ -1245,7 +1247,7 @@ pub async fn followup(
             UploadProblem::TooLarge | UploadProblem::BadRequest | UploadProblem::TooSlow
         ) {
             // Drain the rest of the bounded body so the browser gets the page.
-            read_followup_text_only(&mut multipart, &mut receipt_typed, &mut message).await;
+            read_followup_text_only(&mut multipart, &mut form).await;
         }
         let (status, msg) = match p {
             UploadProblem::SealerStopped => match sealer.await {
@@ -1257,12 +1259,12 @@ pub async fn followup(
         return reshow(
             &app,
             status,
-            &receipt_typed,
-            &message,
+            &form.receipt,
+            &form.message,
             [vec![msg], reattach].concat(),
         );
     }
-    let (code, record, keys) = match lookup(&app, t, &receipt_typed).await {
+    let (code, record, keys) = match lookup(&app, t, &form.receipt).await {
         Lookup::Found(code, record, keys) => (code, record, keys),
         Lookup::Problem(status, msg) => {
             drop(tx);
@@ -1270,13 +1272,13 @@ pub async fn followup(
             return reshow(
                 &app,
                 status,
-                &receipt_typed,
-                &message,
+                &form.receipt,
+                &form.message,
                 [vec![msg], reattach].concat(),
             );
         }
     };
-    if message.trim().is_empty() && attachments == 0 {
+    if form.message.trim().is_empty() && form.attachments == 0 {
         drop(tx);
         let _ = sealer.await;
         let page = status_page(
@@ -1306,7 +1308,8 @@ pub async fn followup(
         fields: 0,
         attachments: 0,
     };
-    let token_keys = token
+    let token_keys = form
+        .token
         .as_deref()
         .and_then(|t| TokenKeys::for_followup(t, &keys.lookup_key));
     if let Some(k) = &token_keys {
@@ -1350,7 +1353,7 @@ pub async fn followup(
                 &code,
                 &record,
                 &keys,
-                message.to_string(),
+                form.message.to_string(),
                 errors,
             );
             render(status, &page)
@@ -1358,19 +1361,26 @@ pub async fn followup(
     }
 }
 
+/// What the reporter typed into the follow-up form, kept to show it again.
+#[derive(Default)]
+struct FollowupForm {
+    receipt: Zeroizing<String>,
+    message: Zeroizing<String>,
+    /// The form's token. One form, one follow-up (`submissions`), checked at the commit; a
+    /// form shown again gets a new token.
+    token: Option<String>,
+    attachments: u32,
+}
+
 /// Read a follow-up form's text fields and skip its files (never stored). Returns how many
 /// files were skipped.
-async fn read_followup_text_only(
-    multipart: &mut Multipart,
-    receipt: &mut Zeroizing<String>,
-    message: &mut Zeroizing<String>,
-) -> u32 {
+async fn read_followup_text_only(multipart: &mut Multipart, form: &mut FollowupForm) -> u32 {
     let mut files = 0;
     while let Ok(Some(mut field)) = multipart.next_field().await {
         match field.name().unwrap_or("") {
-            "receipt" => *receipt = read_text(&mut field).await.unwrap_or_default(),
+            "receipt" => form.receipt = read_text(&mut field).await.unwrap_or_default(),
             "message" => {
-                *message = read_long_text(&mut field)
+                form.message = read_long_text(&mut field)
                     .await
                     .map(|(text, _)| text)
                     .unwrap_or_default()
