@@ -755,21 +755,7 @@ pub async fn submit(
         )
         .await;
     }
-    let manifest = Manifest {
-        format: 1,
-        kind: Kind::Tip,
-        portal_id: app.store.meta().portal_id.clone(),
-        tip_id: tip_id.clone(),
-        blob_id: String::new(), // the sealer's
-        day: day.clone(),
-        lang: lang.code().to_owned(),
-        reply_public_key: Some(hex::encode(keys.reply_public)),
-        claim_verifier: Some(keys.claim_token.verifier()),
-        followup_verify_key: Some(hex::encode(keys.followup_key.verify_key())),
-        signature: None, // follow-ups only
-        fields: 0,
-        attachments: 0,
-    };
+    let manifest = item_manifest(&app, NewItem::Tip(&keys), tip_id.clone(), &day, lang);
     let record = TipRecord {
         format: 1,
         tip_id,
@@ -911,6 +897,39 @@ fn site_address(app: &App) -> Option<String> {
         .site_address
         .clone()
         .or_else(|| app.settings.onion_location.clone())
+}
+
+/// What the portal is sealing, for its manifest.
+enum NewItem<'a> {
+    /// A tip, with the keys derived from its new receipt: the ledger needs its reply key,
+    /// claim verifier and follow-up key.
+    Tip(&'a ReceiptKeys),
+    /// Information added to a tip: nothing of the receipt (the sealer signs it instead).
+    Followup,
+}
+
+/// The manifest the portal closes an item with. The blob id and the counts are the
+/// sealer's to fill in, and so is a follow-up's signature, over the content it sealed.
+fn item_manifest(app: &App, item: NewItem<'_>, tip_id: String, day: &str, lang: Lang) -> Manifest {
+    let (kind, keys) = match item {
+        NewItem::Tip(keys) => (Kind::Tip, Some(keys)),
+        NewItem::Followup => (Kind::Followup, None),
+    };
+    Manifest {
+        format: 1,
+        kind,
+        portal_id: app.store.meta().portal_id.clone(),
+        tip_id,
+        blob_id: String::new(), // the sealer's
+        day: day.to_owned(),
+        lang: lang.code().to_owned(),
+        reply_public_key: keys.map(|k| hex::encode(k.reply_public)),
+        claim_verifier: keys.map(|k| k.claim_token.verifier()),
+        followup_verify_key: keys.map(|k| hex::encode(k.followup_key.verify_key())),
+        signature: None, // follow-ups only: the sealer's, over the content it sealed
+        fields: 0,
+        attachments: 0,
+    }
 }
 
 /// Close the container with `manifest` and wait until the sealer has made the blob and
@@ -1293,21 +1312,7 @@ pub async fn followup(
         return render(StatusCode::BAD_REQUEST, &page);
     }
     let day = store::today();
-    let manifest = Manifest {
-        format: 1,
-        kind: Kind::Followup,
-        portal_id: app.store.meta().portal_id.clone(),
-        tip_id: record.tip_id.clone(),
-        blob_id: String::new(), // the sealer's
-        day: day.clone(),
-        lang: lang.code().to_owned(),
-        reply_public_key: None,
-        claim_verifier: None,
-        followup_verify_key: None,
-        signature: None, // the sealer's, over the content it sealed
-        fields: 0,
-        attachments: 0,
-    };
+    let manifest = item_manifest(&app, NewItem::Followup, record.tip_id.clone(), &day, lang);
     let token_keys = form
         .token
         .as_deref()
