@@ -11,7 +11,7 @@ use super::upload::{
     item_manifest, open_upload, read_long_text, read_text, receive_upload, seal_and_commit,
     seal_problem, upload_problem, NewItem, UploadForm, UploadProblem,
 };
-use super::{chrome, error_page, negotiate, LangQuery};
+use super::{chrome, negotiate, LangQuery};
 use crate::i18n::LangExt;
 use crate::pages::*;
 use crate::seal;
@@ -28,21 +28,20 @@ pub async fn followup(
     let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let mut form = FollowupForm::default();
-    let reshow =
-        |app: &App, status: StatusCode, receipt: &str, message: &str, errors: Vec<String>| {
-            render(
-                status,
-                &StatusFormPage {
-                    c: chrome(app, lang, "/status"),
-                    receipt: receipt.chars().take(80).collect(),
-                    followup: true,
-                    message: message.to_owned(),
-                    errors,
-                    // A new token, never the request's (see `submit_page`).
-                    form_token: crate::submissions::new_token(),
-                },
-            )
-        };
+    let reshow = |app: &App, status: StatusCode, form: &FollowupForm, errors: Vec<String>| {
+        render(
+            status,
+            &StatusFormPage {
+                c: chrome(app, lang, "/status"),
+                receipt: form.receipt.chars().take(80).collect(),
+                followup: true,
+                message: form.message.to_string(),
+                errors,
+                // A new token, never the request's (see `submit_page`).
+                form_token: crate::submissions::new_token(),
+            },
+        )
+    };
     let done = |app: &App| {
         render(
             StatusCode::OK,
@@ -51,14 +50,9 @@ pub async fn followup(
             },
         )
     };
-    let (multipart, oversize) = open_upload(&app, req).await;
-    let Ok(mut multipart) = multipart else {
-        return error_page(
-            &app,
-            lang,
-            StatusCode::BAD_REQUEST,
-            t.err_bad_request.to_owned(),
-        );
+    let (mut multipart, oversize) = match open_upload(&app, lang, req).await {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
     let slot = if oversize { None } else { app.upload_slot() };
     let Some(slot) = slot else {
@@ -73,7 +67,7 @@ pub async fn followup(
         if files > 0 {
             errors.push(t.err_reattach.to_owned());
         }
-        return reshow(&app, status, &form.receipt, &form.message, errors);
+        return reshow(&app, status, &form, errors);
     };
     let (tx, sealer) = seal::start(
         app.store.clone(),
@@ -109,26 +103,14 @@ pub async fn followup(
             },
             p => upload_problem(&app, t, &p),
         };
-        return reshow(
-            &app,
-            status,
-            &form.receipt,
-            &form.message,
-            [vec![msg], reattach].concat(),
-        );
+        return reshow(&app, status, &form, [vec![msg], reattach].concat());
     }
     let (code, record, keys) = match lookup(&app, t, &form.receipt).await {
         Lookup::Found(code, record, keys) => (code, record, keys),
         Lookup::Problem(status, msg) => {
             drop(tx);
             let _ = sealer.await;
-            return reshow(
-                &app,
-                status,
-                &form.receipt,
-                &form.message,
-                [vec![msg], reattach].concat(),
-            );
+            return reshow(&app, status, &form, [vec![msg], reattach].concat());
         }
     };
     if form.message.trim().is_empty() && form.attachments == 0 {

@@ -116,14 +116,9 @@ pub async fn submit(
     let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let mut form = SubmitForm::default();
-    let (multipart, oversize) = open_upload(&app, req).await;
-    let Ok(mut multipart) = multipart else {
-        return error_page(
-            &app,
-            lang,
-            StatusCode::BAD_REQUEST,
-            t.err_bad_request.to_owned(),
-        );
+    let (mut multipart, oversize) = match open_upload(&app, lang, req).await {
+        Ok(opened) => opened,
+        Err(refused) => return refused,
     };
     if oversize {
         // Read the text back for the form; seal nothing; never read the files.

@@ -4,15 +4,16 @@
 //! sealed item and the wait until it is durable.
 
 use axum::body::Body;
-use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
 use zeroize::Zeroizing;
 
 use super::followup::FollowupForm;
 use super::submit::SubmitForm;
-use super::{MAX_TEXT_BYTES, MAX_TEXT_CHARS};
-use crate::i18n::{Lang, Texts};
+use super::{error_page, MAX_TEXT_BYTES, MAX_TEXT_CHARS};
+use crate::i18n::{Lang, LangExt, Texts};
 use crate::seal::{self, SealError, SealInput};
 use crate::submissions::{Found, TokenKeys};
 use crate::{App, FORM_OVERHEAD};
@@ -139,11 +140,13 @@ const OVERSIZE_TEXT_BUDGET: usize = 2 * MAX_TEXT_BYTES + 64 * 1024;
 
 /// Open an upload form. When Content-Length is over the limit, the body is cut to a small
 /// budget: the text fields are read back for the form, the files are never read, and the
-/// answer is 413 (ARCHITECTURE.md, invariant 6).
+/// answer is 413 (ARCHITECTURE.md, invariant 6). Returns the form and whether it is over
+/// the limit; a request that is no multipart form gets its 400 page, in `lang`.
 pub(super) async fn open_upload(
     app: &App,
+    lang: Lang,
     req: Request,
-) -> (Result<Multipart, MultipartRejection>, bool) {
+) -> Result<(Multipart, bool), Response> {
     let oversize = content_length(req.headers())
         .is_some_and(|n| n > app.settings.max_upload_bytes + FORM_OVERHEAD);
     let req = if oversize {
@@ -155,7 +158,15 @@ pub(super) async fn open_upload(
     } else {
         req
     };
-    (Multipart::from_request(req, app).await, oversize)
+    match Multipart::from_request(req, app).await {
+        Ok(multipart) => Ok((multipart, oversize)),
+        Err(_) => Err(error_page(
+            app,
+            lang,
+            StatusCode::BAD_REQUEST,
+            lang.texts().err_bad_request.to_owned(),
+        )),
+    }
 }
 
 /// Read a short text field (a category, a receipt code, a checkbox), refusing more than
