@@ -8,7 +8,7 @@ use sled::Transactional;
 
 use super::{
     blur_times, io_err, set_times_to_day, sync_dir, today, OutboxRecord, Store, StoreError,
-    TipRecord, BLOBS_DIR, BLOB_SUFFIX, INDEX_DIR, MAX_FOLLOWUP_DAYS, SPARE_DIR, TMP_DIR,
+    TipRecord, BLOBS_DIR, BLOB_SUFFIX, MAX_FOLLOWUP_DAYS, SPARE_DIR, TMP_DIR,
 };
 use tipbox_core::durable;
 use tipbox_core::receipt::LookupKey;
@@ -177,20 +177,6 @@ impl Store {
     }
 
     pub fn outbox_record(&self, blob_id: &str) -> Result<Option<OutboxRecord>, StoreError> {
-        match self
-            .outbox
-            .get(blob_id.as_bytes())
-            .map_err(|e| StoreError::IndexWrite(e.to_string()))?
-        {
-            None => Ok(None),
-            Some(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| StoreError::Corrupt {
-                        path: self.root.join(INDEX_DIR),
-                        reason: format!("outbox record: {e}"),
-                    })
-            }
-        }
+        self.read_record(&self.outbox, blob_id.as_bytes(), "outbox record")
     }
 }

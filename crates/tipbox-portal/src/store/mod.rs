@@ -254,9 +254,19 @@ impl Store {
     }
 
     pub fn find_tip(&self, key: &LookupKey) -> Result<Option<TipRecord>, StoreError> {
-        match self
-            .tips
-            .get(key.0)
+        self.read_record(&self.tips, &key.0, "tip record")
+    }
+
+    /// The JSON record under `key` in `tree`, if there is one; `what` names it in the error
+    /// if it does not parse.
+    fn read_record<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match tree
+            .get(key)
             .map_err(|e| StoreError::IndexWrite(e.to_string()))?
         {
             None => Ok(None),
@@ -265,7 +275,7 @@ impl Store {
                     .map(Some)
                     .map_err(|e| StoreError::Corrupt {
                         path: self.root.join(INDEX_DIR),
-                        reason: format!("tip record: {e}"),
+                        reason: format!("{what}: {e}"),
                     })
             }
         }
