@@ -1,0 +1,227 @@
+//! Looking up a tip with its receipt: the status page shows only what the office signed,
+//! verified again as it is shown (ARCHITECTURE.md, invariant 4).
+
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use super::{chrome, negotiate, LangQuery};
+use crate::i18n::{Lang, LangExt, Texts};
+use crate::kdf::KdfError;
+use crate::pages::*;
+use crate::store::TipRecord;
+use crate::App;
+use tipbox_core::receipt::{CodeError, ReceiptCode, ReceiptKeys};
+
+pub async fn status_form(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    render(
+        StatusCode::OK,
+        &StatusFormPage {
+            c: chrome(&app, lang, "/status"),
+            receipt: String::new(),
+            followup: false,
+            message: String::new(),
+            errors: vec![],
+            form_token: crate::submissions::new_token(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    receipt: String,
+}
+
+fn code_error_message(t: &Texts, e: CodeError) -> String {
+    match e {
+        CodeError::Empty => t.err_receipt_empty.to_owned(),
+        CodeError::NotDigits => t.err_receipt_chars.to_owned(),
+        CodeError::WrongLength { got, want } => t
+            .err_receipt_length
+            .replace("{want}", &want.to_string())
+            .replace("{got}", &got.to_string()),
+        CodeError::CheckDigit => t.err_receipt_check.to_owned(),
+    }
+}
+
+/// The outcome of resolving a typed receipt to a stored tip.
+pub(super) enum Lookup {
+    Found(Box<ReceiptCode>, TipRecord, Box<ReceiptKeys>),
+    Problem(StatusCode, String),
+}
+
+pub(super) async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
+    let code = match ReceiptCode::parse(typed) {
+        Ok(code) => code,
+        Err(e) => return Lookup::Problem(StatusCode::OK, code_error_message(t, e)),
+    };
+    let keys = match app.kdf.derive_for_lookup(code.clone()).await {
+        Ok(keys) => keys,
+        Err(KdfError::Busy) => {
+            return Lookup::Problem(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned())
+        }
+        Err(KdfError::Failed) => {
+            tracing::error!("receipt key derivation failed");
+            return Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
+        }
+    };
+    match app.store.find_tip(&keys.lookup_key) {
+        Ok(Some(record)) => Lookup::Found(Box::new(code), record, Box::new(keys)),
+        // An expired record (closed more than `retention_days` ago) is unknown too: say so,
+        // or a reporter whose tip was closed long ago would think the code was mistyped.
+        Ok(None) => Lookup::Problem(
+            StatusCode::NOT_FOUND,
+            t.err_receipt_unknown
+                .replace("{days}", &app.settings.retention_days.to_string()),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "index read failed");
+            Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
+        }
+    }
+}
+
+/// The tip's public state: only what carries a valid office signature, verified again now
+/// (a record written straight into the store is never shown). Messages and the reward
+/// amount are opened with the reply key derived from the receipt just typed.
+pub(super) fn status_page(
+    app: &App,
+    lang: Lang,
+    code: &ReceiptCode,
+    record: &TipRecord,
+    keys: &ReceiptKeys,
+    message: String,
+    errors: Vec<String>,
+) -> StatusPage {
+    let t = lang.texts();
+    let update = app
+        .store
+        .signed_update(&record.tip_id)
+        .ok()
+        .flatten()
+        .and_then(|signed| signed.verify(&app.settings.verify_key, &app.store.meta().portal_id))
+        .filter(|u| u.tip_id == record.tip_id);
+    let open = |sealed: &str| -> Option<String> {
+        let bytes = hex::decode(sealed).ok()?;
+        let plain = tipbox_core::crypto::open_sealed(&keys.reply_secret, &bytes).ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    };
+    let (status_key, status_day, messages, reward) = match &update {
+        None => ("received".to_owned(), None, vec![], None),
+        Some(u) => {
+            let messages = u
+                .messages
+                .iter()
+                .filter_map(|m| {
+                    let label = if m.kind == "reply" {
+                        t.reply_label
+                    } else {
+                        t.note_label
+                    };
+                    open(&m.sealed).map(|text| MessageView {
+                        label,
+                        day: m.day.clone(),
+                        text,
+                    })
+                })
+                .collect();
+            let reward = u.reward.as_ref().and_then(|r| {
+                let amount = open(&r.sealed_amount)?;
+                let text = if r.state == tipbox_core::vocab::RewardState::Paid {
+                    t.reward_paid
+                } else {
+                    t.reward_approved
+                };
+                Some(RewardView {
+                    text: text.replace("{amount}", &amount),
+                    claim_token: keys.claim_token.grouped().to_string(),
+                })
+            });
+            let known = [
+                "received",
+                "verifying",
+                "stage-closed",
+                "closed",
+                "not-accepted",
+                "transferred",
+            ];
+            let key = if known.contains(&u.status.as_str()) {
+                u.status.clone()
+            } else {
+                "received".into()
+            };
+            (key, Some(u.status_day.clone()), messages, reward)
+        }
+    };
+    StatusPage {
+        // Switching the language looks the tip up again, rather than dropping the code.
+        c: chrome(app, lang, "/status")
+            .with_forms("/status", vec![("receipt", code.grouped().to_string())]),
+        receipt: code.grouped().to_string(),
+        status_label: t.status_label(&status_key).to_owned(),
+        status_key,
+        day: record.day.clone(),
+        status_day,
+        messages,
+        reward,
+        acknowledgement: update
+            .as_ref()
+            .and_then(|u| u.acknowledgement.as_ref())
+            .filter(|a| a.verify(&app.settings.verify_key).is_some())
+            .map(|a| a.to_document()),
+        followups: record
+            .followups
+            .iter()
+            .map(|day| t.followup_on.replace("{day}", day))
+            .collect(),
+        message,
+        errors,
+        form_token: crate::submissions::new_token(),
+    }
+}
+
+pub async fn status(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    form: Result<Form<LookupForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = negotiate(&q, &headers);
+    let t = lang.texts();
+    let typed = Zeroizing::new(form.map(|Form(f)| f.receipt).unwrap_or_default());
+    let form_page = |status: StatusCode, msg: String| {
+        let receipt: String = typed.chars().take(80).collect();
+        // Switching the language keeps what was typed.
+        let c =
+            chrome(&app, lang, "/status").with_forms("/status", vec![("receipt", receipt.clone())]);
+        render(
+            status,
+            &StatusFormPage {
+                c,
+                receipt,
+                followup: false,
+                message: String::new(),
+                errors: vec![msg],
+                form_token: crate::submissions::new_token(),
+            },
+        )
+    };
+    if app.lookup_limiter.check().is_err() {
+        return form_page(StatusCode::TOO_MANY_REQUESTS, t.err_busy.to_owned());
+    }
+    match lookup(&app, t, &typed).await {
+        Lookup::Found(code, record, keys) => render(
+            StatusCode::OK,
+            &status_page(&app, lang, &code, &record, &keys, String::new(), vec![]),
+        ),
+        Lookup::Problem(status, msg) => form_page(status, msg),
+    }
+}
