@@ -688,3 +688,42 @@ fn regression_the_printed_receipt_named_the_host_the_request_gave() {
     );
     assert!(!page.contains("evil.example"), "{page}");
 }
+
+/// Found as a flaky `regression_a_token_another_site_chose_reached_the_reporters_form`
+/// under load: the portal refused a cross-site post before the client had sent its whole
+/// body, so the client's request failed ("SendError Disconnected") instead of showing the
+/// page that says why. Here the body comes slowly on purpose: the refusal must still
+/// arrive.
+#[test]
+fn regression_a_refused_cross_site_post_failed_before_its_body_was_sent() {
+    /// Half the body, a pause, the rest.
+    struct Slow(Vec<u8>, usize);
+    impl std::io::Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let half = self.0.len() / 2;
+            if self.1 == half {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            let end = if self.1 < half { half } else { self.0.len() };
+            let n = buf.len().min(end - self.1);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+    let portal = Portal::start();
+    let body = format!(
+        "form_token={}&receipt=1&message={}",
+        "5e".repeat(16),
+        "x".repeat(4000)
+    );
+    let resp = client()
+        .post(portal.url("/status?lang=en"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(reqwest::blocking::Body::new(Slow(body.into_bytes(), 0)))
+        .send()
+        .expect("the refusal arrives");
+    assert_eq!(resp.status().as_u16(), 403);
+    assert!(resp.text().unwrap().contains("sent from another web site"));
+}

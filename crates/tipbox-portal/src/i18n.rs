@@ -2,6 +2,7 @@
 //! `?lang=`, then `Accept-Language`. No cookie remembers it: links and forms carry `lang`.
 
 pub use tipbox_core::vocab::Lang;
+use tipbox_core::vocab::PublicStatus;
 
 /// What only the web site asks of a language: which one a request wants, and its texts.
 pub trait LangExt: Sized {
@@ -165,15 +166,14 @@ pub struct Texts {
 
 impl Texts {
     /// Label for a public status key.
-    pub fn status_label(&self, key: &str) -> &'static str {
-        match key {
-            "received" => self.status_received,
-            "verifying" => self.status_verifying,
-            "stage-closed" => self.status_stage_closed,
-            "closed" => self.status_closed,
-            "not-accepted" => self.status_not_accepted,
-            "transferred" => self.status_transferred,
-            _ => self.status_received,
+    pub fn status_label(&self, status: PublicStatus) -> &'static str {
+        match status {
+            PublicStatus::Received => self.status_received,
+            PublicStatus::Verifying => self.status_verifying,
+            PublicStatus::StageClosed => self.status_stage_closed,
+            PublicStatus::Closed => self.status_closed,
+            PublicStatus::NotAccepted => self.status_not_accepted,
+            PublicStatus::Transferred => self.status_transferred,
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::pages::*;
 use crate::store::TipRecord;
 use crate::App;
 use tipbox_core::receipt::{CodeError, ReceiptCode, ReceiptKeys};
+use tipbox_core::vocab::{Keyed, PublicStatus};
 
 pub async fn status_form(
     State(app): State<App>,
@@ -115,7 +116,7 @@ pub(super) fn status_page(
         String::from_utf8(plain.to_vec()).ok()
     };
     let (status_key, status_day, messages, reward) = match &update {
-        None => ("received".to_owned(), None, vec![], None),
+        None => (PublicStatus::Received, None, vec![], None),
         Some(u) => {
             let messages = u
                 .messages
@@ -145,19 +146,8 @@ pub(super) fn status_page(
                     claim_token: keys.claim_token.grouped().to_string(),
                 })
             });
-            let known = [
-                "received",
-                "verifying",
-                "stage-closed",
-                "closed",
-                "not-accepted",
-                "transferred",
-            ];
-            let key = if known.contains(&u.status.as_str()) {
-                u.status.clone()
-            } else {
-                "received".into()
-            };
+            // A status this portal does not know (from a newer office) shows as received.
+            let key = PublicStatus::from_key(&u.status).unwrap_or(PublicStatus::Received);
             (key, Some(u.status_day.clone()), messages, reward)
         }
     };
@@ -166,8 +156,8 @@ pub(super) fn status_page(
         c: chrome(app, lang, "/status")
             .with_forms("/status", vec![("receipt", code.grouped().to_string())]),
         receipt: code.grouped().to_string(),
-        status_label: t.status_label(&status_key).to_owned(),
-        status_key,
+        status_label: t.status_label(status_key).to_owned(),
+        status_key: status_key.key().to_owned(),
         day: record.day.clone(),
         status_day,
         messages,

@@ -102,6 +102,15 @@ pub async fn same_site_posts_only(
         .map(|Query(q)| q)
         .unwrap_or(LangQuery { lang: None });
     let lang = negotiate(&q, req.headers());
+    // Take (and drop) what the browser is still sending before answering, up to a small
+    // bound: an answer while the body still comes reaches the client as a broken
+    // connection instead of this page (seen as a flaky test). A larger or slower body is
+    // cut off with the connection.
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        axum::body::to_bytes(req.into_body(), REFUSED_BODY_DRAIN),
+    )
+    .await;
     error_page(
         &app,
         lang,
@@ -109,6 +118,10 @@ pub async fn same_site_posts_only(
         lang.texts().err_cross_site.to_owned(),
     )
 }
+
+/// How much of a refused cross-site post is read before the refusal is sent: a form's
+/// text fields, not an upload.
+const REFUSED_BODY_DRAIN: usize = 64 * 1024;
 
 fn error_page(app: &App, lang: Lang, status: StatusCode, message: String) -> Response {
     render(
