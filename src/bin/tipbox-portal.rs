@@ -40,7 +40,7 @@ enum Command {
     ///
     ///   tipbox-portal serve --recipient age1... --verify-key 3f2a... --data /var/lib/tipbox
     Serve {
-        /// TOML config file (see README.md for every option).
+        /// TOML config file (docs/operator-guide.md lists every option).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Address to listen on [default: 127.0.0.1:8080]. Use port 0 for any free port.

@@ -1,5 +1,5 @@
 //! `tipbox-portal serve` configuration: a TOML file, overridden by command-line flags, with
-//! the demo keys as the fallback. Every option is documented in README.md.
+//! the demo keys as the fallback. Every option is documented in docs/operator-guide.md, section 2.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
