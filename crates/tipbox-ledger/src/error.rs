@@ -104,6 +104,13 @@ pub enum Refused {
     NotADepartment,
     #[error("{flag} {given:?} is not a date; write it as YYYY-MM-DD")]
     NotADate { flag: &'static str, given: String },
+    #[error("{flag} {given} is outside the days a ledger holds ({earliest} to {latest}): check the year")]
+    DayOutOfRange {
+        flag: &'static str,
+        given: String,
+        earliest: String,
+        latest: String,
+    },
     #[error("{flag} {given} is in the future (today is {today}): give the day the tip arrived")]
     DayInFuture {
         flag: &'static str,

@@ -274,13 +274,22 @@ impl Report {
     }
 
     pub fn to_table(&self) -> String {
+        self.to_table_with(|_, _| None)
+    }
+
+    /// The table with the words a front-end gives for a section (`label(section, None)`)
+    /// or a row's key (`label(section, Some(key))`); `None` keeps the word as CSV writes
+    /// it (department names, weeks and categories without a label are data).
+    pub fn to_table_with(&self, label: impl Fn(&str, Option<&str>) -> Option<String>) -> String {
         let mut out = String::new();
         let mut last = String::new();
         for (section, key, value) in self.rows() {
             if section != last {
-                out.push_str(&format!("\n[{section}]\n"));
-                last = section;
+                let title = label(&section, None).unwrap_or_else(|| section.clone());
+                out.push_str(&format!("\n[{title}]\n"));
+                last = section.clone();
             }
+            let key = label(&section, Some(&key)).unwrap_or(key);
             // Pad by terminal columns, not chars: a Chinese department name takes two
             // columns per character and would push its value out of line.
             let pad = 28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(key.as_str()));

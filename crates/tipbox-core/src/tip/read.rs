@@ -48,6 +48,8 @@ pub struct ContainerReader<R: Read> {
     inner: R,
     done: bool,
     open_file: Option<u32>,
+    /// The bytes of the open file so far: its end record must state them.
+    open_bytes: u64,
     saw_manifest: bool,
     hash: ContentHash,
 }
@@ -66,6 +68,7 @@ impl<R: Read> ContainerReader<R> {
             inner,
             done: false,
             open_file: None,
+            open_bytes: 0,
             saw_manifest: false,
             hash: ContentHash::default(),
         })
@@ -150,12 +153,14 @@ impl<R: Read> ContainerReader<R> {
                     self.expect_no_open_file()?;
                     let start: FileStart = parse_json(&payload)?;
                     self.open_file = Some(start.index);
+                    self.open_bytes = 0;
                     return Ok(Some(Record::FileStart(start)));
                 }
                 TAG_FILE_DATA => {
                     if self.open_file.is_none() {
                         return Err(ContainerError::Malformed("file data outside a file"));
                     }
+                    self.open_bytes += payload.len() as u64;
                     return Ok(Some(Record::FileData(payload)));
                 }
                 TAG_FILE_END => {
@@ -163,6 +168,12 @@ impl<R: Read> ContainerReader<R> {
                     if self.open_file != Some(end.index) {
                         return Err(ContainerError::Malformed(
                             "file end does not match its start",
+                        ));
+                    }
+                    // What `show` prints as the file's size is what arrived, not a claim.
+                    if end.size != self.open_bytes {
+                        return Err(ContainerError::Malformed(
+                            "file end states another size than its data",
                         ));
                     }
                     self.open_file = None;
@@ -331,6 +342,36 @@ mod tests {
         assert_eq!(tip.attachments.len(), 1);
         assert_eq!(tip.attachments[0].data.len(), MAX_DATA_RECORD + 10);
         assert_eq!(tip.manifest, manifest());
+    }
+
+    /// Found by a black-box attack: a file end claiming 99,999,999,999 bytes after one
+    /// byte of data was accepted, and `show` printed the claim as the file's size.
+    #[test]
+    fn regression_a_file_end_could_claim_a_size_its_data_did_not_have() {
+        for claimed in [0, 1, 99_999_999_999] {
+            let mut w = super::super::ContainerWriter::new(Vec::new()).unwrap();
+            w.file_start(&FileStart {
+                index: 0,
+                name: "a.jpg".into(),
+                content_type: "image/jpeg".into(),
+            })
+            .unwrap();
+            w.file_data(b"xy").unwrap();
+            w.file_end(&FileEnd {
+                index: 0,
+                size: claimed,
+                metadata_removed: false,
+            })
+            .unwrap();
+            let bytes = w.finish(&manifest()).unwrap();
+            assert!(
+                matches!(
+                    OpenedTip::read(&bytes[..], u64::MAX),
+                    Err(ContainerError::Malformed(_))
+                ),
+                "{claimed}"
+            );
+        }
     }
 
     #[test]

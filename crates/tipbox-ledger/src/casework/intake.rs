@@ -36,10 +36,17 @@ impl Ledger {
         let today = tipbox_core::vocab::today();
         let received = match given.received {
             Some(d) => {
-                let day = Day::parse(d).ok_or_else(|| Refused::NotADate {
-                    flag: "--received",
-                    given: d.to_owned(),
-                })?;
+                let day = super::day_given("--received", d)?;
+                let earliest = Day::from(crate::EARLIEST_DAY);
+                if day < earliest {
+                    return Err(Refused::DayOutOfRange {
+                        flag: "--received",
+                        given: d.trim().to_owned(),
+                        earliest: earliest.to_string(),
+                        latest: Day::today().next().to_string(),
+                    }
+                    .into());
+                }
                 if day > Day::today().next() {
                     return Err(Refused::DayInFuture {
                         flag: "--received",

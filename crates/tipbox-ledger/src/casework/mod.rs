@@ -136,9 +136,29 @@ pub fn department_name(given: &str) -> Result<String, LedgerError> {
     Ok(t.to_owned())
 }
 
-/// A day given as `flag` (`--due`): `YYYY-MM-DD`, returned in that form.
+/// A day a reviewer gives as `flag` (`--due`, `--received`): exactly `YYYY-MM-DD` (spaces
+/// around it allowed), a real day, from [`crate::EARLIEST_DAY`] to ten years from today (a
+/// due day of 9999 would keep a tip out of deadline tracking for good). Returned in that
+/// form.
 pub fn given_day(flag: &'static str, given: &str) -> Result<String, LedgerError> {
-    Day::parse(given).map(|d| d.to_string()).ok_or_else(|| {
+    let day = day_given(flag, given)?;
+    let earliest = Day::from(crate::EARLIEST_DAY);
+    let latest = Day::today().plus(MAX_YEARS_AHEAD * 366).unwrap_or(day);
+    if day < earliest || day > latest {
+        return Err(Refused::DayOutOfRange {
+            flag,
+            given: given.trim().to_owned(),
+            earliest: earliest.to_string(),
+            latest: latest.to_string(),
+        }
+        .into());
+    }
+    Ok(day.to_string())
+}
+
+/// A day as a reviewer must write it: exactly `YYYY-MM-DD`, spaces around it allowed.
+pub(crate) fn day_given(flag: &'static str, given: &str) -> Result<Day, LedgerError> {
+    Day::strict(given.trim()).ok_or_else(|| {
         Refused::NotADate {
             flag,
             given: given.to_owned(),
@@ -146,6 +166,9 @@ pub fn given_day(flag: &'static str, given: &str) -> Result<String, LedgerError>
         .into()
     })
 }
+
+/// How far ahead a day a reviewer gives may lie.
+const MAX_YEARS_AHEAD: i64 = 10;
 
 impl Ledger {
     /// Whether `key` is a category no tip has and not a default one (see

@@ -325,3 +325,48 @@ fn a_reward_is_approved_corrected_and_paid_once() {
         assert_eq!(s.audit_lines(), audited + 2, "every check is audited");
     }
 }
+
+/// Found by a black-box attack: `--due 9999-12-31` kept a tip out of deadline tracking,
+/// `--due +2026-12-31` was read as a day, and `--received 0000-01-01` made a report week
+/// `-1-W52`.
+#[test]
+fn regression_reviewer_days_were_read_loosely_and_without_bounds() {
+    let s = scratch();
+    let mut l = s.open();
+    let id = l.add(typed_in("text", None)).unwrap().entry.id;
+    for (due, loose) in [
+        ("+2026-12-31", true),
+        ("2026-12-31T00:00", true),
+        ("9999-12-31", false),
+    ] {
+        let r = refused(l.assign(id, "县公安局", Some(due)).unwrap_err());
+        match r {
+            Refused::NotADate { .. } => assert!(loose, "{due}: {r}"),
+            Refused::DayOutOfRange { .. } => assert!(!loose, "{due}: {r}"),
+            other => panic!("{due}: {other}"),
+        }
+    }
+    assert_eq!(
+        l.assign(id, "县公安局", Some(" 2027-01-31 "))
+            .unwrap()
+            .entry
+            .assignment_due
+            .as_deref(),
+        Some("2027-01-31"),
+        "spaces around a day are fine"
+    );
+    for received in ["0000-01-01", "1999-12-31"] {
+        assert!(matches!(
+            refused(l.add(typed_in("text", Some(received))).unwrap_err()),
+            Refused::DayOutOfRange { .. }
+        ));
+    }
+    assert!(matches!(
+        refused(
+            l.draft_notice(id, "县公安局", None, Some("9999-01-01"))
+                .unwrap_err()
+        ),
+        Refused::DayOutOfRange { .. }
+    ));
+    l.add(typed_in("text", Some("2000-01-01"))).unwrap();
+}

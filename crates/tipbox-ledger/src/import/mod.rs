@@ -286,6 +286,16 @@ impl Ledger {
                 portal_id, summary.new_tips, summary.new_followups, summary.already_imported
             ),
         )?;
+        for (id, before, now) in &planned.completed {
+            self.audit(
+                Action::Import,
+                Some(*id),
+                &format!(
+                    "portal {portal_id}: its own tip item arrived after its follow-ups; \
+                     received {before} -> {now}"
+                ),
+            )?;
+        }
         self.audit_catch_up(&portal_id, caught_up)?;
         self.audit_cleared_marks(&portal_id, cleared)?;
         Ok(summary)

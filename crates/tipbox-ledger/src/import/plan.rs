@@ -11,7 +11,7 @@ use tipbox_core::tip::{Kind, Manifest};
 
 use crate::early_entries::Opened;
 use crate::imported::ImportRecord;
-use crate::{BlobRef, Channel, LedgerError, PackRef, TipEntry};
+use crate::{BlobRef, Channel, LedgerError, PackRef, Status, TipEntry};
 
 /// What the ledger knows while planning: which portal tip is which entry, what this import
 /// records, and the next free id. Planning moves it on.
@@ -30,6 +30,9 @@ pub(crate) struct Plan {
     pub(crate) new_followups: u64,
     pub(crate) tips_completed: u64,
     pub(crate) followup_tips: BTreeSet<u64>,
+    /// Entries made from follow-ups that received their own tip item: `(id, day before,
+    /// day now)`, for the audit log (the day the deadlines count from changed).
+    pub(crate) completed: Vec<(u64, String, String)>,
 }
 
 /// Plan the items that were not written early (follow-ups, and tip items for entries that
@@ -91,7 +94,15 @@ pub(crate) fn plan(
             plan.tips_completed += 1;
             // Its follow-ups, imported before it, can be checked now: name the tip.
             plan.followup_tips.insert(id);
+            // Once a reviewer has triaged the entry, its category is the reviewer's
+            // decision: the late item completes the entry, it does not overrule the office.
+            let decided = (tip.status != Status::New).then(|| tip.category.clone());
+            let day_before = tip.received.clone();
             add_tip_item(tip, blob, manifest, fields);
+            if let Some(category) = decided {
+                tip.category = category;
+            }
+            plan.completed.push((id, day_before, tip.received.clone()));
         } else {
             plan.new_followups += 1;
             plan.followup_tips.insert(id);

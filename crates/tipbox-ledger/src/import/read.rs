@@ -97,7 +97,10 @@ pub(super) fn read_bundle<'e>(
     let mut already = 0u64;
     let mut new_items = 0usize;
     // An item listed twice in one bundle is imported once.
-    let mut seen: HashSet<String> = Default::default();
+    // Each with the checksum it was listed with: the same id with other contents is a
+    // bundle no honest portal writes, and is refused (the second would be dropped unseen).
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    let mut listed_twice: Option<String> = None;
     let (verified, mut early, bad_checksum) = std::thread::scope(|s| {
         for _ in 0..workers {
             let (job_rx, done_tx, give_back) = (&job_rx, done_tx.clone(), give_back.clone());
@@ -193,7 +196,18 @@ pub(super) fn read_bundle<'e>(
                     inbox::EntryEvent::Start => {
                         skip = write_failure.is_some()
                             || known_blobs.contains(&entry.blob_id)
-                            || !seen.insert(entry.blob_id.clone());
+                            || match seen.get(&entry.blob_id) {
+                                Some(checksum) => {
+                                    if *checksum != entry.checksum && listed_twice.is_none() {
+                                        listed_twice = Some(entry.blob_id.clone());
+                                    }
+                                    true
+                                }
+                                None => {
+                                    seen.insert(entry.blob_id.clone(), entry.checksum.clone());
+                                    false
+                                }
+                            };
                         if skip {
                             already += 1;
                             // Not opened, but its checksum is still checked, here.
@@ -299,6 +313,12 @@ pub(super) fn read_bundle<'e>(
             path: reading.partial.to_owned(),
             source: e,
         });
+    }
+    if let Some(blob) = listed_twice {
+        return Err(LedgerError::BadItem(
+            blob,
+            "it is listed twice in the bundle, with different contents".into(),
+        ));
     }
     let portal_id = &verified.header.portal_id;
     if let Some((_, blob_id)) = early.portal.take().filter(|(p, _)| p != portal_id) {

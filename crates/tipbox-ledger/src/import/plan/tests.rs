@@ -206,3 +206,30 @@ fn a_hand_over_marks_only_the_tips_this_import_created() {
     let marks: Vec<(u64, bool)> = entries.iter().map(|t| (t.id, t.handed_over)).collect();
     assert_eq!(marks, [(2, false), (9, true), (10, true)]);
 }
+
+/// Found by a black-box attack: a reviewer triaged an entry made from a follow-up (its
+/// category `other`), then the tip's own item arrived and replaced the reviewer's category
+/// without a word.
+#[test]
+fn regression_a_late_tip_item_replaced_the_category_a_reviewer_had_decided() {
+    let f = item(Kind::Followup, "t6", "f1", "");
+    let mut triaged = fresh_entry(3, &f.manifest, &f.fields);
+    triaged
+        .blobs
+        .push(pack_blob(&f.entry, 0, &f.manifest, "pack-earlier"));
+    triaged.category = "gambling".into();
+    triaged.status = crate::Status::Assigned;
+    let before_day = triaged.received.clone();
+    let mut late = item(Kind::Tip, "t6", "b6", "umbrella");
+    late.manifest.day = "2026-11-01".into();
+    let mut n = numbering(&[("t6", 3)], 4);
+    let p = plan(&[late], "pack", &mut n, |_| Ok(Some(triaged.clone()))).unwrap();
+    let t = &p.entries[0];
+    assert_eq!(t.category, "gambling", "the reviewer's decision stays");
+    assert_eq!(t.status, crate::Status::Assigned);
+    assert_eq!(
+        t.received, "2026-11-01",
+        "the tip's own day completes the entry"
+    );
+    assert_eq!(p.completed, [(3, before_day, "2026-11-01".to_owned())]);
+}
