@@ -20,7 +20,14 @@ pub(crate) fn triage(ctx: &Ctx, a: &TriageArgs) -> Result<(), Failure> {
             credibility: *credibility,
         },
     )?;
-    println!("tip {}: {}", done.entry.id, done.entry.status.key());
+    println!(
+        "{}",
+        t!(
+            "cli-triaged",
+            id = done.entry.id,
+            status = i18n::status_word(done.entry.status.key())
+        )
+    );
     warn_all(&done.warnings);
     Ok(())
 }
@@ -37,10 +44,13 @@ pub(crate) fn assign(ctx: &Ctx, a: &AssignArgs) -> Result<(), Failure> {
     let done = l.assign(*tip, department, due.as_deref())?;
     let t = &done.entry;
     println!(
-        "tip {} assigned to {}, due {}",
-        t.id,
-        t.department.as_deref().unwrap_or_default(),
-        t.assignment_due.as_deref().unwrap_or_default()
+        "{}",
+        t!(
+            "cli-assigned",
+            id = t.id,
+            department = t.department.as_deref().unwrap_or_default(),
+            due = t.assignment_due.as_deref().unwrap_or_default()
+        )
     );
     warn_all(&done.warnings);
     Ok(())
@@ -59,11 +69,14 @@ pub(crate) fn status(ctx: &Ctx, a: &StatusArgs) -> Result<(), Failure> {
     let (before, done) = l.set_status(*tip, *status, public_note.as_deref().map(|n| n.as_str()))?;
     let t = &done.entry;
     println!(
-        "tip {}: {} -> {} (reporter sees: {})",
-        t.id,
-        before.key(),
-        t.status.key(),
-        t.status.public()
+        "{}",
+        t!(
+            "cli-status-set",
+            id = t.id,
+            before = i18n::status_word(before.key()),
+            after = i18n::status_word(t.status.key()),
+            public = i18n::public_word(t.status.public().key())
+        )
     );
     warn_all(&done.warnings);
     Ok(())
@@ -76,7 +89,7 @@ pub(crate) fn reply(ctx: &Ctx, a: &ReplyArgs) -> Result<(), Failure> {
     let message = text_or_stdin(message)?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let done = l.reply(*tip, &message)?;
-    println!("reply to tip {tip} sealed to its reporter; it is published with the next `tipbox-review export`");
+    println!("{}", t!("cli-replied", id = tip));
     warn_all(&done.warnings);
     Ok(())
 }
@@ -99,7 +112,7 @@ pub(crate) fn note(ctx: &Ctx, a: &NoteArgs) -> Result<(), Failure> {
     let text = text_or_stdin(text)?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     l.add_note(*tip, &text)?;
-    println!("note added to tip {tip}");
+    println!("{}", t!("cli-noted", id = tip));
     Ok(())
 }
 
@@ -109,9 +122,9 @@ pub(crate) fn link(ctx: &Ctx, a: &LinkArgs) -> Result<(), Failure> {
     let who = &ctx.who;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     if l.link(*tip, *other)? {
-        println!("tips {tip} and {other} linked");
+        println!("{}", t!("cli-linked", id = tip, other = other));
     } else {
-        println!("tips {tip} and {other} were already linked; nothing changed");
+        println!("{}", t!("cli-already-linked", id = tip, other = other));
     }
     Ok(())
 }
@@ -142,19 +155,15 @@ pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
             Some(out.display().to_string())
         }
         (None, None) => None,
-        _ => {
-            return Err(Failure(
-                EXIT_USAGE,
-                "--recipient and --out go together".into(),
-            ))
-        }
+        _ => return Err(Failure(EXIT_USAGE, t!("cli-recipient-and-out"))),
     };
     l.transfer(*tip, &department, &day, package.clone())?;
-    println!("tip {tip} transferred to {department}");
+    println!(
+        "{}",
+        t!("cli-transferred", id = tip, department = department)
+    );
     if let Some(p) = package {
-        println!(
-            "hand-over bundle: {p} (the receiving unit imports it with `tipbox-review import`)"
-        );
+        println!("{}", t!("cli-handover-written", file = p));
     }
     Ok(())
 }
@@ -177,12 +186,7 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
             &p.display().to_string(),
             std::fs::File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
         )?,
-        _ => {
-            return Err(Failure(
-                EXIT_USAGE,
-                "give the tip's content with --text or --text-file".into(),
-            ))
-        }
+        _ => return Err(Failure(EXIT_USAGE, t!("cli-add-no-content"))),
     };
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let done = l.add(ledger::casework::NewTip {
@@ -194,12 +198,16 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
     })?;
     let id = done.entry.id;
     if attachments.is_empty() {
-        println!("added tip {id} ({})", channel.key());
+        println!("{}", t!("cli-added", id = id, channel = channel.key()));
     } else {
         println!(
-            "added tip {id} ({}) with {} attachment(s) sealed into the ledger",
-            channel.key(),
-            attachments.len()
+            "{}",
+            t!(
+                "cli-added-with-files",
+                id = id,
+                channel = channel.key(),
+                files = attachments.len()
+            )
         );
     }
     warn_all(&done.warnings);
@@ -280,49 +288,54 @@ pub(crate) fn reward_decision(
 ) -> Result<(), Failure> {
     if first == "verify" {
         let token = tipbox::receipt::ClaimToken::parse(second)
-            .map_err(|e| Failure(EXIT_USAGE, format!("that is not a claim token: {e}")))?;
+            .map_err(|e| Failure(EXIT_USAGE, t!("cli-not-a-claim-token", reason = e)))?;
         let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
         return match l.verify_claim(&token)? {
             Some(t) => {
                 // What to do at the counter, said plainly: a paid reward is not paid twice.
                 let state = match &t.reward {
-                    Some(r) if r.state == ledger::RewardState::Paid => format!(
-                        "the reward of {} yuan was ALREADY PAID on {}: do not pay it again",
-                        r.amount,
-                        r.paid_on.as_deref().unwrap_or("-")
+                    Some(r) if r.state == ledger::RewardState::Paid => t!(
+                        "cli-claim-already-paid",
+                        amount = r.amount,
+                        on = r.paid_on.as_deref().unwrap_or("-")
                     ),
-                    Some(r) => format!(
-                        "a reward of {} yuan was approved on {} and is not paid yet; after paying, \
-                         run `tipbox-review reward {} paid`",
-                        r.amount, r.approved_on, t.id
+                    Some(r) => t!(
+                        "cli-claim-unpaid",
+                        amount = r.amount,
+                        on = r.approved_on,
+                        id = t.id
                     ),
-                    None => "no reward has been approved for it: there is nothing to pay".into(),
+                    None => t!("cli-claim-no-reward"),
                 };
-                println!("claim token matches tip {}: {state}", t.id);
+                println!("{}", t!("cli-claim-matches", id = t.id, state = state));
                 Ok(())
             }
-            None => Err(Failure(
-                EXIT_CHECK_FAILED,
-                "the claim token matches no tip in this ledger".into(),
-            )),
+            None => Err(Failure(EXIT_CHECK_FAILED, t!("cli-claim-no-match"))),
         };
     }
-    let tip: u64 = first
-        .parse()
-        .map_err(|_| Failure(EXIT_USAGE, format!("{first:?} is not a tip id; use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`")))?;
+    let tip: u64 = first.parse().map_err(|_| {
+        Failure(
+            EXIT_USAGE,
+            t!("cli-reward-not-a-tip", given = format!("{first:?}")),
+        )
+    })?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let today = tipbox::vocab::today();
     match (second, amount) {
         ("approve", Some(n)) => {
             match l.approve_reward(tip, n, &today)? {
                 (RewardApproval::AlreadyApproved { on }, _) => println!(
-                    "a reward of {n} yuan was already approved for tip {tip} on {on}; nothing changed"
+                    "{}",
+                    t!("cli-reward-already-approved", amount = n, id = tip, on = on)
                 ),
                 (outcome, done) => {
                     if let RewardApproval::Changed { from } = outcome {
-                        println!("reward for tip {tip} changed from {from} to {n} yuan");
+                        println!(
+                            "{}",
+                            t!("cli-reward-changed", id = tip, from = from, amount = n)
+                        );
                     }
-                    println!("reward of {n} yuan approved for tip {tip}; the reporter sees it and a claim token after the next export");
+                    println!("{}", t!("cli-reward-approved", amount = n, id = tip));
                     warn_all(&done.warnings);
                 }
             }
@@ -330,18 +343,14 @@ pub(crate) fn reward_decision(
         }
         ("approve", None) => Err(Failure(
             EXIT_USAGE,
-            "give the amount in yuan: `reward TIP approve --amount N`".into(),
+            crate::i18n::refused(&ledger::Refused::NoAmount),
         )),
         ("paid", None) => {
             l.mark_reward_paid(tip, &today)?;
-            println!("reward for tip {tip} marked paid");
+            println!("{}", t!("cli-reward-paid", id = tip));
             Ok(())
         }
-        _ => Err(Failure(
-            EXIT_USAGE,
-            "use `reward TIP approve --amount N`, `reward TIP paid` or `reward verify TOKEN`"
-                .into(),
-        )),
+        _ => Err(Failure(EXIT_USAGE, t!("cli-reward-usage"))),
     }
 }
 

@@ -30,8 +30,16 @@ pub(crate) struct Cli {
         value_name = "NAME"
     )]
     pub reviewer: Option<String>,
+    /// Language of the program's help, messages and tables: en, zh-Hans or zh-Hant
+    /// [default: the locale's, else en]; also of an HTML report [default there: zh-Hans].
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<tipbox::vocab::Lang>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_lang(given: &str) -> Result<tipbox::vocab::Lang, String> {
+    tipbox::vocab::Lang::from_code(given).ok_or_else(|| "use en, zh-Hans or zh-Hant".into())
 }
 
 #[derive(Subcommand)]
@@ -185,13 +193,6 @@ pub(crate) enum ReportFormat {
     Csv,
     Json,
     Html,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub(crate) enum ReportLang {
-    #[value(name = "zh-hans", alias = "zh-Hans")]
-    ZhHans,
-    En,
 }
 
 #[derive(Subcommand)]
@@ -427,9 +428,6 @@ pub struct ReportArgs {
     /// Write to FILE instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Language of the HTML report.
-    #[arg(long, value_enum, default_value = "zh-hans")]
-    pub lang: ReportLang,
 }
 
 #[derive(Args)]

@@ -14,15 +14,23 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 /// the list is whole.
 pub(crate) trait ExitCode: std::fmt::Display {
     fn exit_code(&self) -> u8;
+    /// The message in the reviewer's language (`crate::i18n`).
+    fn message(&self) -> String {
+        self.to_string()
+    }
 }
 
 impl<E: ExitCode> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure(e.exit_code(), e.to_string())
+        Failure(e.exit_code(), e.message())
     }
 }
 
 impl ExitCode for LedgerError {
+    fn message(&self) -> String {
+        crate::i18n::ledger_error(self)
+    }
+
     fn exit_code(&self) -> u8 {
         use LedgerError::*;
         match self {
@@ -78,6 +86,9 @@ impl ExitCode for String {
 impl ExitCode for tipbox::keys::KeyError {
     fn exit_code(&self) -> u8 {
         EXIT_USAGE
+    }
+    fn message(&self) -> String {
+        crate::i18n::key_error(self)
     }
 }
 

@@ -5,13 +5,20 @@ use super::*;
 /// Print what a casework action warns of.
 pub(crate) fn warn_all(warnings: &[ledger::casework::Warning]) {
     for w in warnings {
-        eprintln!("tipbox-review: warning: {}", *terminal_safe(&w.to_string()));
+        eprintln!(
+            "tipbox-review: {}: {}",
+            crate::i18n::warning_word(),
+            *terminal_safe(&crate::i18n::warning(w))
+        );
     }
 }
 
 /// Print what the ledger says on the way (see [`ledger::Progress`]).
 pub(crate) fn tell(progress: ledger::Progress) {
-    eprintln!("tipbox-review: {}", *terminal_safe(&progress.to_string()));
+    eprintln!(
+        "tipbox-review: {}",
+        *terminal_safe(&crate::i18n::progress(&progress))
+    );
 }
 
 /// A text given on the command line, or read from standard input when it is `-`: notes,

@@ -8,7 +8,6 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
         to,
         format,
         out,
-        lang,
     } = a;
     let cli = ctx.cli;
     for d in [from, to].into_iter().flatten() {
@@ -39,11 +38,12 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
     })?;
     bar.finish_and_clear();
     let text = match format {
-        ReportFormat::Table => r.to_table(),
+        ReportFormat::Table => r.to_table_with(i18n::report_label),
         ReportFormat::Csv => r.to_csv(),
         ReportFormat::Json => to_json_string(&r, true).expect("json") + "\n",
         ReportFormat::Html => r
-            .to_html(matches!(lang, ReportLang::En))
+            // The office's documents are Chinese unless English is asked for.
+            .to_html(cli.lang == Some(tipbox::vocab::Lang::En))
             .map_err(|e| format!("rendering the report failed: {e}"))?,
     };
     match out {

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use age::secrecy::{ExposeSecret, SecretString};
 use askama::Template;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::json;
 use tipbox::ledger::casework::{category_key, RewardApproval};
 use tipbox::ledger::summary::{self, TipSummary};
@@ -26,6 +26,7 @@ mod casework;
 mod cli;
 mod error;
 mod exchange;
+mod i18n;
 mod io;
 mod keys;
 mod list;
@@ -34,6 +35,7 @@ mod show;
 
 use cli::*;
 use error::*;
+use i18n::t;
 use io::*;
 
 fn main() -> ExitCode {
@@ -41,7 +43,12 @@ fn main() -> ExitCode {
     if let Err(e) = tipbox::process::disable_core_dumps() {
         eprintln!("tipbox-review: warning: cannot disable core dumps: {e}");
     }
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    i18n::init(i18n::choose(&args));
+    let cli = i18n::localize(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, message)) => {
