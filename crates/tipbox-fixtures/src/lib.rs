@@ -227,9 +227,14 @@ impl Inbox {
         &self.portal_id
     }
 
-    /// Seal what comes next to `recipients` (a portal restarted with other `--recipient`s).
-    pub fn set_recipients(&mut self, recipients: Recipients) {
-        self.recipients = recipients;
+    /// Seal what comes next to `recipients` (`age1...` lines), as a portal restarted with
+    /// them as its `--recipient`s does.
+    pub fn set_recipients(&mut self, recipients: &[&str]) {
+        let list = recipients
+            .iter()
+            .map(|r| tipbox_core::keys::parse_recipient(r).expect("an age recipient"))
+            .collect();
+        self.recipients = Recipients::new(list).expect("at least one recipient");
     }
 
     /// Date what comes next `day` (`YYYY-MM-DD`): the portal's UTC day when it arrived.
@@ -362,7 +367,7 @@ mod tests {
     fn tips_and_followups_open_check_and_prove_their_reporter() {
         let identity = age::x25519::Identity::generate();
         let mut inbox = Inbox::new();
-        inbox.set_recipients(Recipients::new(vec![identity.to_public()]).unwrap());
+        inbox.set_recipients(&[&identity.to_public().to_string()]);
         inbox.set_day("2026-11-02");
         let tip = inbox.tip(&Tip {
             reward: true,
