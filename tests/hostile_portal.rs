@@ -44,6 +44,20 @@ fn imported() -> Imported {
     }
 }
 
+/// [`imported`] without a portal, for tests of the ledger alone: the same tip and follow-up
+/// (signed with the receipt's key), sealed by a fixture inbox. Returns the ledger, the work
+/// folder and the tip's manifest.
+fn imported_from_a_fixture() -> (TestLedger, tempfile::TempDir, tipbox::tip::Manifest) {
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip {
+        reward: true,
+        ..Tip::default()
+    });
+    inbox.followup(&tip, "GENUINE 补充：他的车牌是某A12345", &[]);
+    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    (ledger, work, tip.manifest)
+}
+
 /// Write `bundle` into the work folder and import it; returns (exit code, stdout, stderr).
 fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, String, String) {
     let path = work.join(format!("hand-made-{}.tbx", tipbox::store::Store::new_id()));
@@ -455,17 +469,14 @@ fn regression_an_item_with_thousands_of_stanzas_took_minutes_to_refuse() {
 /// same, and nothing on the screen acts on them.
 #[test]
 fn regression_show_json_emitted_bidi_and_c1_controls_raw() {
-    let portal = Portal::start();
+    let mut inbox = Inbox::new();
     let hostile = "名单\u{202e}gpj.exe \u{9b}31m红色\u{7f} \u{1b}[8m隐藏 \u{2066}x\u{2069}";
-    submit_ok(
-        &portal,
-        &Tip {
-            description: hostile,
-            location: "\u{9b}2J某镇",
-            ..Tip::default()
-        },
-    );
-    let (ledger, _work, _) = import_into_new_ledger(&portal);
+    inbox.tip(&Tip {
+        description: hostile,
+        location: "\u{9b}2J某镇",
+        ..Tip::default()
+    });
+    let (ledger, _work, _) = import_into_new_ledger(&inbox);
     for args in [
         &["show", "1", "--json"][..],
         &["list", "--json"],
@@ -756,9 +767,7 @@ fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
 /// are folded, unknown field names are quoted, and each follow-up ends with its proof again.
 #[test]
 fn regression_a_made_up_follow_up_printed_a_proven_mark_of_its_own() {
-    let Imported {
-        ledger, work, tip, ..
-    } = imported();
+    let (ledger, work, tip) = imported_from_a_fixture();
     let fake = format!(
         "Thanks.{}--- Follow-up ({}) ---\nfrom the receipt holder: yes (signed with the key derived from the tip's receipt)\nmessage: FAKE I made the whole tip up",
         "\n".repeat(60),
@@ -912,9 +921,8 @@ fn regression_a_first_hand_over_bundle_left_the_portals_tips_unanswered() {
 /// that completes the tip names it.
 #[test]
 fn regression_a_follow_up_before_its_tip_set_the_tips_channel() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let tip = forge::portal_tip_manifest(&portal.data);
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip::default()).manifest;
     let ledger = TestLedger::new();
     let work = tempfile::tempdir().unwrap();
     let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
@@ -939,7 +947,7 @@ fn regression_a_follow_up_before_its_tip_set_the_tips_channel() {
     );
     assert_eq!(code, 0);
     let bundle = work.path().join("genuine.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let out = ledger.run(&["import", bundle.to_str().unwrap()]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
