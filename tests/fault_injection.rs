@@ -175,9 +175,7 @@ fn kill_9_during_apply_and_export_leaves_nothing_half_done() {
 
 #[test]
 fn kill_9_during_ledger_writes_keeps_the_audit_chain_intact() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    let (ledger, _work, _inbox) = import_into_new_ledger(&inbox);
+    let (ledger, _work, _inbox) = ledger_with(&[Tip::default()]);
     for (i, ms) in [10u64, 40, 80, 150, 300, 600].iter().enumerate() {
         let note = format!("note {i}");
         kill_after(
@@ -228,9 +226,7 @@ fn plant_unfinished_sled_snapshot(db_dir: &std::path::Path) {
 /// data at file offset None" (sled 0.34 reads unfinished snapshots, spacejam/sled#1527).
 #[test]
 fn regression_unfinished_sled_snapshot_does_not_lock_the_office_out_of_its_ledger() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    let (ledger, _work, _inbox) = import_into_new_ledger(&inbox);
+    let (ledger, _work, _inbox) = ledger_with(&[Tip::default()]);
     let before = ledger.list_json();
     plant_unfinished_sled_snapshot(&ledger.path().join("db"));
     assert_eq!(ledger.list_json(), before, "nothing lost");

@@ -469,14 +469,12 @@ fn regression_an_item_with_thousands_of_stanzas_took_minutes_to_refuse() {
 /// same, and nothing on the screen acts on them.
 #[test]
 fn regression_show_json_emitted_bidi_and_c1_controls_raw() {
-    let mut inbox = Inbox::new();
     let hostile = "名单\u{202e}gpj.exe \u{9b}31m红色\u{7f} \u{1b}[8m隐藏 \u{2066}x\u{2069}";
-    inbox.tip(&Tip {
+    let (ledger, _work, _) = ledger_with(&[Tip {
         description: hostile,
         location: "\u{9b}2J某镇",
         ..Tip::default()
-    });
-    let (ledger, _work, _) = import_into_new_ledger(&inbox);
+    }]);
     for args in [
         &["show", "1", "--json"][..],
         &["list", "--json"],

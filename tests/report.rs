@@ -147,12 +147,10 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
 
 #[test]
 fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip {
+    let (ledger, work, _inbox) = ledger_with(&[Tip {
         description: "NOTICE-TIP-CANARY 原始线索内容",
         ..Tip::default()
-    });
-    let (ledger, work, _inbox) = import_into_new_ledger(&inbox);
+    }]);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2026-12-31"]);
     let first = work.path().join("n1.html");
     let second = work.path().join("n2.html");

@@ -148,9 +148,7 @@ fn store_today() -> String {
 
 #[test]
 fn importing_twice_changes_nothing() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    let (ledger, _work, bundle) = import_into_new_ledger(&inbox);
+    let (ledger, _work, bundle) = ledger_with(&[Tip::default()]);
     // Logical state: entries, sealed items and the audit log. (sled's own files are not
     // compared: it writes a snapshot when a database is merely opened.)
     let state = |l: &TestLedger| {
@@ -302,13 +300,13 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
 /// tips, and import the rest.
 #[test]
 fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_import() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    inbox.tip(&Tip {
-        description: "a second tip about the same harbour warehouse",
-        ..Tip::default()
-    });
-    let (ledger, _work, bundle) = import_into_new_ledger(&inbox);
+    let (ledger, _work, bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
+            description: "a second tip about the same harbour warehouse",
+            ..Tip::default()
+        },
+    ]);
     let before = ledger.list_json();
     assert_eq!(before.as_array().unwrap().len(), 2);
     // The state such a crash leaves, made in the real database: no import record and the
@@ -462,13 +460,11 @@ fn regression_a_damaged_pack_is_reported_as_damaged_not_as_another_offices_bundl
 /// report damage found part-way with the import's message about a bundle.
 #[test]
 fn regression_a_damaged_attachment_leaves_no_truncated_file_behind() {
-    let mut inbox = Inbox::new();
     let evidence: Vec<u8> = (0..1_000_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
-    inbox.tip(&Tip {
+    let (ledger, work, _inbox) = ledger_with(&[Tip {
         files: vec![("recording.bin".into(), evidence.clone())],
         ..Tip::default()
-    });
-    let (ledger, work, _inbox) = import_into_new_ledger(&inbox);
+    }]);
     let intact = work.path().join("intact");
     ledger.ok(&["show", "1", "--attachments-to", intact.to_str().unwrap()]);
     assert_eq!(
@@ -862,9 +858,7 @@ fn typed_in_tips_carry_their_files_sealed_like_web_attachments() {
 /// standard input, so they never sit in the shell's history file or the process list.
 #[test]
 fn texts_given_as_a_dash_are_read_from_standard_input() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    let (ledger, work, _bundle) = import_into_new_ledger(&inbox);
+    let (ledger, work, _bundle) = ledger_with(&[Tip::default()]);
     ledger.ok_with_stdin(&["note", "1", "-"], "STDIN-NOTE 内部研判\n");
     // An empty note (an empty pipe, a stray "") is refused, not recorded.
     let empty = ledger.run_with_stdin(&["note", "1", "-"], b"  \n");
@@ -1090,13 +1084,13 @@ fn add_refuses_impossible_days_and_the_web_channel_and_assign_warns() {
 
 #[test]
 fn daily_work_commands_and_audit_tampering() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    inbox.tip(&Tip {
-        category: "loan-shark",
-        ..Tip::default()
-    });
-    let (ledger, _work, _bundle) = import_into_new_ledger(&inbox);
+    let (ledger, _work, _bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
+            category: "loan-shark",
+            ..Tip::default()
+        },
+    ]);
     ledger.ok(&[
         "triage",
         "1",
@@ -1773,13 +1767,13 @@ fn large_items_are_streamed_through_import_and_search() {
 /// items are missing, and importing the bundle again adds the tips once.
 #[test]
 fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip::default());
-    inbox.tip(&Tip {
-        description: "the second tip, about the harbour warehouse",
-        ..Tip::default()
-    });
-    let (ledger, _work, bundle) = import_into_new_ledger(&inbox);
+    let (ledger, _work, bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
+            description: "the second tip, about the harbour warehouse",
+            ..Tip::default()
+        },
+    ]);
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 2);
     // The state such a kill leaves, made for real: the entries written, but no import
     // record, the old next id, no pack under its final name (it was still being written
@@ -2017,12 +2011,10 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
 /// to the old identity stays readable.
 #[test]
 fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
-    let mut inbox = Inbox::new();
-    inbox.tip(&Tip {
+    let (ledger, work, _) = ledger_with(&[Tip {
         description: "OLDKEY-CANARY 退役前的线索",
         ..Tip::default()
-    });
-    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    }]);
     let demo_recipient = std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
         .unwrap()
         .trim()

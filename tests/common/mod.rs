@@ -536,6 +536,16 @@ pub fn import_into_new_ledger(from: &impl Exports) -> (TestLedger, tempfile::Tem
     (ledger, work, bundle)
 }
 
+/// A new demo-key ledger that imported `tips`, sealed by a fixture [`Inbox`] (no portal):
+/// [`import_into_new_ledger`]'s ledger, work folder and bundle.
+pub fn ledger_with(tips: &[Tip]) -> (TestLedger, tempfile::TempDir, PathBuf) {
+    let mut inbox = Inbox::new();
+    for tip in tips {
+        inbox.tip(tip);
+    }
+    import_into_new_ledger(&inbox)
+}
+
 /// A minimal baseline JPEG (JFIF, one quantisation table, a 1x1 frame) whose scan data is
 /// `scan`, with no metadata of its own. `scan` must not contain 0xFF.
 pub fn jpeg_with_scan(scan: &[u8]) -> Vec<u8> {
