@@ -783,6 +783,52 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
     );
 }
 
+/// A fixture inbox puts in each tip what its receipt derives, as the portal does, so the
+/// ledger's answers fit the receipt: the reporter's follow-up is proven, the claim token
+/// verifies, and the update bundle `export` writes names the tip, carries the reply sealed
+/// to the receipt's reply key, and acknowledges both items.
+#[test]
+fn a_fixture_tip_carries_what_its_receipt_derives() {
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip {
+        reward: true,
+        ..Tip::default()
+    });
+    inbox.followup(&tip, "补充：车牌某A12345", &[]);
+    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.contains("from the receipt holder: yes"), "{shown}");
+    ledger.ok(&["reward", "1", "approve", "--amount", "800"]);
+    let verified = ledger.run(&["reward", "verify", tip.keys.claim_token.digits()]);
+    assert_eq!(verified.status.code(), Some(0));
+    ledger.ok(&["reply", "1", "--message", "已转公安机关核查"]);
+
+    let update = work.path().join("u.tbu");
+    ledger.ok(&["export", "--out", update.to_str().unwrap()]);
+    let key = std::fs::read_to_string(repo_path("keys-example/verify-key.txt")).unwrap();
+    let key = tipbox::keys::parse_verify_key(&key).unwrap();
+    let bytes = std::fs::read(&update).unwrap();
+    let body = tipbox::bundle::update::verify(&bytes, &key, inbox.portal_id()).unwrap();
+    let mut acknowledged = body.acknowledged.clone();
+    acknowledged.sort();
+    let mut items: Vec<String> = inbox
+        .items()
+        .iter()
+        .map(|s| s.manifest.blob_id.clone())
+        .collect();
+    items.sort();
+    assert_eq!(acknowledged, items);
+    let [signed] = &body.tips[..] else {
+        panic!("one tip update: {:?}", body.tips);
+    };
+    let update = signed.verify(&key, inbox.portal_id()).unwrap();
+    assert_eq!(update.tip_id, tip.manifest.tip_id);
+    let reply = update.messages.iter().find(|m| m.kind == "reply").unwrap();
+    let sealed = hex::decode(&reply.sealed).unwrap();
+    let opened = tipbox::crypto::open_sealed(&tip.keys.reply_secret, &sealed).unwrap();
+    assert_eq!(&opened[..], "已转公安机关核查".as_bytes());
+}
+
 /// A letter often comes with a scan or photos, a visitor with files: `add --attachment`
 /// seals them into the ledger like a web tip's attachments (never opened, never in the
 /// clear on disk), and `show --attachments-to` and `search` treat them alike.
