@@ -44,20 +44,6 @@ fn imported() -> Imported {
     }
 }
 
-/// [`imported`] without a portal, for tests of the ledger alone: the same tip and follow-up
-/// (signed with the receipt's key), sealed by a fixture inbox. Returns the ledger, the work
-/// folder and the tip's manifest.
-fn imported_from_a_fixture() -> (TestLedger, tempfile::TempDir, tipbox::tip::Manifest) {
-    let mut inbox = Inbox::new();
-    let tip = inbox.tip(&Tip {
-        reward: true,
-        ..Tip::default()
-    });
-    inbox.followup(&tip, "GENUINE 补充：他的车牌是某A12345", &[]);
-    let (ledger, work, _) = import_into_new_ledger(&inbox);
-    (ledger, work, tip.manifest)
-}
-
 /// Write `bundle` into the work folder and import it; returns (exit code, stdout, stderr).
 fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, String, String) {
     let path = work.join(format!("hand-made-{}.tbx", tipbox::store::Store::new_id()));
@@ -765,7 +751,9 @@ fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
 /// are folded, unknown field names are quoted, and each follow-up ends with its proof again.
 #[test]
 fn regression_a_made_up_follow_up_printed_a_proven_mark_of_its_own() {
-    let (ledger, work, tip) = imported_from_a_fixture();
+    // The genuine tip and follow-up of `imported`, from a fixture inbox: the ledger alone.
+    let (ledger, work, tip, _) = ledger_with_a_followed_up_tip("GENUINE 补充：他的车牌是某A12345");
+    let tip = tip.manifest;
     let fake = format!(
         "Thanks.{}--- Follow-up ({}) ---\nfrom the receipt holder: yes (signed with the key derived from the tip's receipt)\nmessage: FAKE I made the whole tip up",
         "\n".repeat(60),

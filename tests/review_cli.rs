@@ -789,13 +789,8 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
 /// to the receipt's reply key, and acknowledges both items.
 #[test]
 fn a_fixture_tip_carries_what_its_receipt_derives() {
-    let mut inbox = Inbox::new();
-    let tip = inbox.tip(&Tip {
-        reward: true,
-        ..Tip::default()
-    });
-    inbox.followup(&tip, "补充：车牌某A12345", &[]);
-    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    let (ledger, work, tip, followup) = ledger_with_a_followed_up_tip("补充：车牌某A12345");
+    let portal_id = &tip.manifest.portal_id;
     let shown = ledger.ok(&["show", "1"]);
     assert!(shown.contains("from the receipt holder: yes"), "{shown}");
     ledger.ok(&["reward", "1", "approve", "--amount", "800"]);
@@ -808,20 +803,16 @@ fn a_fixture_tip_carries_what_its_receipt_derives() {
     let key = std::fs::read_to_string(repo_path("keys-example/verify-key.txt")).unwrap();
     let key = tipbox::keys::parse_verify_key(&key).unwrap();
     let bytes = std::fs::read(&update).unwrap();
-    let body = tipbox::bundle::update::verify(&bytes, &key, inbox.portal_id()).unwrap();
+    let body = tipbox::bundle::update::verify(&bytes, &key, portal_id).unwrap();
     let mut acknowledged = body.acknowledged.clone();
     acknowledged.sort();
-    let mut items: Vec<String> = inbox
-        .items()
-        .iter()
-        .map(|s| s.manifest.blob_id.clone())
-        .collect();
+    let mut items = [tip.manifest.blob_id.clone(), followup.blob_id];
     items.sort();
     assert_eq!(acknowledged, items);
     let [signed] = &body.tips[..] else {
         panic!("one tip update: {:?}", body.tips);
     };
-    let update = signed.verify(&key, inbox.portal_id()).unwrap();
+    let update = signed.verify(&key, portal_id).unwrap();
     assert_eq!(update.tip_id, tip.manifest.tip_id);
     let reply = update.messages.iter().find(|m| m.kind == "reply").unwrap();
     let sealed = hex::decode(&reply.sealed).unwrap();

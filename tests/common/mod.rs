@@ -182,7 +182,7 @@ pub fn element_text(html: &str, id: &str) -> Option<String> {
 /// What a reporter types into the form: submitted to a running portal ([`submit_ok`]), or
 /// sealed as a portal seals it by a fixture [`Inbox`], for tests that need tips in a
 /// ledger and not the portal that took them.
-pub use tipbox_fixtures::{Inbox, Tip};
+pub use tipbox_fixtures::{Inbox, SealedTip, Tip};
 
 pub fn submit_form(tip: &Tip) -> reqwest::blocking::multipart::Form {
     let mut form = reqwest::blocking::multipart::Form::new()
@@ -544,6 +544,27 @@ pub fn ledger_with(tips: &[Tip]) -> (TestLedger, tempfile::TempDir, PathBuf) {
         inbox.tip(tip);
     }
     import_into_new_ledger(&inbox)
+}
+
+/// A new demo-key ledger holding one tip (reward wanted) and its reporter's follow-up
+/// `message`, signed with the receipt's key, sealed by a fixture [`Inbox`]: the ledger, a
+/// work folder, the tip as sealed and the follow-up's manifest.
+pub fn ledger_with_a_followed_up_tip(
+    message: &str,
+) -> (
+    TestLedger,
+    tempfile::TempDir,
+    SealedTip,
+    tipbox::tip::Manifest,
+) {
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip {
+        reward: true,
+        ..Tip::default()
+    });
+    let followup = inbox.followup(&tip, message, &[]);
+    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    (ledger, work, tip, followup)
 }
 
 /// A minimal baseline JPEG (JFIF, one quantisation table, a 1x1 frame) whose scan data is
