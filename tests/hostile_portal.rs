@@ -455,17 +455,12 @@ fn regression_an_item_with_thousands_of_stanzas_took_minutes_to_refuse() {
 /// same, and nothing on the screen acts on them.
 #[test]
 fn regression_show_json_emitted_bidi_and_c1_controls_raw() {
-    let portal = Portal::start();
     let hostile = "名单\u{202e}gpj.exe \u{9b}31m红色\u{7f} \u{1b}[8m隐藏 \u{2066}x\u{2069}";
-    submit_ok(
-        &portal,
-        &Tip {
-            description: hostile,
-            location: "\u{9b}2J某镇",
-            ..Tip::default()
-        },
-    );
-    let (ledger, _work, _) = import_into_new_ledger(&portal);
+    let (ledger, _work, _) = ledger_with(&[Tip {
+        description: hostile,
+        location: "\u{9b}2J某镇",
+        ..Tip::default()
+    }]);
     for args in [
         &["show", "1", "--json"][..],
         &["list", "--json"],
@@ -756,9 +751,9 @@ fn ledger_settings_that_break_dates_or_the_terminal_are_refused_with_the_fix() {
 /// are folded, unknown field names are quoted, and each follow-up ends with its proof again.
 #[test]
 fn regression_a_made_up_follow_up_printed_a_proven_mark_of_its_own() {
-    let Imported {
-        ledger, work, tip, ..
-    } = imported();
+    // The genuine tip and follow-up of `imported`, from a fixture inbox: the ledger alone.
+    let (ledger, work, tip, _) = ledger_with_a_followed_up_tip("GENUINE 补充：他的车牌是某A12345");
+    let tip = tip.manifest;
     let fake = format!(
         "Thanks.{}--- Follow-up ({}) ---\nfrom the receipt holder: yes (signed with the key derived from the tip's receipt)\nmessage: FAKE I made the whole tip up",
         "\n".repeat(60),
@@ -912,9 +907,8 @@ fn regression_a_first_hand_over_bundle_left_the_portals_tips_unanswered() {
 /// that completes the tip names it.
 #[test]
 fn regression_a_follow_up_before_its_tip_set_the_tips_channel() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let tip = forge::portal_tip_manifest(&portal.data);
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip::default()).manifest;
     let ledger = TestLedger::new();
     let work = tempfile::tempdir().unwrap();
     let m = forge::manifest(Kind::Followup, &tip.portal_id, &tip.tip_id, &tip.day);
@@ -939,7 +933,7 @@ fn regression_a_follow_up_before_its_tip_set_the_tips_channel() {
     );
     assert_eq!(code, 0);
     let bundle = work.path().join("genuine.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let out = ledger.run(&["import", bundle.to_str().unwrap()]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

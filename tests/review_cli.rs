@@ -148,9 +148,7 @@ fn store_today() -> String {
 
 #[test]
 fn importing_twice_changes_nothing() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
+    let (ledger, _work, bundle) = ledger_with(&[Tip::default()]);
     // Logical state: entries, sealed items and the audit log. (sled's own files are not
     // compared: it writes a snapshot when a database is merely opened.)
     let state = |l: &TestLedger| {
@@ -173,13 +171,13 @@ fn importing_twice_changes_nothing() {
 
 #[test]
 fn damaged_or_truncated_bundles_are_refused_whole() {
-    let portal = Portal::start();
+    let mut inbox = Inbox::new();
     for _ in 0..3 {
-        submit_ok(&portal, &Tip::default());
+        inbox.tip(&Tip::default());
     }
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let bytes = std::fs::read(&bundle).unwrap();
     let ledger = TestLedger::new();
     let bad = work.path().join("bad.tbx");
@@ -302,16 +300,13 @@ fn hostile_bundle(dir: &Path, names: &[&str]) -> PathBuf {
 /// tips, and import the rest.
 #[test]
 fn an_import_that_crashed_after_writing_its_entries_is_completed_on_the_next_import() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    submit_ok(
-        &portal,
-        &Tip {
+    let (ledger, _work, bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
             description: "a second tip about the same harbour warehouse",
             ..Tip::default()
         },
-    );
-    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
+    ]);
     let before = ledger.list_json();
     assert_eq!(before.as_array().unwrap().len(), 2);
     // The state such a crash leaves, made in the real database: no import record and the
@@ -465,16 +460,11 @@ fn regression_a_damaged_pack_is_reported_as_damaged_not_as_another_offices_bundl
 /// report damage found part-way with the import's message about a bundle.
 #[test]
 fn regression_a_damaged_attachment_leaves_no_truncated_file_behind() {
-    let portal = Portal::start();
     let evidence: Vec<u8> = (0..1_000_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
-    submit_ok(
-        &portal,
-        &Tip {
-            files: vec![("recording.bin".into(), evidence.clone())],
-            ..Tip::default()
-        },
-    );
-    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, work, _inbox) = ledger_with(&[Tip {
+        files: vec![("recording.bin".into(), evidence.clone())],
+        ..Tip::default()
+    }]);
     let intact = work.path().join("intact");
     ledger.ok(&["show", "1", "--attachments-to", intact.to_str().unwrap()]);
     assert_eq!(
@@ -618,11 +608,11 @@ fn hostile_attachment_names_stay_inside_the_target_folder() {
 
 #[test]
 fn wrong_passphrase_is_a_clear_error_with_exit_2() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
+    let mut inbox = Inbox::new();
+    inbox.tip(&Tip::default());
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let ledger = TestLedger::new();
     let wrong = work.path().join("wrong");
     std::fs::write(&wrong, "definitely not it\n").unwrap();
@@ -793,6 +783,43 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
     );
 }
 
+/// A fixture inbox puts in each tip what its receipt derives, as the portal does, so the
+/// ledger's answers fit the receipt: the reporter's follow-up is proven, the claim token
+/// verifies, and the update bundle `export` writes names the tip, carries the reply sealed
+/// to the receipt's reply key, and acknowledges both items.
+#[test]
+fn a_fixture_tip_carries_what_its_receipt_derives() {
+    let (ledger, work, tip, followup) = ledger_with_a_followed_up_tip("补充：车牌某A12345");
+    let portal_id = &tip.manifest.portal_id;
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.contains("from the receipt holder: yes"), "{shown}");
+    ledger.ok(&["reward", "1", "approve", "--amount", "800"]);
+    let verified = ledger.run(&["reward", "verify", tip.keys.claim_token.digits()]);
+    assert_eq!(verified.status.code(), Some(0));
+    ledger.ok(&["reply", "1", "--message", "已转公安机关核查"]);
+
+    let update = work.path().join("u.tbu");
+    ledger.ok(&["export", "--out", update.to_str().unwrap()]);
+    let key = std::fs::read_to_string(repo_path("keys-example/verify-key.txt")).unwrap();
+    let key = tipbox::keys::parse_verify_key(&key).unwrap();
+    let bytes = std::fs::read(&update).unwrap();
+    let body = tipbox::bundle::update::verify(&bytes, &key, portal_id).unwrap();
+    let mut acknowledged = body.acknowledged.clone();
+    acknowledged.sort();
+    let mut items = [tip.manifest.blob_id.clone(), followup.blob_id];
+    items.sort();
+    assert_eq!(acknowledged, items);
+    let [signed] = &body.tips[..] else {
+        panic!("one tip update: {:?}", body.tips);
+    };
+    let update = signed.verify(&key, portal_id).unwrap();
+    assert_eq!(update.tip_id, tip.manifest.tip_id);
+    let reply = update.messages.iter().find(|m| m.kind == "reply").unwrap();
+    let sealed = hex::decode(&reply.sealed).unwrap();
+    let opened = tipbox::crypto::open_sealed(&tip.keys.reply_secret, &sealed).unwrap();
+    assert_eq!(&opened[..], "已转公安机关核查".as_bytes());
+}
+
 /// A letter often comes with a scan or photos, a visitor with files: `add --attachment`
 /// seals them into the ledger like a web tip's attachments (never opened, never in the
 /// clear on disk), and `show --attachments-to` and `search` treat them alike.
@@ -868,9 +895,7 @@ fn typed_in_tips_carry_their_files_sealed_like_web_attachments() {
 /// standard input, so they never sit in the shell's history file or the process list.
 #[test]
 fn texts_given_as_a_dash_are_read_from_standard_input() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let (ledger, work, _bundle) = import_into_new_ledger(&portal);
+    let (ledger, work, _bundle) = ledger_with(&[Tip::default()]);
     ledger.ok_with_stdin(&["note", "1", "-"], "STDIN-NOTE 内部研判\n");
     // An empty note (an empty pipe, a stray "") is refused, not recorded.
     let empty = ledger.run_with_stdin(&["note", "1", "-"], b"  \n");
@@ -1096,16 +1121,13 @@ fn add_refuses_impossible_days_and_the_web_channel_and_assign_warns() {
 
 #[test]
 fn daily_work_commands_and_audit_tampering() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    submit_ok(
-        &portal,
-        &Tip {
+    let (ledger, _work, _bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
             category: "loan-shark",
             ..Tip::default()
         },
-    );
-    let (ledger, _work, _bundle) = import_into_new_ledger(&portal);
+    ]);
     ledger.ok(&[
         "triage",
         "1",
@@ -1216,17 +1238,14 @@ fn daily_work_commands_and_audit_tampering() {
 
 #[test]
 fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
-    let portal = Portal::start();
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "HANDOVER-CANARY 某局长充当保护伞",
-            ..Tip::default()
-        },
-    );
+    let mut inbox = Inbox::new();
+    inbox.tip(&Tip {
+        description: "HANDOVER-CANARY 某局长充当保护伞",
+        ..Tip::default()
+    });
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let office = TestLedger::new();
     office.ok(&["import", bundle.to_str().unwrap()]);
 
@@ -1537,11 +1556,8 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
         .find_map(|l| l.strip_prefix("recipient: "))
         .unwrap()
         .to_owned();
-    let verify = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("verify-key: "))
-        .unwrap()
-        .to_owned();
+    // (The portal's --verify-key: a fixture portal applies no updates, so it needs none.)
+    assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
     // init refuses to overwrite existing keys.
     let again = Command::new(REVIEW_BIN)
         .arg("--ledger")
@@ -1554,28 +1570,13 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
 
-    let data = work.path().join("portal-data");
-    let start = |recipient: &str| {
-        Portal::start_with(PortalOptions {
-            data: Some(data.clone()),
-            extra_args: vec![
-                "--recipient".into(),
-                recipient.into(),
-                "--verify-key".into(),
-                verify.clone(),
-            ],
-            ..Default::default()
-        })
-    };
-    let portal = start(&first);
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "OLDKEY-CANARY 旧密钥加密的线索",
-            ..Tip::default()
-        },
-    );
-    drop(portal);
+    // One portal, sealing to the first key, then (restarted) to the new one.
+    let mut inbox = Inbox::new();
+    inbox.set_recipients(&[&first]);
+    inbox.tip(&Tip {
+        description: "OLDKEY-CANARY 旧密钥加密的线索",
+        ..Tip::default()
+    });
 
     let rotated = review(&["init", "--add-key"]);
     let recipients: Vec<&str> = rotated
@@ -1584,16 +1585,13 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
         .collect();
     assert_eq!(recipients.len(), 2);
     assert_eq!(recipients[0], first);
-    let portal = start(recipients[1]);
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "NEWKEY-CANARY 新密钥加密的线索",
-            ..Tip::default()
-        },
-    );
+    inbox.set_recipients(&[recipients[1]]);
+    inbox.tip(&Tip {
+        description: "NEWKEY-CANARY 新密钥加密的线索",
+        ..Tip::default()
+    });
     let bundle = work.path().join("b.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     review(&["import", bundle.to_str().unwrap()]);
 
     let a: serde_json::Value = serde_json::from_str(&review(&["show", "1", "--json"])).unwrap();
@@ -1624,30 +1622,21 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
 
 #[test]
 fn search_finds_text_in_fields_attachment_names_and_notes_on_every_core() {
-    let portal = Portal::start_with(PortalOptions {
-        config: "submissions_per_minute = 1000000\nlookups_per_minute = 1000000".into(),
-        ..Default::default()
-    });
+    let mut inbox = Inbox::new();
     // Enough tips to be spread over several workers' batches; the matches sit at the ends.
     let plain = Tip::default();
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "The NeedleCo quarry boss threatens villagers at night.",
-            ..Tip::default()
-        },
-    );
+    inbox.tip(&Tip {
+        description: "The NeedleCo quarry boss threatens villagers at night.",
+        ..Tip::default()
+    });
     for _ in 0..150 {
-        submit_ok(&portal, &plain);
+        inbox.tip(&plain);
     }
-    submit_ok(
-        &portal,
-        &Tip {
-            files: vec![("needle-ledger.txt".into(), b"accounts".to_vec())],
-            ..Tip::default()
-        },
-    );
-    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
+    inbox.tip(&Tip {
+        files: vec![("needle-ledger.txt".into(), b"accounts".to_vec())],
+        ..Tip::default()
+    });
+    let (ledger, _work, _inbox) = import_into_new_ledger(&inbox);
     ledger.ok(&["note", "77", "Cross-check with the NEEDLE case file"]);
     let hits: serde_json::Value =
         serde_json::from_str(&ledger.ok(&["search", "needle", "--json"])).unwrap();
@@ -1711,10 +1700,7 @@ fn search_finds_text_in_fields_attachment_names_and_notes_on_every_core() {
 /// a bundle cut off inside a large item must leave nothing behind.
 #[test]
 fn large_items_are_streamed_through_import_and_search() {
-    let portal = Portal::start_with(PortalOptions {
-        config: "submissions_per_minute = 1000000\nlookups_per_minute = 1000000".into(),
-        ..Default::default()
-    });
+    let mut inbox = Inbox::new();
     // Not compressible, so the sealed item is as large as the file.
     let mut video = Vec::with_capacity(3 << 20);
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -1726,37 +1712,28 @@ fn large_items_are_streamed_through_import_and_search() {
     }
     let medium: Vec<u8> = video[..600 << 10].iter().map(|b| b ^ 0x5a).collect();
     for _ in 0..10 {
-        submit_ok(&portal, &Tip::default());
+        inbox.tip(&Tip::default());
     }
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "plain words only",
-            files: vec![("needle-video.bin".into(), video.clone())],
-            ..Tip::default()
-        },
-    );
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "the NEEDLE in a medium item",
-            files: vec![("scan.bin".into(), medium.clone())],
-            ..Tip::default()
-        },
-    );
+    inbox.tip(&Tip {
+        description: "plain words only",
+        files: vec![("needle-video.bin".into(), video.clone())],
+        ..Tip::default()
+    });
+    inbox.tip(&Tip {
+        description: "the NEEDLE in a medium item",
+        files: vec![("scan.bin".into(), medium.clone())],
+        ..Tip::default()
+    });
     for _ in 0..10 {
-        submit_ok(&portal, &Tip::default());
+        inbox.tip(&Tip::default());
     }
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "a small needle",
-            ..Tip::default()
-        },
-    );
+    inbox.tip(&Tip {
+        description: "a small needle",
+        ..Tip::default()
+    });
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
 
     // Cut off inside the large item: refused, and no entry or ciphertext left behind.
     let ledger = TestLedger::new();
@@ -1827,16 +1804,13 @@ fn large_items_are_streamed_through_import_and_search() {
 /// items are missing, and importing the bundle again adds the tips once.
 #[test]
 fn entries_of_an_import_killed_before_its_pack_was_complete_are_removed() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    submit_ok(
-        &portal,
-        &Tip {
+    let (ledger, _work, bundle) = ledger_with(&[
+        Tip::default(),
+        Tip {
             description: "the second tip, about the harbour warehouse",
             ..Tip::default()
         },
-    );
-    let (ledger, _work, bundle) = import_into_new_ledger(&portal);
+    ]);
     assert_eq!(ledger.list_json().as_array().unwrap().len(), 2);
     // The state such a kill leaves, made for real: the entries written, but no import
     // record, the old next id, no pack under its final name (it was still being written
@@ -2074,16 +2048,10 @@ fn the_passphrase_can_be_changed_and_a_change_cut_short_is_finished() {
 /// to the old identity stays readable.
 #[test]
 fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
-    let portal = Portal::start();
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "OLDKEY-CANARY 退役前的线索",
-            ..Tip::default()
-        },
-    );
-    let (ledger, work, _) = import_into_new_ledger(&portal);
-    drop(portal);
+    let (ledger, work, _) = ledger_with(&[Tip {
+        description: "OLDKEY-CANARY 退役前的线索",
+        ..Tip::default()
+    }]);
     let demo_recipient = std::fs::read_to_string(repo_path("keys-example/recipient.txt"))
         .unwrap()
         .trim()
@@ -2144,19 +2112,14 @@ fn retired_recipients_are_no_longer_sealed_to_and_old_tips_stay_readable() {
     ledger.ok(&["backup", "verify", backup.to_str().unwrap()]);
 
     // A portal given the new line alone feeds the ledger as before.
-    let portal = Portal::start_with(PortalOptions {
-        extra_args: vec!["--recipient".into(), new.clone()],
-        ..Default::default()
+    let mut inbox = Inbox::new();
+    inbox.set_recipients(&[&new]);
+    inbox.tip(&Tip {
+        description: "NEWKEY-CANARY 退役后的线索",
+        ..Tip::default()
     });
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "NEWKEY-CANARY 退役后的线索",
-            ..Tip::default()
-        },
-    );
     let bundle = work.path().join("new.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     ledger.ok(&["import", bundle.to_str().unwrap()]);
     assert!(ledger
         .ok(&["show", "2"])
