@@ -1034,3 +1034,42 @@ fn regression_file_names_and_settings_keys_drove_the_terminal_in_error_messages(
         "{err:?}"
     );
 }
+
+/// Found by a black-box attack: one bundle listed the same item id twice with different
+/// contents (a tip item and a follow-up); the second was dropped unseen and counted as
+/// "already imported", so what the ledger holds depended on the order a portal chose.
+#[test]
+fn regression_one_item_id_listed_twice_with_different_contents_was_half_imported() {
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let (portal_id, tip_id) = (
+        tipbox::store::Store::new_id(),
+        tipbox::store::Store::new_id(),
+    );
+    let today = tipbox::store::today();
+    let tip = forge::manifest(Kind::Tip, &portal_id, &tip_id, &today);
+    let mut followup = forge::manifest(Kind::Followup, &portal_id, &tip_id, &today);
+    followup.blob_id = tip.blob_id.clone();
+    let first = Entry::sealed(
+        &tip.blob_id,
+        &forge::container(&[("description", "x")], &[], &tip, None),
+    );
+    let second = Entry::sealed(
+        &tip.blob_id,
+        &forge::container(&[("message", "y")], &[], &followup, None),
+    );
+    refused(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal_id, 2), &[first.clone(), second]),
+        "listed twice in the bundle, with different contents",
+    );
+    // The same entry twice is the same item: imported once.
+    let (code, stdout, _) = import(
+        &ledger,
+        work.path(),
+        &forge::bundle(&forge::header(&portal_id, 2), &[first.clone(), first]),
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("1 new tip(s)"), "{stdout}");
+}

@@ -643,6 +643,7 @@ pub mod forge {
     }
 
     /// One entry of a hand-made bundle.
+    #[derive(Clone)]
     pub struct Entry {
         pub blob_id: String,
         pub sealed_to: String,
