@@ -6,8 +6,9 @@
 //! ```
 //!
 //! `inbox` seals N tips exactly as the portal does (tip container, Padmé padding, age to the
-//! demo recipient `keys-example/recipient.txt`) and writes them as one inbox bundle that
-//! `tipbox-review import` accepts. One tip in 100 mentions 王某某, the needle of the search
+//! demo recipient `keys-example/recipient.txt`: `tipbox_fixtures::seal`, which the tests'
+//! fixture tips use too) and writes them as one inbox bundle that `tipbox-review import`
+//! accepts. One tip in 100 mentions 王某某, the needle of the search
 //! benchmark; the others use the same vocabulary without it.
 //!
 //! `ledger` makes a ledger on the demo keys with N entries whose fields follow a plausible
@@ -23,7 +24,8 @@ use std::path::{Path, PathBuf};
 use tipbox::ledger::{
     Channel, Credibility, Ledger, Priority, Reward, RewardState, Status, TipEntry, Transfer,
 };
-use tipbox::tip::{ContainerWriter, Kind, Manifest};
+use tipbox::tip::Manifest;
+use tipbox_fixtures::{Part, Recipients, Sealed};
 
 /// SplitMix64: a small, well-known generator; plenty for synthetic fields.
 struct Rng(u64);
@@ -130,20 +132,9 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// One sealed tip, as the portal would store it: its blob id and ciphertext.
-fn seal_tip(
-    i: u64,
-    portal_id: &str,
-    recipient: &age::x25519::Recipient,
-) -> std::io::Result<(String, Vec<u8>)> {
+/// One sealed tip, as the portal would store it.
+fn seal_tip(i: u64, portal_id: &str, recipients: &Recipients) -> std::io::Result<Sealed> {
     let mut rng = Rng(i.wrapping_mul(7919) ^ 0x7469_7062_6f78);
-    let blob_id = tipbox::store::Store::new_id();
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(recipient as _)).expect("one recipient");
-    let stream = encryptor.wrap_output(Vec::with_capacity(
-        tipbox::tip::MIN_PADDED_SIZE as usize + 256,
-    ))?;
-    let mut w = ContainerWriter::new(stream)?;
     let who = if i % 100 == 7 {
         NEEDLE_NAME
     } else {
@@ -158,40 +149,29 @@ fn seal_tip(
         rng.pick(PLACES),
         rng.pick(OTHER_NAMES),
     );
-    w.field("category", rng.pick(CATEGORIES))?;
-    w.field("place", rng.pick(PLACES))?;
-    w.field("description", &description)?;
-    w.field("reward", if rng.below(3) == 0 { "on" } else { "off" })?;
+    let parts = [
+        Part::Field("category", rng.pick(CATEGORIES)),
+        Part::Field("place", rng.pick(PLACES)),
+        Part::Field("description", &description),
+        Part::Field("reward", if rng.below(3) == 0 { "on" } else { "off" }),
+    ];
+    let tip_id = rng.hex(16);
+    // Over the three years up to today: a ledger refuses days after tomorrow.
+    let day = day(
+        time::OffsetDateTime::now_utc().date() - time::Duration::days(3 * 365),
+        rng.below(3 * 365),
+    );
     let manifest = Manifest {
-        format: 1,
-        kind: Kind::Tip,
-        portal_id: portal_id.to_owned(),
-        tip_id: rng.hex(16),
-        blob_id: blob_id.clone(),
-        // Over the three years up to today: a ledger refuses days after tomorrow.
-        day: day(
-            time::OffsetDateTime::now_utc().date() - time::Duration::days(3 * 365),
-            rng.below(3 * 365),
-        ),
         lang: "zh-Hans".into(),
         reply_public_key: Some(rng.hex(32)),
         claim_verifier: Some(rng.hex(32)),
-        followup_verify_key: None,
-        signature: None,
-        fields: 4,
-        attachments: 0,
+        ..Manifest::without_receipt(portal_id, &tip_id, "", &day, (0, 0))
     };
-    let sealed = w.finish(&manifest)?.finish()?;
-    Ok((blob_id, sealed))
+    tipbox_fixtures::seal(recipients, &parts, &manifest, None)
 }
 
 fn inbox(tips: u64, out: &Path) {
-    let recipient_text = std::fs::read_to_string(repo().join("keys-example/recipient.txt"))
-        .expect("keys-example/recipient.txt");
-    let recipient = tipbox::keys::parse_recipient(recipient_text.trim()).expect("a recipient");
-    let fingerprint = tipbox::seal::Recipients::new(vec![recipient.clone()])
-        .expect("one recipient")
-        .fingerprint();
+    let recipients = tipbox_fixtures::demo_recipients();
     // Portal ids are 32 hex digits (a ledger refuses anything else): a fixed one here.
     let portal_id = "5e7a1c0d2b9f4e3a8c6d0b1a2f3e4d5c".to_owned();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
@@ -211,14 +191,14 @@ fn inbox(tips: u64, out: &Path) {
     const ROUND: u64 = 4096;
     for round in (0..tips).step_by(ROUND as usize) {
         let end = (round + ROUND).min(tips);
-        let mut sealed: Vec<(u64, (String, Vec<u8>))> = std::thread::scope(|s| {
+        let mut sealed: Vec<(u64, Sealed)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..cores)
                 .map(|w| {
-                    let (recipient, portal_id) = (&recipient, &portal_id);
+                    let (recipients, portal_id) = (&recipients, &portal_id);
                     s.spawn(move || {
                         (round + w..end)
                             .step_by(cores as usize)
-                            .map(|i| (i, seal_tip(i, portal_id, recipient).expect("seal")))
+                            .map(|i| (i, seal_tip(i, portal_id, recipients).expect("seal")))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -229,9 +209,9 @@ fn inbox(tips: u64, out: &Path) {
                 .collect()
         });
         sealed.sort_by_key(|(i, _)| *i);
-        for (_, (blob_id, ciphertext)) in &sealed {
+        for (_, s) in &sealed {
             bundle
-                .entry(blob_id, &fingerprint, ciphertext)
+                .entry(&s.manifest.blob_id, &s.sealed_to, &s.ciphertext)
                 .expect("write the bundle");
         }
     }

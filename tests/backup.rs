@@ -40,18 +40,15 @@ fn is_empty_or_missing(dir: &std::path::Path) -> bool {
 
 /// A ledger with a few tips in various states.
 fn busy_ledger() -> (TestLedger, tempfile::TempDir) {
-    let portal = Portal::start();
+    let mut inbox = Inbox::new();
     for i in 0..3 {
-        submit_ok(
-            &portal,
-            &Tip {
-                reward: i == 0,
-                files: vec![("e.bin".into(), vec![i as u8; 5000])],
-                ..Tip::default()
-            },
-        );
+        inbox.tip(&Tip {
+            reward: i == 0,
+            files: vec![("e.bin".into(), vec![i as u8; 5000])],
+            ..Tip::default()
+        });
     }
-    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, work, _inbox) = import_into_new_ledger(&inbox);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
     ledger.ok(&["note", "2", "BACKUP-NOTE-CANARY"]);
     ledger.ok(&["reward", "1", "approve", "--amount", "3000"]);

@@ -58,22 +58,16 @@ fn ledger_consistent(ledger: &TestLedger) {
 
 #[test]
 fn kill_9_during_import_then_reimport_completes_consistently() {
-    let portal = Portal::start_with(PortalOptions {
-        config: GENEROUS.into(),
-        ..Default::default()
-    });
+    let mut inbox = Inbox::new();
     for i in 0..24 {
-        submit_ok(
-            &portal,
-            &Tip {
-                files: vec![("big.bin".into(), vec![i as u8; 1 << 20])],
-                ..Tip::default()
-            },
-        );
+        inbox.tip(&Tip {
+            files: vec![("big.bin".into(), vec![i as u8; 1 << 20])],
+            ..Tip::default()
+        });
     }
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    inbox.write(&bundle);
     let ledger = TestLedger::new();
     // The passphrase unlock takes about a second; kill points spread over unlock and import.
     for ms in [300u64, 900, 1200, 1500, 1800, 2200, 3000] {
@@ -181,9 +175,7 @@ fn kill_9_during_apply_and_export_leaves_nothing_half_done() {
 
 #[test]
 fn kill_9_during_ledger_writes_keeps_the_audit_chain_intact() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, _work, _inbox) = ledger_with(&[Tip::default()]);
     for (i, ms) in [10u64, 40, 80, 150, 300, 600].iter().enumerate() {
         let note = format!("note {i}");
         kill_after(
@@ -234,9 +226,7 @@ fn plant_unfinished_sled_snapshot(db_dir: &std::path::Path) {
 /// data at file offset None" (sled 0.34 reads unfinished snapshots, spacejam/sled#1527).
 #[test]
 fn regression_unfinished_sled_snapshot_does_not_lock_the_office_out_of_its_ledger() {
-    let portal = Portal::start();
-    submit_ok(&portal, &Tip::default());
-    let (ledger, _work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, _work, _inbox) = ledger_with(&[Tip::default()]);
     let before = ledger.list_json();
     plant_unfinished_sled_snapshot(&ledger.path().join("db"));
     assert_eq!(ledger.list_json(), before, "nothing lost");

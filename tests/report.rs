@@ -6,21 +6,18 @@ use common::*;
 
 #[test]
 fn report_counts_from_ledger_fields_and_never_shows_content() {
-    let portal = Portal::start();
+    let mut inbox = Inbox::new();
     for (i, cat) in ["umbrella", "umbrella", "loan-shark", "vice"]
         .iter()
         .enumerate()
     {
-        submit_ok(
-            &portal,
-            &Tip {
-                category: cat,
-                description: &format!("REPORT-CANARY-{i} 线索内容"),
-                ..Tip::default()
-            },
-        );
+        inbox.tip(&Tip {
+            category: cat,
+            description: &format!("REPORT-CANARY-{i} 线索内容"),
+            ..Tip::default()
+        });
     }
-    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, work, _inbox) = import_into_new_ledger(&inbox);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2020-01-01"]);
     ledger.ok(&["assign", "2", "--to", "县公安局"]);
     ledger.ok(&["status", "2", "closed"]);
@@ -150,15 +147,10 @@ fn report_counts_from_ledger_fields_and_never_shows_content() {
 
 #[test]
 fn supervision_notice_carries_the_summary_never_the_tip_and_is_recorded() {
-    let portal = Portal::start();
-    submit_ok(
-        &portal,
-        &Tip {
-            description: "NOTICE-TIP-CANARY 原始线索内容",
-            ..Tip::default()
-        },
-    );
-    let (ledger, work, _inbox) = import_into_new_ledger(&portal);
+    let (ledger, work, _inbox) = ledger_with(&[Tip {
+        description: "NOTICE-TIP-CANARY 原始线索内容",
+        ..Tip::default()
+    }]);
     ledger.ok(&["assign", "1", "--to", "县公安局", "--due", "2026-12-31"]);
     let first = work.path().join("n1.html");
     let second = work.path().join("n2.html");

@@ -1,7 +1,7 @@
 //! The reporter's journey on a slow, shared phone, over real HTTP: one form is one tip
 //! whatever the browser sends again (ARCHITECTURE.md, invariant 9), the receipt survives a language
 //! switch, nothing of it comes back once closed, and the pages say what a reporter needs to
-//! know before pressing the button. `tests/browser.rs` walks the same paths in Chromium.
+//! know before pressing the button. `tests/browser/` walks the same paths in Chromium.
 
 mod common;
 

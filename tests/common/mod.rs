@@ -179,27 +179,10 @@ pub fn element_text(html: &str, id: &str) -> Option<String> {
     Some(after[open_end..open_end + close].trim().to_owned())
 }
 
-pub struct Tip<'a> {
-    pub category: &'a str,
-    pub location: &'a str,
-    pub description: &'a str,
-    pub reward: bool,
-    pub files: Vec<(String, Vec<u8>)>,
-    pub lang: &'a str,
-}
-
-impl Default for Tip<'_> {
-    fn default() -> Self {
-        Tip {
-            category: "umbrella",
-            location: "某县某镇",
-            description: "村霸张某强占集体土地，镇干部收钱包庇。",
-            reward: false,
-            files: vec![],
-            lang: "zh-Hans",
-        }
-    }
-}
+/// What a reporter types into the form: submitted to a running portal ([`submit_ok`]), or
+/// sealed as a portal seals it by a fixture [`Inbox`], for tests that need tips in a
+/// ledger and not the portal that took them.
+pub use tipbox_fixtures::{Inbox, SealedTip, Tip};
 
 pub fn submit_form(tip: &Tip) -> reqwest::blocking::multipart::Form {
     let mut form = reqwest::blocking::multipart::Form::new()
@@ -518,15 +501,70 @@ pub fn backup_age_layer(file: &Path) -> Vec<u8> {
     bytes[skip..].to_vec()
 }
 
-/// Export everything `portal` holds and import it into a new demo-key ledger. Returns the
+/// Where a test's inbox bundle comes from: a running portal, through `tipbox-portal export`,
+/// or a fixture [`Inbox`], written as that export writes it.
+pub trait Exports {
+    /// Write the inbox bundle to `bundle`.
+    fn export_to(&self, bundle: &Path);
+}
+
+impl Exports for Portal {
+    fn export_to(&self, bundle: &Path) {
+        let out = export(&self.data, bundle);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Exports for Inbox {
+    fn export_to(&self, bundle: &Path) {
+        self.write(bundle);
+    }
+}
+
+/// Export everything `from` holds and import it into a new demo-key ledger. Returns the
 /// ledger, a work folder for the test's other files, and the inbox bundle's path.
-pub fn import_into_new_ledger(portal: &Portal) -> (TestLedger, tempfile::TempDir, PathBuf) {
+pub fn import_into_new_ledger(from: &impl Exports) -> (TestLedger, tempfile::TempDir, PathBuf) {
     let work = tempfile::tempdir().unwrap();
     let bundle = work.path().join("inbox.tbx");
-    assert!(export(&portal.data, &bundle).status.success());
+    from.export_to(&bundle);
     let ledger = TestLedger::new();
     ledger.ok(&["import", bundle.to_str().unwrap()]);
     (ledger, work, bundle)
+}
+
+/// A new demo-key ledger that imported `tips`, sealed by a fixture [`Inbox`] (no portal):
+/// [`import_into_new_ledger`]'s ledger, work folder and bundle.
+pub fn ledger_with(tips: &[Tip]) -> (TestLedger, tempfile::TempDir, PathBuf) {
+    let mut inbox = Inbox::new();
+    for tip in tips {
+        inbox.tip(tip);
+    }
+    import_into_new_ledger(&inbox)
+}
+
+/// A new demo-key ledger holding one tip (reward wanted) and its reporter's follow-up
+/// `message`, signed with the receipt's key, sealed by a fixture [`Inbox`]: the ledger, a
+/// work folder, the tip as sealed and the follow-up's manifest.
+pub fn ledger_with_a_followed_up_tip(
+    message: &str,
+) -> (
+    TestLedger,
+    tempfile::TempDir,
+    SealedTip,
+    tipbox::tip::Manifest,
+) {
+    let mut inbox = Inbox::new();
+    let tip = inbox.tip(&Tip {
+        reward: true,
+        ..Tip::default()
+    });
+    let followup = inbox.followup(&tip, message, &[]);
+    let (ledger, work, _) = import_into_new_ledger(&inbox);
+    (ledger, work, tip, followup)
 }
 
 /// A minimal baseline JPEG (JFIF, one quantisation table, a 1x1 frame) whose scan data is
@@ -549,7 +587,7 @@ pub fn jpeg_with_scan(scan: &[u8]) -> Vec<u8> {
 /// holds the office's public recipient can (a portal that was taken over above all).
 pub mod forge {
     use super::*;
-    use tipbox::tip::{ContainerWriter, FileEnd, FileStart, Kind, Manifest};
+    use tipbox::tip::{Kind, Manifest};
 
     /// A tip container: `fields`, then `files` (name, bytes), then `manifest`; a follow-up
     /// is signed with `signer` as the portal signs it (over the content hash).
@@ -559,39 +597,17 @@ pub mod forge {
         manifest: &Manifest,
         signer: Option<&tipbox::crypto::SigningKey>,
     ) -> Vec<u8> {
-        let mut w = ContainerWriter::new(Vec::new()).unwrap().hashing();
-        for (name, value) in fields {
-            w.field(name, value).unwrap();
-        }
-        for (i, (name, bytes)) in files.iter().enumerate() {
-            let index = i as u32;
-            w.file_start(&FileStart {
-                index,
-                name: name.to_string(),
-                content_type: "application/octet-stream".into(),
-            })
-            .unwrap();
-            w.file_data(bytes).unwrap();
-            w.file_end(&FileEnd {
-                index,
-                size: bytes.len() as u64,
-                metadata_removed: false,
-            })
-            .unwrap();
-        }
-        let (f, a) = w.counts();
-        let mut m = Manifest {
-            fields: f,
-            attachments: a,
-            ..manifest.clone()
-        };
-        if let Some(key) = signer {
-            let hash = w.content_hash().unwrap();
-            m.signature = Some(hex::encode(
-                key.sign(&tipbox::tip::followup_signed_message(&m, &hash)),
-            ));
-        }
-        w.finish(&m).unwrap()
+        use tipbox_fixtures::Part;
+        let fields = fields.iter().map(|&(name, value)| Part::Field(name, value));
+        let files = files.iter().map(|&(name, bytes)| Part::File {
+            name,
+            content_type: tipbox_fixtures::FILE_CONTENT_TYPE,
+            bytes,
+        });
+        let parts: Vec<Part> = fields.chain(files).collect();
+        tipbox_fixtures::write_container(Vec::new(), &parts, manifest, signer)
+            .unwrap()
+            .0
     }
 
     /// `plain` sealed to the demo office (age, X25519).
@@ -627,6 +643,7 @@ pub mod forge {
     }
 
     /// One entry of a hand-made bundle.
+    #[derive(Clone)]
     pub struct Entry {
         pub blob_id: String,
         pub sealed_to: String,

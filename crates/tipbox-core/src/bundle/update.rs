@@ -31,7 +31,7 @@ pub const MAX_BUNDLE: usize = 256 << 20;
 /// Whether a public status is final: the portal removes such a tip's record
 /// `retention_days` after the last change the reporter could see ([`TipUpdate::last_change`]),
 /// and the ledger stops sending it a while after.
-/// (A key no [`PublicStatus`] has is not final.)
+/// (A key no [`PublicStatus`](crate::vocab::PublicStatus) has is not final.)
 pub fn is_final_status(status: &str) -> bool {
     use crate::vocab::{Keyed, PublicStatus};
     PublicStatus::from_key(status).is_some_and(PublicStatus::is_final)

@@ -1,8 +1,8 @@
 //! Adding information to a tip: a message and files, sealed as they arrive and signed with
 //! the key derived from the receipt typed with them.
 
-use axum::extract::{Multipart, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Multipart, Request, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use zeroize::Zeroizing;
 
@@ -11,7 +11,7 @@ use super::upload::{
     item_manifest, open_upload, read_long_text, read_text, receive_upload, seal_and_commit,
     seal_problem, upload_problem, NewItem, UploadForm, UploadProblem,
 };
-use super::{chrome, negotiate, LangQuery};
+use super::{chrome, ReaderLang};
 use crate::i18n::LangExt;
 use crate::pages::*;
 use crate::seal;
@@ -21,11 +21,9 @@ use crate::App;
 
 pub async fn followup(
     State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
     req: Request,
 ) -> Response {
-    let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let mut form = FollowupForm::default();
     let reshow = |app: &App, status: StatusCode, form: &FollowupForm, errors: Vec<String>| {

@@ -1,13 +1,13 @@
 //! Looking up a tip with its receipt: the status page shows only what the office signed,
 //! verified again as it is shown (ARCHITECTURE.md, invariant 4).
 
-use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::{chrome, negotiate, LangQuery};
+use super::{chrome, ReaderLang};
 use crate::i18n::{Lang, LangExt, Texts};
 use crate::kdf::KdfError;
 use crate::pages::*;
@@ -16,12 +16,7 @@ use crate::App;
 use tipbox_core::receipt::{CodeError, ReceiptCode, ReceiptKeys};
 use tipbox_core::vocab::{Keyed, PublicStatus};
 
-pub async fn status_form(
-    State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = negotiate(&q, &headers);
+pub async fn status_form(State(app): State<App>, ReaderLang(lang): ReaderLang) -> Response {
     render(
         StatusCode::OK,
         &StatusFormPage {
@@ -180,11 +175,9 @@ pub(super) fn status_page(
 
 pub async fn status(
     State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
     form: Result<Form<LookupForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let typed = Zeroizing::new(form.map(|Form(f)| f.receipt).unwrap_or_default());
     let form_page = |status: StatusCode, msg: String| {

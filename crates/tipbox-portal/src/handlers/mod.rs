@@ -43,6 +43,22 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+/// The reporter's language, for a handler: `?lang=` if it names one, else Accept-Language
+/// (see [`Lang::negotiate`]). These two are all it reads.
+pub struct ReaderLang(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ReaderLang {
+    type Rejection = axum::extract::rejection::QueryRejection;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let Query(q) = Query::<LangQuery>::from_request_parts(parts, state).await?;
+        Ok(ReaderLang(negotiate(&q, &parts.headers)))
+    }
+}
+
 fn negotiate(q: &LangQuery, headers: &HeaderMap) -> Lang {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -54,21 +70,12 @@ fn chrome(app: &App, lang: Lang, path: &'static str) -> Chrome {
     Chrome::new(lang, app.settings.demo, path)
 }
 
-pub async fn index(
-    State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let c = chrome(&app, negotiate(&q, &headers), "/");
+pub async fn index(State(app): State<App>, ReaderLang(lang): ReaderLang) -> Response {
+    let c = chrome(&app, lang, "/");
     render(StatusCode::OK, &IndexPage { c })
 }
 
-pub async fn not_found(
-    State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = negotiate(&q, &headers);
+pub async fn not_found(State(app): State<App>, ReaderLang(lang): ReaderLang) -> Response {
     error_page(
         &app,
         lang,

@@ -2,8 +2,8 @@
 //! once the tip is durable; the same receipt again for a form sent twice (one form, one
 //! tip: ARCHITECTURE.md, invariant 9), in another language, for print, or closed.
 
-use axum::extract::{Form, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Form, Request, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -12,7 +12,7 @@ use super::upload::{
     feed, item_manifest, open_upload, receive_upload, seal_and_commit, seal_problem,
     upload_problem, NewItem, UploadForm, UploadProblem,
 };
-use super::{chrome, error_page, negotiate, notice, LangQuery, MAX_TEXT_CHARS};
+use super::{chrome, error_page, notice, ReaderLang, MAX_TEXT_CHARS};
 use crate::i18n::{Lang, LangExt, Texts};
 use crate::kdf::NewReceipt;
 use crate::pages::*;
@@ -64,12 +64,7 @@ fn submit_page(app: &App, lang: Lang, form: &SubmitForm, errors: Vec<String>) ->
     }
 }
 
-pub async fn submit_form(
-    State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = negotiate(&q, &headers);
+pub async fn submit_form(State(app): State<App>, ReaderLang(lang): ReaderLang) -> Response {
     render(
         StatusCode::OK,
         &submit_page(&app, lang, &SubmitForm::default(), vec![]),
@@ -109,11 +104,9 @@ fn reattach_note(t: &Texts, form: &SubmitForm, errors: &mut Vec<String>) {
 
 pub async fn submit(
     State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
     req: Request,
 ) -> Response {
-    let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let mut form = SubmitForm::default();
     let (mut multipart, oversize) = match open_upload(&app, lang, req).await {
@@ -323,11 +316,9 @@ pub struct ReceiptForm {
 /// closed for good (`submissions`).
 pub async fn receipt_again(
     State(app): State<App>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    ReaderLang(lang): ReaderLang,
     form: Result<Form<ReceiptForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let lang = negotiate(&q, &headers);
     let t = lang.texts();
     let Some((f, keys)) = form
         .ok()
