@@ -513,7 +513,7 @@ fn a_backup_restores_with_the_passphrase_alone_and_only_around_the_offices_own_k
     ]);
     assert!(out.contains("backups made until now"), "{out}");
     let target = work.path().join("r-new-passphrase");
-    let out = std::process::Command::new(REVIEW_BIN)
+    let out = review_process()
         .args(["--ledger", target.to_str().unwrap(), "--passphrase-file"])
         .arg(&new_pass)
         .args(["restore", backup.to_str().unwrap()])

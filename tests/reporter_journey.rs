@@ -517,7 +517,7 @@ fn an_office_signed_acknowledgement_reaches_the_reporter_and_verifies_offline() 
 /// `tipbox-review verify-acknowledgement FILE` away from any ledger.
 fn portal_less_verify(file: &std::path::Path, key: Option<&str>) -> std::process::Output {
     let nowhere = tempfile::tempdir().unwrap();
-    let mut c = std::process::Command::new(REVIEW_BIN);
+    let mut c = review_process();
     c.arg("--ledger")
         .arg(nowhere.path().join("none"))
         .arg("verify-acknowledgement")

@@ -10,6 +10,7 @@ pub(crate) fn review(ledger: &Path, args: &[&str]) -> std::process::Output {
 /// would add the reader's cost of taking 300 MB of JSON).
 pub(crate) fn review_to(ledger: &Path, args: &[&str], stdout: Stdio) -> std::process::Output {
     let out = Command::new(format!("{RELEASE}/tipbox-review"))
+        .env("LC_ALL", "C.UTF-8")
         .arg("--ledger")
         .arg(ledger)
         .args(["--passphrase-file", "keys-example/passphrase.txt"])

@@ -55,7 +55,7 @@ fn tampered_truncated_foreign_misdirected_and_old_bundles_are_refused_whole() {
     let pass = impostor_dir.path().join("pass");
     std::fs::write(&pass, "impostor passphrase\n").unwrap();
     let run = |args: &[&str]| {
-        std::process::Command::new(REVIEW_BIN)
+        review_process()
             .arg("--ledger")
             .arg(impostor_dir.path().join("l"))
             .arg("--passphrase-file")

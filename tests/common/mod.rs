@@ -470,9 +470,17 @@ pub fn portal_cmd(args: &[&str]) -> Output {
     Command::new(PORTAL_BIN).args(args).output().unwrap()
 }
 
+/// The reviewer program, in English whatever this machine's locale (the tests read its
+/// English; `tests/review_language.rs` checks the other languages).
+pub fn review_process() -> Command {
+    let mut c = Command::new(REVIEW_BIN);
+    c.env("LC_ALL", "C.UTF-8");
+    c
+}
+
 /// `tipbox-review --ledger LEDGER --passphrase-file <demo passphrase>`, ready for its args.
 pub fn review_command(ledger: &Path) -> Command {
-    let mut c = Command::new(REVIEW_BIN);
+    let mut c = review_process();
     c.arg("--ledger")
         .arg(ledger)
         .arg("--passphrase-file")

@@ -13,7 +13,7 @@ fn core_dumps_are_disabled_in_both_binaries() {
     let fields: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(&fields[4..6], &["0", "0"], "{line}");
     // tipbox-review: a long-running command (waiting for a passphrase on a pipe).
-    let mut child = std::process::Command::new(REVIEW_BIN)
+    let mut child = review_process()
         .args(["--ledger", "/nonexistent-ledger", "init"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
@@ -253,7 +253,7 @@ fn secret_key_files_readable_by_others_are_refused() {
     let out = ledger.run(&["export", "--out", "/tmp/x.tbu"]);
     assert_eq!(out.status.code(), Some(2));
     // A missing ledger is named, with the fix.
-    let out = std::process::Command::new(REVIEW_BIN)
+    let out = review_process()
         .args(["--ledger", "/nonexistent/ledger", "list"])
         .output()
         .unwrap();

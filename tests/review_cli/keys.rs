@@ -12,7 +12,7 @@ fn wrong_passphrase_is_a_clear_error_with_exit_2() {
     let ledger = TestLedger::new();
     let wrong = work.path().join("wrong");
     std::fs::write(&wrong, "definitely not it\n").unwrap();
-    let out = Command::new(REVIEW_BIN)
+    let out = review_process()
         .arg("--ledger")
         .arg(ledger.path())
         .arg("--passphrase-file")
@@ -65,7 +65,7 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
     let pass = work.path().join("pass");
     std::fs::write(&pass, "office passphrase 2026\n").unwrap();
     let review = |args: &[&str]| {
-        let out = Command::new(REVIEW_BIN)
+        let out = review_process()
             .arg("--ledger")
             .arg(&ledger_dir)
             .arg("--passphrase-file")
@@ -89,7 +89,7 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
     // (The portal's --verify-key: a fixture portal applies no updates, so it needs none.)
     assert!(printed.lines().any(|l| l.starts_with("verify-key: ")));
     // init refuses to overwrite existing keys.
-    let again = Command::new(REVIEW_BIN)
+    let again = review_process()
         .arg("--ledger")
         .arg(&ledger_dir)
         .arg("--passphrase-file")
@@ -153,7 +153,7 @@ fn tips_sealed_to_an_older_key_stay_readable_after_a_new_key_is_added_and_search
 /// `tipbox-review --ledger LEDGER --passphrase-file PASS ARGS...`, for a passphrase other
 /// than the demo one.
 fn review_with_passphrase(ledger: &Path, pass: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(REVIEW_BIN)
+    review_process()
         .arg("--ledger")
         .arg(ledger)
         .arg("--passphrase-file")

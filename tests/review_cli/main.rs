@@ -54,7 +54,7 @@ impl ReceivingUnit {
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
-        Command::new(REVIEW_BIN)
+        review_process()
             .arg("--ledger")
             .arg(&self.ledger)
             .arg("--passphrase-file")

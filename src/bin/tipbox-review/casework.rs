@@ -144,11 +144,11 @@ pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
     let day = tipbox::vocab::today();
     let package = match (recipient, out) {
         (Some(r), Some(out)) => {
-            file_only(out, "a hand-over bundle")?;
+            file_only(out, &t!("cli-what-handover"))?;
             let r = tipbox::keys::parse_recipient(r)?;
             let ids = unlock()?;
             let entry = l.get(*tip)?;
-            let bar = spinner("re-sealing the tip for the receiving unit");
+            let bar = spinner(t!("cli-resealing"));
             let written = l.write_handover(&entry, &ids, &r, out);
             bar.finish_and_clear();
             written?;
@@ -184,7 +184,8 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
         (None, Some(p)) if p == Path::new("-") => text_or_stdin("-")?,
         (None, Some(p)) => read_text(
             &p.display().to_string(),
-            std::fs::File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            std::fs::File::open(p)
+                .map_err(|e| t!("cli-cannot-read", file = p.display(), reason = e))?,
         )?,
         _ => return Err(Failure(EXIT_USAGE, t!("cli-add-no-content"))),
     };

@@ -73,6 +73,9 @@ impl ExitCode for ledger::backup::BackupError {
     fn exit_code(&self) -> u8 {
         EXIT_USAGE
     }
+    fn message(&self) -> String {
+        crate::i18n::backup_error(self)
+    }
 }
 
 /// Messages the program writes itself.
@@ -97,6 +100,9 @@ impl ExitCode for tipbox::keys::KeyError {
 impl ExitCode for ledger::AuditError {
     fn exit_code(&self) -> u8 {
         EXIT_USAGE
+    }
+    fn message(&self) -> String {
+        crate::i18n::audit_error(self)
     }
 }
 

@@ -13,7 +13,7 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
     } else {
         Some(
             std::fs::metadata(file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?
+                .map_err(|e| t!("cli-cannot-read", file = file.display(), reason = e))?
                 .len(),
         )
     };
@@ -21,63 +21,66 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
     let ids = unlock()?;
     let bar = match size {
         Some(size) => indicatif::ProgressBar::new(size).with_style(
-            indicatif::ProgressStyle::with_template(
-                "checking {bar:40} {bytes}/{total_bytes} ({eta})",
-            )
+            indicatif::ProgressStyle::with_template(&format!(
+                "{} {{bar:40}} {{bytes}}/{{total_bytes}} ({{eta}})",
+                t!("cli-checking")
+            ))
             .expect("valid template"),
         ),
         // From a pipe the size is not known: count what went by.
         None => indicatif::ProgressBar::new_spinner().with_style(
-            indicatif::ProgressStyle::with_template("checking {spinner} {bytes}")
-                .expect("valid template"),
+            indicatif::ProgressStyle::with_template(&format!(
+                "{} {{spinner}} {{bytes}}",
+                t!("cli-checking")
+            ))
+            .expect("valid template"),
         ),
     };
     let summary = if from_stdin {
         let stdin = std::io::stdin().lock();
-        l.import_from(Path::new("standard input"), stdin, &ids, |n| bar.inc(n))?
+        l.import_from(Path::new(&t!("cli-standard-input")), stdin, &ids, |n| {
+            bar.inc(n)
+        })?
     } else {
         l.import(file, &ids, |n| bar.inc(n))?
     };
     bar.finish_and_clear();
     let from = if summary.handover {
-        "a hand-over bundle from another unit (its tips are answered by that unit: \
-         `export` leaves them out)"
-            .to_owned()
+        t!("cli-imported-from-handover")
     } else {
-        format!("portal {}", summary.portal_id)
+        t!("cli-imported-from-portal", portal = summary.portal_id)
     };
     println!(
-        "imported from {from}: {} new tip(s), {} new follow-up(s), {} already imported",
-        summary.new_tips, summary.new_followups, summary.already_imported
+        "{}",
+        t!(
+            "cli-imported",
+            from = from,
+            tips = summary.new_tips,
+            followups = summary.new_followups,
+            known = summary.already_imported
+        )
     );
     if summary.handover_marks_cleared > 0 {
-        eprintln!(
-            "tipbox-review: warning: {} tip(s) of portal {} had come in a bundle that \
-             called itself another unit's hand-over, and were marked as that unit's \
-             (left out of exports, unanswered). This is that portal's own bundle: they \
-             are its tips, and are no longer marked. A portal that sent such a bundle \
-             may have been taken over: have it checked",
-            summary.handover_marks_cleared, summary.portal_id
-        );
+        warn_text(&t!(
+            "cli-handover-marks-cleared",
+            tips = summary.handover_marks_cleared,
+            portal = summary.portal_id
+        ));
     }
     if summary.tips_completed > 0 {
         println!(
-            "{} tip(s) made earlier from follow-ups whose tip had not arrived received \
-             their own item",
-            summary.tips_completed
+            "{}",
+            t!("cli-tips-completed", tips = summary.tips_completed)
         );
     }
     if let Some((ours, theirs)) = summary.updates_caught_up {
-        eprintln!(
-            "tipbox-review: warning: portal {} has applied update bundle {theirs}, but this \
-             ledger had exported only up to bundle {ours} to it. This ledger is older than \
-             what the portal last received: it was restored from an older backup, or is a \
-             copy. Status changes, replies and reward decisions made after that backup are \
-             not in it; make them again before the next export, or reporters will see the \
-             older state. The next export continues from bundle {}.",
-            summary.portal_id,
-            theirs + 1
-        );
+        warn_text(&t!(
+            "cli-updates-caught-up",
+            portal = summary.portal_id,
+            theirs = theirs,
+            ours = ours,
+            next = theirs.saturating_add(1)
+        ));
     }
     if !summary.followup_tips.is_empty() {
         const SHOWN: usize = 30;
@@ -88,13 +91,13 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
             .map(u64::to_string)
             .collect();
         let more = summary.followup_tips.len().saturating_sub(SHOWN);
+        let tips = listed.join(", ");
         println!(
-            "follow-ups joined tip(s) {}{}: `tipbox-review show TIP` reads them",
-            listed.join(", "),
+            "{}",
             if more > 0 {
-                format!(" and {more} more")
+                t!("cli-followups-joined-more", tips = tips, more = more)
             } else {
-                String::new()
+                t!("cli-followups-joined", tips = tips)
             }
         );
         warn_unproven_followups(&l, summary.followup_tips.iter().copied(), &ids)?;
@@ -114,22 +117,19 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
     l.commit_export(&summary)?;
     report_written(
         out,
-        format!(
-            "update bundle {} for portal {}: {} tip(s) with public changes, {} acknowledgement(s) -> {}",
-            summary.sequence,
-            summary.portal_id,
-            summary.tips,
-            summary.acknowledged,
-            out.display()
+        t!(
+            "cli-exported",
+            sequence = summary.sequence,
+            portal = summary.portal_id,
+            tips = summary.tips,
+            acks = summary.acknowledged,
+            file = out.display()
         ),
     );
     if summary.finished_left_out > 0 {
         report_written(
             out,
-            format!(
-                "{} finished tip(s) left out: their public state is older than [publishing] finished_days",
-                summary.finished_left_out
-            ),
+            t!("cli-finished-left-out", tips = summary.finished_left_out),
         );
     }
     Ok(())
@@ -153,13 +153,7 @@ pub(crate) fn warn_unproven_followups(
         }
     }
     if !unproven.is_empty() {
-        eprintln!(
-            "tipbox-review: warning: tip(s) {} hold a follow-up NOT PROVEN to come from the \
-             reporter: it carries no valid signature by the tip's receipt key, so it may have \
-             been made up by whoever controlled the portal. `tipbox-review show TIP` marks it; \
-             do not act on it as the reporter's word without other grounds",
-            unproven.join(", ")
-        );
+        warn_text(&t!("cli-unproven-followups", tips = unproven.join(", ")));
     }
     Ok(())
 }

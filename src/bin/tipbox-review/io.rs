@@ -13,6 +13,15 @@ pub(crate) fn warn_all(warnings: &[ledger::casework::Warning]) {
     }
 }
 
+/// Print a warning of the program's own (already in the chosen language).
+pub(crate) fn warn_text(message: &str) {
+    eprintln!(
+        "tipbox-review: {}: {}",
+        crate::i18n::warning_word(),
+        *terminal_safe(message)
+    );
+}
+
 /// Print what the ledger says on the way (see [`ledger::Progress`]).
 pub(crate) fn tell(progress: ledger::Progress) {
     eprintln!(
@@ -28,7 +37,7 @@ pub(crate) fn text_or_stdin(value: &str) -> Result<Zeroizing<String>, Failure> {
     if value != "-" {
         return Ok(Zeroizing::new(value.to_owned()));
     }
-    let mut text = read_text("standard input", std::io::stdin())?;
+    let mut text = read_text(&t!("cli-standard-input"), std::io::stdin())?;
     let kept = text.trim_end_matches(['\n', '\r']).len();
     text.truncate(kept);
     Ok(text)
@@ -42,17 +51,10 @@ pub(crate) fn read_text(
 ) -> Result<Zeroizing<String>, Failure> {
     let mut bytes = Zeroizing::new(Vec::new());
     from.read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {what}: {e}"))?;
+        .map_err(|e| t!("cli-cannot-read", file = what, reason = e))?;
     match std::str::from_utf8(&bytes) {
         Ok(text) => Ok(Zeroizing::new(text.to_owned())),
-        Err(_) => Err(Failure(
-            EXIT_USAGE,
-            format!(
-                "{what} is not UTF-8 text. A file saved as ANSI (GBK) on Windows can be \
-                 converted first: iconv -f GBK -t UTF-8 FILE > FILE.utf8.txt (or save it \
-                 as UTF-8 in the editor)"
-            ),
-        )),
+        Err(_) => Err(Failure(EXIT_USAGE, t!("cli-not-utf8", what = what))),
     }
 }
 
@@ -75,10 +77,7 @@ pub(crate) fn report_written(out: &Path, message: String) {
 /// Refuse `-` for outputs that must be a file.
 pub(crate) fn file_only(out: &Path, what: &str) -> Result<(), Failure> {
     if is_stdout(out) {
-        return Err(Failure(
-            EXIT_USAGE,
-            format!("{what} is written to a file (made durable before it gets its name), not to standard output: give a file name"),
-        ));
+        return Err(Failure(EXIT_USAGE, t!("cli-file-only", what = what)));
     }
     Ok(())
 }
@@ -90,26 +89,25 @@ pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<(), Failur
         return stdout
             .write_all(bytes)
             .and_then(|()| stdout.flush())
-            .map_err(|e| {
-                Failure(
-                    EXIT_USAGE,
-                    format!("writing to standard output failed: {e}"),
-                )
-            });
+            .map_err(|e| Failure(EXIT_USAGE, t!("cli-stdout-failed", reason = e)));
     }
-    tipbox::durable::write_atomically(path, bytes)
-        .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", path.display())))
+    tipbox::durable::write_atomically(path, bytes).map_err(|e| {
+        Failure(
+            EXIT_USAGE,
+            t!("cli-cannot-write", file = path.display(), reason = e),
+        )
+    })
 }
 
 /// A spinner on stderr for work that may take a while; hidden when stderr is not a terminal.
-pub(crate) fn spinner(message: &'static str) -> indicatif::ProgressBar {
+pub(crate) fn spinner(message: String) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new_spinner().with_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
 
 pub(crate) fn read_passphrase(file: Option<&Path>, confirm: bool) -> Result<SecretString, Failure> {
-    read_passphrase_as(file, confirm, "Passphrase")
+    read_passphrase_as(file, confirm, &t!("cli-prompt-passphrase"))
 }
 
 /// A passphrase from `file`, or from a prompt saying `label` (twice with `confirm`).
@@ -119,24 +117,28 @@ pub(crate) fn read_passphrase_as(
     label: &str,
 ) -> Result<SecretString, Failure> {
     let text = match file {
-        Some(path) => Zeroizing::new(
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read the passphrase file {}: {e}", path.display()))?,
-        ),
+        Some(path) => Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+            t!(
+                "cli-cannot-read-passphrase-file",
+                file = path.display(),
+                reason = e
+            )
+        })?),
         None => {
-            let first = Zeroizing::new(rpassword::prompt_password(format!("{label}: ")).map_err(
-                |e| format!("cannot read the passphrase: {e} (use --passphrase-file in scripts)"),
-            )?);
+            let first = Zeroizing::new(
+                rpassword::prompt_password(format!("{label}: "))
+                    .map_err(|e| t!("cli-cannot-read-passphrase-tty", reason = e))?,
+            );
             if confirm {
                 let again = Zeroizing::new(
-                    rpassword::prompt_password(format!("{label} again: "))
-                        .map_err(|e| format!("cannot read the passphrase: {e}"))?,
+                    rpassword::prompt_password(format!(
+                        "{}: ",
+                        t!("cli-prompt-again", label = label)
+                    ))
+                    .map_err(|e| t!("cli-cannot-read-passphrase", reason = e))?,
                 );
                 if *first != *again {
-                    return Err(Failure(
-                        EXIT_USAGE,
-                        "the two passphrases differ; nothing was changed".into(),
-                    ));
+                    return Err(Failure(EXIT_USAGE, t!("cli-passphrases-differ")));
                 }
             }
             first
@@ -144,10 +146,7 @@ pub(crate) fn read_passphrase_as(
     };
     let trimmed = text.trim_end_matches(['\r', '\n']);
     if trimmed.chars().count() < 8 {
-        return Err(Failure(
-            EXIT_USAGE,
-            "the passphrase must have at least 8 characters".into(),
-        ));
+        return Err(Failure(EXIT_USAGE, t!("cli-passphrase-too-short")));
     }
     Ok(SecretString::from(trimmed.to_owned()))
 }

@@ -28,11 +28,11 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
                 ),
             )?;
             eprintln!(
-                "tipbox-review: the signing key is replaced; the old verify key is kept in keys/{}.\n\
-                 Next: `tipbox-review export --out FILE`, and give the portal operator that bundle \
-                 together with the line below. The operator sets verify_key, restarts the portal, \
-                 then applies the bundle: until then the portal shows reporters no status.",
-                tipbox::keys::RETIRED_VERIFY_KEYS_FILE
+                "tipbox-review: {}",
+                t!(
+                    "cli-signing-key-replaced",
+                    file = tipbox::keys::RETIRED_VERIFY_KEYS_FILE
+                )
             );
             println!("verify-key: {}", keys.current);
             Ok(())
@@ -62,13 +62,15 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
             let verify = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::VERIFY_KEY_FILE))?;
             if *retire_old {
                 eprintln!(
-                    "tipbox-review: added {new} and retired the other recipients (listed in keys/{}; \
-                     their identities stay in identity.age to read what was sealed to them). \
-                     Configure the portal with the lines below only, replacing every earlier recipient",
-                    tipbox::keys::RETIRED_RECIPIENTS_FILE
+                    "tipbox-review: {}",
+                    t!(
+                        "cli-key-added-old-retired",
+                        recipient = new,
+                        file = tipbox::keys::RETIRED_RECIPIENTS_FILE
+                    )
                 );
             } else {
-                eprintln!("tipbox-review: added {new}; configure the portal with every line below");
+                eprintln!("tipbox-review: {}", t!("cli-key-added", recipient = new));
             }
             for r in all.lines().filter(|r| !r.trim().is_empty()) {
                 println!("recipient: {}", r.trim());
@@ -87,12 +89,13 @@ pub(crate) fn passphrase(ctx: &Ctx, a: &PassphraseArgs) -> Result<(), Failure> {
     let who = &ctx.who;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let current = read_passphrase(cli.passphrase_file.as_deref(), false)?;
-    let new = read_passphrase_as(new_passphrase_file.as_deref(), true, "New passphrase")?;
+    let new = read_passphrase_as(
+        new_passphrase_file.as_deref(),
+        true,
+        &t!("cli-prompt-new-passphrase"),
+    )?;
     if new.expose_secret() == current.expose_secret() {
-        return Err(Failure(
-            EXIT_USAGE,
-            "the new passphrase is the current one; nothing was changed".into(),
-        ));
+        return Err(Failure(EXIT_USAGE, t!("cli-passphrase-unchanged")));
     }
     tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
     l.audit(
@@ -101,9 +104,12 @@ pub(crate) fn passphrase(ctx: &Ctx, a: &PassphraseArgs) -> Result<(), Failure> {
         "passphrase of the office keys changed",
     )?;
     println!(
-        "passphrase changed for keys/{} and keys/{}; copies of them kept elsewhere, and backups made until now, still open with the old one: replace the copies, and make a new backup",
-        tipbox::keys::IDENTITY_FILE,
-        tipbox::keys::SIGNING_KEY_FILE
+        "{}",
+        t!(
+            "cli-passphrase-changed",
+            identity = tipbox::keys::IDENTITY_FILE,
+            signing = tipbox::keys::SIGNING_KEY_FILE
+        )
     );
     Ok(())
 }
@@ -142,31 +148,27 @@ pub(crate) fn check_acknowledgement(
     } else {
         std::fs::File::open(file).and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
     };
-    read.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    read.map_err(|e| t!("cli-cannot-read", file = file.display(), reason = e))?;
     let ack = tipbox::bundle::update::Acknowledgement::from_document(&text).ok_or_else(|| {
         Failure(
             EXIT_CHECK_FAILED,
-            format!(
-                "{} is not an acknowledgement of receipt: it should be the five lines the \
-                 status page shows, from \"tipbox acknowledgement v1\" to \"signature: ...\"",
-                file.display()
-            ),
+            t!("cli-not-an-acknowledgement", file = file.display()),
         )
     })?;
-    let mut keys: Vec<(String, &'static str)> = Vec::new();
+    let mut keys: Vec<(String, String)> = Vec::new();
     match given {
-        Some(k) => keys.push((k.to_owned(), "the verify key given")),
+        Some(k) => keys.push((k.to_owned(), t!("cli-ack-key-given"))),
         None => {
             let dir = ledger.join("keys");
             let current = std::fs::read_to_string(dir.join(tipbox::keys::VERIFY_KEY_FILE))
                 .map_err(|_| {
-                    format!(
-                        "no verify key: give the office's with --verify-key KEY, or run this in its ledger ({} has no keys/{})",
-                        ledger.display(),
-                        tipbox::keys::VERIFY_KEY_FILE
+                    t!(
+                        "cli-no-verify-key",
+                        folder = ledger.display(),
+                        file = tipbox::keys::VERIFY_KEY_FILE
                     )
                 })?;
-            keys.push((current.trim().to_owned(), "the office's current key"));
+            keys.push((current.trim().to_owned(), t!("cli-ack-key-current")));
             let retired = std::fs::read_to_string(dir.join(tipbox::keys::RETIRED_VERIFY_KEYS_FILE))
                 .unwrap_or_default();
             keys.extend(
@@ -174,12 +176,7 @@ pub(crate) fn check_acknowledgement(
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(|l| {
-                        (
-                            l.to_owned(),
-                            "an earlier key of the office (since replaced)",
-                        )
-                    }),
+                    .map(|l| (l.to_owned(), t!("cli-ack-key-earlier"))),
             );
         }
     }
@@ -187,16 +184,17 @@ pub(crate) fn check_acknowledgement(
         let key = tipbox::keys::parse_verify_key(key)?;
         if let Some(said) = ack.verify(&key) {
             println!(
-                "the acknowledgement holds, signed with {which}: office {}, number {}, received {}",
-                said.office, said.number, said.received
+                "{}",
+                t!(
+                    "cli-ack-holds",
+                    which = which,
+                    office = said.office,
+                    number = said.number,
+                    received = said.received
+                )
             );
             return Ok(());
         }
     }
-    Err(Failure(
-        EXIT_CHECK_FAILED,
-        "the acknowledgement does NOT hold: its signature is not the office's (or a line of it \
-         was changed)"
-            .into(),
-    ))
+    Err(Failure(EXIT_CHECK_FAILED, t!("cli-ack-does-not-hold")))
 }

@@ -14,7 +14,7 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
         if ledger::parse_day(d).is_none() {
             return Err(Failure(
                 EXIT_USAGE,
-                format!("{d:?} is not a date; write it as YYYY-MM-DD"),
+                t!("cli-report-not-a-date", given = format!("{d:?}")),
             ));
         }
     }
@@ -22,11 +22,11 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
         if ledger::parse_day(f) > ledger::parse_day(t) {
             return Err(Failure(
                 EXIT_USAGE,
-                format!("--from {f} is after --to {t}: the period would be empty"),
+                t!("cli-report-from-after-to", from = f, to = t),
             ));
         }
     }
-    let bar = spinner("counting");
+    let bar = spinner(t!("cli-counting"));
     let r = Ledger::with_summaries(&cli.ledger, &tell, |tips, config| {
         ledger::report::compute(
             tips.iter(),
@@ -44,13 +44,16 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
         ReportFormat::Html => r
             // The office's documents are Chinese unless English is asked for.
             .to_html(cli.lang == Some(tipbox::vocab::Lang::En))
-            .map_err(|e| format!("rendering the report failed: {e}"))?,
+            .map_err(|e| t!("cli-report-render-failed", reason = e))?,
     };
     match out {
         Some(path) => {
             write_file_durably(path, text.as_bytes())?;
             if !is_stdout(path) {
-                eprintln!("tipbox-review: report written to {}", path.display());
+                eprintln!(
+                    "tipbox-review: {}",
+                    t!("cli-report-written", file = path.display())
+                );
             }
         }
         None => print!("{text}"),

@@ -41,7 +41,7 @@ use io::*;
 fn main() -> ExitCode {
     // Before anything secret is in memory.
     if let Err(e) = tipbox::process::disable_core_dumps() {
-        eprintln!("tipbox-review: warning: cannot disable core dumps: {e}");
+        warn_text(&t!("cli-core-dumps", reason = e));
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     i18n::init(i18n::choose(&args));

@@ -8,22 +8,25 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
     let unlock = || ctx.unlock();
     match a {
         BackupArgs { command: None, out } => {
-            let out = out.as_ref().ok_or_else(|| {
-                Failure(EXIT_USAGE, "give the backup's path with --out FILE".into())
-            })?;
-            file_only(out, "a backup")?;
+            let out = out
+                .as_ref()
+                .ok_or_else(|| Failure(EXIT_USAGE, t!("cli-backup-needs-out")))?;
+            file_only(out, &t!("cli-what-backup"))?;
             let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
             let ids = unlock()?;
             let bar = indicatif::ProgressBar::new_spinner();
             let s = l.backup(out, &ids, |n| bar.inc(n))?;
             bar.finish_and_clear();
             println!(
-                "backup written to {}: {} tip(s), {} file(s), {} tree(s), {}; it restores with the current passphrase; keep copies apart from this machine",
-                out.display(),
-                s.header.tips,
-                s.header.files,
-                s.header.trees,
-                indicatif::BinaryBytes(s.bytes)
+                "{}",
+                *terminal_safe(&t!(
+                    "cli-backup-written",
+                    file = out.display(),
+                    tips = s.header.tips,
+                    files = s.header.files,
+                    trees = s.header.trees,
+                    size = indicatif::BinaryBytes(s.bytes)
+                ))
             );
             Ok(())
         }
@@ -44,7 +47,7 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
                 None if own.exists() => load_identity_file(&own, cli.passphrase_file.as_deref())?,
                 None => unlock_carried_keys(file, cli.passphrase_file.as_deref())?,
             };
-            let bar = indicatif::ProgressBar::new_spinner().with_message("checking the backup");
+            let bar = indicatif::ProgressBar::new_spinner().with_message(t!("cli-checking-backup"));
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             let checked = ledger::backup::verify(
                 file,
@@ -58,13 +61,16 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
             match checked {
                 Ok(s) => {
                     println!(
-                        "backup OK: made {}, {} tip(s), {} file(s), {} tree(s), {}, {}",
-                        s.header.made,
-                        s.header.tips,
-                        s.header.files,
-                        s.header.trees,
-                        indicatif::BinaryBytes(s.bytes),
-                        made_by(&s.header)
+                        "{}",
+                        *terminal_safe(&t!(
+                            "cli-backup-ok",
+                            made = s.header.made,
+                            tips = s.header.tips,
+                            files = s.header.files,
+                            trees = s.header.trees,
+                            size = indicatif::BinaryBytes(s.bytes),
+                            by = made_by(&s.header)
+                        ))
                     );
                     Ok(())
                 }
@@ -72,7 +78,7 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
                     e @ (ledger::backup::BackupError::Io { .. }
                     | ledger::backup::BackupError::NotOurs),
                 ) => Err(e.into()),
-                Err(e) => Err(Failure(EXIT_CHECK_FAILED, e.to_string())),
+                Err(e) => Err(Failure(EXIT_CHECK_FAILED, crate::i18n::backup_error(&e))),
             }
         }
     }
@@ -90,7 +96,7 @@ pub(crate) fn restore(ctx: &Ctx, a: &RestoreArgs) -> Result<(), Failure> {
         Some(path) => load_identity_file(path, cli.passphrase_file.as_deref())?,
         None => unlock_carried_keys(file, cli.passphrase_file.as_deref())?,
     };
-    let bar = indicatif::ProgressBar::new_spinner().with_message("checking, then restoring");
+    let bar = indicatif::ProgressBar::new_spinner().with_message(t!("cli-checking-then-restoring"));
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let restored = ledger::backup::restore(
         file,
@@ -110,15 +116,18 @@ pub(crate) fn restore(ctx: &Ctx, a: &RestoreArgs) -> Result<(), Failure> {
         &format!(
             "from a backup made {}, {}",
             s.header.made,
-            made_by(&s.header)
+            made_by_for_the_audit_log(&s.header)
         ),
     )?;
     println!(
-        "restored {} tip(s) into {} from a backup made {}, {}; `tipbox-review audit verify` holds",
-        s.header.tips,
-        cli.ledger.display(),
-        s.header.made,
-        made_by(&s.header)
+        "{}",
+        *terminal_safe(&t!(
+            "cli-restored",
+            tips = s.header.tips,
+            folder = cli.ledger.display(),
+            made = s.header.made,
+            by = made_by(&s.header)
+        ))
     );
     Ok(())
 }
@@ -132,11 +141,11 @@ pub(crate) fn audit(ctx: &Ctx, a: &AuditArgs) -> Result<(), Failure> {
             let path = cli.ledger.join(ledger::audit::AUDIT_FILE);
             match ledger::audit::verify_file(&path) {
                 Ok((n, _)) => {
-                    println!("audit log intact: {n} entries");
+                    println!("{}", t!("cli-audit-intact", entries = n));
                     Ok(())
                 }
                 Err(e @ ledger::AuditError::Broken { .. }) => {
-                    Err(Failure(EXIT_CHECK_FAILED, e.to_string()))
+                    Err(Failure(EXIT_CHECK_FAILED, crate::i18n::audit_error(&e)))
                 }
                 Err(e) => Err(e.into()),
             }
@@ -145,7 +154,16 @@ pub(crate) fn audit(ctx: &Ctx, a: &AuditArgs) -> Result<(), Failure> {
 }
 
 /// What `backup verify` and `restore` say about who made a backup.
-pub(crate) fn made_by(header: &ledger::backup::BackupHeader) -> &'static str {
+pub(crate) fn made_by(header: &ledger::backup::BackupHeader) -> String {
+    if header.authenticated_for.is_empty() {
+        t!("cli-backup-unauthenticated")
+    } else {
+        t!("cli-backup-authenticated")
+    }
+}
+
+/// The same, in English whatever the language: the audit log reads the same in every office.
+fn made_by_for_the_audit_log(header: &ledger::backup::BackupHeader) -> &'static str {
     if header.authenticated_for.is_empty() {
         "UNAUTHENTICATED (format 1), accepted with --accept-unauthenticated"
     } else {
@@ -158,15 +176,20 @@ pub(crate) fn load_identity_file(
     path: &Path,
     passphrase_file: Option<&Path>,
 ) -> Result<Vec<tipbox::keys::Identity>, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read the identity {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        t!(
+            "cli-cannot-read-identity",
+            file = path.display(),
+            reason = e
+        )
+    })?;
     if bytes.starts_with(b"age-encryption.org/") {
         let pass = read_passphrase(passphrase_file, false)?;
         return Ok(tipbox::keys::load_identities_file(path, &pass)?);
     }
     let text = Zeroizing::new(
         String::from_utf8(bytes)
-            .map_err(|_| format!("{} is not an age identity file", path.display()))?,
+            .map_err(|_| t!("cli-not-an-identity-file", file = path.display()))?,
     );
     let ids: Vec<_> = text
         .lines()
@@ -174,11 +197,11 @@ pub(crate) fn load_identity_file(
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| l.parse::<tipbox::keys::Identity>())
         .collect::<Result<_, _>>()
-        .map_err(|_| format!("{} is not an age identity file", path.display()))?;
+        .map_err(|_| t!("cli-not-an-identity-file", file = path.display()))?;
     if ids.is_empty() {
         return Err(Failure(
             EXIT_USAGE,
-            format!("{} holds no identity", path.display()),
+            t!("cli-no-identity", file = path.display()),
         ));
     }
     Ok(ids)
@@ -192,24 +215,14 @@ pub(crate) fn unlock_carried_keys(
     let Some(carried) = ledger::backup::carried_keys(backup)? else {
         return Err(Failure(
             EXIT_USAGE,
-            format!(
-                "{} carries no office keys (backups made before 2026-12-01 do not): \
-                 give a copy of the office identity with --identity, e.g. --identity /media/keys/identity.age",
-                backup.display()
-            ),
+            t!("cli-backup-carries-no-keys", file = backup.display()),
         ));
     };
     let pass = read_passphrase(passphrase_file, false)?;
     tipbox::keys::unlock_carried_identities(&carried, backup, &pass).map_err(|e| match e {
         tipbox::keys::KeyError::WrongPassphrase(_) => Failure(
             EXIT_USAGE,
-            format!(
-                "the passphrase does not open the office keys that {} carries: they open with \
-                 the passphrase the office had when the backup was made (if it has not changed \
-                 since, the office did not make this backup). Or give a copy of the office \
-                 identity with --identity",
-                backup.display()
-            ),
+            t!("cli-backup-wrong-passphrase", file = backup.display()),
         ),
         e => e.into(),
     })

@@ -52,7 +52,7 @@ pub(crate) fn show_tip(
     if let Some(dir) = attachments_to {
         // Decrypted evidence: the folder (when made here) and the files are the owner's only.
         tipbox::durable::create_private_dir(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            .map_err(|e| t!("cli-cannot-create", file = dir.display(), reason = e))?;
     }
     let opened = l.open_items(t, ids, |i, piece| -> Result<(), Failure> {
         let Some(dir) = attachments_to else {
@@ -65,9 +65,10 @@ pub(crate) fn show_tip(
                 let name = attachment_name(t.id, i + 1, j + 1, &start.name);
                 let path = dir.join(&name);
                 let f = tipbox::durable::create_new_private_file(&path).map_err(|e| {
-                    format!(
-                        "cannot create {} ({e}); use an empty folder",
-                        path.display()
+                    t!(
+                        "cli-cannot-create-attachment",
+                        file = path.display(),
+                        reason = e
                     )
                 })?;
                 current = Some((path, f));
@@ -76,7 +77,7 @@ pub(crate) fn show_tip(
             AttachmentPiece::Data(bytes) => {
                 if let Some((path, f)) = current.as_mut() {
                     f.write_all(bytes)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                        .map_err(|e| t!("cli-cannot-write", file = path.display(), reason = e))?;
                 }
             }
             AttachmentPiece::End(_) => current = None,
@@ -126,67 +127,66 @@ pub(crate) fn show_tip(
         return Ok(());
     }
     let mut o = String::new();
-    o.push_str(&format!(
-        "Tip {}  received {}  channel {}{}\n",
-        t.id,
-        t.received,
-        t.channel.key(),
-        if t.handed_over {
-            "  handed over by another unit (which answers the reporter)"
+    let line = |s: String| s + "\n";
+    o.push_str(&line(t!(
+        "show-head",
+        id = t.id,
+        received = t.received,
+        channel = i18n::channel_word(t.channel.key()),
+        handed_over = if t.handed_over {
+            t!("show-handed-over")
         } else {
-            ""
+            String::new()
         }
-    ));
-    o.push_str(&format!(
-        "Status: {} (reporter sees: {})  Department: {}  Due: {}\n",
-        t.status.key(),
-        t.status.public(),
-        t.department.as_deref().unwrap_or("-"),
-        t.due(&d).unwrap_or_else(|| "-".into())
-    ));
-    o.push_str(&format!(
-        "Category: {}  Priority: {}  Credibility: {}  Reward wanted: {}\n",
-        t.category,
-        t.priority
+    )));
+    o.push_str(&line(t!(
+        "show-status",
+        status = i18n::status_word(t.status.key()),
+        public = i18n::public_word(t.status.public().key()),
+        department = t.department.as_deref().unwrap_or("-"),
+        due = t.due(&d).unwrap_or_else(|| "-".into())
+    )));
+    o.push_str(&line(t!(
+        "show-category",
+        category = t.category,
+        priority = t
+            .priority
             .map(|p| format!("{p:?}").to_lowercase())
             .unwrap_or_else(|| "-".into()),
-        t.credibility
+        credibility = t
+            .credibility
             .map(|c| format!("{c:?}").to_lowercase())
             .unwrap_or_else(|| "-".into()),
-        if t.reward_wanted { "yes" } else { "no" }
-    ));
+        reward = if t.reward_wanted {
+            t!("word-yes")
+        } else {
+            t!("word-no")
+        }
+    )));
     if !t.links.is_empty() {
-        o.push_str(&format!(
-            "Linked tips: {}\n",
-            t.links
+        o.push_str(&line(t!(
+            "show-links",
+            tips = t
+                .links
                 .iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        )));
     }
     for tr in &t.transfers {
-        o.push_str(&format!("Transferred to {} on {}\n", tr.to, tr.day));
+        o.push_str(&line(t!("show-transferred", to = tr.to, day = tr.day)));
     }
     for (i, item) in items.iter().enumerate() {
         let label = match item.blob.kind {
-            tipbox::tip::Kind::Tip => "Tip",
-            tipbox::tip::Kind::Followup => "Follow-up",
+            tipbox::tip::Kind::Tip => t!("show-item-tip"),
+            tipbox::tip::Kind::Followup => t!("show-item-followup"),
         };
         o.push_str(&format!("\n--- {label} ({}) ---\n", item.blob.day));
         match proofs[i] {
-            Some(FollowupProof::ReceiptHolder) => {
-                o.push_str("from the receipt holder: yes (signed with the key derived from the tip's receipt)\n")
-            }
-            Some(FollowupProof::NotProven) => o.push_str(
-                "from the receipt holder: NOT PROVEN. It carries no valid signature by the tip's \
-                 receipt key, so it may have been added by whoever controlled the portal: do not \
-                 take it as the reporter's word\n",
-            ),
-            Some(FollowupProof::Unchecked) => o.push_str(
-                "from the receipt holder: cannot be checked (the tip is from before follow-ups \
-                 were signed)\n",
-            ),
+            Some(FollowupProof::ReceiptHolder) => o.push_str(&line(t!("show-proof-holder"))),
+            Some(FollowupProof::NotProven) => o.push_str(&line(t!("show-proof-not-proven"))),
+            Some(FollowupProof::Unchecked) => o.push_str(&line(t!("show-proof-unchecked"))),
             None => {}
         }
         for (name, value) in &item.tip.fields {
@@ -198,46 +198,40 @@ pub(crate) fn show_tip(
                 .find(|(wi, wj, _)| *wi == i && *wj == j)
                 .map(|(_, _, n)| format!(" -> {n}"))
                 .unwrap_or_default();
-            o.push_str(&format!(
-                "attachment {}: {:?} ({} bytes, {}){}{}\n",
-                j + 1,
-                a.start.name,
-                a.end.size,
-                if a.start.content_type.is_empty() {
-                    "unknown type".to_owned()
+            o.push_str(&line(t!(
+                "show-attachment",
+                number = j + 1,
+                name = format!("{:?}", a.start.name),
+                size = a.end.size,
+                kind = if a.start.content_type.is_empty() {
+                    t!("show-unknown-type")
                 } else {
                     // What the sender's browser said: quoted, on this one line.
                     format!("{:?}", a.start.content_type)
                 },
-                if a.end.metadata_removed {
-                    ", metadata removed"
+                metadata = if a.end.metadata_removed {
+                    t!("show-metadata-removed")
                 } else {
-                    ", kept as sent: may carry metadata"
+                    t!("show-metadata-kept")
                 },
-                written_as
-            ));
+                written = written_as
+            )));
         }
         // The proof said again after the item: a long text cannot push it out of sight.
         match proofs[i] {
-            Some(FollowupProof::ReceiptHolder) => {
-                o.push_str("--- end of follow-up: from the receipt holder ---\n")
-            }
-            Some(FollowupProof::NotProven) => {
-                o.push_str("--- end of follow-up: NOT PROVEN to come from the receipt holder ---\n")
-            }
-            Some(FollowupProof::Unchecked) => {
-                o.push_str("--- end of follow-up: cannot be checked ---\n")
-            }
+            Some(FollowupProof::ReceiptHolder) => o.push_str(&line(t!("show-end-holder"))),
+            Some(FollowupProof::NotProven) => o.push_str(&line(t!("show-end-not-proven"))),
+            Some(FollowupProof::Unchecked) => o.push_str(&line(t!("show-end-unchecked"))),
             None => {}
         }
     }
     for (kind, day, by, body) in &notes {
         let label = match kind {
-            TextKind::Note => "Note",
-            TextKind::Content => "Content",
-            TextKind::PublicNote => "Public note",
-            TextKind::Reply => "Reply to the reporter",
-            TextKind::Summary => "Summary (supervision notice)",
+            TextKind::Note => t!("show-text-note"),
+            TextKind::Content => t!("show-text-content"),
+            TextKind::PublicNote => t!("show-text-public-note"),
+            TextKind::Reply => t!("show-text-reply"),
+            TextKind::Summary => t!("show-text-summary"),
         };
         // Written in this ledger, by its reviewers: shown as written.
         o.push_str(&format!(
@@ -256,14 +250,17 @@ pub(crate) fn search_tips(
     json_out: bool,
 ) -> Result<(), Failure> {
     if needle.trim().is_empty() {
-        return Err(Failure(EXIT_USAGE, "give some text to search for".into()));
+        return Err(Failure(EXIT_USAGE, t!("cli-search-empty")));
     }
     // Ids are dense: the last one is the number of tips.
     let tips = l.next_id()?.saturating_sub(1);
     // Hidden automatically when stderr is not a terminal.
     let bar = indicatif::ProgressBar::new(tips).with_style(
-        indicatif::ProgressStyle::with_template("searching {bar:40} {pos}/{len} tips ({eta})")
-            .expect("valid template"),
+        indicatif::ProgressStyle::with_template(&format!(
+            "{} {{bar:40}} {{pos}}/{{len}} ({{eta}})",
+            t!("cli-searching")
+        ))
+        .expect("valid template"),
     );
     let hits = l.search(ids, needle, |n| bar.inc(n))?;
     bar.finish_and_clear();
@@ -282,15 +279,18 @@ pub(crate) fn search_tips(
     } else {
         for h in &hits {
             println!(
-                "{:>6}  {}  {:<14}  {:<12}  matched in: {}",
+                "{:>6}  {}  {:<14}  {:<12}  {}",
                 h.id,
                 h.received,
                 terminal_safe(&h.category).as_str(),
                 h.status.key(),
-                terminal_safe(&h.matched.join(", ")).as_str()
+                t!(
+                    "cli-matched-in",
+                    fields = terminal_safe(&h.matched.join(", ")).as_str()
+                )
             );
         }
-        println!("{} tip(s) found", hits.len());
+        println!("{}", t!("cli-tips-found", tips = hits.len()));
     }
     Ok(())
 }
@@ -363,7 +363,7 @@ pub(crate) fn push_lines(o: &mut String, text: &str) {
     let flush = |o: &mut String, empty: usize| match empty {
         0 => {}
         1 | 2 => o.push_str(&"  |\n".repeat(empty)),
-        n => o.push_str(&format!("  | ({n} empty lines)\n")),
+        n => o.push_str(&format!("  | ({})\n", t!("show-empty-lines", lines = n))),
     };
     for line in text.split('\n') {
         if line.trim().is_empty() {

@@ -15,6 +15,9 @@ use i18n_embed::fluent::{fluent_language_loader, FluentLanguageLoader};
 use rust_embed::RustEmbed;
 use tipbox::vocab::Lang;
 
+mod errors;
+pub(crate) use errors::*;
+
 #[derive(RustEmbed)]
 #[folder = "i18n/"]
 struct Catalog;
@@ -60,7 +63,7 @@ macro_rules! t {
         i18n_embed_fl::fl!($crate::i18n::loader(), $id)
     };
     ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
-        i18n_embed_fl::fl!($crate::i18n::loader(), $id, $($name = $value.to_string()),+)
+        i18n_embed_fl::fl!($crate::i18n::loader(), $id, $($name = ($value).to_string()),+)
     };
 }
 pub(crate) use t;
@@ -71,6 +74,15 @@ pub(crate) fn status_word(key: &str) -> String {
         return key.to_owned();
     }
     report_label("status", Some(key))
+        .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
+}
+
+/// A channel (how a tip came in), as [`status_word`].
+pub(crate) fn channel_word(key: &str) -> String {
+    if lang() == Lang::En {
+        return key.to_owned();
+    }
+    report_label("channel", Some(key))
         .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
 }
 
@@ -313,7 +325,7 @@ mod tests {
 
 /// A message of the catalog by an id chosen at run time, with its arguments (all text:
 /// numbers are formatted by the caller, as the English messages format them).
-fn get(id: &str, args: &[(&str, String)]) -> String {
+pub(crate) fn get(id: &str, args: &[(&str, String)]) -> String {
     let args: std::collections::HashMap<&str, String> = args.iter().cloned().collect();
     loader().get_args(id, args)
 }
@@ -394,45 +406,6 @@ pub(crate) fn warning_word() -> String {
         return "warning".into();
     }
     get("word-warning", &[])
-}
-
-/// A ledger error in the chosen language: refusals and the errors a reviewer meets most
-/// (no such tip, not a ledger, wrong passphrase...) have their catalog message; the rest
-/// are still the ledger's English (a later step translates them too).
-pub(crate) fn ledger_error(e: &tipbox::ledger::LedgerError) -> String {
-    use tipbox::ledger::LedgerError::*;
-    if lang() == Lang::En {
-        return e.to_string();
-    }
-    let path = |p: &std::path::Path| p.display().to_string();
-    match e {
-        Refused(r) => refused(r),
-        NoSuchTip(id) => get("error-no-such-tip", &[("id", id.to_string())]),
-        NotALedger(p) => get("error-not-a-ledger", &[("folder", path(p))]),
-        RecipientFileMissing(p) => get("error-recipient-file-missing", &[("folder", path(p))]),
-        Db { path: p, source } => get(
-            "error-db",
-            &[("folder", path(p)), ("reason", source.to_string())],
-        ),
-        Key(k) => key_error(k),
-        other => other.to_string(),
-    }
-}
-
-/// A key error in the chosen language (the common ones; others in English for now).
-pub(crate) fn key_error(e: &tipbox::keys::KeyError) -> String {
-    use tipbox::keys::KeyError::*;
-    if lang() == Lang::En {
-        return e.to_string();
-    }
-    match e {
-        WrongPassphrase(p) => get("error-wrong-passphrase", &[("file", p.display().to_string())]),
-        TooOpen(p, mode) => get(
-            "error-key-too-open",
-            &[("file", p.display().to_string()), ("mode", format!("{mode:o}"))],
-        ),
-        other => other.to_string(),
-    }
 }
 
 /// What the ledger refused, in the chosen language: each refusal has its message in the
