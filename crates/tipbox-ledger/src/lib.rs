@@ -337,6 +337,21 @@ impl Ledger {
         }
     }
 
+    /// [`Ledger::with_summaries`] for a ledger this process holds open (a front-end that
+    /// keeps it open, such as the reviewer's desk): reads the open summary log, since
+    /// `with_summaries` would wait for the lock this ledger holds.
+    pub fn summaries_now<R>(
+        &self,
+        f: impl FnOnce(&[summary::TipSummary<'_>], &LedgerConfig) -> R,
+    ) -> Result<R, LedgerError> {
+        let index = self.root.join("index");
+        let bytes = self.summaries.bytes().map_err(io_err(&index))?;
+        match summary::decode_all(&bytes) {
+            Some(tips) => Ok(f(&tips, &self.config)),
+            None => Err(LedgerError::SummaryIndexDamaged(index)),
+        }
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -135,6 +135,13 @@ pub(crate) enum Command {
     ///
     /// Example: tipbox-review notice 12 --to 县公安局 --summary "反映某村村霸强占集体土地" --out notice-12.html
     Notice(NoticeArgs),
+    /// The reviewer's desk: a local web interface over the ledger, in the office's language,
+    /// on this machine only. Prints its address (with a one-time token) and opens it in the
+    /// desktop's browser.
+    ///
+    /// Example: tipbox-review desk  (or: tipbox-review desk --no-open --listen 127.0.0.1:8700)
+    #[cfg(feature = "desk")]
+    Desk(DeskArgs),
     /// Statistics from ledger fields only (never tip content): totals by status, category,
     /// channel and department, closure rate, weekly intake, overdue, transfers, rewards.
     ///
@@ -341,6 +348,20 @@ pub struct ExportArgs {
     /// The portal id, when tips came from several portals.
     #[arg(long)]
     pub portal: Option<String>,
+}
+
+#[cfg(feature = "desk")]
+#[derive(Args)]
+pub struct DeskArgs {
+    /// Address to listen on: loopback only; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDRESS")]
+    pub listen: std::net::SocketAddr,
+    /// Do not open the browser; only print the address.
+    #[arg(long)]
+    pub no_open: bool,
+    /// Lock the office keys again after this many minutes without use (1-1440).
+    #[arg(long, default_value_t = 15, value_name = "MINUTES")]
+    pub lock_after_minutes: u32,
 }
 
 #[derive(Args)]

@@ -65,36 +65,45 @@ pub(crate) fn list_tips(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {
     Ledger::with_summaries(ledger, &tell, |all, config| print_list(all, config, args))?
 }
 
-pub(crate) fn print_list(
-    all: &[TipSummary<'_>],
-    config: &ledger::LedgerConfig,
-    args: &ListArgs,
-) -> Result<(), Failure> {
-    let category = args.category.as_deref().map(category_key).transpose()?;
-    let d = config.deadlines;
-    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::DayNumber::MAX);
-    // Each tip's nearest deadline, computed once; overdue first, then by that deadline,
-    // then by id.
+/// Which tips a list shows (`list`, the desk's ledger page).
+#[derive(Default)]
+pub(crate) struct Filter<'a> {
+    pub status: Option<Status>,
+    pub category: Option<&'a str>,
+    pub department: Option<&'a str>,
+    pub channel: Option<Channel>,
+    pub overdue: bool,
+}
+
+/// One tip of a list: (sort key: not overdue, deadline, id), its nearest deadline, the tip.
+pub(crate) type Row<'a, 'b> = (
+    (bool, summary::DayNumber, u64),
+    Option<summary::DayNumber>,
+    &'a TipSummary<'b>,
+);
+
+/// The tips `filter` keeps, overdue first, then by the nearest deadline, then by id (each
+/// deadline computed once), and how many tips of the whole ledger are overdue.
+pub(crate) fn select<'a, 'b>(
+    all: &'a [TipSummary<'b>],
+    d: &ledger::Deadlines,
+    today: summary::DayNumber,
+    filter: &Filter<'_>,
+) -> (Vec<Row<'a, 'b>>, usize) {
     let mut overdue_total = 0;
-    // (sort key: not overdue, deadline, id), the deadline, the tip.
-    type Row<'a, 'b> = (
-        (bool, summary::DayNumber, u64),
-        Option<summary::DayNumber>,
-        &'a TipSummary<'b>,
-    );
     let mut rows: Vec<Row> = all
         .iter()
         .filter_map(|t| {
-            let due = t.due(&d);
+            let due = t.due(d);
             let overdue = due.is_some_and(|x| x < today);
             overdue_total += usize::from(overdue);
-            let wanted = args.status.is_none_or(|s| s == t.status)
-                && category.as_ref().is_none_or(|c| *c == t.category)
-                && args
+            let wanted = filter.status.is_none_or(|s| s == t.status)
+                && filter.category.is_none_or(|c| c == t.category)
+                && filter
                     .department
-                    .as_ref()
-                    .is_none_or(|dep| t.department.as_deref() == Some(dep.as_str()))
-                && (!args.overdue || overdue);
+                    .is_none_or(|dep| t.department.as_deref() == Some(dep))
+                && filter.channel.is_none_or(|c| c == t.channel)
+                && (!filter.overdue || overdue);
             wanted.then_some((
                 (!overdue, due.unwrap_or(summary::DayNumber::MAX), t.id),
                 due,
@@ -103,6 +112,29 @@ pub(crate) fn print_list(
         })
         .collect();
     rows.sort_unstable_by_key(|(key, _, _)| *key);
+    (rows, overdue_total)
+}
+
+pub(crate) fn print_list(
+    all: &[TipSummary<'_>],
+    config: &ledger::LedgerConfig,
+    args: &ListArgs,
+) -> Result<(), Failure> {
+    let category = args.category.as_deref().map(category_key).transpose()?;
+    let d = config.deadlines;
+    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::DayNumber::MAX);
+    let (rows, overdue_total) = select(
+        all,
+        &d,
+        today,
+        &Filter {
+            status: args.status,
+            category: category.as_deref(),
+            department: args.department.as_deref(),
+            channel: None,
+            overdue: args.overdue,
+        },
+    );
     let names = summary::DayNames::covering(
         rows.iter()
             .flat_map(|(_, due, t)| [t.received, *due])

@@ -24,6 +24,8 @@ use zeroize::Zeroizing;
 
 mod casework;
 mod cli;
+#[cfg(feature = "desk")]
+mod desk;
 mod error;
 mod exchange;
 mod i18n;
@@ -115,5 +117,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Restore(a) => records::restore(&ctx, a),
         Command::VerifyAcknowledgement(a) => keys::verify_acknowledgement(&ctx, a),
         Command::Audit(a) => records::audit(&ctx, a),
+        #[cfg(feature = "desk")]
+        Command::Desk(a) => desk::desk(&ctx, a),
     }
 }

@@ -41,6 +41,17 @@ pub(crate) fn init(lang: Lang) -> &'static FluentLanguageLoader {
         .1
 }
 
+/// A catalog of its own in `lang`, whatever the process's language (the desk answers
+/// each page in the language it was asked for).
+#[cfg(feature = "desk")]
+pub(crate) fn loader_for(lang: Lang) -> FluentLanguageLoader {
+    let loader: FluentLanguageLoader = fluent_language_loader!();
+    i18n_embed::select(&loader, &Catalog, &[id_of(lang)])
+        .expect("the catalog is compiled in and has every language");
+    loader.set_use_isolating(false);
+    loader
+}
+
 /// The catalog in the chosen language (English if none was chosen yet).
 pub(crate) fn loader() -> &'static FluentLanguageLoader {
     init(Lang::En)

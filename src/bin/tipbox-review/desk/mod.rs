@@ -1,0 +1,309 @@
+//! `tipbox-review desk`: the reviewer's desk, a local web interface over the ledger for an
+//! office that does not use a terminal. One more front-end beside the command line: the
+//! same casework library, the same message catalog, the same audit entries.
+//!
+//! Reachable from this machine and this launch only:
+//! - it listens on a loopback address only (refused otherwise);
+//! - every request needs the per-launch token (in the address printed at start, once) or
+//!   the session cookie the token was exchanged for (`HttpOnly`, `SameSite=Strict`), else 403;
+//! - a `Host` other than the address it listens on gets 421 (DNS rebinding);
+//! - a form post needs its CSRF field, and a cross-site `Origin` or `Sec-Fetch-Site` is
+//!   refused (403);
+//! - strict CSP (nothing but this origin, no script), `no-store`, no referrer;
+//! - the desk holds the ledger open for its whole run (the ledger lock: one desk, and no
+//!   command, on a ledger at a time) and locks the office keys again after an idle time.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use i18n_embed::fluent::FluentLanguageLoader;
+use tipbox::vocab::Lang;
+
+use super::*;
+
+mod pages;
+
+/// What the desk holds while it runs.
+pub(crate) struct Desk {
+    /// The ledger, open (and locked) for the whole run.
+    ledger: Mutex<Ledger>,
+    /// The office identities while unlocked, and when they were last used.
+    keys: Mutex<Option<(Arc<Vec<tipbox::keys::Identity>>, Instant)>>,
+    /// In the printed address; exchanged for the session cookie.
+    token: String,
+    /// The session cookie's value.
+    session: String,
+    /// Every form's hidden `csrf` field.
+    csrf: String,
+    /// `127.0.0.1:PORT`: the only `Host` answered.
+    host: String,
+    lock_after: Duration,
+    default_lang: Lang,
+    loaders: Vec<(Lang, FluentLanguageLoader)>,
+}
+
+/// The session cookie's name.
+const COOKIE: &str = "tipbox_desk";
+/// The language cookie's name (set by the language switch).
+const LANG_COOKIE: &str = "tipbox_desk_lang";
+
+/// Content-Security-Policy: this origin only, no script, no frames, forms to this origin.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+fn random_hex() -> String {
+    let mut b = [0u8; 32];
+    tipbox::crypto::random_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Equal, in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl Desk {
+    /// The office identities if unlocked and used within the idle time (which they then
+    /// start again); locked (and dropped) otherwise.
+    fn identities(&self) -> Option<Arc<Vec<tipbox::keys::Identity>>> {
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        match keys.as_mut() {
+            Some((ids, used)) if used.elapsed() < self.lock_after => {
+                *used = Instant::now();
+                Some(ids.clone())
+            }
+            _ => {
+                *keys = None;
+                None
+            }
+        }
+    }
+
+    fn unlock(&self, ids: Vec<tipbox::keys::Identity>) {
+        *self.keys.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((Arc::new(ids), Instant::now()));
+    }
+
+    fn lock(&self) {
+        *self.keys.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    fn loader(&self, lang: Lang) -> &FluentLanguageLoader {
+        self.loaders
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or_else(|| self.loaders.first())
+            .map(|(_, l)| l)
+            .expect("a loader for every language")
+    }
+}
+
+/// The desk's language when none was chosen: `--lang`, else a Traditional Chinese or an
+/// English locale, else Simplified Chinese (an office's desk, in the office's language).
+fn default_lang(given: Option<Lang>) -> Lang {
+    if let Some(l) = given {
+        return l;
+    }
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    let l = locale.to_ascii_lowercase();
+    if l.starts_with("zh_tw") || l.starts_with("zh_hk") || l.starts_with("zh_mo") {
+        Lang::ZhHant
+    } else if l.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::ZhHans
+    }
+}
+
+pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
+    let DeskArgs {
+        listen,
+        no_open,
+        lock_after_minutes,
+    } = a;
+    let cli = ctx.cli;
+    if !listen.ip().is_loopback() {
+        return Err(Failure(
+            EXIT_USAGE,
+            t!("desk-not-loopback", address = listen),
+        ));
+    }
+    if *lock_after_minutes == 0 || *lock_after_minutes > 24 * 60 {
+        return Err(Failure(EXIT_USAGE, t!("desk-bad-lock-after")));
+    }
+    let ledger = Ledger::open_telling(&cli.ledger, &ctx.who, &tell)?;
+    // Unlocked at start for scripts and tests; otherwise the first page asks.
+    let keys = match &cli.passphrase_file {
+        Some(_) => Some((Arc::new(ctx.unlock()?), Instant::now())),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| t!("desk-cannot-start", reason = e))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| t!("desk-cannot-listen", address = listen, reason = e))?;
+        let addr: SocketAddr = listener
+            .local_addr()
+            .map_err(|e| t!("desk-cannot-listen", address = listen, reason = e))?;
+        let desk = Arc::new(Desk {
+            ledger: Mutex::new(ledger),
+            keys: Mutex::new(keys),
+            token: random_hex(),
+            session: random_hex(),
+            csrf: random_hex(),
+            host: addr.to_string(),
+            lock_after: Duration::from_secs(u64::from(*lock_after_minutes) * 60),
+            default_lang: default_lang(cli.lang),
+            loaders: [Lang::ZhHans, Lang::ZhHant, Lang::En]
+                .into_iter()
+                .map(|l| (l, i18n::loader_for(l)))
+                .collect(),
+        });
+        let url = format!("http://{addr}/?token={}", desk.token);
+        eprintln!("tipbox-review: desk at {url}");
+        if !no_open {
+            open_browser(&url);
+        }
+        axum::serve(listener, app(desk))
+            .with_graceful_shutdown(stop_signal())
+            .await
+            .map_err(|e| t!("desk-cannot-start", reason = e))
+    })?;
+    eprintln!("tipbox-review: {}", t!("desk-stopped"));
+    Ok(())
+}
+
+/// The desktop's browser, if there is one (`xdg-open`); the address is printed either way.
+fn open_browser(url: &str) {
+    let opened = std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if opened.is_err() {
+        eprintln!("tipbox-review: {}", t!("desk-open-it"));
+    }
+}
+
+/// Ctrl-C or SIGTERM: finish the requests in flight, then stop.
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// Every route, behind the guard, with the security headers on every response.
+pub(crate) fn app(desk: Arc<Desk>) -> Router {
+    Router::new()
+        .route("/", axum::routing::get(pages::ledger))
+        .route("/tip/{id}", axum::routing::get(pages::tip))
+        .route("/unlock", axum::routing::post(pages::unlock))
+        .route("/lock", axum::routing::post(pages::lock))
+        .route("/desk.css", axum::routing::get(pages::stylesheet))
+        .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(desk.clone(), guard))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(desk)
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// The value of cookie `name`, if the request carries it.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Host (421), then the token or session (403), then for posts where they come from (403).
+async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if host != Some(desk.host.as_str()) {
+        return (StatusCode::MISDIRECTED_REQUEST, "421 Misdirected Request\n").into_response();
+    }
+    let token = req
+        .uri()
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|kv| kv.strip_prefix("token="));
+    if let Some(token) = token {
+        if !same(token, &desk.token) {
+            return forbidden();
+        }
+        // The token leaves the address bar (and the history) at once: a session cookie
+        // holds from here on.
+        let mut res = Redirect::to("/").into_response();
+        let value = format!(
+            "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+            desk.session
+        );
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        return res;
+    }
+    if !cookie(headers, COOKIE).is_some_and(|s| same(s, &desk.session)) {
+        return forbidden();
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let expected = format!("http://{}", desk.host);
+        let origin_ok = headers
+            .get(header::ORIGIN)
+            .is_none_or(|o| o.as_bytes() == expected.as_bytes());
+        let site_ok = headers
+            .get_all("sec-fetch-site")
+            .iter()
+            .all(|v| v == "same-origin" || v == "none");
+        if !origin_ok || !site_ok {
+            return forbidden();
+        }
+    }
+    next.run(req).await
+}
+
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "403 Forbidden\n").into_response()
+}

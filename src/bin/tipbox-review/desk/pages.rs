@@ -1,0 +1,657 @@
+//! The desk's pages: unlock and lock, the ledger (台账) and a tip. Everything from outside
+//! (a tip's fields, names, file names) reaches the page through askama's HTML escaping,
+//! inside boxes that isolate its direction and wrap it (desk.css).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use i18n_embed::fluent::FluentLanguageLoader;
+use serde::Deserialize;
+use tipbox::vocab::Lang;
+
+use super::{cookie, forbidden, same, Desk, LANG_COOKIE};
+use crate::list::{select, Filter};
+use tipbox::ledger::{self, summary, Channel, Keyed, Status, TextKind};
+
+/// Tips per page of the ledger.
+const PAGE: usize = 50;
+
+/// The words of a page in its language.
+pub(crate) struct Words<'a> {
+    pub lang: Lang,
+    loader: &'a FluentLanguageLoader,
+    pub csrf: &'a str,
+}
+
+impl Words<'_> {
+    /// A message of the catalog.
+    pub fn t(&self, id: &str) -> String {
+        self.loader.get(id)
+    }
+
+    /// A message with its arguments.
+    pub fn ta(&self, id: &str, args: &[(&str, String)]) -> String {
+        let args: std::collections::HashMap<&str, String> = args.iter().cloned().collect();
+        self.loader.get_args(id, args)
+    }
+
+    /// A status, channel or category key as the report names it in this language (the
+    /// key itself where the catalog has no name).
+    pub fn label(&self, section: &str, key: &str) -> String {
+        if section == "category" {
+            if let Some(c) = tipbox::vocab::default_categories()
+                .into_iter()
+                .find(|c| c.key == key)
+            {
+                return c.label(self.lang).to_owned();
+            }
+            return key.to_owned();
+        }
+        let id = format!("report-{section}-{key}");
+        if self.lang != Lang::En && self.loader.has(&id) {
+            self.loader.get(&id)
+        } else {
+            key.to_owned()
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The other languages, for the switch: (code, own name).
+    pub fn others(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            (Lang::ZhHans, "简体中文"),
+            (Lang::ZhHant, "繁體中文"),
+            (Lang::En, "English"),
+        ]
+        .into_iter()
+        .filter(|(l, _)| *l != self.lang)
+        .map(|(l, name)| (l.code(), name))
+        .collect()
+    }
+}
+
+/// The language of this request: `?lang=` (which the switch remembers in a cookie), the
+/// cookie, else the desk's default.
+fn language(desk: &Desk, headers: &HeaderMap, asked: Option<&str>) -> (Lang, bool) {
+    if let Some(l) = asked.and_then(Lang::from_code) {
+        return (l, true);
+    }
+    let kept = cookie(headers, LANG_COOKIE).and_then(Lang::from_code);
+    (kept.unwrap_or(desk.default_lang), false)
+}
+
+fn words<'a>(desk: &'a Desk, lang: Lang) -> Words<'a> {
+    Words {
+        lang,
+        loader: desk.loader(lang),
+        csrf: &desk.csrf,
+    }
+}
+
+/// A rendered page, with the language cookie when the switch was used.
+fn page(html: Result<String, askama::Error>, lang: Lang, remember: bool) -> Response {
+    let mut res = match html {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    };
+    if remember {
+        let v = format!(
+            "{LANG_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+            lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "desk/unlock.html")]
+struct UnlockPage<'a> {
+    w: Words<'a>,
+    error: Option<String>,
+}
+
+fn unlock_page(desk: &Desk, lang: Lang, remember: bool, error: Option<String>) -> Response {
+    let w = words(desk, lang);
+    page(UnlockPage { w, error }.render(), lang, remember)
+}
+
+/// What the ledger page may be asked for (all optional; empty means "any").
+#[derive(Deserialize, Default)]
+pub(crate) struct LedgerQuery {
+    lang: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    department: Option<String>,
+    channel: Option<String>,
+    overdue: Option<String>,
+    q: Option<String>,
+    page: Option<usize>,
+}
+
+/// One row of the ledger table.
+pub(crate) struct LedgerRow {
+    pub id: u64,
+    pub received: String,
+    pub channel: String,
+    pub category: String,
+    pub status: String,
+    pub department: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "desk/ledger.html")]
+struct LedgerPage<'a> {
+    w: Words<'a>,
+    counts: Vec<(String, u64)>,
+    rows: Vec<LedgerRow>,
+    shown_text: String,
+    page_text: String,
+    page: usize,
+    pages: usize,
+    /// The filters as given, to fill the form again and to build the paging links.
+    f: LedgerQuery,
+    statuses: Vec<(&'static str, String)>,
+    channels: Vec<(&'static str, String)>,
+    categories: Vec<(String, String)>,
+    error: Option<String>,
+    paging: String,
+}
+
+impl LedgerPage<'_> {
+    fn status_is(&self, key: &str) -> bool {
+        self.f.status.as_deref() == Some(key)
+    }
+    fn category_is(&self, key: &str) -> bool {
+        self.f.category.as_deref() == Some(key)
+    }
+    fn channel_is(&self, key: &str) -> bool {
+        self.f.channel.as_deref() == Some(key)
+    }
+    fn department(&self) -> &str {
+        self.f.department.as_deref().unwrap_or("")
+    }
+    fn q(&self) -> &str {
+        self.f.q.as_deref().unwrap_or("")
+    }
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub(crate) async fn ledger(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Query(f): Query<LedgerQuery>,
+) -> Response {
+    let (lang, remember) = language(&desk, &headers, f.lang.as_deref());
+    let Some(ids) = desk.identities() else {
+        return unlock_page(&desk, lang, remember, None);
+    };
+    let d2 = desk.clone();
+    let built = tokio::task::spawn_blocking(move || build_ledger(&d2, ids, f, lang)).await;
+    match built {
+        Ok(html) => page(html, lang, remember),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    }
+}
+
+fn build_ledger(
+    desk: &Desk,
+    ids: Arc<Vec<tipbox::keys::Identity>>,
+    f: LedgerQuery,
+    lang: Lang,
+) -> Result<String, askama::Error> {
+    let w = words(desk, lang);
+    let mut l = desk.ledger.lock().unwrap_or_else(|p| p.into_inner());
+    let mut error = None;
+    let status = nonempty(&f.status).and_then(Status::from_key);
+    let channel = nonempty(&f.channel).and_then(Channel::from_key);
+    let category = nonempty(&f.category).map(str::to_owned);
+    let department = nonempty(&f.department).map(str::to_owned);
+    // The decrypted search, as `search`: the ids whose content holds the text.
+    let found: Option<std::collections::HashSet<u64>> = match nonempty(&f.q) {
+        Some(q) => match l.search(&ids, q, |_| ()) {
+            Ok(hits) => {
+                match l.audit(
+                    ledger::Action::Search,
+                    None,
+                    &format!("{} match(es)", hits.len()),
+                ) {
+                    Ok(()) => Some(hits.into_iter().map(|h| h.id).collect()),
+                    Err(e) => {
+                        error = Some(crate::i18n::ledger_error(&e));
+                        Some(Default::default())
+                    }
+                }
+            }
+            Err(e) => {
+                error = Some(crate::i18n::ledger_error(&e));
+                Some(Default::default())
+            }
+        },
+        None => None,
+    };
+    let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::DayNumber::MAX);
+    let built = l.summaries_now(|all, config| {
+        let report = ledger::report::compute(
+            all.iter(),
+            None,
+            None,
+            &config.deadlines,
+            &tipbox::vocab::today(),
+        );
+        let counts = vec![
+            (w.t("desk-count-total"), report.total),
+            (w.t("desk-count-finished"), report.finished),
+            (w.t("desk-count-stage-closed"), report.stage_closed),
+            (w.t("desk-count-in-progress"), report.in_progress),
+            (w.t("desk-count-overdue"), report.overdue),
+        ];
+        let mut categories: Vec<String> = all.iter().map(|t| t.category.to_string()).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        let (rows, _) = select(
+            all,
+            &config.deadlines,
+            today,
+            &Filter {
+                status,
+                category: category.as_deref(),
+                department: department.as_deref(),
+                channel,
+                overdue: f.overdue.is_some(),
+            },
+        );
+        let rows: Vec<_> = match &found {
+            Some(found) => rows
+                .into_iter()
+                .filter(|r| found.contains(&r.2.id))
+                .collect(),
+            None => rows,
+        };
+        let shown = rows.len();
+        let pages = shown.div_ceil(PAGE).max(1);
+        let page = f.page.unwrap_or(1).clamp(1, pages);
+        let day = |d: Option<summary::DayNumber>| d.map_or_else(|| "-".into(), summary::day_string);
+        let rows: Vec<LedgerRow> = rows
+            .iter()
+            .skip((page - 1) * PAGE)
+            .take(PAGE)
+            .map(|(key, due, t)| LedgerRow {
+                id: t.id,
+                received: day(t.received),
+                channel: w.label("channel", t.channel.key()),
+                category: w.label("category", &t.category),
+                status: w.label("status", t.status.key()),
+                department: t.department.as_deref().unwrap_or("-").to_owned(),
+                due: day(*due),
+                overdue: !key.0,
+            })
+            .collect();
+        (counts, rows, shown, page, pages, categories)
+    });
+    let (counts, rows, shown, page, pages, categories) = match built {
+        Ok(b) => b,
+        Err(e) => {
+            error = Some(crate::i18n::ledger_error(&e));
+            (Vec::new(), Vec::new(), 0, 1, 1, Vec::new())
+        }
+    };
+    drop(l);
+    let paging = paging_query(&f);
+    LedgerPage {
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (s.key(), w.label("status", s.key())))
+            .collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| (c.key(), w.label("channel", c.key())))
+            .collect(),
+        categories: categories
+            .into_iter()
+            .map(|c| {
+                let name = w.label("category", &c);
+                (c, name)
+            })
+            .collect(),
+        shown_text: w.ta("desk-shown", &[("tips", shown.to_string())]),
+        page_text: w.ta(
+            "desk-page-of",
+            &[("page", page.to_string()), ("pages", pages.to_string())],
+        ),
+        w,
+        counts,
+        rows,
+        page,
+        pages,
+        f,
+        error,
+        paging,
+    }
+    .render()
+}
+
+/// The filters as a query string for the paging links (without `page`), encoded.
+fn paging_query(f: &LedgerQuery) -> String {
+    let mut parts = Vec::new();
+    for (name, value) in [
+        ("status", &f.status),
+        ("category", &f.category),
+        ("department", &f.department),
+        ("channel", &f.channel),
+        ("overdue", &f.overdue),
+        ("q", &f.q),
+    ] {
+        if let Some(v) = nonempty(value) {
+            parts.push(format!("{name}={}", encode(v)));
+        }
+    }
+    parts.join("&")
+}
+
+/// Percent-encoding of a query value (everything but unreserved ASCII).
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// An item of a tip as the page shows it.
+pub(crate) struct ItemView {
+    pub followup: bool,
+    pub day: String,
+    pub proof: Option<String>,
+    pub fields: Vec<(String, String)>,
+    /// Name, type, size (in words), metadata removed: listed, never served.
+    pub attachments: Vec<(String, String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/tip.html")]
+struct TipPage<'a> {
+    w: Words<'a>,
+    title: String,
+    facts: Vec<(String, String)>,
+    items: Vec<ItemView>,
+    notes: Vec<(String, String, String, String)>,
+    history: Vec<(String, String, String, String)>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+pub(crate) async fn tip(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let (lang, remember) = language(&desk, &headers, q.lang.as_deref());
+    let Some(ids) = desk.identities() else {
+        return unlock_page(&desk, lang, remember, None);
+    };
+    // A tip id is digits, and at most 19 of them.
+    let Some(id) = id
+        .parse::<u64>()
+        .ok()
+        .filter(|_| id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return not_found_in(&desk, lang);
+    };
+    let d2 = desk.clone();
+    match tokio::task::spawn_blocking(move || build_tip(&d2, &ids, id, lang)).await {
+        Ok(Some(html)) => page(html, lang, remember),
+        Ok(None) => not_found_in(&desk, lang),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    }
+}
+
+fn build_tip(
+    desk: &Desk,
+    ids: &[tipbox::keys::Identity],
+    id: u64,
+    lang: Lang,
+) -> Option<Result<String, askama::Error>> {
+    let w = words(desk, lang);
+    let mut l = desk.ledger.lock().unwrap_or_else(|p| p.into_inner());
+    let t = l.get(id).ok()?;
+    let items = match l.open_items(&t, ids, |_, _| Ok::<(), ledger::LedgerError>(())) {
+        Ok(items) => items,
+        Err(e) => return Some(Ok(error_text(&w, &crate::i18n::ledger_error(&e)))),
+    };
+    let proofs = ledger::followup_proofs(&items);
+    let items: Vec<ItemView> = items
+        .iter()
+        .zip(proofs)
+        .map(|(item, proof)| ItemView {
+            followup: item.blob.kind == tipbox::tip::Kind::Followup,
+            day: item.blob.day.clone(),
+            proof: proof.map(|p| {
+                w.t(match p {
+                    tipbox::tip::FollowupProof::ReceiptHolder => "show-proof-holder",
+                    tipbox::tip::FollowupProof::NotProven => "show-proof-not-proven",
+                    tipbox::tip::FollowupProof::Unchecked => "show-proof-unchecked",
+                })
+            }),
+            fields: item
+                .tip
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().to_owned()))
+                .collect(),
+            attachments: item
+                .tip
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.start.name.clone(),
+                        a.start.content_type.clone(),
+                        w.ta("desk-bytes", &[("size", a.end.size.to_string())]),
+                        a.end.metadata_removed,
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for text in &t.texts {
+        let body = match l.open_text(text, ids) {
+            Ok(b) => b.as_str().to_owned(),
+            Err(e) => crate::i18n::ledger_error(&e),
+        };
+        let kind = w.t(match text.kind {
+            TextKind::Note => "show-text-note",
+            TextKind::Content => "show-text-content",
+            TextKind::PublicNote => "show-text-public-note",
+            TextKind::Reply => "show-text-reply",
+            TextKind::Summary => "show-text-summary",
+        });
+        notes.push((kind, text.day.clone(), text.by.clone(), body));
+    }
+    let d = l.config.deadlines;
+    let facts = vec![
+        (w.t("desk-received"), t.received.clone()),
+        (w.t("desk-channel"), w.label("channel", t.channel.key())),
+        (w.t("desk-category"), w.label("category", &t.category)),
+        (w.t("desk-status"), w.label("status", t.status.key())),
+        (
+            w.t("desk-public-status"),
+            w.label("public_status", t.status.public().key()),
+        ),
+        (
+            w.t("desk-department"),
+            t.department.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (w.t("desk-due"), t.due(&d).unwrap_or_else(|| "-".into())),
+        (
+            w.t("desk-links"),
+            if t.links.is_empty() {
+                "-".into()
+            } else {
+                t.links
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+    ];
+    let history = tip_history(&l, id);
+    // Reading a tip is a reviewer action, as `show`: no audit line, no page.
+    if let Err(e) = l.audit(ledger::Action::Show, Some(id), "decrypted") {
+        return Some(Ok(error_text(&w, &crate::i18n::ledger_error(&e))));
+    }
+    drop(l);
+    Some(
+        TipPage {
+            title: w.ta("desk-tip-title", &[("id", id.to_string())]),
+            w,
+            facts,
+            items,
+            notes,
+            history,
+        }
+        .render(),
+    )
+}
+
+/// The audit log's entries about tip `id`: time, who, action, detail (the last 200).
+fn tip_history(l: &ledger::Ledger, id: u64) -> Vec<(String, String, String, String)> {
+    let Ok(text) = std::fs::read_to_string(l.root().join(ledger::audit::AUDIT_FILE)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|v| v.get("tip").and_then(serde_json::Value::as_u64) == Some(id))
+        .map(|v| {
+            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+            (s("time"), s("actor"), s("action"), s("detail"))
+        })
+        .collect();
+    let skip = out.len().saturating_sub(200);
+    out.drain(..skip);
+    out
+}
+
+fn error_text(w: &Words<'_>, message: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\
+         <link rel=\"stylesheet\" href=\"/desk.css\"></head><body><main><p class=\"error\">{}</p>\
+         <p><a href=\"/\">{}</a></p></main></body></html>",
+        w.code(),
+        html_escape(&w.t("desk-title")),
+        html_escape(message),
+        html_escape(&w.t("desk-back"))
+    )
+}
+
+fn html_escape(s: &str) -> String {
+    askama::filters::escape(s, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
+
+/// Fields missing from a form are empty (and a missing `csrf` is refused like a wrong one).
+#[derive(Deserialize)]
+pub(crate) struct UnlockForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    passphrase: String,
+}
+
+pub(crate) async fn unlock(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<UnlockForm>,
+) -> Response {
+    let UnlockForm { csrf, passphrase } = form;
+    let passphrase = age::secrecy::SecretString::from(passphrase);
+    if !same(&csrf, &desk.csrf) {
+        return forbidden();
+    }
+    let (lang, _) = language(&desk, &headers, None);
+    let dir = desk
+        .ledger
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .keys_dir();
+    let opened =
+        tokio::task::spawn_blocking(move || tipbox::keys::load_identities(&dir, &passphrase)).await;
+    match opened {
+        Ok(Ok(ids)) => {
+            desk.unlock(ids);
+            Redirect::to("/").into_response()
+        }
+        Ok(Err(e)) => {
+            let w = words(&desk, lang);
+            let message = match e {
+                tipbox::keys::KeyError::WrongPassphrase(_) => w.t("desk-wrong-passphrase"),
+                other => crate::i18n::key_error(&other),
+            };
+            unlock_page(&desk, lang, false, Some(message))
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(crate) async fn lock(
+    State(desk): State<Arc<Desk>>,
+    axum::Form(form): axum::Form<CsrfForm>,
+) -> Response {
+    if !same(&form.csrf, &desk.csrf) {
+        return forbidden();
+    }
+    desk.lock();
+    Redirect::to("/").into_response()
+}
+
+pub(crate) async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../../../templates/desk/desk.css"),
+    )
+        .into_response()
+}
+
+fn not_found_in(desk: &Desk, lang: Lang) -> Response {
+    let w = words(desk, lang);
+    (
+        StatusCode::NOT_FOUND,
+        Html(error_text(&w, &w.t("desk-not-found"))),
+    )
+        .into_response()
+}
+
+pub(crate) async fn not_found(State(desk): State<Arc<Desk>>, headers: HeaderMap) -> Response {
+    let (lang, _) = language(&desk, &headers, None);
+    not_found_in(&desk, lang)
+}

@@ -1,0 +1,388 @@
+//! The reviewer's desk (`tipbox-review desk`), driven as a process over real HTTP: who may
+//! reach it, what a hostile tip can do to its pages, locking, languages.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A running desk: its process, its address (`127.0.0.1:PORT`) and its one-time URL.
+struct Desk {
+    child: Child,
+    host: String,
+    url: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Desk {
+    /// `tipbox-review desk --no-open` on `ledger`, unlocked with the demo passphrase unless
+    /// `locked`.
+    fn start(ledger: &TestLedger, locked: bool, extra: &[&str]) -> Desk {
+        let mut c = review_process();
+        c.arg("--ledger").arg(ledger.path());
+        if !locked {
+            c.arg("--passphrase-file")
+                .arg(repo_path("keys-example/passphrase.txt"));
+        }
+        let mut child = c
+            .args(["desk", "--no-open", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let keep = seen.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("tipbox-review: desk at ") {
+                    let _ = tx.send(url.to_owned());
+                }
+                keep.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("no desk address; stderr: {}", seen.lock().unwrap()));
+        let host = url
+            .strip_prefix("http://")
+            .and_then(|r| r.split('/').next())
+            .unwrap()
+            .to_owned();
+        Desk {
+            child,
+            host,
+            url,
+            stderr: seen,
+        }
+    }
+
+    /// The session cookie the one-time URL gives.
+    fn session(&self) -> String {
+        let res = client().get(&self.url).send().unwrap();
+        assert_eq!(res.status(), 303);
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    fn get(&self, session: &str, path: &str) -> (u16, String) {
+        let res = client()
+            .get(format!("http://{}{path}", self.host))
+            .header("cookie", session)
+            .send()
+            .unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    }
+
+    fn post(&self, session: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let res = client()
+            .post(format!("http://{}{path}", self.host))
+            .header("cookie", session)
+            .form(form)
+            .send()
+            .unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    }
+
+    /// A raw request, every header as given (a browser after a DNS rebinding, a page of
+    /// another site).
+    fn raw(&self, request: &str) -> String {
+        let mut s = std::net::TcpStream::connect(&self.host).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    }
+
+    /// Stop it as the desktop does (SIGTERM) and wait: it must stop cleanly.
+    fn stop(mut self) -> String {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "desk exited with {status}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "desk did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let text = self.stderr.lock().unwrap().clone();
+        text
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The tips a ledger page links to, in its order.
+fn tip_links(page: &str) -> Vec<String> {
+    page.split("<a href=\"/tip/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page[at..at + 64].to_owned()
+}
+
+#[test]
+fn the_desk_answers_only_its_token_its_session_and_its_own_address() {
+    let l = TestLedger::new();
+    let desk = Desk::start(&l, false, &[]);
+    assert!(desk.url.starts_with("http://127.0.0.1:"), "{}", desk.url);
+    assert!(desk.url.contains("/?token="), "{}", desk.url);
+    // No token, a wrong token, a made-up session: 403.
+    assert_eq!(desk.get("", "/").0, 403);
+    assert_eq!(desk.get("", "/?token=00").0, 403);
+    assert_eq!(desk.get("tipbox_desk=00", "/").0, 403);
+    assert_eq!(desk.get("", "/tip/1").0, 403);
+    let session = desk.session();
+    let (code, page) = desk.get(&session, "/");
+    assert_eq!(code, 200);
+    assert!(page.contains("<html lang=\"zh-Hans\">"), "{page}");
+    // Another Host (a DNS rebinding: evil.example resolving to 127.0.0.1): 421, even with
+    // the session.
+    let answer = desk.raw(&format!(
+        "GET / HTTP/1.1\r\nHost: evil.example:{}\r\nCookie: {session}\r\nConnection: close\r\n\r\n",
+        desk.host.rsplit(':').next().unwrap()
+    ));
+    assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
+    let answer = desk.raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 421"), "{answer}");
+    // Every answer: strict CSP, not stored.
+    let res = client()
+        .get(format!("http://{}/", desk.host))
+        .header("cookie", &session)
+        .send()
+        .unwrap();
+    let h = res.headers();
+    assert_eq!(h["cache-control"], "no-store");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "{csp}");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let text = desk.stop();
+    assert!(text.contains("desk stopped"), "{text}");
+}
+
+#[test]
+fn forms_need_their_csrf_field_and_this_origin() {
+    let l = TestLedger::new();
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let (_, page) = desk.get(&session, "/");
+    let csrf = csrf_of(&page);
+    assert_eq!(desk.post(&session, "/lock", &[]).0, 403);
+    assert_eq!(desk.post(&session, "/lock", &[("csrf", "0")]).0, 403);
+    // A page of another site posting with the session cookie (a browser would not send a
+    // SameSite=Strict cookie, but the desk does not rely on that alone).
+    for origin in ["Origin: http://evil.example", "Sec-Fetch-Site: cross-site"] {
+        let body = format!("csrf={csrf}");
+        let answer = desk.raw(&format!(
+            "POST /lock HTTP/1.1\r\nHost: {}\r\nCookie: {session}\r\n{origin}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            desk.host,
+            body.len()
+        ));
+        assert!(answer.starts_with("HTTP/1.1 403"), "{origin}: {answer}");
+    }
+    // Still unlocked: nothing above locked it.
+    assert!(desk.get(&session, "/").1.contains("<table>"));
+    let (code, _) = desk.post(&session, "/lock", &[("csrf", &csrf)]);
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/");
+    assert!(page.contains("name=\"passphrase\""), "{page}");
+}
+
+#[test]
+fn a_locked_desk_asks_for_the_passphrase_and_a_wrong_one_opens_nothing() {
+    let l = TestLedger::new();
+    l.ok(&[
+        "add",
+        "--channel",
+        "phone",
+        "--category",
+        "loan-shark",
+        "--text",
+        "来电反映某公司暴力催收",
+    ]);
+    let desk = Desk::start(&l, true, &[]);
+    let session = desk.session();
+    let (code, page) = desk.get(&session, "/tip/1");
+    assert_eq!(code, 200);
+    assert!(page.contains("name=\"passphrase\""), "{page}");
+    assert!(!page.contains("暴力催收"), "{page}");
+    let csrf = csrf_of(&page);
+    let (code, page) = desk.post(
+        &session,
+        "/unlock",
+        &[("csrf", &csrf), ("passphrase", "not the passphrase")],
+    );
+    assert_eq!(code, 200);
+    assert!(page.contains("口令不正确"), "{page}");
+    let pass = std::fs::read_to_string(repo_path("keys-example/passphrase.txt")).unwrap();
+    assert_eq!(
+        desk.post(&session, "/unlock", &[("passphrase", &pass)]).0,
+        403
+    );
+    let (code, _) = desk.post(
+        &session,
+        "/unlock",
+        &[("csrf", &csrf), ("passphrase", pass.trim_end())],
+    );
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(page.contains("来电反映某公司暴力催收"), "{page}");
+}
+
+/// A hostile tip's content (markup, scripts, bidi overrides, an enormous field, a file name
+/// that is markup) reaches the page as text inside its own box, and another tip's view
+/// does not change.
+#[test]
+fn a_hostile_tips_content_is_inert_text_on_its_page() {
+    let hostile = format!(
+        "<script>alert(1)</script><img src=x onerror=alert(2)>\u{202e}gnp.exe\u{202c} </div></dd></dl><h1>forged</h1>{}",
+        "字".repeat(60_000)
+    );
+    let tip = Tip {
+        category: "loan-shark",
+        description: &hostile,
+        files: vec![("<b>x</b>.jpg".into(), b"\xff\xd8\xff".to_vec())],
+        ..Tip::default()
+    };
+    let plain = Tip {
+        category: "vice",
+        description: "一条普通的线索",
+        ..Tip::default()
+    };
+    let (l, _work, _bundle) = ledger_with(&[tip, plain]);
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let hostile_id = tip_links(&desk.get(&session, "/?category=loan-shark").1).remove(0);
+    let plain_id = tip_links(&desk.get(&session, "/?category=vice").1).remove(0);
+    let (code, page) = desk.get(&session, &format!("/tip/{hostile_id}"));
+    assert_eq!(code, 200);
+    for raw in ["<script>", "<img", "<h1>forged", "<b>x</b>"] {
+        assert!(!page.contains(raw), "{raw} reached the page raw");
+    }
+    let main = &page[page.find("<main>").unwrap()..];
+    assert!(
+        page.contains("&#60;script&#62;alert(1)"),
+        "escaped text missing: {}",
+        main.chars().take(3000).collect::<String>()
+    );
+    assert!(
+        page.contains("\u{202e}gnp.exe"),
+        "the text is shown as it is"
+    );
+    assert!(page.contains("class=\"content\" dir=\"auto\""));
+    // The other tip's page is what it would be alone.
+    let (_, other) = desk.get(&session, &format!("/tip/{plain_id}"));
+    assert!(other.contains("一条普通的线索"));
+    assert!(!other.contains("forged"));
+    // Ids are digits.
+    for path in [
+        "/tip/-1",
+        "/tip/1%3Cx",
+        "/tip/99999999999999999999",
+        "/tip/7",
+    ] {
+        assert_eq!(desk.get(&session, path).0, 404, "{path}");
+    }
+}
+
+#[test]
+fn the_ledger_page_filters_searches_and_pages() {
+    let texts: Vec<String> = (0..60)
+        .map(|i| format!("线索内容 {i} {}", if i == 7 { "非法采砂" } else { "" }))
+        .collect();
+    let tips: Vec<Tip> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Tip {
+            category: if i % 2 == 0 { "loan-shark" } else { "vice" },
+            description: text,
+            ..Tip::default()
+        })
+        .collect();
+    let (l, _work, _bundle) = ledger_with(&tips);
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let (_, page) = desk.get(&session, "/");
+    assert!(page.contains("共 60 条线索"), "{page}");
+    assert!(page.contains("第 1 页，共 2 页"), "{page}");
+    assert_eq!(page.matches("<a href=\"/tip/").count(), 50);
+    let (_, page) = desk.get(&session, "/?page=2");
+    assert_eq!(page.matches("<a href=\"/tip/").count(), 10);
+    let (_, page) = desk.get(&session, "/?category=vice");
+    assert!(page.contains("共 30 条线索"), "{page}");
+    let (_, page) = desk.get(&session, "/?q=%E9%9D%9E%E6%B3%95%E9%87%87%E7%A0%82");
+    assert!(page.contains("共 1 条线索"), "{page}");
+    let found = tip_links(&page);
+    assert_eq!(found.len(), 1, "{page}");
+    let (_, shown) = desk.get(&session, &format!("/tip/{}", found[0]));
+    assert!(shown.contains("非法采砂"), "{shown}");
+    // Searching and reading are in the audit log, as with the command line.
+    let audit = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"search\""), "{audit}");
+    let audit = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    let shown = format!("\"action\":\"show\",\"tip\":{}", found[0]);
+    assert!(audit.contains(&shown), "{audit}");
+}
+
+#[test]
+fn the_desk_speaks_traditional_chinese_and_english_when_asked() {
+    let l = TestLedger::new();
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let res = client()
+        .get(format!("http://{}/?lang=zh-Hant", desk.host))
+        .header("cookie", &session)
+        .send()
+        .unwrap();
+    let kept = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let page = res.text().unwrap();
+    assert!(page.contains("<html lang=\"zh-Hant\">"), "{page}");
+    assert!(page.contains("線索台帳"), "{page}");
+    // The switch is remembered.
+    let both = format!("{session}; {}", kept.split(';').next().unwrap());
+    let (_, page) = desk.get(&both, "/");
+    assert!(page.contains("<html lang=\"zh-Hant\">"), "{page}");
+    let (_, page) = desk.get(&session, "/?lang=en");
+    assert!(
+        page.contains("<html lang=\"en\">") && page.contains("Case ledger"),
+        "{page}"
+    );
+    drop(desk);
+    let desk = Desk::start(&l, false, &["--lang", "en"]);
+    let (_, page) = desk.get(&desk.session(), "/");
+    assert!(page.contains("<html lang=\"en\">"), "{page}");
+}
+
+#[test]
+fn the_desk_refuses_an_address_other_machines_can_reach() {
+    let l = TestLedger::new();
+    let out = review_command(&l.path())
+        .args(["desk", "--no-open", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a loopback address"), "{err}");
+}
