@@ -192,3 +192,15 @@ desk-who = Who
 desk-action = Action
 desk-detail = Detail
 desk-not-found = There is no such page or tip.
+
+## The `list` table (list.rs).
+
+list-overdue-warning = WARNING: {$tips} tip(s) past a deadline (tipbox-review list --overdue)
+list-head-id = ID
+list-head-received = RECEIVED
+list-head-channel = CHANNEL
+list-head-category = CATEGORY
+list-head-status = STATUS
+list-head-due = DUE
+list-head-department = DEPARTMENT
+list-count = {$tips} tip(s)

@@ -333,3 +333,15 @@ desk-who = 人员
 desk-action = 操作
 desk-detail = 详情
 desk-not-found = 没有这个页面或线索。
+
+## The `list` table (list.rs).
+
+list-overdue-warning = 提醒：{$tips} 条线索已超过期限（tipbox-review list --overdue）
+list-head-id = 编号
+list-head-received = 收到日期
+list-head-channel = 来源
+list-head-category = 类别
+list-head-status = 状态
+list-head-due = 期限
+list-head-department = 承办单位
+list-count = 共 {$tips} 条线索

@@ -333,3 +333,15 @@ desk-who = 人員
 desk-action = 操作
 desk-detail = 詳情
 desk-not-found = 沒有這個頁面或線索。
+
+## The `list` table (list.rs).
+
+list-overdue-warning = 提醒：{$tips} 則線索已超過期限（tipbox-review list --overdue）
+list-head-id = 編號
+list-head-received = 收到日期
+list-head-channel = 來源
+list-head-category = 類別
+list-head-status = 狀態
+list-head-due = 期限
+list-head-department = 承辦單位
+list-count = 共 {$tips} 則線索

@@ -148,7 +148,7 @@ pub(crate) fn print_list(
     let stdout: std::fs::File = std::io::stdout()
         .as_fd()
         .try_clone_to_owned()
-        .map_err(|e| format!("cannot write to standard output: {e}"))?
+        .map_err(|e| t!("cli-stdout-failed", reason = e))?
         .into();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     if args.json {
@@ -163,7 +163,7 @@ pub(crate) fn print_list(
                 ),
                 true,
             )
-            .map_err(|e| format!("writing the list failed: {e}"))?;
+            .map_err(|e| t!("cli-stdout-failed", reason = e))?;
         } else {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
             let parts: Vec<Vec<u8>> = std::thread::scope(|s| {
@@ -203,22 +203,36 @@ pub(crate) fn print_list(
                 out.write_all(b"]\n")?;
                 out.flush()
             };
-            write().map_err(|e| format!("writing the list failed: {e}"))?;
+            write().map_err(|e| t!("cli-stdout-failed", reason = e))?;
             return Ok(());
         }
         let _ = writeln!(out);
         return Ok(());
     }
     if overdue_total > 0 {
-        let _ = writeln!(
-            out,
-            "WARNING: {overdue_total} tip(s) past a deadline (tipbox-review list --overdue)"
-        );
+        let _ = writeln!(out, "{}", t!("list-overdue-warning", tips = overdue_total));
     }
+    // Headings padded by terminal columns (a Chinese character takes two).
+    let cell = |id: &str, width: usize, right: bool| {
+        let text = crate::i18n::loader().get(id);
+        let pad =
+            " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str())));
+        if right {
+            pad + &text
+        } else {
+            text + &pad
+        }
+    };
     let _ = writeln!(
         out,
-        "{:>6}  {:<10}  {:<7}  {:<14}  {:<12}  {:<10}  DEPARTMENT",
-        "ID", "RECEIVED", "CHANNEL", "CATEGORY", "STATUS", "DUE"
+        "{}  {}  {}  {}  {}  {}  {}",
+        cell("list-head-id", 6, true),
+        cell("list-head-received", 10, false),
+        cell("list-head-channel", 7, false),
+        cell("list-head-category", 14, false),
+        cell("list-head-status", 12, false),
+        cell("list-head-due", 10, false),
+        crate::i18n::loader().get("list-head-department"),
     );
     for (_, due, t) in &rows {
         let due = *due;
@@ -239,7 +253,7 @@ pub(crate) fn print_list(
             label_safe(t.department.as_deref().unwrap_or_default()),
         );
     }
-    let _ = writeln!(out, "{} tip(s)", rows.len());
+    let _ = writeln!(out, "{}", t!("list-count", tips = rows.len()));
     Ok(())
 }
 
