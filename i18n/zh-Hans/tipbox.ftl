@@ -155,13 +155,13 @@ cli-prompt-new-passphrase = 新口令
 cli-prompt-again = 再次输入{$label}
 cli-passphrase-unchanged = 新口令与当前口令相同，未作改动
 cli-passphrase-changed = keys/{$identity} 和 keys/{$signing} 的口令已更改；保存在别处的副本以及此前制作的备份仍用旧口令打开：请替换这些副本，并重新制作一份备份
-cli-not-an-acknowledgement = {$file} 不是接收确认：它应当是状态页显示的五行文字，从“tipbox acknowledgement v1”到“signature: ...”
+cli-not-an-acknowledgement = {$file} 不是受理回执：它应当是状态页显示的五行文字，从“tipbox acknowledgement v1”到“signature: ...”
 cli-ack-key-given = 所给的验证密钥
 cli-ack-key-current = 本单位当前的密钥
 cli-ack-key-earlier = 本单位此前的密钥（已更换）
 cli-no-verify-key = 没有验证密钥：请用 --verify-key KEY 给出本单位的验证密钥，或在本单位的台账中运行（{$folder} 中没有 keys/{$file}）
-cli-ack-holds = 接收确认有效，由{$which}签名：单位 {$office}，编号 {$number}，收到日期 {$received}
-cli-ack-does-not-hold = 接收确认无效：签名不是本单位的（或其中某一行被改动过）
+cli-ack-holds = 受理回执有效，由{$which}签名：单位 {$office}，编号 {$number}，收到日期 {$received}
+cli-ack-does-not-hold = 受理回执无效：签名不是本单位的（或其中某一行被改动过）
 cli-backup-needs-out = 请用 --out FILE 给出备份文件的路径
 cli-backup-written = 备份已写入 {$file}：线索 {$tips} 条，文件 {$files} 个，数据树 {$trees} 个，{$size}；用当前口令恢复；请把副本存放在本机以外的地方
 cli-backup-ok = 备份完好：制作于 {$made}，线索 {$tips} 条，文件 {$files} 个，数据树 {$trees} 个，{$size}，{$by}
@@ -345,3 +345,236 @@ list-head-status = 状态
 list-head-due = 期限
 list-head-department = 承办单位
 list-count = 共 {$tips} 条线索
+
+## The command line's help (cli.rs), by the command's path: help-COMMAND[-long|-arg-ARG].
+
+help =
+    tipbox 审核人员命令行程序，在离线电脑上使用
+help-after =
+    退出码：0 表示成功；1 表示核验未通过（audit verify、reward verify、backup verify）；2 表示用法或输入错误（包括口令错误）。
+help-arg-ledger =
+    台账文件夹
+help-arg-passphrase_file =
+    从这个文件读取口令，不再提示输入（供脚本使用）
+help-arg-reviewer =
+    记入审计日志的审核人员姓名 [默认：$USER]
+help-arg-lang =
+    程序的帮助、提示信息和表格所用的语言：en、zh-Hans 或 zh-Hant [默认：系统区域设置的语言，没有则为 en]；也决定 HTML 报表的语言 [此处默认：zh-Hans]
+help-init =
+    建立台账，生成本单位的 age 身份和签名密钥（均用口令加密），并输出门户需要的两行
+help-init-long =
+    建立台账，生成本单位的 age 身份和签名密钥（均用口令加密），并输出门户需要的两行。
+    
+    对已有台账加 --add-key：新增一个 age 身份（用于密钥轮换，或增加一个接收密钥）；加密给旧身份的线索仍可读取。加 --new-signing-key：更换签名密钥（密钥已泄露，或知道口令的人员已调离）。
+    
+    示例：tipbox-review --ledger /srv/ledger init;  tipbox-review init --add-key
+help-init-arg-retire_old =
+    与 --add-key 一起使用：从此只加密给新身份（旧身份可能已被复制）。旧身份仍保留在 identity.age 中，用于读取此前加密给它们的内容；此后交给门户的只能是新的接收密钥那一行
+help-init-arg-new_signing_key =
+    把本单位的签名密钥换成新的。随后须把新的验证密钥那一行交给门户，下一个更新包会为每条线索的状态重新签名；旧的验证密钥移入 keys/retired-verify-keys.txt
+help-passphrase =
+    更改保护本单位身份和签名密钥的口令（知道口令的人员已调离，或口令可能已被他人看到）。先要求输入当前口令，再输入两次新口令。存放在别处的 identity.age 副本，以及此前制作的备份所带的密钥，仍使用旧口令：请替换这些副本，并重新制作一份备份
+help-passphrase-long =
+    更改保护本单位身份和签名密钥的口令（知道口令的人员已调离，或口令可能已被他人看到）。先要求输入当前口令，再输入两次新口令。存放在别处的 identity.age 副本，以及此前制作的备份所带的密钥，仍使用旧口令：请替换这些副本，并重新制作一份备份。
+    
+    示例：tipbox-review passphrase
+help-passphrase-arg-new_passphrase_file =
+    从这个文件读取新口令，不再提示输入（供脚本使用）
+help-import =
+    导入门户的收件包，或其他单位用 `transfer --recipient` 写出的移交包。重复导入不会产生任何变化
+help-import-long =
+    导入门户的收件包，或其他单位用 `transfer --recipient` 写出的移交包。重复导入不会产生任何变化。
+    
+    示例：tipbox-review import /media/usb/inbox-2026-11-22.tbx; zstd -dc inbox.tbx.zst | tipbox-review import -
+help-import-arg-file =
+    收件包文件；写 `-` 表示从标准输入读取
+help-list =
+    列出线索：逾期的排在最前，其余按最近的期限排列；不解密，不需要口令
+help-list-long =
+    列出线索：逾期的排在最前，其余按最近的期限排列；不解密，不需要口令。
+    
+    示例：tipbox-review list --overdue;  tipbox-review list --status assigned --json
+help-list-arg-category =
+    类别键或默认类别的完整名称，写法与 `triage` 相同
+help-list-arg-overdue =
+    只列出已超过期限的线索
+help-show =
+    解密并显示一条线索，连同其补充材料和备注
+help-show-long =
+    解密并显示一条线索，连同其补充材料和备注。
+    
+    示例：tipbox-review show 12 --attachments-to ./case-12
+help-show-arg-attachments_to =
+    把附件写入文件夹 DIR，文件名由 tipbox 选定（本程序从不打开附件）
+help-triage =
+    线索研判：设定线索的类别、优先级和可信度
+help-triage-long =
+    线索研判：设定线索的类别、优先级和可信度。
+    
+    示例：tipbox-review triage 12 --priority high --credibility medium --category loan-shark
+help-triage-arg-category =
+    类别键（如 loan-shark），或门户上显示的默认类别完整名称（如 套路贷、非法高利放贷、暴力催收）
+help-assign =
+    把线索分流/转办给一个部门，并设定核查期限
+help-assign-long =
+    把线索分流/转办给一个部门，并设定核查期限。
+    
+    示例：tipbox-review assign 12 --to 县公安局 --due 2026-12-31
+help-assign-arg-due =
+    YYYY-MM-DD [默认：今天加上 ledger.toml 中的 verify_days 天]
+help-status =
+    设置线索的台账状态
+help-status-long =
+    设置线索的台账状态。
+    
+    示例：tipbox-review status 12 verifying --public-note "已转相关部门核查"
+help-status-arg-public_note =
+    给举报人的简短说明，随状态一起发布（审核人员的内部备注从不发布）；写 `-` 则从标准输入读取
+help-reply =
+    答复举报人：加密给该线索的答复密钥（只有回执码能打开），随下一次 `export` 发布
+help-reply-long =
+    答复举报人：加密给该线索的答复密钥（只有回执码能打开），随下一次 `export` 发布。
+    
+    示例：tipbox-review reply 12 --message "感谢您的举报，线索已转办，请耐心等待。"
+help-reply-arg-message =
+    答复内容；写 `-` 则从标准输入读取
+help-reward =
+    举报奖励：`reward TIP approve --amount N`、`reward TIP paid` 或 `reward verify TOKEN`（领奖码相符时退出码为 0 并显示线索编号，否则为 1）
+help-reward-long =
+    举报奖励：`reward TIP approve --amount N`、`reward TIP paid` 或 `reward verify TOKEN`（领奖码相符时退出码为 0 并显示线索编号，否则为 1）。
+    
+    示例：tipbox-review reward 12 approve --amount 5000;  tipbox-review reward verify "1234 5678 ..."
+help-reward-arg-first =
+    TIP（线索编号），或 `verify`
+help-reward-arg-second =
+    `approve` 或 `paid`（跟在 TIP 后面），或领奖码（跟在 `verify` 后面）
+help-reward-arg-amount =
+    奖励金额，单位为元（与 approve 一起使用）
+help-export =
+    为门户写出签名的更新包：公开状态和说明、答复、奖励决定，以及对已导入条目的接收确认（这些条目在门户最近一个收件包中仍有保存，门户收到确认后将其删除）。其他单位移交来的线索不包含在内：由那些单位答复各自的举报人
+help-export-long =
+    为门户写出签名的更新包：公开状态和说明、答复、奖励决定，以及对已导入条目的接收确认（这些条目在门户最近一个收件包中仍有保存，门户收到确认后将其删除）。其他单位移交来的线索不包含在内：由那些单位答复各自的举报人。
+    
+    示例：tipbox-review export --out /media/usb/update.tbu
+help-export-arg-out =
+    更新包的写出位置（写 `-` 表示输出到标准输出）
+help-export-arg-portal =
+    门户编号，线索来自多个门户时使用
+help-note =
+    添加内部备注（加密保存，从不公开）。TEXT 写 `-` 则从标准输入读取，这样内容不会留在 shell 的历史记录文件中
+help-note-long =
+    添加内部备注（加密保存，从不公开）。TEXT 写 `-` 则从标准输入读取，这样内容不会留在 shell 的历史记录文件中。
+    
+    示例：tipbox-review note 12 "与第7号线索涉及同一工地"
+help-link =
+    串并：把两条相关线索关联起来
+help-link-long =
+    串并：把两条相关线索关联起来。
+    
+    示例：tipbox-review link 12 7
+help-transfer =
+    把线索移交其他单位，如把涉及公职人员的线索移交纪委监委；加 --recipient 时，还写出一个加密给该单位密钥的移交包（网上举报的线索连同其补充材料，或录入的线索连同其文件），由该单位导入
+help-transfer-long =
+    把线索移交其他单位，如把涉及公职人员的线索移交纪委监委；加 --recipient 时，还写出一个加密给该单位密钥的移交包（网上举报的线索连同其补充材料，或录入的线索连同其文件），由该单位导入。
+    
+    示例：tipbox-review transfer 12 --to 县纪委监委 --recipient age1... --out handover-12.tbx
+help-transfer-arg-recipient =
+    接收单位的 age 接收密钥
+help-transfer-arg-out =
+    移交包的写出位置（与 --recipient 一起使用）
+help-add =
+    录入通过电话、来信、来访或举报信箱收到的线索
+help-add-long =
+    录入通过电话、来信、来访或举报信箱收到的线索。
+    
+    示例：tipbox-review add --channel letter --category village-tyrant --text-file letter.txt --attachment scan-1.jpg
+help-add-arg-category =
+    类别键或默认类别的完整名称，写法与 `triage` 相同
+help-add-arg-received =
+    YYYY-MM-DD [默认：今天]
+help-add-arg-text =
+    线索内容
+help-add-arg-text_file =
+    从文件读取线索内容（写 `-` 表示从标准输入读取）
+help-add-arg-attachments =
+    随线索收到的文件（来信扫描件、照片）；有多个文件时重复使用此选项。文件原样加密存入台账（从不打开），与网上举报线索的附件相同
+help-search =
+    查找解密后内容（文字字段、附件名、录入的线索、备注）中包含 TEXT 的线索，不区分大小写和全角半角（１３８ 能找到 138）。只在内存中解密
+help-search-long =
+    查找解密后内容（文字字段、附件名、录入的线索、备注）中包含 TEXT 的线索，不区分大小写和全角半角（１３８ 能找到 138）。只在内存中解密。
+    
+    示例：tipbox-review search 非法采砂 --json  （TEXT 写 `-` 则从标准输入读取）
+help-notice =
+    为承办部门生成可打印的督办通知书：通知书编号、审核人员对线索的摘要（从不包含举报原文）、办理期限、密级标志。记入台账和审计日志
+help-notice-long =
+    为承办部门生成可打印的督办通知书：通知书编号、审核人员对线索的摘要（从不包含举报原文）、办理期限、密级标志。记入台账和审计日志。
+    
+    示例：tipbox-review notice 12 --to 县公安局 --summary "反映某村村霸强占集体土地" --out notice-12.html
+help-notice-arg-summary =
+    您对线索的摘要，措辞不得暴露举报人身份（写 `-` 则从标准输入读取）。不给摘要时，通知书上留一个空白框，供手写摘要；线索原文从不写入通知书
+help-notice-arg-due =
+    YYYY-MM-DD [默认：该线索分流时设定的办理期限，没有则为今天加上 verify_days 天]
+help-notice-arg-out =
+    通知书文件（HTML，可用 A4 纸打印；写 `-` 表示输出到标准输出）
+help-report =
+    只根据台账字段统计（从不涉及线索内容）：按状态、类别、来源渠道和承办部门分别合计，以及办结率、每周新收线索、逾期、移交、奖励
+help-report-long =
+    只根据台账字段统计（从不涉及线索内容）：按状态、类别、来源渠道和承办部门分别合计，以及办结率、每周新收线索、逾期、移交、奖励。
+    
+    示例：tipbox-review report --from 2026-01-01 --to 2026-06-30; tipbox-review report --format html --out report.html;  tipbox-review report --format csv --out report.csv
+help-report-arg-from =
+    统计起始日（YYYY-MM-DD），含当天
+help-report-arg-to =
+    统计截止日（YYYY-MM-DD），含当天
+help-report-arg-out =
+    写入文件 FILE，而不是输出到标准输出
+help-backup =
+    为整个台账制作一致的加密快照（加密给本单位的接收密钥，并用本单位身份认证：需要输入口令）；或用 `backup verify FILE` 核验一份备份，而不恢复它
+help-backup-long =
+    为整个台账制作一致的加密快照（加密给本单位的接收密钥，并用本单位身份认证：需要输入口令）；或用 `backup verify FILE` 核验一份备份，而不恢复它。
+    
+    示例：tipbox-review backup --out /media/backup/ledger-2026-11-22.tbk; tipbox-review backup verify /media/backup/ledger-2026-11-22.tbk
+help-backup-arg-out =
+    备份的写出位置
+help-backup-verify =
+    完整核验一份备份，并核验它确由本单位制作，不恢复
+help-backup-verify-arg-identity =
+    本单位身份 [默认：台账中的 keys/identity.age；没有台账时，用备份所带的密钥]
+help-backup-verify-arg-accept_unauthenticated =
+    也接受备份开始认证之前制作的备份（格式 1，2026-11-30 以前）：没有任何依据表明它是本单位制作的。只用于您确定来源的文件
+help-restore =
+    把备份恢复到空文件夹或新文件夹（--ledger DIR）；绝不覆盖已有台账。备份带有本单位密钥，这些密钥用制作备份时的口令加密：恢复时要求输入那个口令，此外不需要任何东西
+help-restore-long =
+    把备份恢复到空文件夹或新文件夹（--ledger DIR）；绝不覆盖已有台账。备份带有本单位密钥，这些密钥用制作备份时的口令加密：恢复时要求输入那个口令，此外不需要任何东西。
+    
+    示例：tipbox-review restore ledger-2026-11-22.tbk --ledger /srv/ledger-restored
+help-restore-arg-identity =
+    用这个身份打开备份，而不用备份所带的密钥：可以是用口令保护的 identity.age，也可以是未加密的 age 身份文件。2026-12-01 以前制作的备份不带密钥，必须使用此选项
+help-restore-arg-accept_unauthenticated =
+    也接受备份开始认证之前制作的备份（格式 1，2026-11-30 以前）：没有任何依据表明它是本单位制作的。只用于您确定来源的文件
+help-verify-acknowledgement =
+    核验举报人保存的受理回执（即门户状态页上显示的那份）：是否由本单位签名，以及其中写了什么。不需要台账，也不需要口令，只需要本单位公布的验证密钥。退出码 0：回执有效；1：回执无效
+help-verify-acknowledgement-long =
+    核验举报人保存的受理回执（即门户状态页上显示的那份）：是否由本单位签名，以及其中写了什么。不需要台账，也不需要口令，只需要本单位公布的验证密钥。退出码 0：回执有效；1：回执无效。
+    
+    示例：tipbox-review verify-acknowledgement ack.txt --verify-key 3f2a...
+help-verify-acknowledgement-arg-file =
+    保存为文本文件的受理回执；写 `-` 表示从标准输入读取
+help-verify-acknowledgement-arg-verify_key =
+    本单位的验证密钥 [默认：台账中的 keys/verify-key.txt，以及本单位已停用的旧验证密钥]
+help-audit =
+    审核人员的审计日志
+help-audit-verify =
+    核验哈希链；日志如被改动，退出码为 1，并指出第一条有问题的记录
+help-desk =
+    审核人员工作台：在本机运行的台账网页界面，使用本单位的语言，只能从本机访问。程序输出带一次性令牌的地址，并在桌面浏览器中打开
+help-desk-long =
+    审核人员工作台：在本机运行的台账网页界面，使用本单位的语言，只能从本机访问。程序输出带一次性令牌的地址，并在桌面浏览器中打开。
+    
+    示例：tipbox-review desk（或：tipbox-review desk --no-open --listen 127.0.0.1:8700）
+help-desk-arg-listen =
+    监听地址：只能是本机回环地址；端口为 0 时自动选择空闲端口
+help-desk-arg-no_open =
+    不打开浏览器，只输出地址
+help-desk-arg-lock_after_minutes =
+    多少分钟不用后重新锁定本单位密钥（1-1440）

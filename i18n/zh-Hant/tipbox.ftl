@@ -155,13 +155,13 @@ cli-prompt-new-passphrase = 新通行密語
 cli-prompt-again = 再次輸入{$label}
 cli-passphrase-unchanged = 新通行密語與目前的相同，未作變更
 cli-passphrase-changed = keys/{$identity} 和 keys/{$signing} 的通行密語已變更；保存在別處的副本以及先前製作的備份仍用舊通行密語開啟：請替換這些副本，並重新製作一份備份
-cli-not-an-acknowledgement = {$file} 不是接收確認：它應當是狀態頁顯示的五行文字，從「tipbox acknowledgement v1」到「signature: ...」
+cli-not-an-acknowledgement = {$file} 不是受理回執：它應當是狀態頁顯示的五行文字，從「tipbox acknowledgement v1」到「signature: ...」
 cli-ack-key-given = 所給的驗證金鑰
 cli-ack-key-current = 本單位目前的金鑰
 cli-ack-key-earlier = 本單位先前的金鑰（已更換）
 cli-no-verify-key = 沒有驗證金鑰：請用 --verify-key KEY 給出本單位的驗證金鑰，或在本單位的台帳中執行（{$folder} 中沒有 keys/{$file}）
-cli-ack-holds = 接收確認有效，由{$which}簽章：單位 {$office}，編號 {$number}，收到日期 {$received}
-cli-ack-does-not-hold = 接收確認無效：簽章不是本單位的（或其中某一行被改動過）
+cli-ack-holds = 受理回執有效，由{$which}簽章：單位 {$office}，編號 {$number}，收到日期 {$received}
+cli-ack-does-not-hold = 受理回執無效：簽章不是本單位的（或其中某一行被改動過）
 cli-backup-needs-out = 請用 --out FILE 給出備份檔案的路徑
 cli-backup-written = 備份已寫入 {$file}：線索 {$tips} 則，檔案 {$files} 個，資料樹 {$trees} 個，{$size}；用目前的通行密語還原；請把副本存放在本機以外的地方
 cli-backup-ok = 備份完好：製作於 {$made}，線索 {$tips} 則，檔案 {$files} 個，資料樹 {$trees} 個，{$size}，{$by}
@@ -345,3 +345,236 @@ list-head-status = 狀態
 list-head-due = 期限
 list-head-department = 承辦單位
 list-count = 共 {$tips} 則線索
+
+## The command line's help (cli.rs), by the command's path: help-COMMAND[-long|-arg-ARG].
+
+help =
+    tipbox 審核人員命令列程式，在離線電腦上使用
+help-after =
+    結束代碼：0 表示成功；1 表示驗證未通過（audit verify、reward verify、backup verify）；2 表示用法或輸入錯誤（包括通行密語錯誤）。
+help-arg-ledger =
+    台帳資料夾
+help-arg-passphrase_file =
+    從這個檔案讀取通行密語，不再提示輸入（供指令稿使用）
+help-arg-reviewer =
+    記入稽核日誌的審核人員姓名 [預設：$USER]
+help-arg-lang =
+    程式的說明、提示訊息和表格所用的語言：en、zh-Hans 或 zh-Hant [預設：系統地區設定的語言，沒有則為 en]；也決定 HTML 報表的語言 [此處預設：zh-Hans]
+help-init =
+    建立台帳，產生本單位的 age 身分和簽章金鑰（均以通行密語加密），並印出入口網站需要的兩行
+help-init-long =
+    建立台帳，產生本單位的 age 身分和簽章金鑰（均以通行密語加密），並印出入口網站需要的兩行。
+    
+    對已有台帳加 --add-key：新增一個 age 身分（用於金鑰輪替，或增加一個接收金鑰）；加密給舊身分的線索仍可讀取。加 --new-signing-key：更換簽章金鑰（金鑰已外洩，或知道通行密語的人員已調離）。
+    
+    範例：tipbox-review --ledger /srv/ledger init;  tipbox-review init --add-key
+help-init-arg-retire_old =
+    與 --add-key 一起使用：從此只加密給新身分（舊身分可能已被複製）。舊身分仍保留在 identity.age 中，用於讀取先前加密給它們的內容；此後交給入口網站的只能是新的接收金鑰那一行
+help-init-arg-new_signing_key =
+    把本單位的簽章金鑰換成新的。隨後須把新的驗證金鑰那一行交給入口網站，下一個更新包會為每則線索的狀態重新簽章；舊的驗證金鑰移入 keys/retired-verify-keys.txt
+help-passphrase =
+    變更保護本單位身分和簽章金鑰的通行密語（知道通行密語的人員已調離，或通行密語可能已被他人看到）。先要求輸入目前的通行密語，再輸入兩次新通行密語。存放在別處的 identity.age 副本，以及先前製作的備份所帶的金鑰，仍使用舊通行密語：請替換這些副本，並重新製作一份備份
+help-passphrase-long =
+    變更保護本單位身分和簽章金鑰的通行密語（知道通行密語的人員已調離，或通行密語可能已被他人看到）。先要求輸入目前的通行密語，再輸入兩次新通行密語。存放在別處的 identity.age 副本，以及先前製作的備份所帶的金鑰，仍使用舊通行密語：請替換這些副本，並重新製作一份備份。
+    
+    範例：tipbox-review passphrase
+help-passphrase-arg-new_passphrase_file =
+    從這個檔案讀取新通行密語，不再提示輸入（供指令稿使用）
+help-import =
+    匯入入口網站的收件包，或其他單位用 `transfer --recipient` 寫出的移交包。重複匯入不會產生任何變化
+help-import-long =
+    匯入入口網站的收件包，或其他單位用 `transfer --recipient` 寫出的移交包。重複匯入不會產生任何變化。
+    
+    範例：tipbox-review import /media/usb/inbox-2026-11-22.tbx; zstd -dc inbox.tbx.zst | tipbox-review import -
+help-import-arg-file =
+    收件包檔案；寫 `-` 表示從標準輸入讀取
+help-list =
+    列出線索：逾期的排在最前，其餘按最近的期限排列；不解密，不需要通行密語
+help-list-long =
+    列出線索：逾期的排在最前，其餘按最近的期限排列；不解密，不需要通行密語。
+    
+    範例：tipbox-review list --overdue;  tipbox-review list --status assigned --json
+help-list-arg-category =
+    類別鍵或預設類別的完整名稱，寫法與 `triage` 相同
+help-list-arg-overdue =
+    只列出已超過期限的線索
+help-show =
+    解密並顯示一則線索，連同其補充資料和備註
+help-show-long =
+    解密並顯示一則線索，連同其補充資料和備註。
+    
+    範例：tipbox-review show 12 --attachments-to ./case-12
+help-show-arg-attachments_to =
+    把附件寫入資料夾 DIR，檔名由 tipbox 選定（本程式從不開啟附件）
+help-triage =
+    線索研判：設定線索的類別、優先等級和可信度
+help-triage-long =
+    線索研判：設定線索的類別、優先等級和可信度。
+    
+    範例：tipbox-review triage 12 --priority high --credibility medium --category loan-shark
+help-triage-arg-category =
+    類別鍵（如 loan-shark），或入口網站上顯示的預設類別完整名稱（如 套路貸、非法高利放貸、暴力催收）
+help-assign =
+    把線索分流/轉辦給一個部門，並設定核查期限
+help-assign-long =
+    把線索分流/轉辦給一個部門，並設定核查期限。
+    
+    範例：tipbox-review assign 12 --to 县公安局 --due 2026-12-31
+help-assign-arg-due =
+    YYYY-MM-DD [預設：今天加上 ledger.toml 中的 verify_days 天]
+help-status =
+    設定線索的台帳狀態
+help-status-long =
+    設定線索的台帳狀態。
+    
+    範例：tipbox-review status 12 verifying --public-note "已转相关部门核查"
+help-status-arg-public_note =
+    給舉報人的簡短說明，隨狀態一起發布（審核人員的內部備註從不發布）；寫 `-` 則從標準輸入讀取
+help-reply =
+    答覆舉報人：加密給該線索的答覆金鑰（只有回執碼能開啟），隨下一次 `export` 發布
+help-reply-long =
+    答覆舉報人：加密給該線索的答覆金鑰（只有回執碼能開啟），隨下一次 `export` 發布。
+    
+    範例：tipbox-review reply 12 --message "感谢您的举报，线索已转办，请耐心等待。"
+help-reply-arg-message =
+    答覆內容；寫 `-` 則從標準輸入讀取
+help-reward =
+    舉報獎勵：`reward TIP approve --amount N`、`reward TIP paid` 或 `reward verify TOKEN`（領獎碼相符時結束代碼為 0 並顯示線索編號，否則為 1）
+help-reward-long =
+    舉報獎勵：`reward TIP approve --amount N`、`reward TIP paid` 或 `reward verify TOKEN`（領獎碼相符時結束代碼為 0 並顯示線索編號，否則為 1）。
+    
+    範例：tipbox-review reward 12 approve --amount 5000;  tipbox-review reward verify "1234 5678 ..."
+help-reward-arg-first =
+    TIP（線索編號），或 `verify`
+help-reward-arg-second =
+    `approve` 或 `paid`（接在 TIP 後面），或領獎碼（接在 `verify` 後面）
+help-reward-arg-amount =
+    獎勵金額，單位為元（與 approve 一起使用）
+help-export =
+    為入口網站寫出已簽章的更新包：公開狀態和說明、答覆、獎勵決定，以及對已匯入項目的接收確認（這些項目在入口網站最近一個收件包中仍有保存，入口網站收到確認後將其刪除）。其他單位移交來的線索不包含在內：由那些單位答覆各自的舉報人
+help-export-long =
+    為入口網站寫出已簽章的更新包：公開狀態和說明、答覆、獎勵決定，以及對已匯入項目的接收確認（這些項目在入口網站最近一個收件包中仍有保存，入口網站收到確認後將其刪除）。其他單位移交來的線索不包含在內：由那些單位答覆各自的舉報人。
+    
+    範例：tipbox-review export --out /media/usb/update.tbu
+help-export-arg-out =
+    更新包的寫出位置（寫 `-` 表示輸出到標準輸出）
+help-export-arg-portal =
+    入口網站編號，線索來自多個入口網站時使用
+help-note =
+    新增內部備註（加密保存，從不公開）。TEXT 寫 `-` 則從標準輸入讀取，這樣內容不會留在 shell 的歷史紀錄檔中
+help-note-long =
+    新增內部備註（加密保存，從不公開）。TEXT 寫 `-` 則從標準輸入讀取，這樣內容不會留在 shell 的歷史紀錄檔中。
+    
+    範例：tipbox-review note 12 "与第7号线索涉及同一工地"
+help-link =
+    串併：把兩則相關線索關聯起來
+help-link-long =
+    串併：把兩則相關線索關聯起來。
+    
+    範例：tipbox-review link 12 7
+help-transfer =
+    把線索移交其他單位，如把涉及公職人員的線索移交紀委監委；加 --recipient 時，還寫出一個加密給該單位金鑰的移交包（網路舉報的線索連同其補充資料，或錄入的線索連同其檔案），由該單位匯入
+help-transfer-long =
+    把線索移交其他單位，如把涉及公職人員的線索移交紀委監委；加 --recipient 時，還寫出一個加密給該單位金鑰的移交包（網路舉報的線索連同其補充資料，或錄入的線索連同其檔案），由該單位匯入。
+    
+    範例：tipbox-review transfer 12 --to 县纪委监委 --recipient age1... --out handover-12.tbx
+help-transfer-arg-recipient =
+    接收單位的 age 接收金鑰
+help-transfer-arg-out =
+    移交包的寫出位置（與 --recipient 一起使用）
+help-add =
+    錄入透過電話、來信、來訪或舉報信箱收到的線索
+help-add-long =
+    錄入透過電話、來信、來訪或舉報信箱收到的線索。
+    
+    範例：tipbox-review add --channel letter --category village-tyrant --text-file letter.txt --attachment scan-1.jpg
+help-add-arg-category =
+    類別鍵或預設類別的完整名稱，寫法與 `triage` 相同
+help-add-arg-received =
+    YYYY-MM-DD [預設：今天]
+help-add-arg-text =
+    線索內容
+help-add-arg-text_file =
+    從檔案讀取線索內容（寫 `-` 表示從標準輸入讀取）
+help-add-arg-attachments =
+    隨線索收到的檔案（來信掃描檔、照片）；有多個檔案時重複使用此選項。檔案原樣加密存入台帳（從不開啟），與網路舉報線索的附件相同
+help-search =
+    搜尋解密後內容（文字欄位、附件名稱、錄入的線索、備註）中包含 TEXT 的線索，不區分大小寫和全形半形（１３８ 能找到 138）。只在記憶體中解密
+help-search-long =
+    搜尋解密後內容（文字欄位、附件名稱、錄入的線索、備註）中包含 TEXT 的線索，不區分大小寫和全形半形（１３８ 能找到 138）。只在記憶體中解密。
+    
+    範例：tipbox-review search 非法采砂 --json  （TEXT 寫 `-` 則從標準輸入讀取）
+help-notice =
+    為承辦部門產生可列印的督辦通知書：通知書編號、審核人員對線索的摘要（從不包含舉報原文）、辦理期限、密級標示。記入台帳和稽核日誌
+help-notice-long =
+    為承辦部門產生可列印的督辦通知書：通知書編號、審核人員對線索的摘要（從不包含舉報原文）、辦理期限、密級標示。記入台帳和稽核日誌。
+    
+    範例：tipbox-review notice 12 --to 县公安局 --summary "反映某村村霸强占集体土地" --out notice-12.html
+help-notice-arg-summary =
+    您對線索的摘要，措辭不得洩露舉報人身分（寫 `-` 則從標準輸入讀取）。不給摘要時，通知書上留一個空白框，供手寫摘要；線索原文從不寫入通知書
+help-notice-arg-due =
+    YYYY-MM-DD [預設：該線索分流時設定的辦理期限，沒有則為今天加上 verify_days 天]
+help-notice-arg-out =
+    通知書檔案（HTML，可用 A4 紙列印；寫 `-` 表示輸出到標準輸出）
+help-report =
+    只根據台帳欄位統計（從不涉及線索內容）：按狀態、類別、來源管道和承辦部門分別合計，以及辦結率、每週新收線索、逾期、移交、獎勵
+help-report-long =
+    只根據台帳欄位統計（從不涉及線索內容）：按狀態、類別、來源管道和承辦部門分別合計，以及辦結率、每週新收線索、逾期、移交、獎勵。
+    
+    範例：tipbox-review report --from 2026-01-01 --to 2026-06-30; tipbox-review report --format html --out report.html;  tipbox-review report --format csv --out report.csv
+help-report-arg-from =
+    統計起始日（YYYY-MM-DD），含當天
+help-report-arg-to =
+    統計截止日（YYYY-MM-DD），含當天
+help-report-arg-out =
+    寫入檔案 FILE，而不是輸出到標準輸出
+help-backup =
+    為整個台帳製作一致的加密快照（加密給本單位的接收金鑰，並以本單位身分認證：需要輸入通行密語）；或用 `backup verify FILE` 驗證一份備份，而不還原它
+help-backup-long =
+    為整個台帳製作一致的加密快照（加密給本單位的接收金鑰，並以本單位身分認證：需要輸入通行密語）；或用 `backup verify FILE` 驗證一份備份，而不還原它。
+    
+    範例：tipbox-review backup --out /media/backup/ledger-2026-11-22.tbk; tipbox-review backup verify /media/backup/ledger-2026-11-22.tbk
+help-backup-arg-out =
+    備份的寫出位置
+help-backup-verify =
+    完整驗證一份備份，並驗證它確由本單位製作，不還原
+help-backup-verify-arg-identity =
+    本單位身分 [預設：台帳中的 keys/identity.age；沒有台帳時，用備份所帶的金鑰]
+help-backup-verify-arg-accept_unauthenticated =
+    也接受備份開始認證之前製作的備份（格式 1，2026-11-30 以前）：沒有任何依據表明它是本單位製作的。只用於您確定來源的檔案
+help-restore =
+    把備份還原到空資料夾或新資料夾（--ledger DIR）；絕不覆蓋已有台帳。備份帶有本單位金鑰，這些金鑰以製作備份時的通行密語加密：還原時要求輸入那個通行密語，此外不需要任何東西
+help-restore-long =
+    把備份還原到空資料夾或新資料夾（--ledger DIR）；絕不覆蓋已有台帳。備份帶有本單位金鑰，這些金鑰以製作備份時的通行密語加密：還原時要求輸入那個通行密語，此外不需要任何東西。
+    
+    範例：tipbox-review restore ledger-2026-11-22.tbk --ledger /srv/ledger-restored
+help-restore-arg-identity =
+    用這個身分開啟備份，而不用備份所帶的金鑰：可以是以通行密語保護的 identity.age，也可以是未加密的 age 身分檔案。2026-12-01 以前製作的備份不帶金鑰，必須使用此選項
+help-restore-arg-accept_unauthenticated =
+    也接受備份開始認證之前製作的備份（格式 1，2026-11-30 以前）：沒有任何依據表明它是本單位製作的。只用於您確定來源的檔案
+help-verify-acknowledgement =
+    驗證舉報人保存的受理回執（即入口網站狀態頁上顯示的那份）：是否由本單位簽章，以及其中寫了什麼。不需要台帳，也不需要通行密語，只需要本單位公布的驗證金鑰。結束代碼 0：回執有效；1：回執無效
+help-verify-acknowledgement-long =
+    驗證舉報人保存的受理回執（即入口網站狀態頁上顯示的那份）：是否由本單位簽章，以及其中寫了什麼。不需要台帳，也不需要通行密語，只需要本單位公布的驗證金鑰。結束代碼 0：回執有效；1：回執無效。
+    
+    範例：tipbox-review verify-acknowledgement ack.txt --verify-key 3f2a...
+help-verify-acknowledgement-arg-file =
+    儲存為文字檔的受理回執；寫 `-` 表示從標準輸入讀取
+help-verify-acknowledgement-arg-verify_key =
+    本單位的驗證金鑰 [預設：台帳中的 keys/verify-key.txt，以及本單位已停用的舊驗證金鑰]
+help-audit =
+    審核人員的稽核日誌
+help-audit-verify =
+    驗證雜湊鏈；日誌如被改動，結束代碼為 1，並指出第一筆有問題的紀錄
+help-desk =
+    審核人員工作台：在本機執行的台帳網頁介面，使用本單位的語言，只能從本機存取。程式輸出帶一次性權杖的位址，並在桌面瀏覽器中開啟
+help-desk-long =
+    審核人員工作台：在本機執行的台帳網頁介面，使用本單位的語言，只能從本機存取。程式輸出帶一次性權杖的位址，並在桌面瀏覽器中開啟。
+    
+    範例：tipbox-review desk（或：tipbox-review desk --no-open --listen 127.0.0.1:8700）
+help-desk-arg-listen =
+    監聽位址：只能是本機迴路位址；連接埠為 0 時自動選擇空閒連接埠
+help-desk-arg-no_open =
+    不開啟瀏覽器，只輸出位址
+help-desk-arg-lock_after_minutes =
+    多少分鐘不用後重新鎖定本單位金鑰（1-1440）
