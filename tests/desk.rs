@@ -157,6 +157,18 @@ fn the_desk_answers_only_its_token_its_session_and_its_own_address() {
     let (code, page) = desk.get(&session, "/");
     assert_eq!(code, 200);
     assert!(page.contains("<html lang=\"zh-Hans\">"), "{page}");
+    // The token works once (regression: it gave a session to every later visit, and the
+    // address lingers in the browser's history and, through xdg-open, in a process list).
+    assert_eq!(client().get(&desk.url).send().unwrap().status(), 403);
+    // Two Host headers, or an absolute target naming another host: 421.
+    let port = desk.host.rsplit(':').next().unwrap().to_owned();
+    for request in [
+        format!("GET / HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\nCookie: {session}\r\nConnection: close\r\n\r\n", desk.host),
+        format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: {}\r\nCookie: {session}\r\nConnection: close\r\n\r\n", desk.host),
+    ] {
+        let answer = desk.raw(&request);
+        assert!(answer.starts_with("HTTP/1.1 421"), "{request}: {answer}");
+    }
     // Another Host (a DNS rebinding: evil.example resolving to 127.0.0.1): 421, even with
     // the session.
     let answer = desk.raw(&format!(
@@ -263,7 +275,10 @@ fn a_hostile_tips_content_is_inert_text_on_its_page() {
     let tip = Tip {
         category: "loan-shark",
         description: &hostile,
-        files: vec![("<b>x</b>.jpg".into(), b"\xff\xd8\xff".to_vec())],
+        files: vec![
+            ("<b>x</b>.jpg".into(), b"\xff\xd8\xff".to_vec()),
+            ("evil\u{202e}gpj.exe".into(), b"MZ".to_vec()),
+        ],
         ..Tip::default()
     };
     let plain = Tip {
@@ -287,11 +302,22 @@ fn a_hostile_tips_content_is_inert_text_on_its_page() {
         "escaped text missing: {}",
         main.chars().take(3000).collect::<String>()
     );
+    // Control and bidi characters are replaced, as on the terminal: the text cannot
+    // reorder itself (regression: `evil\u{202e}gpj.exe` showed as `evilexe.jpg`).
     assert!(
-        page.contains("\u{202e}gnp.exe"),
-        "the text is shown as it is"
+        !page.contains('\u{202e}'),
+        "a bidi override reached the page"
+    );
+    assert!(
+        page.contains("\u{fffd}gnp.exe"),
+        "the text is shown, its override replaced"
     );
     assert!(page.contains("class=\"content\" dir=\"auto\""));
+    // A file name is shown with its escapes, as `show` prints it.
+    assert!(
+        page.contains("evil\\u{202e}gpj.exe"),
+        "the name's escape is shown"
+    );
     // The other tip's page is what it would be alone.
     let (_, other) = desk.get(&session, &format!("/tip/{plain_id}"));
     assert!(other.contains("一条普通的线索"));
@@ -332,6 +358,12 @@ fn the_ledger_page_filters_searches_and_pages() {
     assert_eq!(page.matches("<a href=\"/tip/").count(), 10);
     let (_, page) = desk.get(&session, "/?category=vice");
     assert!(page.contains("共 30 条线索"), "{page}");
+    // A status or channel that is none shows no tip (it showed every tip), and only
+    // `overdue=1` (the checkbox) filters.
+    for path in ["/?status=bogus", "/?channel=%3Cb%3E"] {
+        assert!(desk.get(&session, path).1.contains("共 0 条线索"), "{path}");
+    }
+    assert!(desk.get(&session, "/?overdue=0").1.contains("共 60 条线索"));
     let (_, page) = desk.get(&session, "/?q=%E9%9D%9E%E6%B3%95%E9%87%87%E7%A0%82");
     assert!(page.contains("共 1 条线索"), "{page}");
     let found = tip_links(&page);

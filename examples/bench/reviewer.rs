@@ -161,6 +161,7 @@ pub(crate) fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usiz
     ]);
     eprintln!("bench: generated a {n_ledger}-tip ledger in {made:.1} s");
     let scale = 1_000_000.0 / n_ledger as f64;
+    let mut list_json_secs = 0.0;
     for (name, args) in [
         ("6b. list --json (every tip)", vec!["list", "--json"]),
         (
@@ -178,6 +179,9 @@ pub(crate) fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usiz
             t.elapsed()
         })
         .as_secs_f64();
+        if args == ["list", "--json"] {
+            list_json_secs = secs;
+        }
         rows.push(Row {
             name,
             measured: format!("{secs:.3} s over {n_ledger} tips"),
@@ -186,5 +190,116 @@ pub(crate) fn reviewer(rows: &mut Vec<Row>, dir: &Path, quick: bool, cores: usiz
             target: "<= 1 (s per 1M)",
             ok: secs * scale <= 1.0,
         });
+    }
+    // The desk's pages, against `list --json` of the same ledger in this run.
+    let desk = DeskProcess::start(&big);
+    // The first page decodes every summary once; later pages filter and sort the kept ones.
+    let first = desk.time("/").as_secs_f64();
+    rows.push(Row {
+        name: "6e0. desk: first ledger page after start",
+        measured: format!("{first:.3} s over {n_ledger} tips"),
+        baseline: format!("list --json {list_json_secs:.3} s"),
+        ratio: first / list_json_secs,
+        target: "<= 1",
+        ok: first / list_json_secs <= 1.0,
+    });
+    for (name, path) in [
+        ("6e. desk: ledger page (first 50, counts)", "/"),
+        (
+            "6e'. desk: ledger page, filtered",
+            "/?department=%E5%B8%82%E7%BA%AA%E5%A7%94%E7%9B%91%E5%A7%94&overdue=1",
+        ),
+        ("6e''. desk: ledger page 1000", "/?page=1000"),
+    ] {
+        let secs = best_of(3, || desk.time(path)).as_secs_f64();
+        let ratio = secs / list_json_secs;
+        rows.push(Row {
+            name,
+            measured: format!("{secs:.3} s over {n_ledger} tips"),
+            baseline: format!("list --json {list_json_secs:.3} s"),
+            ratio,
+            target: "<= 0.3",
+            ok: ratio <= 0.3,
+        });
+    }
+    drop(desk);
+    let desk = DeskProcess::start(&ledger);
+    let secs = best_of(3, || desk.time("/tip/1")).as_secs_f64();
+    rows.push(Row {
+        name: "6f. desk: a tip's page (decrypted)",
+        measured: format!("{secs:.3} s"),
+        baseline: format!("list --json {list_json_secs:.3} s"),
+        ratio: secs / list_json_secs,
+        target: "<= 0.3",
+        ok: secs / list_json_secs <= 0.3,
+    });
+}
+
+/// `tipbox-review desk` on a ledger, unlocked, with its session cookie.
+struct DeskProcess {
+    child: std::process::Child,
+    host: String,
+    session: String,
+}
+
+impl DeskProcess {
+    fn start(ledger: &Path) -> DeskProcess {
+        use std::io::BufRead;
+        let mut child = Command::new(format!("{RELEASE}/tipbox-review"))
+            .env("LC_ALL", "C.UTF-8")
+            .arg("--ledger")
+            .arg(ledger)
+            .args(["--passphrase-file", "keys-example/passphrase.txt"])
+            .args(["desk", "--no-open"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("the desk's address").unwrap();
+            if let Some(url) = line.strip_prefix("tipbox-review: desk at ") {
+                break url.to_owned();
+            }
+        };
+        // Keep reading stderr so that the desk never blocks on it.
+        std::thread::spawn(move || for _ in lines {});
+        let host = url[7..].split('/').next().unwrap().to_owned();
+        let res = desk_client().get(&url).send().unwrap();
+        let session = res.headers()["set-cookie"].to_str().unwrap();
+        let session = session.split(';').next().unwrap().to_owned();
+        DeskProcess {
+            child,
+            host,
+            session,
+        }
+    }
+
+    /// One page, read whole.
+    fn time(&self, path: &str) -> Duration {
+        let t = Instant::now();
+        let res = desk_client()
+            .get(format!("http://{}{path}", self.host))
+            .header("cookie", &self.session)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let _ = res.bytes().unwrap();
+        t.elapsed()
+    }
+}
+
+/// The desk's first answer is a redirect that sets the session: not followed.
+fn desk_client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl Drop for DeskProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

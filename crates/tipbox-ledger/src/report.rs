@@ -16,6 +16,25 @@ pub struct Money {
     pub amount: u64,
 }
 
+/// Where a tip stands for the headline counts (收集 = all three): 查结 (closed, not
+/// accepted or transferred), 阶段性查结, or 正在核查 (everything before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Finished,
+    StageClosed,
+    InProgress,
+}
+
+impl Stage {
+    pub fn of(status: Status) -> Stage {
+        match status {
+            Status::Closed | Status::NotAccepted | Status::Transferred => Stage::Finished,
+            Status::StageClosed => Stage::StageClosed,
+            _ => Stage::InProgress,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Report {
     pub from: Option<String>,
@@ -122,10 +141,10 @@ pub fn compute<'a, 'b: 'a>(
         by_channel.bump(t.channel.key());
         by_department.bump(t.department.as_deref().unwrap_or("-"));
         *per_day.entry(t.received).or_default() += 1;
-        match t.status {
-            Status::Closed | Status::NotAccepted | Status::Transferred => r.finished += 1,
-            Status::StageClosed => r.stage_closed += 1,
-            _ => r.in_progress += 1,
+        match Stage::of(t.status) {
+            Stage::Finished => r.finished += 1,
+            Stage::StageClosed => r.stage_closed += 1,
+            Stage::InProgress => r.in_progress += 1,
         }
         if t.is_overdue(deadlines, today) {
             r.overdue += 1;

@@ -35,8 +35,9 @@ pub(crate) struct Desk {
     ledger: Mutex<Ledger>,
     /// The office identities while unlocked, and when they were last used.
     keys: Mutex<Option<(Arc<Vec<tipbox::keys::Identity>>, Instant)>>,
-    /// In the printed address; exchanged for the session cookie.
-    token: String,
+    /// In the printed address; exchanged for the session cookie once, then gone (the
+    /// address may linger in a browser's history or a process list).
+    token: Mutex<Option<String>>,
     /// The session cookie's value.
     session: String,
     /// Every form's hidden `csrf` field.
@@ -44,6 +45,11 @@ pub(crate) struct Desk {
     /// `127.0.0.1:PORT`: the only `Host` answered.
     host: String,
     lock_after: Duration,
+    /// The ledger's summaries, decoded once: while the desk runs nothing else writes the
+    /// ledger (it holds the lock), and the desk itself writes no entries yet. (A page
+    /// decodes a million summaries in ~0.3 s; from here, it filters and sorts them only.)
+    /// A desk action that writes an entry must empty this.
+    summaries: Mutex<Option<Arc<Summaries>>>,
     default_lang: Lang,
     loaders: Vec<(Lang, FluentLanguageLoader)>,
 }
@@ -108,6 +114,51 @@ impl Desk {
     }
 }
 
+/// What the ledger page needs of every tip, kept between pages.
+pub(crate) struct Summaries {
+    pub tips: Vec<summary::TipSummary<'static>>,
+    pub deadlines: ledger::Deadlines,
+    /// 查结, 阶段性查结, 正在核查 (see `ledger::report::Stage`).
+    pub stages: (u64, u64, u64),
+    /// Every category some tip has, sorted.
+    pub categories: Vec<String>,
+}
+
+/// The summaries, decoded on first use.
+pub(crate) fn summaries(desk: &Desk, l: &Ledger) -> Result<Arc<Summaries>, ledger::LedgerError> {
+    let mut kept = desk.summaries.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(s) = kept.as_ref() {
+        return Ok(s.clone());
+    }
+    let made = l.summaries_now(|all, config| {
+        let mut stages = (0u64, 0u64, 0u64);
+        let mut seen = std::collections::HashSet::new();
+        for t in all {
+            match ledger::report::Stage::of(t.status) {
+                ledger::report::Stage::Finished => stages.0 += 1,
+                ledger::report::Stage::StageClosed => stages.1 += 1,
+                ledger::report::Stage::InProgress => stages.2 += 1,
+            }
+            seen.insert(&*t.category);
+        }
+        let mut categories: Vec<String> = seen.into_iter().map(str::to_owned).collect();
+        categories.sort_unstable();
+        Summaries {
+            tips: all
+                .iter()
+                .cloned()
+                .map(summary::TipSummary::into_owned)
+                .collect(),
+            deadlines: config.deadlines,
+            stages,
+            categories,
+        }
+    })?;
+    let made = Arc::new(made);
+    *kept = Some(made.clone());
+    Ok(made)
+}
+
 /// The desk's language when none was chosen: `--lang`, else a Traditional Chinese or an
 /// English locale, else Simplified Chinese (an office's desk, in the office's language).
 fn default_lang(given: Option<Lang>) -> Lang {
@@ -166,18 +217,25 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
         let desk = Arc::new(Desk {
             ledger: Mutex::new(ledger),
             keys: Mutex::new(keys),
-            token: random_hex(),
+            token: Mutex::new(Some(random_hex())),
             session: random_hex(),
             csrf: random_hex(),
             host: addr.to_string(),
             lock_after: Duration::from_secs(u64::from(*lock_after_minutes) * 60),
+            summaries: Mutex::new(None),
             default_lang: default_lang(cli.lang),
             loaders: [Lang::ZhHans, Lang::ZhHant, Lang::En]
                 .into_iter()
                 .map(|l| (l, i18n::loader_for(l)))
                 .collect(),
         });
-        let url = format!("http://{addr}/?token={}", desk.token);
+        let token = desk
+            .token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_default();
+        let url = format!("http://{addr}/?token={token}");
         eprintln!("tipbox-review: desk at {url}");
         if !no_open {
             open_browser(&url);
@@ -204,13 +262,16 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Ctrl-C or SIGTERM: finish the requests in flight, then stop.
+/// Ctrl-C, SIGTERM or SIGHUP (its terminal closed): finish the requests in flight, then
+/// stop.
 async fn stop_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("a SIGTERM handler");
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+    let mut hup = signal(SignalKind::hangup()).expect("a SIGHUP handler");
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+        _ = hup.recv() => {}
     }
 }
 
@@ -259,8 +320,14 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// Host (421), then the token or session (403), then for posts where they come from (403).
 async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Response {
     let headers = req.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if host != Some(desk.host.as_str()) {
+    // Exactly one Host, the address listened on; an absolute request target must name it too.
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = hosts.next().and_then(|h| h.to_str().ok());
+    let authority_ok = req
+        .uri()
+        .authority()
+        .is_none_or(|a| a.as_str() == desk.host);
+    if host != Some(desk.host.as_str()) || hosts.next().is_some() || !authority_ok {
         return (StatusCode::MISDIRECTED_REQUEST, "421 Misdirected Request\n").into_response();
     }
     let token = req
@@ -270,9 +337,13 @@ async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Respo
         .flat_map(|q| q.split('&'))
         .find_map(|kv| kv.strip_prefix("token="));
     if let Some(token) = token {
-        if !same(token, &desk.token) {
+        // Once only: the first visit takes the token, any later one gets 403.
+        let mut kept = desk.token.lock().unwrap_or_else(|p| p.into_inner());
+        if !kept.as_deref().is_some_and(|t| same(token, t)) {
             return forbidden();
         }
+        *kept = None;
+        drop(kept);
         // The token leaves the address bar (and the history) at once: a session cookie
         // holds from here on.
         let mut res = Redirect::to("/").into_response();

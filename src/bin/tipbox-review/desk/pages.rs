@@ -19,6 +19,18 @@ use tipbox::ledger::{self, summary, Channel, Keyed, Status, TextKind};
 /// Tips per page of the ledger.
 const PAGE: usize = 50;
 
+/// Text from outside as the page shows it: control, bidi and invisible characters become
+/// U+FFFD, as on the terminal (askama then escapes the markup).
+fn inert(s: &str) -> String {
+    tipbox::safe_output::terminal_safe(s).as_str().to_owned()
+}
+
+/// A name from outside (a file name, a type, a field name): every character that could
+/// pass for another shown as its escape (`\u{202e}`), as `show` prints it.
+fn name(s: &str) -> String {
+    s.escape_debug().to_string()
+}
+
 /// The words of a page in its language.
 pub(crate) struct Words<'a> {
     pub lang: Lang,
@@ -178,11 +190,14 @@ impl LedgerPage<'_> {
     fn channel_is(&self, key: &str) -> bool {
         self.f.channel.as_deref() == Some(key)
     }
-    fn department(&self) -> &str {
-        self.f.department.as_deref().unwrap_or("")
+    fn department(&self) -> String {
+        inert(self.f.department.as_deref().unwrap_or(""))
     }
-    fn q(&self) -> &str {
-        self.f.q.as_deref().unwrap_or("")
+    fn overdue_on(&self) -> bool {
+        self.f.overdue.as_deref() == Some("1")
+    }
+    fn q(&self) -> String {
+        inert(self.f.q.as_deref().unwrap_or(""))
     }
 }
 
@@ -216,8 +231,11 @@ fn build_ledger(
     let w = words(desk, lang);
     let mut l = desk.ledger.lock().unwrap_or_else(|p| p.into_inner());
     let mut error = None;
-    let status = nonempty(&f.status).and_then(Status::from_key);
-    let channel = nonempty(&f.channel).and_then(Channel::from_key);
+    let status = nonempty(&f.status).map(Status::from_key);
+    let channel = nonempty(&f.channel).map(Channel::from_key);
+    // A status or channel that is none of them matches no tip (as an unknown category).
+    let unknown = matches!(status, Some(None)) || matches!(channel, Some(None));
+    let (status, channel) = (status.flatten(), channel.flatten());
     let category = nonempty(&f.category).map(str::to_owned);
     let department = nonempty(&f.department).map(str::to_owned);
     // The decrypted search, as `search`: the ids whose content holds the text.
@@ -244,25 +262,12 @@ fn build_ledger(
         None => None,
     };
     let today = summary::day_number(&tipbox::vocab::today()).unwrap_or(summary::DayNumber::MAX);
-    let built = l.summaries_now(|all, config| {
-        let report = ledger::report::compute(
-            all.iter(),
-            None,
-            None,
-            &config.deadlines,
-            &tipbox::vocab::today(),
-        );
-        let counts = vec![
-            (w.t("desk-count-total"), report.total),
-            (w.t("desk-count-finished"), report.finished),
-            (w.t("desk-count-stage-closed"), report.stage_closed),
-            (w.t("desk-count-in-progress"), report.in_progress),
-            (w.t("desk-count-overdue"), report.overdue),
-        ];
-        let mut categories: Vec<String> = all.iter().map(|t| t.category.to_string()).collect();
-        categories.sort_unstable();
-        categories.dedup();
-        let (rows, _) = select(
+    let built = super::summaries(desk, &l).map(|cached| {
+        let all = &cached.tips[..];
+        let (finished, stage_closed, in_progress) = cached.stages;
+        let categories = cached.categories.clone();
+        let config = &cached;
+        let (rows, overdue) = select(
             all,
             &config.deadlines,
             today,
@@ -271,9 +276,17 @@ fn build_ledger(
                 category: category.as_deref(),
                 department: department.as_deref(),
                 channel,
-                overdue: f.overdue.is_some(),
+                overdue: f.overdue.as_deref() == Some("1"),
             },
         );
+        let rows = if unknown { Vec::new() } else { rows };
+        let counts = vec![
+            (w.t("desk-count-total"), all.len() as u64),
+            (w.t("desk-count-finished"), finished),
+            (w.t("desk-count-stage-closed"), stage_closed),
+            (w.t("desk-count-in-progress"), in_progress),
+            (w.t("desk-count-overdue"), overdue as u64),
+        ];
         let rows: Vec<_> = match &found {
             Some(found) => rows
                 .into_iter()
@@ -293,9 +306,9 @@ fn build_ledger(
                 id: t.id,
                 received: day(t.received),
                 channel: w.label("channel", t.channel.key()),
-                category: w.label("category", &t.category),
+                category: inert(&w.label("category", &t.category)),
                 status: w.label("status", t.status.key()),
-                department: t.department.as_deref().unwrap_or("-").to_owned(),
+                department: inert(t.department.as_deref().unwrap_or("-")),
                 due: day(*due),
                 overdue: !key.0,
             })
@@ -323,8 +336,8 @@ fn build_ledger(
         categories: categories
             .into_iter()
             .map(|c| {
-                let name = w.label("category", &c);
-                (c, name)
+                let label = inert(&w.label("category", &c));
+                (c, label)
             })
             .collect(),
         shown_text: w.ta("desk-shown", &[("tips", shown.to_string())]),
@@ -457,7 +470,7 @@ fn build_tip(
                 .tip
                 .fields
                 .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().to_owned()))
+                .map(|(k, v)| (name(k), inert(v)))
                 .collect(),
             attachments: item
                 .tip
@@ -465,8 +478,8 @@ fn build_tip(
                 .iter()
                 .map(|a| {
                     (
-                        a.start.name.clone(),
-                        a.start.content_type.clone(),
+                        name(&a.start.name),
+                        name(&a.start.content_type),
                         w.ta("desk-bytes", &[("size", a.end.size.to_string())]),
                         a.end.metadata_removed,
                     )
@@ -477,7 +490,7 @@ fn build_tip(
     let mut notes = Vec::new();
     for text in &t.texts {
         let body = match l.open_text(text, ids) {
-            Ok(b) => b.as_str().to_owned(),
+            Ok(b) => inert(b.as_str()),
             Err(e) => crate::i18n::ledger_error(&e),
         };
         let kind = w.t(match text.kind {
@@ -487,13 +500,16 @@ fn build_tip(
             TextKind::Reply => "show-text-reply",
             TextKind::Summary => "show-text-summary",
         });
-        notes.push((kind, text.day.clone(), text.by.clone(), body));
+        notes.push((kind, inert(&text.day), inert(&text.by), body));
     }
     let d = l.config.deadlines;
     let facts = vec![
         (w.t("desk-received"), t.received.clone()),
         (w.t("desk-channel"), w.label("channel", t.channel.key())),
-        (w.t("desk-category"), w.label("category", &t.category)),
+        (
+            w.t("desk-category"),
+            inert(&w.label("category", &t.category)),
+        ),
         (w.t("desk-status"), w.label("status", t.status.key())),
         (
             w.t("desk-public-status"),
@@ -501,7 +517,7 @@ fn build_tip(
         ),
         (
             w.t("desk-department"),
-            t.department.clone().unwrap_or_else(|| "-".into()),
+            inert(t.department.as_deref().unwrap_or("-")),
         ),
         (w.t("desk-due"), t.due(&d).unwrap_or_else(|| "-".into())),
         (
@@ -546,7 +562,7 @@ fn tip_history(l: &ledger::Ledger, id: u64) -> Vec<(String, String, String, Stri
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|v| v.get("tip").and_then(serde_json::Value::as_u64) == Some(id))
         .map(|v| {
-            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+            let s = |k: &str| inert(v.get(k).and_then(|x| x.as_str()).unwrap_or(""));
             (s("time"), s("actor"), s("action"), s("detail"))
         })
         .collect();
