@@ -214,10 +214,27 @@ fn forms_need_their_csrf_field_and_this_origin() {
         ));
         assert!(answer.starts_with("HTTP/1.1 403"), "{origin}: {answer}");
     }
+    // `Origin: null` (what Chromium sends with its own forms under no-referrer) only with
+    // `Sec-Fetch-Site: same-origin` (regression: the Lock button got 403 in Chromium).
+    let post = |headers: &str| {
+        let body = format!("csrf={csrf}");
+        desk.raw(&format!(
+            "POST /lock HTTP/1.1\r\nHost: {}\r\nCookie: {session}\r\n{headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            desk.host,
+            body.len()
+        ))
+    };
+    for refused in [
+        "Origin: null\r\n",
+        "Origin: null\r\nSec-Fetch-Site: cross-site\r\n",
+        "Origin: null\r\nSec-Fetch-Site: none\r\n",
+    ] {
+        assert!(post(refused).starts_with("HTTP/1.1 403"), "{refused}");
+    }
     // Still unlocked: nothing above locked it.
     assert!(desk.get(&session, "/").1.contains("<table>"));
-    let (code, _) = desk.post(&session, "/lock", &[("csrf", &csrf)]);
-    assert_eq!(code, 303);
+    let answer = post("Origin: null\r\nSec-Fetch-Site: same-origin\r\n");
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
     let (_, page) = desk.get(&session, "/");
     assert!(page.contains("name=\"passphrase\""), "{page}");
 }
@@ -312,7 +329,7 @@ fn a_hostile_tips_content_is_inert_text_on_its_page() {
         page.contains("\u{fffd}gnp.exe"),
         "the text is shown, its override replaced"
     );
-    assert!(page.contains("class=\"content\" dir=\"auto\""));
+    assert!(page.contains("class=\"content\" dir=\"auto\" tabindex=\"0\""));
     // A file name is shown with its escapes, as `show` prints it.
     assert!(
         page.contains("evil\\u{202e}gpj.exe"),

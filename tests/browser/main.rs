@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use fantoccini::{ClientBuilder, Locator};
 
+mod desk;
 mod findings;
 mod journey;
 mod slow_phone;

@@ -361,13 +361,15 @@ async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Respo
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let expected = format!("http://{}", desk.host);
+        let sites: Vec<&HeaderValue> = headers.get_all("sec-fetch-site").iter().collect();
+        let site_ok = sites.iter().all(|v| *v == "same-origin" || *v == "none");
+        let same_origin = !sites.is_empty() && sites.iter().all(|v| *v == "same-origin");
+        // Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` with its own
+        // forms: taken only where it also says `Sec-Fetch-Site: same-origin` (which no page
+        // can set).
         let origin_ok = headers
             .get(header::ORIGIN)
-            .is_none_or(|o| o.as_bytes() == expected.as_bytes());
-        let site_ok = headers
-            .get_all("sec-fetch-site")
-            .iter()
-            .all(|v| v == "same-origin" || v == "none");
+            .is_none_or(|o| o.as_bytes() == expected.as_bytes() || (o == "null" && same_origin));
         if !origin_ok || !site_ok {
             return forbidden();
         }
