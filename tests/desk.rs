@@ -3,8 +3,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Stdio};
+use std::io::{Read, Write};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -14,41 +14,14 @@ struct Desk {
     child: Child,
     host: String,
     url: String,
-    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    stderr: DeskStderr,
 }
 
 impl Desk {
     /// `tipbox-review desk --no-open` on `ledger`, unlocked with the demo passphrase unless
     /// `locked`.
     fn start(ledger: &TestLedger, locked: bool, extra: &[&str]) -> Desk {
-        let mut c = review_process();
-        c.arg("--ledger").arg(ledger.path());
-        if !locked {
-            c.arg("--passphrase-file")
-                .arg(repo_path("keys-example/passphrase.txt"));
-        }
-        let mut child = c
-            .args(["desk", "--no-open", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let keep = seen.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("tipbox-review: desk at ") {
-                    let _ = tx.send(url.to_owned());
-                }
-                keep.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let url = rx
-            .recv_timeout(Duration::from_secs(120))
-            .unwrap_or_else(|_| panic!("no desk address; stderr: {}", seen.lock().unwrap()));
+        let (child, url, seen) = start_desk(ledger, locked, extra);
         let host = url
             .strip_prefix("http://")
             .and_then(|r| r.split('/').next())

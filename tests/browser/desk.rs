@@ -4,32 +4,6 @@
 //! Screenshots: target/screenshots/desk-*.png.
 
 use super::*;
-use std::io::BufRead;
-
-/// `tipbox-review desk --no-open` on `ledger` and its one-time address.
-fn start_desk(ledger: &TestLedger, unlocked: bool) -> (Child, String) {
-    let mut c = review_process();
-    c.arg("--ledger").arg(ledger.path());
-    if unlocked {
-        c.arg("--passphrase-file")
-            .arg(repo_path("keys-example/passphrase.txt"));
-    }
-    let mut child = c
-        .args(["desk", "--no-open"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("the desk's address").unwrap();
-        if let Some(url) = line.strip_prefix("tipbox-review: desk at ") {
-            break url.to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
-}
 
 #[test]
 fn the_desk_in_a_real_browser_at_a_laptop_size() {
@@ -57,7 +31,7 @@ fn the_desk_in_a_real_browser_at_a_laptop_size() {
         .enable_all()
         .build()
         .unwrap();
-    let (mut desk, url) = start_desk(&l, true);
+    let (mut desk, url, _stderr) = start_desk(&l, false, &[]);
     rt.block_on(async {
         let c = session(&driver, &profile, Mode::Audit).await;
         c.set_window_size(1366, 768).await.unwrap();

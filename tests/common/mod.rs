@@ -478,6 +478,52 @@ pub fn review_process() -> Command {
     c
 }
 
+/// What a running `tipbox-review desk` has said on stderr so far.
+pub type DeskStderr = std::sync::Arc<std::sync::Mutex<String>>;
+
+/// `tipbox-review desk --no-open --listen 127.0.0.1:0 EXTRA...` on `ledger`, unlocked with
+/// the demo passphrase unless `locked`: the process, its one-time address, and its stderr
+/// (read on a thread of its own, so that the desk never blocks on it).
+pub fn start_desk(
+    ledger: &TestLedger,
+    locked: bool,
+    extra: &[&str],
+) -> (Child, String, DeskStderr) {
+    use std::io::BufRead;
+    let mut c = review_process();
+    c.arg("--ledger").arg(ledger.path());
+    if !locked {
+        c.arg("--passphrase-file")
+            .arg(repo_path("keys-example/passphrase.txt"));
+    }
+    let mut child = c
+        .args(["desk", "--no-open", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let seen = DeskStderr::default();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let keep = seen.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(url) = line.strip_prefix("tipbox-review: desk at ") {
+                let _ = tx.send(url.to_owned());
+            }
+            keep.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(120))
+        .unwrap_or_else(|_| panic!("no desk address; stderr: {}", seen.lock().unwrap()));
+    (child, url, seen)
+}
+
 /// `tipbox-review --ledger LEDGER --passphrase-file <demo passphrase>`, ready for its args.
 pub fn review_command(ledger: &Path) -> Command {
     let mut c = review_process();

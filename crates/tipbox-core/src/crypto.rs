@@ -116,6 +116,12 @@ pub fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
 
 /// Compare two MACs in constant time.
 pub fn mac_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    ct_eq(a, b)
+}
+
+/// Whether two secrets (tokens, MACs) are equal, in time that does not depend on where
+/// they differ (libsodium's `sodium_memcmp`; different lengths are simply unequal).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     init();
     sodiumoxide::utils::memcmp(a, b)
 }

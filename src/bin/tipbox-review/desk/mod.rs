@@ -71,11 +71,7 @@ fn random_hex() -> String {
 
 /// Equal, in time that does not depend on where they differ.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    tipbox::crypto::ct_eq(a.as_bytes(), b.as_bytes())
 }
 
 impl Desk {

@@ -53,21 +53,8 @@ impl Words<'_> {
     /// A status, channel or category key as the report names it in this language (the
     /// key itself where the catalog has no name).
     pub fn label(&self, section: &str, key: &str) -> String {
-        if section == "category" {
-            if let Some(c) = tipbox::vocab::default_categories()
-                .into_iter()
-                .find(|c| c.key == key)
-            {
-                return c.label(self.lang).to_owned();
-            }
-            return key.to_owned();
-        }
-        let id = format!("report-{section}-{key}");
-        if self.lang != Lang::En && self.loader.has(&id) {
-            self.loader.get(&id)
-        } else {
-            key.to_owned()
-        }
+        crate::i18n::label_in(self.loader, self.lang, section, Some(key))
+            .unwrap_or_else(|| key.to_owned())
     }
 
     pub fn code(&self) -> &'static str {
@@ -359,7 +346,7 @@ fn build_ledger(
 
 /// The filters as a query string for the paging links (without `page`), encoded.
 fn paging_query(f: &LedgerQuery) -> String {
-    let mut parts = Vec::new();
+    let mut query = form_urlencoded::Serializer::new(String::new());
     for (name, value) in [
         ("status", &f.status),
         ("category", &f.category),
@@ -369,22 +356,10 @@ fn paging_query(f: &LedgerQuery) -> String {
         ("q", &f.q),
     ] {
         if let Some(v) = nonempty(value) {
-            parts.push(format!("{name}={}", encode(v)));
+            query.append_pair(name, v);
         }
     }
-    parts.join("&")
-}
-
-/// Percent-encoding of a query value (everything but unreserved ASCII).
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    query.finish()
 }
 
 /// An item of a tip as the page shows it.

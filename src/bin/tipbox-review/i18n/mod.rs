@@ -79,31 +79,29 @@ macro_rules! t {
 }
 pub(crate) use t;
 
-/// A status as the reviewer reads it: its key in English, its name and key otherwise.
+/// A key of `section` as the reviewer reads it: the key in English, its name and key
+/// otherwise (`已研判（triaged）`).
+fn key_word(section: &str, key: &str) -> String {
+    if lang() == Lang::En {
+        return key.to_owned();
+    }
+    report_label(section, Some(key))
+        .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
+}
+
+/// A ledger status, as [`key_word`] says it.
 pub(crate) fn status_word(key: &str) -> String {
-    if lang() == Lang::En {
-        return key.to_owned();
-    }
-    report_label("status", Some(key))
-        .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
+    key_word("status", key)
 }
 
-/// A channel (how a tip came in), as [`status_word`].
+/// A channel (how a tip came in), as [`key_word`] says it.
 pub(crate) fn channel_word(key: &str) -> String {
-    if lang() == Lang::En {
-        return key.to_owned();
-    }
-    report_label("channel", Some(key))
-        .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
+    key_word("channel", key)
 }
 
-/// A public status (what the reporter sees), as [`status_word`].
+/// A public status (what the reporter sees), as [`key_word`] says it.
 pub(crate) fn public_word(key: &str) -> String {
-    if lang() == Lang::En {
-        return key.to_owned();
-    }
-    report_label("public_status", Some(key))
-        .map_or_else(|| key.to_owned(), |name| format!("{name}（{key}）"))
+    key_word("public_status", key)
 }
 
 /// The language asked for: `--lang` on the command line (read before the command line is
@@ -349,6 +347,17 @@ pub(crate) fn report_label(section: &str, key: Option<&str>) -> Option<String> {
     if lang == Lang::En {
         return None;
     }
+    label_in(loader(), lang, section, key)
+}
+
+/// A section's or key's name in `lang` from `l` (a default category by its own names, the
+/// rest as `report-SECTION[-KEY]`), if it has one: the report table and the desk's pages.
+pub(crate) fn label_in(
+    l: &FluentLanguageLoader,
+    lang: Lang,
+    section: &str,
+    key: Option<&str>,
+) -> Option<String> {
     if let (Some(key), "category") = (key, section) {
         return tipbox::vocab::default_categories()
             .into_iter()
@@ -359,7 +368,6 @@ pub(crate) fn report_label(section: &str, key: Option<&str>) -> Option<String> {
         Some(key) => format!("report-{section}-{key}"),
         None => format!("report-{section}"),
     };
-    let l = loader();
     l.has(&id).then(|| l.get(&id))
 }
 
