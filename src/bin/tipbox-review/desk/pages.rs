@@ -553,7 +553,7 @@ fn error_text(w: &Words<'_>, message: &str) -> String {
          <p><a href=\"/\">{}</a></p></main></body></html>",
         w.code(),
         html_escape(&w.t("desk-title")),
-        html_escape(message),
+        html_escape(&inert(message)),
         html_escape(&w.t("desk-back"))
     )
 }
