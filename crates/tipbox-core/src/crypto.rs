@@ -102,6 +102,11 @@ pub fn hash256(data: &[u8]) -> [u8; 32] {
     h.finalize()
 }
 
+/// SHA-256 of `data`: where a standard names it (a Content-Security-Policy hash).
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    sodiumoxide::crypto::hash::sha256::hash(data).0
+}
+
 /// Keyed BLAKE2b-256 (a MAC): only holders of `key` can make or check it.
 pub fn mac(key: &[u8; KEY_LEN], message: &[u8]) -> [u8; 32] {
     init();

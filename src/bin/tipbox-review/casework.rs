@@ -2,6 +2,38 @@
 
 use super::*;
 
+/// What a casework action says, the same through the command line and the desk: lines
+/// for the reviewer (standard output), and warnings (standard error).
+#[derive(Default)]
+pub(crate) struct Said {
+    pub lines: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Said {
+    fn line(message: String) -> Said {
+        Said {
+            lines: vec![message],
+            warnings: Vec::new(),
+        }
+    }
+
+    fn warned(mut self, warnings: &[ledger::casework::Warning]) -> Said {
+        self.warnings.extend(warnings.iter().map(i18n::warning));
+        self
+    }
+
+    /// On the terminal.
+    pub(crate) fn print(&self) {
+        for l in &self.lines {
+            println!("{l}");
+        }
+        for w in &self.warnings {
+            warn_text(w);
+        }
+    }
+}
+
 pub(crate) fn triage(ctx: &Ctx, a: &TriageArgs) -> Result<(), Failure> {
     let TriageArgs {
         tip,
@@ -9,27 +41,28 @@ pub(crate) fn triage(ctx: &Ctx, a: &TriageArgs) -> Result<(), Failure> {
         priority,
         credibility,
     } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let done = l.triage(
-        *tip,
-        ledger::casework::Triage {
-            category: category.clone(),
-            priority: *priority,
-            credibility: *credibility,
-        },
-    )?;
-    println!(
-        "{}",
-        t!(
-            "cli-triaged",
-            id = done.entry.id,
-            status = i18n::status_word(done.entry.status.key())
-        )
-    );
-    warn_all(&done.warnings);
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    let given = ledger::casework::Triage {
+        category: category.clone(),
+        priority: *priority,
+        credibility: *credibility,
+    };
+    triage_on(&mut l, *tip, given)?.print();
     Ok(())
+}
+
+pub(crate) fn triage_on(
+    l: &mut Ledger,
+    tip: u64,
+    given: ledger::casework::Triage,
+) -> Result<Said, Failure> {
+    let done = l.triage(tip, given)?;
+    Ok(Said::line(t!(
+        "cli-triaged",
+        id = done.entry.id,
+        status = i18n::status_word(done.entry.status.key())
+    ))
+    .warned(&done.warnings))
 }
 
 pub(crate) fn assign(ctx: &Ctx, a: &AssignArgs) -> Result<(), Failure> {
@@ -38,22 +71,26 @@ pub(crate) fn assign(ctx: &Ctx, a: &AssignArgs) -> Result<(), Failure> {
         department,
         due,
     } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let done = l.assign(*tip, department, due.as_deref())?;
-    let t = &done.entry;
-    println!(
-        "{}",
-        t!(
-            "cli-assigned",
-            id = t.id,
-            department = t.department.as_deref().unwrap_or_default(),
-            due = t.assignment_due.as_deref().unwrap_or_default()
-        )
-    );
-    warn_all(&done.warnings);
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    assign_on(&mut l, *tip, department, due.as_deref())?.print();
     Ok(())
+}
+
+pub(crate) fn assign_on(
+    l: &mut Ledger,
+    tip: u64,
+    department: &str,
+    due: Option<&str>,
+) -> Result<Said, Failure> {
+    let done = l.assign(tip, department, due)?;
+    let t = &done.entry;
+    Ok(Said::line(t!(
+        "cli-assigned",
+        id = t.id,
+        department = t.department.as_deref().unwrap_or_default(),
+        due = t.assignment_due.as_deref().unwrap_or_default()
+    ))
+    .warned(&done.warnings))
 }
 
 pub(crate) fn status(ctx: &Ctx, a: &StatusArgs) -> Result<(), Failure> {
@@ -62,36 +99,47 @@ pub(crate) fn status(ctx: &Ctx, a: &StatusArgs) -> Result<(), Failure> {
         status,
         public_note,
     } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
     let public_note = public_note.as_deref().map(text_or_stdin).transpose()?;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let (before, done) = l.set_status(*tip, *status, public_note.as_deref().map(|n| n.as_str()))?;
-    let t = &done.entry;
-    println!(
-        "{}",
-        t!(
-            "cli-status-set",
-            id = t.id,
-            before = i18n::status_word(before.key()),
-            after = i18n::status_word(t.status.key()),
-            public = i18n::public_word(t.status.public().key())
-        )
-    );
-    warn_all(&done.warnings);
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    status_on(
+        &mut l,
+        *tip,
+        *status,
+        public_note.as_deref().map(|n| n.as_str()),
+    )?
+    .print();
     Ok(())
+}
+
+pub(crate) fn status_on(
+    l: &mut Ledger,
+    tip: u64,
+    status: Status,
+    public_note: Option<&str>,
+) -> Result<Said, Failure> {
+    let (before, done) = l.set_status(tip, status, public_note)?;
+    let t = &done.entry;
+    Ok(Said::line(t!(
+        "cli-status-set",
+        id = t.id,
+        before = i18n::status_word(before.key()),
+        after = i18n::status_word(t.status.key()),
+        public = i18n::public_word(t.status.public().key())
+    ))
+    .warned(&done.warnings))
 }
 
 pub(crate) fn reply(ctx: &Ctx, a: &ReplyArgs) -> Result<(), Failure> {
     let ReplyArgs { tip, message } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
     let message = text_or_stdin(message)?;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let done = l.reply(*tip, &message)?;
-    println!("{}", t!("cli-replied", id = tip));
-    warn_all(&done.warnings);
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    reply_on(&mut l, *tip, &message)?.print();
     Ok(())
+}
+
+pub(crate) fn reply_on(l: &mut Ledger, tip: u64, message: &str) -> Result<Said, Failure> {
+    let done = l.reply(tip, message)?;
+    Ok(Said::line(t!("cli-replied", id = tip)).warned(&done.warnings))
 }
 
 pub(crate) fn reward(ctx: &Ctx, a: &RewardArgs) -> Result<(), Failure> {
@@ -107,26 +155,30 @@ pub(crate) fn reward(ctx: &Ctx, a: &RewardArgs) -> Result<(), Failure> {
 
 pub(crate) fn note(ctx: &Ctx, a: &NoteArgs) -> Result<(), Failure> {
     let NoteArgs { tip, text } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
     let text = text_or_stdin(text)?;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    l.add_note(*tip, &text)?;
-    println!("{}", t!("cli-noted", id = tip));
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    note_on(&mut l, *tip, &text)?.print();
     Ok(())
+}
+
+pub(crate) fn note_on(l: &mut Ledger, tip: u64, text: &str) -> Result<Said, Failure> {
+    l.add_note(tip, text)?;
+    Ok(Said::line(t!("cli-noted", id = tip)))
 }
 
 pub(crate) fn link(ctx: &Ctx, a: &LinkArgs) -> Result<(), Failure> {
     let LinkArgs { tip, other } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    if l.link(*tip, *other)? {
-        println!("{}", t!("cli-linked", id = tip, other = other));
-    } else {
-        println!("{}", t!("cli-already-linked", id = tip, other = other));
-    }
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    link_on(&mut l, *tip, *other)?.print();
     Ok(())
+}
+
+pub(crate) fn link_on(l: &mut Ledger, tip: u64, other: u64) -> Result<Said, Failure> {
+    Ok(Said::line(if l.link(tip, other)? {
+        t!("cli-linked", id = tip, other = other)
+    } else {
+        t!("cli-already-linked", id = tip, other = other)
+    }))
 }
 
 pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
@@ -288,31 +340,10 @@ pub(crate) fn reward_decision(
     amount: Option<u64>,
 ) -> Result<(), Failure> {
     if first == "verify" {
-        let token = tipbox::receipt::ClaimToken::parse(second)
-            .map_err(|e| Failure(EXIT_USAGE, t!("cli-not-a-claim-token", reason = e)))?;
+        let token = claim_token(second)?;
         let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-        return match l.verify_claim(&token)? {
-            Some(t) => {
-                // What to do at the counter, said plainly: a paid reward is not paid twice.
-                let state = match &t.reward {
-                    Some(r) if r.state == ledger::RewardState::Paid => t!(
-                        "cli-claim-already-paid",
-                        amount = r.amount,
-                        on = r.paid_on.as_deref().unwrap_or("-")
-                    ),
-                    Some(r) => t!(
-                        "cli-claim-unpaid",
-                        amount = r.amount,
-                        on = r.approved_on,
-                        id = t.id
-                    ),
-                    None => t!("cli-claim-no-reward"),
-                };
-                println!("{}", t!("cli-claim-matches", id = t.id, state = state));
-                Ok(())
-            }
-            None => Err(Failure(EXIT_CHECK_FAILED, t!("cli-claim-no-match"))),
-        };
+        verify_claim_on(&mut l, &token)?.print();
+        return Ok(());
     }
     let tip: u64 = first.parse().map_err(|_| {
         Failure(
@@ -321,35 +352,82 @@ pub(crate) fn reward_decision(
         )
     })?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let today = tipbox::vocab::today();
-    match (second, amount) {
-        ("approve", Some(n)) => {
-            match l.approve_reward(tip, n, &today)? {
-                (RewardApproval::AlreadyApproved { on }, _) => println!(
-                    "{}",
-                    t!("cli-reward-already-approved", amount = n, id = tip, on = on)
+    reward_on(&mut l, tip, second, amount)?.print();
+    Ok(())
+}
+
+/// A claim token as the reporter shows it (the portal's status page).
+pub(crate) fn claim_token(given: &str) -> Result<tipbox::receipt::ClaimToken, Failure> {
+    tipbox::receipt::ClaimToken::parse(given)
+        .map_err(|e| Failure(EXIT_USAGE, t!("cli-not-a-claim-token", reason = e)))
+}
+
+/// Which tip a claim token is for, and what to do at the counter, said plainly: a paid
+/// reward is not paid twice. No tip: [`EXIT_CHECK_FAILED`].
+pub(crate) fn verify_claim_on(
+    l: &mut Ledger,
+    token: &tipbox::receipt::ClaimToken,
+) -> Result<Said, Failure> {
+    match l.verify_claim(token)? {
+        Some(t) => {
+            let state = match &t.reward {
+                Some(r) if r.state == ledger::RewardState::Paid => t!(
+                    "cli-claim-already-paid",
+                    amount = r.amount,
+                    on = r.paid_on.as_deref().unwrap_or("-")
                 ),
-                (outcome, done) => {
-                    if let RewardApproval::Changed { from } = outcome {
-                        println!(
-                            "{}",
-                            t!("cli-reward-changed", id = tip, from = from, amount = n)
-                        );
-                    }
-                    println!("{}", t!("cli-reward-approved", amount = n, id = tip));
-                    warn_all(&done.warnings);
-                }
-            }
-            Ok(())
+                Some(r) => t!(
+                    "cli-claim-unpaid",
+                    amount = r.amount,
+                    on = r.approved_on,
+                    id = t.id
+                ),
+                None => t!("cli-claim-no-reward"),
+            };
+            Ok(Said::line(t!(
+                "cli-claim-matches",
+                id = t.id,
+                state = state
+            )))
         }
+        None => Err(Failure(EXIT_CHECK_FAILED, t!("cli-claim-no-match"))),
+    }
+}
+
+/// `approve` (with an amount) or `paid`, today.
+pub(crate) fn reward_on(
+    l: &mut Ledger,
+    tip: u64,
+    what: &str,
+    amount: Option<u64>,
+) -> Result<Said, Failure> {
+    let today = tipbox::vocab::today();
+    match (what, amount) {
+        ("approve", Some(n)) => match l.approve_reward(tip, n, &today)? {
+            (RewardApproval::AlreadyApproved { on }, _) => Ok(Said::line(t!(
+                "cli-reward-already-approved",
+                amount = n,
+                id = tip,
+                on = on
+            ))),
+            (outcome, done) => {
+                let mut said = Said::default();
+                if let RewardApproval::Changed { from } = outcome {
+                    said.lines
+                        .push(t!("cli-reward-changed", id = tip, from = from, amount = n));
+                }
+                said.lines
+                    .push(t!("cli-reward-approved", amount = n, id = tip));
+                Ok(said.warned(&done.warnings))
+            }
+        },
         ("approve", None) => Err(Failure(
             EXIT_USAGE,
             crate::i18n::refused(&ledger::Refused::NoAmount),
         )),
         ("paid", None) => {
             l.mark_reward_paid(tip, &today)?;
-            println!("{}", t!("cli-reward-paid", id = tip));
-            Ok(())
+            Ok(Said::line(t!("cli-reward-paid", id = tip)))
         }
         _ => Err(Failure(EXIT_USAGE, t!("cli-reward-usage"))),
     }

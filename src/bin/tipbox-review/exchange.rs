@@ -1,6 +1,7 @@
 //! The bundles that cross the air gap: import (inbox and hand-over bundles) and export (update bundles).
 
 use super::*;
+use crate::casework::Said;
 
 pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
     let ImportArgs { file } = a;
@@ -45,36 +46,42 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
         l.import(file, &ids, |n| bar.inc(n))?
     };
     bar.finish_and_clear();
+    import_said(&l, &summary, &ids)?.print();
+    Ok(())
+}
+
+/// What an import says (the command line and the desk): what came in, and what to look at.
+pub(crate) fn import_said(
+    l: &Ledger,
+    summary: &ledger::ImportSummary,
+    ids: &[tipbox::keys::Identity],
+) -> Result<Said, Failure> {
+    let mut said = Said::default();
     let from = if summary.handover {
         t!("cli-imported-from-handover")
     } else {
         t!("cli-imported-from-portal", portal = summary.portal_id)
     };
-    println!(
-        "{}",
-        t!(
-            "cli-imported",
-            from = from,
-            tips = summary.new_tips,
-            followups = summary.new_followups,
-            known = summary.already_imported
-        )
-    );
+    said.lines.push(t!(
+        "cli-imported",
+        from = from,
+        tips = summary.new_tips,
+        followups = summary.new_followups,
+        known = summary.already_imported
+    ));
     if summary.handover_marks_cleared > 0 {
-        warn_text(&t!(
+        said.warnings.push(t!(
             "cli-handover-marks-cleared",
             tips = summary.handover_marks_cleared,
             portal = summary.portal_id
         ));
     }
     if summary.tips_completed > 0 {
-        println!(
-            "{}",
-            t!("cli-tips-completed", tips = summary.tips_completed)
-        );
+        said.lines
+            .push(t!("cli-tips-completed", tips = summary.tips_completed));
     }
     if let Some((ours, theirs)) = summary.updates_caught_up {
-        warn_text(&t!(
+        said.warnings.push(t!(
             "cli-updates-caught-up",
             portal = summary.portal_id,
             theirs = theirs,
@@ -92,17 +99,16 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
             .collect();
         let more = summary.followup_tips.len().saturating_sub(SHOWN);
         let tips = listed.join(", ");
-        println!(
-            "{}",
-            if more > 0 {
-                t!("cli-followups-joined-more", tips = tips, more = more)
-            } else {
-                t!("cli-followups-joined", tips = tips)
-            }
-        );
-        warn_unproven_followups(&l, summary.followup_tips.iter().copied(), &ids)?;
+        said.lines.push(if more > 0 {
+            t!("cli-followups-joined-more", tips = tips, more = more)
+        } else {
+            t!("cli-followups-joined", tips = tips)
+        });
+        if let Some(w) = unproven_followups(l, summary.followup_tips.iter().copied(), ids)? {
+            said.warnings.push(w);
+        }
     }
-    Ok(())
+    Ok(said)
 }
 
 pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
@@ -112,27 +118,40 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
     let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
-    let (bytes, summary) = l.export_updates(portal.as_deref(), &key)?;
-    write_file_durably(out, &bytes)?;
-    l.commit_export(&summary)?;
-    report_written(
-        out,
-        t!(
-            "cli-exported",
-            sequence = summary.sequence,
-            portal = summary.portal_id,
-            tips = summary.tips,
-            acks = summary.acknowledged,
-            file = out.display()
-        ),
-    );
-    if summary.finished_left_out > 0 {
-        report_written(
-            out,
-            t!("cli-finished-left-out", tips = summary.finished_left_out),
-        );
+    let said = export_on(&mut l, &key, portal.as_deref(), out)?;
+    for line in &said.lines {
+        report_written(out, line.clone());
     }
     Ok(())
+}
+
+/// Write the update bundle for `portal` (the only one if `None`) to `out`, then count it
+/// as sent: what the command line and the desk do.
+pub(crate) fn export_on(
+    l: &mut Ledger,
+    key: &tipbox::crypto::SigningKey,
+    portal: Option<&str>,
+    out: &Path,
+) -> Result<Said, Failure> {
+    let (bytes, summary) = l.export_updates(portal, key)?;
+    write_file_durably(out, &bytes)?;
+    l.commit_export(&summary)?;
+    let mut said = Said::default();
+    said.lines.push(t!(
+        "cli-exported",
+        sequence = summary.sequence,
+        portal = summary.portal_id,
+        tips = summary.tips,
+        acks = summary.acknowledged,
+        file = out.display()
+    ));
+    if summary.finished_left_out > 0 {
+        said.lines.push(t!(
+            "cli-finished-left-out",
+            tips = summary.finished_left_out
+        ));
+    }
+    Ok(said)
 }
 
 /// Re-seal a tip's items to another unit's recipient, as an inbox bundle it can import.
@@ -140,11 +159,11 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
 /// After an import: name the tips that now hold a follow-up not proven to come from the
 /// receipt holder (see `show`), so that a made-up follow-up is noticed before it is read
 /// as the reporter's word. Decrypts those tips' items once more, in memory.
-pub(crate) fn warn_unproven_followups(
+pub(crate) fn unproven_followups(
     l: &Ledger,
     tips: impl Iterator<Item = u64>,
     ids: &[tipbox::keys::Identity],
-) -> Result<(), Failure> {
+) -> Result<Option<String>, Failure> {
     let mut unproven = Vec::new();
     for id in tips {
         let items = l.open_items(&l.get(id)?, ids, |_, _| Ok::<(), Failure>(()))?;
@@ -152,8 +171,5 @@ pub(crate) fn warn_unproven_followups(
             unproven.push(id.to_string());
         }
     }
-    if !unproven.is_empty() {
-        warn_text(&t!("cli-unproven-followups", tips = unproven.join(", ")));
-    }
-    Ok(())
+    Ok((!unproven.is_empty()).then(|| t!("cli-unproven-followups", tips = unproven.join(", "))))
 }

@@ -10,6 +10,31 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
         out,
     } = a;
     let cli = ctx.cli;
+    check_report_days(from.as_deref(), to.as_deref())?;
+    let bar = spinner(t!("cli-counting"));
+    let r = Ledger::with_summaries(&cli.ledger, &tell, |tips, config| {
+        compute_report(tips, config, from.as_deref(), to.as_deref())
+    })?;
+    bar.finish_and_clear();
+    // The office's documents are Chinese unless English is asked for.
+    let text = report_as(&r, *format, cli.lang == Some(tipbox::vocab::Lang::En))?;
+    match out {
+        Some(path) => {
+            write_file_durably(path, text.as_bytes())?;
+            if !is_stdout(path) {
+                eprintln!(
+                    "tipbox-review: {}",
+                    t!("cli-report-written", file = path.display())
+                );
+            }
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// Both days, if given, are days, and in order.
+fn check_report_days(from: Option<&str>, to: Option<&str>) -> Result<(), Failure> {
     for d in [from, to].into_iter().flatten() {
         if ledger::parse_day(d).is_none() {
             return Err(Failure(
@@ -26,39 +51,51 @@ pub(crate) fn report(ctx: &Ctx, a: &ReportArgs) -> Result<(), Failure> {
             ));
         }
     }
-    let bar = spinner(t!("cli-counting"));
-    let r = Ledger::with_summaries(&cli.ledger, &tell, |tips, config| {
-        ledger::report::compute(
-            tips.iter(),
-            from.as_deref(),
-            to.as_deref(),
-            &config.deadlines,
-            &tipbox::vocab::today(),
-        )
-    })?;
-    bar.finish_and_clear();
-    let text = match format {
+    Ok(())
+}
+
+fn compute_report(
+    tips: &[TipSummary<'_>],
+    config: &ledger::LedgerConfig,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> ledger::report::Report {
+    ledger::report::compute(
+        tips.iter(),
+        from,
+        to,
+        &config.deadlines,
+        &tipbox::vocab::today(),
+    )
+}
+
+fn report_as(
+    r: &ledger::report::Report,
+    format: ReportFormat,
+    english: bool,
+) -> Result<String, Failure> {
+    Ok(match format {
         ReportFormat::Table => r.to_table_with(i18n::report_label),
         ReportFormat::Csv => r.to_csv(),
-        ReportFormat::Json => to_json_string(&r, true).expect("json") + "\n",
+        ReportFormat::Json => to_json_string(r, true).expect("json") + "\n",
         ReportFormat::Html => r
-            // The office's documents are Chinese unless English is asked for.
-            .to_html(cli.lang == Some(tipbox::vocab::Lang::En))
+            .to_html(english)
             .map_err(|e| t!("cli-report-render-failed", reason = e))?,
-    };
-    match out {
-        Some(path) => {
-            write_file_durably(path, text.as_bytes())?;
-            if !is_stdout(path) {
-                eprintln!(
-                    "tipbox-review: {}",
-                    t!("cli-report-written", file = path.display())
-                );
-            }
-        }
-        None => print!("{text}"),
-    }
-    Ok(())
+    })
+}
+
+/// The report of an open ledger (the desk's), as `report` writes it.
+#[cfg(feature = "desk")]
+pub(crate) fn report_text(
+    l: &Ledger,
+    from: Option<&str>,
+    to: Option<&str>,
+    format: ReportFormat,
+    english: bool,
+) -> Result<String, Failure> {
+    check_report_days(from, to)?;
+    let r = l.summaries_now(|tips, config| compute_report(tips, config, from, to))?;
+    report_as(&r, format, english)
 }
 
 pub(crate) fn list_tips(ledger: &Path, args: &ListArgs) -> Result<(), Failure> {

@@ -27,14 +27,15 @@ use tipbox::vocab::Lang;
 
 use super::*;
 
+mod actions;
 mod pages;
 
 /// What the desk holds while it runs.
 pub(crate) struct Desk {
     /// The ledger, open (and locked) for the whole run.
     ledger: Mutex<Ledger>,
-    /// The office identities while unlocked, and when they were last used.
-    keys: Mutex<Option<(Arc<Vec<tipbox::keys::Identity>>, Instant)>>,
+    /// The office keys while unlocked, and when they were last used.
+    keys: Mutex<Option<(Arc<Unlocked>, Instant)>>,
     /// In the printed address; exchanged for the session cookie once, then gone (the
     /// address may linger in a browser's history or a process list).
     token: Mutex<Option<String>>,
@@ -46,12 +47,27 @@ pub(crate) struct Desk {
     host: String,
     lock_after: Duration,
     /// The ledger's summaries, decoded once: while the desk runs nothing else writes the
-    /// ledger (it holds the lock), and the desk itself writes no entries yet. (A page
-    /// decodes a million summaries in ~0.3 s; from here, it filters and sorts them only.)
-    /// A desk action that writes an entry must empty this.
+    /// ledger (it holds the lock) but the desk's own actions, which empty it
+    /// ([`Desk::wrote`]). (A page decodes a million summaries in ~0.3 s; from here, it
+    /// filters and sorts them only.)
     summaries: Mutex<Option<Arc<Summaries>>>,
+    /// What the last action said, for the page it leads to (one reviewer, one desk).
+    flash: Mutex<Option<Flash>>,
     default_lang: Lang,
-    loaders: Vec<(Lang, FluentLanguageLoader)>,
+}
+
+/// The office keys, unlocked: the identities (decrypting) and the signing key (update
+/// bundles). Both zeroize when dropped, at lock time.
+pub(crate) struct Unlocked {
+    pub ids: Vec<tipbox::keys::Identity>,
+    pub signing: tipbox::crypto::SigningKey,
+}
+
+/// What an action said: done (its lines and warnings), or refused (why).
+pub(crate) struct Flash {
+    pub refused: bool,
+    pub lines: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// The session cookie's name.
@@ -77,7 +93,7 @@ fn same(a: &str, b: &str) -> bool {
 impl Desk {
     /// The office identities if unlocked and used within the idle time (which they then
     /// start again); locked (and dropped) otherwise.
-    fn identities(&self) -> Option<Arc<Vec<tipbox::keys::Identity>>> {
+    fn identities(&self) -> Option<Arc<Unlocked>> {
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         match keys.as_mut() {
             Some((ids, used)) if used.elapsed() < self.lock_after => {
@@ -91,22 +107,30 @@ impl Desk {
         }
     }
 
-    fn unlock(&self, ids: Vec<tipbox::keys::Identity>) {
+    fn unlock(&self, keys: Unlocked) {
         *self.keys.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((Arc::new(ids), Instant::now()));
+            Some((Arc::new(keys), Instant::now()));
+    }
+
+    /// An action wrote the ledger: the kept summaries are out of date.
+    fn wrote(&self) {
+        *self.summaries.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    fn tell(&self, flash: Flash) {
+        *self.flash.lock().unwrap_or_else(|p| p.into_inner()) = Some(flash);
+    }
+
+    fn told(&self) -> Option<Flash> {
+        self.flash.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     fn lock(&self) {
         *self.keys.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
-    fn loader(&self, lang: Lang) -> &FluentLanguageLoader {
-        self.loaders
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .or_else(|| self.loaders.first())
-            .map(|(_, l)| l)
-            .expect("a loader for every language")
+    fn loader(&self, lang: Lang) -> &'static FluentLanguageLoader {
+        crate::i18n::static_loader(lang)
     }
 }
 
@@ -195,7 +219,13 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
     let ledger = Ledger::open_telling(&cli.ledger, &ctx.who, &tell)?;
     // Unlocked at start for scripts and tests; otherwise the first page asks.
     let keys = match &cli.passphrase_file {
-        Some(_) => Some((Arc::new(ctx.unlock()?), Instant::now())),
+        Some(file) => {
+            let pass = read_passphrase(Some(file), false)?;
+            Some((
+                Arc::new(open_keys(&ledger.keys_dir(), &pass)?),
+                Instant::now(),
+            ))
+        }
         None => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -219,11 +249,8 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             host: addr.to_string(),
             lock_after: Duration::from_secs(u64::from(*lock_after_minutes) * 60),
             summaries: Mutex::new(None),
+            flash: Mutex::new(None),
             default_lang: default_lang(cli.lang),
-            loaders: [Lang::ZhHans, Lang::ZhHant, Lang::En]
-                .into_iter()
-                .map(|l| (l, i18n::loader_for(l)))
-                .collect(),
         });
         let token = desk
             .token
@@ -243,6 +270,14 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
     })?;
     eprintln!("tipbox-review: {}", t!("desk-stopped"));
     Ok(())
+}
+
+/// The office keys, with the passphrase.
+fn open_keys(dir: &Path, pass: &SecretString) -> Result<Unlocked, tipbox::keys::KeyError> {
+    Ok(Unlocked {
+        ids: tipbox::keys::load_identities(dir, pass)?,
+        signing: tipbox::keys::load_signing_key(dir, pass)?,
+    })
 }
 
 /// The desktop's browser, if there is one (`xdg-open`); the address is printed either way.
@@ -276,6 +311,16 @@ pub(crate) fn app(desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/", axum::routing::get(pages::ledger))
         .route("/tip/{id}", axum::routing::get(pages::tip))
+        .route(
+            "/tip/{id}/{action}",
+            axum::routing::post(actions::tip_action),
+        )
+        .route("/office", axum::routing::get(actions::office))
+        .route(
+            "/office/{action}",
+            axum::routing::post(actions::office_action),
+        )
+        .route("/report", axum::routing::get(actions::report))
         .route("/unlock", axum::routing::post(pages::unlock))
         .route("/lock", axum::routing::post(pages::lock))
         .route("/desk.css", axum::routing::get(pages::stylesheet))
@@ -289,8 +334,15 @@ pub(crate) fn app(desk: Arc<Desk>) -> Router {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // A page may bring a stricter policy of its own (the report allows its stylesheet's
+    // hash); every other page gets the desk's.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CSP),
         (header::CACHE_CONTROL, "no-store"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),

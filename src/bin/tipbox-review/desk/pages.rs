@@ -21,7 +21,7 @@ const PAGE: usize = 50;
 
 /// Text from outside as the page shows it: control, bidi and invisible characters become
 /// U+FFFD, as on the terminal (askama then escapes the markup).
-fn inert(s: &str) -> String {
+pub(crate) fn inert(s: &str) -> String {
     tipbox::safe_output::terminal_safe(s).as_str().to_owned()
 }
 
@@ -77,7 +77,7 @@ impl Words<'_> {
 
 /// The language of this request: `?lang=` (which the switch remembers in a cookie), the
 /// cookie, else the desk's default.
-fn language(desk: &Desk, headers: &HeaderMap, asked: Option<&str>) -> (Lang, bool) {
+pub(crate) fn language(desk: &Desk, headers: &HeaderMap, asked: Option<&str>) -> (Lang, bool) {
     if let Some(l) = asked.and_then(Lang::from_code) {
         return (l, true);
     }
@@ -85,7 +85,7 @@ fn language(desk: &Desk, headers: &HeaderMap, asked: Option<&str>) -> (Lang, boo
     (kept.unwrap_or(desk.default_lang), false)
 }
 
-fn words<'a>(desk: &'a Desk, lang: Lang) -> Words<'a> {
+pub(crate) fn words<'a>(desk: &'a Desk, lang: Lang) -> Words<'a> {
     Words {
         lang,
         loader: desk.loader(lang),
@@ -94,7 +94,7 @@ fn words<'a>(desk: &'a Desk, lang: Lang) -> Words<'a> {
 }
 
 /// A rendered page, with the language cookie when the switch was used.
-fn page(html: Result<String, askama::Error>, lang: Lang, remember: bool) -> Response {
+pub(crate) fn page(html: Result<String, askama::Error>, lang: Lang, remember: bool) -> Response {
     let mut res = match html {
         Ok(html) => Html(html).into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
@@ -118,7 +118,12 @@ struct UnlockPage<'a> {
     error: Option<String>,
 }
 
-fn unlock_page(desk: &Desk, lang: Lang, remember: bool, error: Option<String>) -> Response {
+pub(crate) fn unlock_page(
+    desk: &Desk,
+    lang: Lang,
+    remember: bool,
+    error: Option<String>,
+) -> Response {
     let w = words(desk, lang);
     page(UnlockPage { w, error }.render(), lang, remember)
 }
@@ -188,7 +193,15 @@ impl LedgerPage<'_> {
     }
 }
 
-fn nonempty(v: &Option<String>) -> Option<&str> {
+/// A tip id from a page's address: digits, at most 19 of them.
+pub(crate) fn tip_id(given: &str) -> Option<u64> {
+    given
+        .parse::<u64>()
+        .ok()
+        .filter(|_| given.len() <= 19 && given.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub(crate) fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -198,11 +211,14 @@ pub(crate) async fn ledger(
     Query(f): Query<LedgerQuery>,
 ) -> Response {
     let (lang, remember) = language(&desk, &headers, f.lang.as_deref());
-    let Some(ids) = desk.identities() else {
+    let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, remember, None);
     };
     let d2 = desk.clone();
-    let built = tokio::task::spawn_blocking(move || build_ledger(&d2, ids, f, lang)).await;
+    let built = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || build_ledger(&d2, keys, f, lang))
+    })
+    .await;
     match built {
         Ok(html) => page(html, lang, remember),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
@@ -211,7 +227,7 @@ pub(crate) async fn ledger(
 
 fn build_ledger(
     desk: &Desk,
-    ids: Arc<Vec<tipbox::keys::Identity>>,
+    keys: Arc<super::Unlocked>,
     f: LedgerQuery,
     lang: Lang,
 ) -> Result<String, askama::Error> {
@@ -227,7 +243,7 @@ fn build_ledger(
     let department = nonempty(&f.department).map(str::to_owned);
     // The decrypted search, as `search`: the ids whose content holds the text.
     let found: Option<std::collections::HashSet<u64>> = match nonempty(&f.q) {
-        Some(q) => match l.search(&ids, q, |_| ()) {
+        Some(q) => match l.search(&keys.ids, q, |_| ()) {
             Ok(hits) => {
                 match l.audit(
                     ledger::Action::Search,
@@ -381,6 +397,19 @@ struct TipPage<'a> {
     items: Vec<ItemView>,
     notes: Vec<(String, String, String, String)>,
     history: Vec<(String, String, String, String)>,
+    flash: Option<super::Flash>,
+    id: u64,
+    /// The choices of the casework forms: (key, name).
+    statuses: Vec<(&'static str, String)>,
+    priorities: Vec<(&'static str, String)>,
+    credibilities: Vec<(&'static str, String)>,
+    categories: Vec<(String, String)>,
+    /// What the forms start from: the tip's status, category, department, the reward's
+    /// amount.
+    status: &'static str,
+    category: String,
+    department: String,
+    amount: String,
 }
 
 #[derive(Deserialize)]
@@ -395,19 +424,18 @@ pub(crate) async fn tip(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let (lang, remember) = language(&desk, &headers, q.lang.as_deref());
-    let Some(ids) = desk.identities() else {
+    let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, remember, None);
     };
-    // A tip id is digits, and at most 19 of them.
-    let Some(id) = id
-        .parse::<u64>()
-        .ok()
-        .filter(|_| id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit()))
-    else {
+    let Some(id) = tip_id(&id) else {
         return not_found_in(&desk, lang);
     };
     let d2 = desk.clone();
-    match tokio::task::spawn_blocking(move || build_tip(&d2, &ids, id, lang)).await {
+    match tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || build_tip(&d2, &keys.ids, id, lang))
+    })
+    .await
+    {
         Ok(Some(html)) => page(html, lang, remember),
         Ok(None) => not_found_in(&desk, lang),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
@@ -496,6 +524,26 @@ fn build_tip(
         ),
         (w.t("desk-due"), t.due(&d).unwrap_or_else(|| "-".into())),
         (
+            w.t("desk-reward"),
+            match &t.reward {
+                None => w.t("desk-reward-none"),
+                Some(r) if r.state == ledger::RewardState::Paid => w.ta(
+                    "desk-reward-is-paid",
+                    &[
+                        ("amount", r.amount.to_string()),
+                        ("on", r.paid_on.clone().unwrap_or_default()),
+                    ],
+                ),
+                Some(r) => w.ta(
+                    "desk-reward-approved",
+                    &[
+                        ("amount", r.amount.to_string()),
+                        ("on", r.approved_on.clone()),
+                    ],
+                ),
+            },
+        ),
+        (
             w.t("desk-links"),
             if t.links.is_empty() {
                 "-".into()
@@ -514,9 +562,39 @@ fn build_tip(
         return Some(Ok(error_text(&w, &crate::i18n::ledger_error(&e))));
     }
     drop(l);
+    let mut categories: Vec<(String, String)> = tipbox::vocab::default_categories()
+        .into_iter()
+        .map(|c| (c.key.to_owned(), c.label(lang).to_owned()))
+        .collect();
+    if !categories.iter().any(|(k, _)| *k == t.category) {
+        categories.push((t.category.clone(), inert(&t.category)));
+    }
     Some(
         TipPage {
             title: w.ta("desk-tip-title", &[("id", id.to_string())]),
+            flash: desk.told(),
+            id,
+            statuses: Status::ALL
+                .iter()
+                .map(|s| (s.key(), w.label("status", s.key())))
+                .collect(),
+            priorities: ledger::Priority::ALL
+                .iter()
+                .map(|p| (p.key(), w.t(&format!("desk-priority-{}", p.key()))))
+                .collect(),
+            credibilities: ledger::Credibility::ALL
+                .iter()
+                .map(|c| (c.key(), w.t(&format!("desk-credibility-{}", c.key()))))
+                .collect(),
+            categories,
+            status: t.status.key(),
+            category: t.category.clone(),
+            department: inert(t.department.as_deref().unwrap_or("")),
+            amount: t
+                .reward
+                .as_ref()
+                .map(|r| r.amount.to_string())
+                .unwrap_or_default(),
             w,
             facts,
             items,
@@ -589,18 +667,17 @@ pub(crate) async fn unlock(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .keys_dir();
-    let opened =
-        tokio::task::spawn_blocking(move || tipbox::keys::load_identities(&dir, &passphrase)).await;
+    let opened = tokio::task::spawn_blocking(move || super::open_keys(&dir, &passphrase)).await;
     match opened {
-        Ok(Ok(ids)) => {
-            desk.unlock(ids);
+        Ok(Ok(keys)) => {
+            desk.unlock(keys);
             Redirect::to("/").into_response()
         }
         Ok(Err(e)) => {
             let w = words(&desk, lang);
             let message = match e {
                 tipbox::keys::KeyError::WrongPassphrase(_) => w.t("desk-wrong-passphrase"),
-                other => crate::i18n::key_error(&other),
+                other => crate::i18n::in_lang(lang, || crate::i18n::key_error(&other)),
             };
             unlock_page(&desk, lang, false, Some(message))
         }
@@ -633,7 +710,7 @@ pub(crate) async fn stylesheet() -> Response {
         .into_response()
 }
 
-fn not_found_in(desk: &Desk, lang: Lang) -> Response {
+pub(crate) fn not_found_in(desk: &Desk, lang: Lang) -> Response {
     let w = words(desk, lang);
     (
         StatusCode::NOT_FOUND,

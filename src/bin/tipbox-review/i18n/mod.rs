@@ -52,15 +52,62 @@ pub(crate) fn loader_for(lang: Lang) -> FluentLanguageLoader {
     loader
 }
 
-/// The catalog in the chosen language (English if none was chosen yet).
+/// The catalog in the chosen language (English if none was chosen yet), or in the
+/// language of the desk page being answered on this thread (see [`in_lang`]).
 pub(crate) fn loader() -> &'static FluentLanguageLoader {
+    #[cfg(feature = "desk")]
+    if let Some(lang) = PAGE_LANG.get() {
+        return static_loader(lang);
+    }
     init(Lang::En)
 }
 
-/// The chosen language.
+/// The chosen language (or the desk page's).
 pub(crate) fn lang() -> Lang {
+    #[cfg(feature = "desk")]
+    if let Some(lang) = PAGE_LANG.get() {
+        return lang;
+    }
     loader();
     LOADER.get().map_or(Lang::En, |(l, _)| *l)
+}
+
+#[cfg(feature = "desk")]
+thread_local! {
+    /// The language of the desk page this thread is building, while it builds it.
+    static PAGE_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// One catalog per language for the whole process (the desk's pages).
+#[cfg(feature = "desk")]
+pub(crate) fn static_loader(lang: Lang) -> &'static FluentLanguageLoader {
+    static LOADERS: OnceLock<[FluentLanguageLoader; 3]> = OnceLock::new();
+    let all = LOADERS.get_or_init(|| {
+        [
+            loader_for(Lang::ZhHans),
+            loader_for(Lang::ZhHant),
+            loader_for(Lang::En),
+        ]
+    });
+    match lang {
+        Lang::ZhHans => &all[0],
+        Lang::ZhHant => &all[1],
+        Lang::En => &all[2],
+    }
+}
+
+/// Run `f` with every message of the catalog (`t!`, the error texts) in `lang`: the desk
+/// says what the command line says, in the language of the page it answers.
+#[cfg(feature = "desk")]
+pub(crate) fn in_lang<R>(lang: Lang, f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<Lang>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            PAGE_LANG.set(self.0);
+        }
+    }
+    let _reset = Reset(PAGE_LANG.replace(Some(lang)));
+    f()
 }
 
 fn id_of(lang: Lang) -> unic_langid::LanguageIdentifier {

@@ -1,0 +1,375 @@
+//! The desk's actions: the casework forms of a tip's page and the office page (import,
+//! export, a claim at the counter, the report). Each calls the function the command line
+//! calls (`crate::casework`, `crate::exchange`), so the rules, the audit entries and the
+//! words are the command line's; the desk only reads the form and shows what was said.
+//!
+//! A form is read as text and checked here as the command line's parser checks its
+//! arguments (a tip id is digits, a status one of the statuses); everything else is the
+//! ledger's to refuse. Texts typed by the reviewer (replies, notes) are held in zeroizing
+//! strings from the form on.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tipbox::ledger::{self, Credibility, Keyed, Priority, Status};
+use tipbox::vocab::Lang;
+use zeroize::Zeroizing;
+
+use super::pages::{language, nonempty, not_found_in, page, tip_id, unlock_page, words, Words};
+use super::{forbidden, same, Desk, Flash, Unlocked};
+use crate::casework::{self, Said};
+use crate::error::{Failure, EXIT_USAGE};
+use crate::i18n::t;
+
+/// Every field any form of the desk has; a form sends the ones it has (missing is empty).
+#[derive(Deserialize, Default)]
+pub(crate) struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+    category: Option<String>,
+    priority: Option<String>,
+    credibility: Option<String>,
+    department: Option<String>,
+    due: Option<String>,
+    status: Option<String>,
+    public_note: Option<Typed>,
+    text: Option<Typed>,
+    other: Option<String>,
+    amount: Option<String>,
+    file: Option<String>,
+    portal: Option<String>,
+    token: Option<Typed>,
+}
+
+/// A text the reviewer typed (a reply, a note, a claim token): moved from the form's
+/// string into a zeroizing one, never copied.
+#[derive(Deserialize)]
+#[serde(from = "String")]
+pub(crate) struct Typed(Zeroizing<String>);
+
+impl From<String> for Typed {
+    fn from(s: String) -> Self {
+        Typed(Zeroizing::new(s))
+    }
+}
+
+impl Typed {
+    fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// What an action did, for the next page.
+fn flash_of(outcome: Result<Said, Failure>) -> Flash {
+    match outcome {
+        Ok(said) => Flash {
+            refused: false,
+            lines: said.lines,
+            warnings: said.warnings,
+        },
+        Err(Failure(_, why)) => Flash {
+            refused: true,
+            lines: vec![why],
+            warnings: Vec::new(),
+        },
+    }
+}
+
+/// A choice from a list (`--priority high`): one of `T::ALL`, or nothing if not given.
+fn keyed<T: Keyed + Copy>(given: &Option<String>) -> Result<Option<T>, Failure> {
+    match nonempty(given) {
+        None => Ok(None),
+        Some(k) => T::from_key(k)
+            .map(Some)
+            .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-choice"))),
+    }
+}
+
+/// A text the form must have.
+fn required(given: &Option<Typed>) -> Result<&str, Failure> {
+    given
+        .as_ref()
+        .map(Typed::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-field-missing")))
+}
+
+/// A file on this machine (removable media): an absolute path.
+fn local_file(given: &Option<String>) -> Result<PathBuf, Failure> {
+    let p = PathBuf::from(nonempty(given).unwrap_or_default());
+    if !p.is_absolute() {
+        return Err(Failure(EXIT_USAGE, t!("desk-not-an-absolute-path")));
+    }
+    Ok(p)
+}
+
+/// A number the form must have (a tip id, an amount): digits only, as clap reads them.
+fn number(given: &Option<String>) -> Result<u64, Failure> {
+    nonempty(given)
+        .and_then(tip_id)
+        .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-number")))
+}
+
+/// `POST /tip/ID/ACTION`: triage, assign, status, reply, note, link, approve, paid.
+pub(crate) async fn tip_action(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    UrlPath((id, action)): UrlPath<(String, String)>,
+    axum::Form(form): axum::Form<ActionForm>,
+) -> Response {
+    if !same(&form.csrf, &desk.csrf) {
+        return forbidden();
+    }
+    let (lang, _) = language(&desk, &headers, None);
+    if desk.identities().is_none() {
+        return unlock_page(&desk, lang, false, None);
+    }
+    const ACTIONS: [&str; 8] = [
+        "triage", "assign", "status", "reply", "note", "link", "approve", "paid",
+    ];
+    let (Some(id), true) = (tip_id(&id), ACTIONS.contains(&action.as_str())) else {
+        return not_found_in(&desk, lang);
+    };
+    let d2 = desk.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || {
+            let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
+            let outcome = act(&mut l, id, &action, &form);
+            drop(l);
+            d2.wrote();
+            flash_of(outcome)
+        })
+    })
+    .await;
+    match done {
+        Ok(flash) => {
+            desk.tell(flash);
+            Redirect::to(&format!("/tip/{id}")).into_response()
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    }
+}
+
+fn act(l: &mut ledger::Ledger, id: u64, action: &str, f: &ActionForm) -> Result<Said, Failure> {
+    match action {
+        "triage" => casework::triage_on(
+            l,
+            id,
+            ledger::casework::Triage {
+                category: nonempty(&f.category).map(str::to_owned),
+                priority: keyed::<Priority>(&f.priority)?,
+                credibility: keyed::<Credibility>(&f.credibility)?,
+            },
+        ),
+        "assign" => casework::assign_on(
+            l,
+            id,
+            nonempty(&f.department).unwrap_or_default(),
+            nonempty(&f.due),
+        ),
+        "status" => {
+            let status = keyed::<Status>(&f.status)?
+                .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-choice")))?;
+            let note = f
+                .public_note
+                .as_ref()
+                .map(Typed::as_str)
+                .filter(|n| !n.trim().is_empty());
+            casework::status_on(l, id, status, note)
+        }
+        "reply" => casework::reply_on(l, id, required(&f.text)?),
+        "note" => casework::note_on(l, id, required(&f.text)?),
+        "link" => casework::link_on(l, id, number(&f.other)?),
+        "approve" => casework::reward_on(l, id, "approve", Some(number(&f.amount)?)),
+        "paid" => casework::reward_on(l, id, "paid", None),
+        _ => Err(Failure(EXIT_USAGE, t!("desk-not-a-choice"))),
+    }
+}
+
+/// The office page: import, export, a claim at the counter, the report.
+#[derive(Template)]
+#[template(path = "desk/office.html")]
+struct OfficePage<'a> {
+    w: Words<'a>,
+    flash: Option<Flash>,
+    today: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+pub(crate) async fn office(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let (lang, remember) = language(&desk, &headers, q.lang.as_deref());
+    if desk.identities().is_none() {
+        return unlock_page(&desk, lang, remember, None);
+    }
+    let page_html = OfficePage {
+        w: words(&desk, lang),
+        flash: desk.told(),
+        today: tipbox::vocab::today(),
+    }
+    .render();
+    page(page_html, lang, remember)
+}
+
+/// `POST /office/ACTION`: import, export, claim.
+pub(crate) async fn office_action(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    UrlPath(action): UrlPath<String>,
+    axum::Form(form): axum::Form<ActionForm>,
+) -> Response {
+    if !same(&form.csrf, &desk.csrf) {
+        return forbidden();
+    }
+    let (lang, _) = language(&desk, &headers, None);
+    let Some(keys) = desk.identities() else {
+        return unlock_page(&desk, lang, false, None);
+    };
+    if !["import", "export", "claim"].contains(&action.as_str()) {
+        return not_found_in(&desk, lang);
+    }
+    let d2 = desk.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || {
+            let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
+            let outcome = office_act(&mut l, &keys, &action, &form);
+            drop(l);
+            d2.wrote();
+            flash_of(outcome)
+        })
+    })
+    .await;
+    match done {
+        Ok(flash) => {
+            desk.tell(flash);
+            Redirect::to("/office").into_response()
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    }
+}
+
+fn office_act(
+    l: &mut ledger::Ledger,
+    keys: &Unlocked,
+    action: &str,
+    f: &ActionForm,
+) -> Result<Said, Failure> {
+    match action {
+        "import" => {
+            let file = local_file(&f.file)?;
+            let summary = l.import(&file, &keys.ids, |_| ())?;
+            crate::exchange::import_said(l, &summary, &keys.ids)
+        }
+        "export" => {
+            let file = local_file(&f.file)?;
+            crate::exchange::export_on(l, &keys.signing, nonempty(&f.portal), &file)
+        }
+        "claim" => {
+            let token = casework::claim_token(required(&f.token)?.trim())?;
+            casework::verify_claim_on(l, &token)
+        }
+        _ => Err(Failure(EXIT_USAGE, t!("desk-not-a-choice"))),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReportQuery {
+    lang: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /report?from=&to=&format=`: the office's report for the days, as
+/// `tipbox-review report`: the HTML report shown in the page (`format=html`, the
+/// default), or the CSV and JSON files downloaded.
+pub(crate) async fn report(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let (lang, remember) = language(&desk, &headers, q.lang.as_deref());
+    if desk.identities().is_none() {
+        return unlock_page(&desk, lang, remember, None);
+    }
+    let format = match nonempty(&q.format).unwrap_or("html") {
+        "html" => crate::cli::ReportFormat::Html,
+        "csv" => crate::cli::ReportFormat::Csv,
+        "json" => crate::cli::ReportFormat::Json,
+        _ => return not_found_in(&desk, lang),
+    };
+    let d2 = desk.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        crate::i18n::in_lang(lang, || {
+            let l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
+            crate::list::report_text(
+                &l,
+                nonempty(&q.from),
+                nonempty(&q.to),
+                format,
+                lang == Lang::En,
+            )
+        })
+    })
+    .await;
+    let text = match made {
+        Ok(Ok(text)) => text,
+        Ok(Err(Failure(_, why))) => {
+            desk.tell(Flash {
+                refused: true,
+                lines: vec![why],
+                warnings: Vec::new(),
+            });
+            return Redirect::to("/office").into_response();
+        }
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
+    };
+    let (kind, name) = match format {
+        crate::cli::ReportFormat::Csv => ("text/csv; charset=utf-8", "report.csv"),
+        crate::cli::ReportFormat::Json => ("application/json", "report.json"),
+        _ => {
+            // The report as the command line writes it, its own stylesheet allowed by its
+            // hash (and nothing else: no script, nothing from elsewhere).
+            let mut res = Html(text.clone()).into_response();
+            if let Some(csp) = style_hash_csp(&text) {
+                res.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+            return res;
+        }
+    };
+    let mut res = text.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// A CSP for a document of the command line's (the report, a notice) that allows its one
+/// inline stylesheet by hash.
+fn style_hash_csp(html: &str) -> Option<HeaderValue> {
+    use base64::Engine as _;
+    let start = html.find("<style>")? + "<style>".len();
+    let end = start + html[start..].find("</style>")?;
+    let hash = tipbox::crypto::sha256(&html.as_bytes()[start..end]);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(hash);
+    HeaderValue::from_str(&format!(
+        "default-src 'none'; style-src 'sha256-{b64}'; img-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'"
+    ))
+    .ok()
+}
