@@ -404,10 +404,9 @@ struct TipPage<'a> {
     priorities: Vec<(&'static str, String)>,
     credibilities: Vec<(&'static str, String)>,
     categories: Vec<(String, String)>,
-    /// What the forms start from: the tip's status, category, department, the reward's
-    /// amount.
+    /// What the forms start from: the tip's status and department, the reward's amount
+    /// (a triage changes only what is chosen: "unchanged" first).
     status: &'static str,
-    category: String,
     department: String,
     amount: String,
 }
@@ -588,7 +587,6 @@ fn build_tip(
                 .collect(),
             categories,
             status: t.status.key(),
-            category: t.category.clone(),
             department: inert(t.department.as_deref().unwrap_or("")),
             amount: t
                 .reward
