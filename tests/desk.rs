@@ -271,6 +271,45 @@ fn every_casework_form_needs_its_csrf_field_and_unlocked_keys() {
     assert_eq!(ledger_state(&l), before);
 }
 
+/// How long the keys stay unlocked without use is the office's setting (`[desk]
+/// lock_after_minutes` in ledger.toml), checked where it is read; the flag decides for
+/// one launch. Each desk here is stopped as soon as it gives its address, and stops
+/// cleanly (regression: a SIGTERM before its handlers were in place killed it).
+#[test]
+fn the_idle_lock_time_is_the_offices_setting() {
+    let l = TestLedger::new();
+    let said = |desk: Desk| {
+        let text = desk.stop();
+        text.lines()
+            .find(|line| line.contains("lock again after"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_owned()
+    };
+    assert!(said(Desk::start(&l, false, &[])).contains(" 15 minutes"));
+    std::fs::write(
+        l.path().join("ledger.toml"),
+        "[desk]\nlock_after_minutes = 7\n",
+    )
+    .unwrap();
+    assert!(said(Desk::start(&l, false, &[])).contains(" 7 minutes"));
+    let flag = Desk::start(&l, false, &["--lock-after-minutes", "3"]);
+    assert!(said(flag).contains(" 3 minutes"));
+    for bad in ["0", "1441", "\"soon\""] {
+        std::fs::write(
+            l.path().join("ledger.toml"),
+            format!("[desk]\nlock_after_minutes = {bad}\n"),
+        )
+        .unwrap();
+        let out = review_command(&l.path())
+            .args(["desk", "--no-open", "--listen", "127.0.0.1:0"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("ledger.toml"), "{bad}: {err}");
+    }
+}
+
 /// The report shown in the page is the command line's HTML report, its stylesheet allowed
 /// by its hash only (no inline style or script beyond it); CSV and JSON are downloads.
 #[test]

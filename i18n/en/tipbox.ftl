@@ -143,6 +143,7 @@ desk-not-loopback = the desk listens on this machine only: {$address} is not a l
 desk-bad-lock-after = --lock-after-minutes must be 1 to 1440
 desk-cannot-start = the desk cannot start: {$reason}
 desk-cannot-listen = the desk cannot listen on {$address}: {$reason}
+desk-locks-after = the office keys lock again after {$minutes} minutes without use
 desk-stopped = desk stopped
 desk-open-it = open the address above in the browser of this machine
 desk-title = tipbox desk

@@ -284,6 +284,7 @@ desk-not-loopback = 工作台只在本机监听：{$address} 不是本机回环�
 desk-bad-lock-after = --lock-after-minutes 须为 1 至 1440
 desk-cannot-start = 工作台无法启动：{$reason}
 desk-cannot-listen = 工作台无法在 {$address} 监听：{$reason}
+desk-locks-after = 本单位密钥在 {$minutes} 分钟不用后重新锁定
 desk-stopped = 工作台已停止
 desk-open-it = 请在本机浏览器中打开上面的地址
 desk-title = tipbox 工作台
@@ -639,4 +640,4 @@ help-desk-arg-listen =
 help-desk-arg-no_open =
     不打开浏览器，只输出地址
 help-desk-arg-lock_after_minutes =
-    多少分钟不用后重新锁定本单位密钥（1-1440）
+    多少分钟不用后重新锁定本单位密钥（1-1440）[默认：ledger.toml 中 `[desk] lock_after_minutes` 的设置，未设置时为 15]

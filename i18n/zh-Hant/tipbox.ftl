@@ -284,6 +284,7 @@ desk-not-loopback = 工作台只在本機監聽：{$address} 不是本機迴路�
 desk-bad-lock-after = --lock-after-minutes 須為 1 至 1440
 desk-cannot-start = 工作台無法啟動：{$reason}
 desk-cannot-listen = 工作台無法在 {$address} 監聽：{$reason}
+desk-locks-after = 本單位金鑰在 {$minutes} 分鐘不用後重新鎖定
 desk-stopped = 工作台已停止
 desk-open-it = 請在本機瀏覽器中開啟上面的位址
 desk-title = tipbox 工作台
@@ -639,4 +640,4 @@ help-desk-arg-listen =
 help-desk-arg-no_open =
     不開啟瀏覽器，只輸出位址
 help-desk-arg-lock_after_minutes =
-    多少分鐘不用後重新鎖定本單位金鑰（1-1440）
+    多少分鐘不用後重新鎖定本單位金鑰（1-1440）[預設：ledger.toml 中 `[desk] lock_after_minutes` 的設定，未設定時為 15]

@@ -49,11 +49,32 @@ impl Default for Publishing {
     }
 }
 
+/// The reviewer's desk (`tipbox-review desk`). Section `[desk]` of `LEDGER/ledger.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeskSettings {
+    /// The office keys lock again after this many minutes without use (1 to 1440; the
+    /// desk's `--lock-after-minutes` decides for one launch).
+    pub lock_after_minutes: u32,
+}
+
+impl Default for DeskSettings {
+    fn default() -> Self {
+        DeskSettings {
+            lock_after_minutes: 15,
+        }
+    }
+}
+
+/// The longest idle time `[desk] lock_after_minutes` may set: a day.
+pub const MAX_LOCK_AFTER_MINUTES: u32 = 24 * 60;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LedgerConfig {
     pub deadlines: Deadlines,
     pub publishing: Publishing,
+    pub desk: DeskSettings,
     /// The office's name, printed on supervision notices.
     pub office_name: String,
 }
@@ -63,6 +84,7 @@ impl Default for LedgerConfig {
         LedgerConfig {
             deadlines: Deadlines::default(),
             publishing: Publishing::default(),
+            desk: DeskSettings::default(),
             office_name: "扫黑除恶专项斗争领导小组办公室".into(),
         }
     }
@@ -99,6 +121,15 @@ pub(crate) fn load_config(root: &Path) -> Result<LedgerConfig, LedgerError> {
                 ),
             });
         }
+    }
+    if !(1..=MAX_LOCK_AFTER_MINUTES).contains(&config.desk.lock_after_minutes) {
+        return Err(LedgerError::Config {
+            path: config_path,
+            message: format!(
+                "[desk] lock_after_minutes = {} is outside 1 to {MAX_LOCK_AFTER_MINUTES} minutes; set a number of minutes in that range",
+                config.desk.lock_after_minutes
+            ),
+        });
     }
     if config.office_name.chars().count() > 200
         || config

@@ -359,9 +359,10 @@ pub struct DeskArgs {
     /// Do not open the browser; only print the address.
     #[arg(long)]
     pub no_open: bool,
-    /// Lock the office keys again after this many minutes without use (1-1440).
-    #[arg(long, default_value_t = 15, value_name = "MINUTES")]
-    pub lock_after_minutes: u32,
+    /// Lock the office keys again after this many minutes without use (1-1440)
+    /// [default: `[desk] lock_after_minutes` in ledger.toml, else 15].
+    #[arg(long, value_name = "MINUTES")]
+    pub lock_after_minutes: Option<u32>,
 }
 
 #[derive(Args)]

@@ -213,10 +213,12 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             t!("desk-not-loopback", address = listen),
         ));
     }
-    if *lock_after_minutes == 0 || *lock_after_minutes > 24 * 60 {
+    if lock_after_minutes.is_some_and(|m| m == 0 || m > ledger::MAX_LOCK_AFTER_MINUTES) {
         return Err(Failure(EXIT_USAGE, t!("desk-bad-lock-after")));
     }
     let ledger = Ledger::open_telling(&cli.ledger, &ctx.who, &tell)?;
+    // The office's setting (ledger.toml, checked where it is read), unless this launch says.
+    let lock_after_minutes = lock_after_minutes.unwrap_or(ledger.config.desk.lock_after_minutes);
     // Unlocked at start for scripts and tests; otherwise the first page asks.
     let keys = match &cli.passphrase_file {
         Some(file) => {
@@ -247,7 +249,7 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             session: random_hex(),
             csrf: random_hex(),
             host: addr.to_string(),
-            lock_after: Duration::from_secs(u64::from(*lock_after_minutes) * 60),
+            lock_after: Duration::from_secs(u64::from(lock_after_minutes) * 60),
             summaries: Mutex::new(None),
             flash: Mutex::new(None),
             default_lang: default_lang(cli.lang),
@@ -258,13 +260,20 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .unwrap_or_default();
+        // Listening for the signals before the address is out: a script that stops the desk
+        // as soon as it has the address stops it cleanly too.
+        let stop = stop_signal()?;
         let url = format!("http://{addr}/?token={token}");
         eprintln!("tipbox-review: desk at {url}");
+        eprintln!(
+            "tipbox-review: {}",
+            t!("desk-locks-after", minutes = lock_after_minutes)
+        );
         if !no_open {
             open_browser(&url);
         }
         axum::serve(listener, app(desk))
-            .with_graceful_shutdown(stop_signal())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(|e| t!("desk-cannot-start", reason = e))
     })?;
@@ -294,16 +303,20 @@ fn open_browser(url: &str) {
 }
 
 /// Ctrl-C, SIGTERM or SIGHUP (its terminal closed): finish the requests in flight, then
-/// stop.
-async fn stop_signal() {
+/// stop. The handlers are in place when this returns; the future waits for one.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler");
-    let mut hup = signal(SignalKind::hangup()).expect("a SIGHUP handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
-    }
+    let handler = |kind| signal(kind).map_err(|e| t!("desk-cannot-start", reason = e));
+    let mut int = handler(SignalKind::interrupt())?;
+    let mut term = handler(SignalKind::terminate())?;
+    let mut hup = handler(SignalKind::hangup())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+    })
 }
 
 /// Every route, behind the guard, with the security headers on every response.
