@@ -392,6 +392,16 @@ fn a_locked_desk_asks_for_the_passphrase_and_a_wrong_one_opens_nothing() {
     assert_eq!(code, 303);
     let (_, page) = desk.get(&session, "/tip/1");
     assert!(page.contains("来电反映某公司暴力催收"), "{page}");
+    desk.stop();
+    // The wrong try is on record, and the audit log still verifies.
+    let log = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    let failed: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("\"unlock-failed\""))
+        .collect();
+    assert_eq!(failed.len(), 1, "{log}");
+    assert!(!failed[0].contains("not the passphrase"), "{log}");
+    l.ok(&["audit", "verify"]);
 }
 
 /// A hostile tip's content (markup, scripts, bidi overrides, an enormous field, a file name

@@ -39,6 +39,9 @@ pub enum Action {
     Add,
     Backup,
     Restore,
+    /// A wrong passphrase given at the desk's unlock page (the desk runs for hours on a
+    /// desktop others may walk up to: every try is on record).
+    UnlockFailed,
 }
 
 impl Keyed for Action {
@@ -68,6 +71,7 @@ impl Keyed for Action {
         Action::Add,
         Action::Backup,
         Action::Restore,
+        Action::UnlockFailed,
     ];
 
     /// The word in the audit log, as earlier ledgers wrote it.
@@ -98,6 +102,7 @@ impl Keyed for Action {
             Action::Add => "add",
             Action::Backup => "backup",
             Action::Restore => "restore",
+            Action::UnlockFailed => "unlock-failed",
         }
     }
 }

@@ -673,10 +673,16 @@ pub(crate) async fn unlock(
         }
         Ok(Err(e)) => {
             let w = words(&desk, lang);
-            let message = match e {
+            let mut message = match e {
                 tipbox::keys::KeyError::WrongPassphrase(_) => w.t("desk-wrong-passphrase"),
                 other => crate::i18n::in_lang(lang, || crate::i18n::key_error(&other)),
             };
+            // Every failed try is on record (the desk may be left open on a shared desktop).
+            let mut l = desk.ledger.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = l.audit(ledger::Action::UnlockFailed, None, "desk") {
+                message = crate::i18n::in_lang(lang, || crate::i18n::ledger_error(&e));
+            }
+            drop(l);
             unlock_page(&desk, lang, false, Some(message))
         }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
