@@ -271,6 +271,56 @@ fn every_casework_form_needs_its_csrf_field_and_unlocked_keys() {
     assert_eq!(ledger_state(&l), before);
 }
 
+/// A tip's attachments are written where the reviewer says, as `show --attachments-to`
+/// writes them (safe names, private files), never served to the browser; the page lists
+/// what was written. A folder that is not a whole path is refused.
+#[test]
+fn attachments_are_written_to_the_folder_the_reviewer_chooses() {
+    let evidence = b"%PDF-1.4 evidence".to_vec();
+    let (l, work, _) = ledger_with(&[Tip {
+        files: vec![("../../etc/\u{202e}fdp.exe".into(), evidence.clone())],
+        ..Tip::default()
+    }]);
+    let folder = work.path().join("evidence");
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(page.contains("action=\"/tip/1/attachments\""), "{page}");
+    let csrf = csrf_of(&page);
+    let (code, _) = desk.post(
+        &session,
+        "/tip/1/attachments",
+        &[("csrf", &csrf), ("file", "evidence")],
+    );
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(page.contains("flash refused"), "{page}");
+    let (code, _) = desk.post(
+        &session,
+        "/tip/1/attachments",
+        &[("csrf", &csrf), ("file", folder.to_str().unwrap())],
+    );
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(page.contains("已将 1 个附件写入"), "{page}");
+    assert!(!page.contains('\u{202e}'), "{page}");
+    desk.stop();
+    let written: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(std::fs::read(&written[0]).unwrap(), evidence);
+    let name = written[0].file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(!has_unsafe_char(&name) && !name.contains('/'), "{name}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&written[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    assert!(std::fs::read_to_string(l.path().join("audit.log"))
+        .unwrap()
+        .contains("decrypted, attachments written"));
+}
+
 /// How long the keys stay unlocked without use is the office's setting (`[desk]
 /// lock_after_minutes` in ledger.toml), checked where it is read; the flag decides for
 /// one launch. Each desk here is stopped as soon as it gives its address, and stops

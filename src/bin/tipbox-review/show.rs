@@ -36,14 +36,14 @@ pub(crate) fn show(ctx: &Ctx, a: &ShowArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-pub(crate) fn show_tip(
+/// A tip's items, decrypted, and each attachment written to its file in `attachments_to`
+/// as it is decrypted (or nowhere): which file each became, as (item, attachment, name).
+pub(crate) fn open_writing_attachments(
     l: &Ledger,
     t: &TipEntry,
     ids: &[tipbox::keys::Identity],
     attachments_to: Option<&Path>,
-    json_out: bool,
-) -> Result<(), Failure> {
-    let d = l.config.deadlines;
+) -> Result<(Vec<ledger::OpenedItem>, Vec<(usize, usize, String)>), Failure> {
     // Attachments go straight from decryption to their files (or nowhere, without
     // --attachments-to): `show` holds no attachment in memory, whatever its size.
     let mut written = Vec::new();
@@ -90,6 +90,18 @@ pub(crate) fn show_tip(
         let _ = std::fs::remove_file(path);
     }
     let items = opened?;
+    Ok((items, written))
+}
+
+pub(crate) fn show_tip(
+    l: &Ledger,
+    t: &TipEntry,
+    ids: &[tipbox::keys::Identity],
+    attachments_to: Option<&Path>,
+    json_out: bool,
+) -> Result<(), Failure> {
+    let d = l.config.deadlines;
+    let (items, written) = open_writing_attachments(l, t, ids, attachments_to)?;
     // Whether each follow-up was added by someone holding the receipt, or may have been
     // made up by whoever ran the portal.
     let proofs = ledger::followup_proofs(&items);

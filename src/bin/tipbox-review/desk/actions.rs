@@ -20,7 +20,9 @@ use tipbox::ledger::{self, Credibility, Keyed, Priority, Status};
 use tipbox::vocab::Lang;
 use zeroize::Zeroizing;
 
-use super::pages::{language, nonempty, not_found_in, page, tip_id, unlock_page, words, Words};
+use super::pages::{
+    inert, language, nonempty, not_found_in, page, tip_id, unlock_page, words, Words,
+};
 use super::{forbidden, same, Desk, Flash, Unlocked};
 use crate::casework::{self, Said};
 use crate::error::{Failure, EXIT_USAGE};
@@ -64,17 +66,19 @@ impl Typed {
     }
 }
 
-/// What an action did, for the next page.
+/// What an action did, for the next page: its words pass the filter tip text passes
+/// (they may quote a name from outside), then the page escapes them.
 fn flash_of(outcome: Result<Said, Failure>) -> Flash {
+    let inert = |v: Vec<String>| v.iter().map(|s| inert(s)).collect();
     match outcome {
         Ok(said) => Flash {
             refused: false,
-            lines: said.lines,
-            warnings: said.warnings,
+            lines: inert(said.lines),
+            warnings: inert(said.warnings),
         },
         Err(Failure(_, why)) => Flash {
             refused: true,
-            lines: vec![why],
+            lines: inert(vec![why]),
             warnings: Vec::new(),
         },
     }
@@ -126,11 +130,19 @@ pub(crate) async fn tip_action(
         return forbidden();
     }
     let (lang, _) = language(&desk, &headers, None);
-    if desk.identities().is_none() {
+    let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, false, None);
-    }
-    const ACTIONS: [&str; 8] = [
-        "triage", "assign", "status", "reply", "note", "link", "approve", "paid",
+    };
+    const ACTIONS: [&str; 9] = [
+        "triage",
+        "assign",
+        "status",
+        "reply",
+        "note",
+        "link",
+        "approve",
+        "paid",
+        "attachments",
     ];
     let (Some(id), true) = (tip_id(&id), ACTIONS.contains(&action.as_str())) else {
         return not_found_in(&desk, lang);
@@ -139,7 +151,7 @@ pub(crate) async fn tip_action(
     let done = tokio::task::spawn_blocking(move || {
         crate::i18n::in_lang(lang, || {
             let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
-            let outcome = act(&mut l, id, &action, &form);
+            let outcome = act(&mut l, &keys, id, &action, &form);
             drop(l);
             d2.wrote();
             flash_of(outcome)
@@ -155,7 +167,13 @@ pub(crate) async fn tip_action(
     }
 }
 
-fn act(l: &mut ledger::Ledger, id: u64, action: &str, f: &ActionForm) -> Result<Said, Failure> {
+fn act(
+    l: &mut ledger::Ledger,
+    keys: &Unlocked,
+    id: u64,
+    action: &str,
+    f: &ActionForm,
+) -> Result<Said, Failure> {
     match action {
         "triage" => casework::triage_on(
             l,
@@ -187,6 +205,28 @@ fn act(l: &mut ledger::Ledger, id: u64, action: &str, f: &ActionForm) -> Result<
         "link" => casework::link_on(l, id, number(&f.other)?),
         "approve" => casework::reward_on(l, id, "approve", Some(number(&f.amount)?)),
         "paid" => casework::reward_on(l, id, "paid", None),
+        "attachments" => {
+            // As `show TIP --attachments-to FOLDER`: decrypted straight into new private
+            // files, nothing kept in memory, a damaged item leaves no truncated copy.
+            let dir = local_file(&f.file)?;
+            let entry = l.get(id)?;
+            let (_, written) =
+                crate::show::open_writing_attachments(l, &entry, &keys.ids, Some(&dir))?;
+            l.audit(
+                ledger::Action::Show,
+                Some(id),
+                "decrypted, attachments written",
+            )?;
+            let mut said = Said::default();
+            said.lines.push(t!(
+                "desk-attachments-written",
+                files = written.len(),
+                folder = dir.display()
+            ));
+            said.lines
+                .extend(written.into_iter().map(|(_, _, name)| name));
+            Ok(said)
+        }
         _ => Err(Failure(EXIT_USAGE, t!("desk-not-a-choice"))),
     }
 }

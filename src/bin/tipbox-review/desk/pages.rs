@@ -399,6 +399,7 @@ struct TipPage<'a> {
     history: Vec<(String, String, String, String)>,
     flash: Option<super::Flash>,
     id: u64,
+    has_attachments: bool,
     /// The choices of the casework forms: (key, name).
     statuses: Vec<(&'static str, String)>,
     priorities: Vec<(&'static str, String)>,
@@ -573,6 +574,7 @@ fn build_tip(
             title: w.ta("desk-tip-title", &[("id", id.to_string())]),
             flash: desk.told(),
             id,
+            has_attachments: items.iter().any(|i| !i.attachments.is_empty()),
             statuses: Status::ALL
                 .iter()
                 .map(|s| (s.key(), w.label("status", s.key())))
