@@ -321,6 +321,93 @@ fn attachments_are_written_to_the_folder_the_reviewer_chooses() {
         .contains("decrypted, attachments written"));
 }
 
+/// A supervision notice and a transfer with its hand-over bundle, at the desk: the notice
+/// page is the file `notice` writes, byte for byte (the number taken once, the page shown
+/// again on a reload), the hand-over bundle imports at the other unit, and the ledger is
+/// the one the command line leaves.
+#[test]
+fn a_notice_and_a_transfer_at_the_desk_are_the_command_lines() {
+    let tips = [Tip::default(), Tip::default()];
+    let (at_desk, work, _) = ledger_with(&tips);
+    let bundle = work.path().join("inbox.tbx");
+    let at_cli = TestLedger::new();
+    at_cli.ok(&["import", bundle.to_str().unwrap()]);
+    let handover = work.path().join("handover.tbx");
+    let handover_s = handover.to_str().unwrap().to_owned();
+    let recipient = demo_recipient().to_string();
+    let summary = "反映某村村霸强占集体土地，镇干部包庇，请核查。";
+
+    let desk = Desk::start(&at_desk, false, &["--as", "test-reviewer"]);
+    let session = desk.session();
+    let csrf = csrf_of(&desk.get(&session, "/tip/1").1);
+    let res = client()
+        .post(format!("http://{}/tip/1/notice", desk.host))
+        .header("cookie", &session)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("department", DAY_DEPARTMENT),
+            ("due", DAY_DUE),
+            ("summary", summary),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/notice/1");
+    let (code, from_desk) = desk.get(&session, "/notice/1");
+    assert_eq!(code, 200);
+    assert_eq!(desk.get(&session, "/notice/1").1, from_desk);
+    assert_eq!(desk.get(&session, "/notice/2").0, 404);
+    let (code, _) = desk.post(
+        &session,
+        "/tip/2/transfer",
+        &[
+            ("csrf", &csrf),
+            ("department", "市纪委监委"),
+            ("recipient", &recipient),
+            ("file", &handover_s),
+        ],
+    );
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/tip/2");
+    assert!(page.contains("市纪委监委"), "{page}");
+    assert!(!page.contains("flash refused"), "{page}");
+    desk.stop();
+    let other_unit = TestLedger::new();
+    other_unit.ok(&["import", &handover_s]);
+    assert_eq!(other_unit.list_json().as_array().unwrap().len(), 1);
+    std::fs::remove_file(&handover).unwrap();
+
+    let notice = work.path().join("notice.html");
+    at_cli.ok(&[
+        "notice",
+        "1",
+        "--to",
+        DAY_DEPARTMENT,
+        "--due",
+        DAY_DUE,
+        "--summary",
+        summary,
+        "--out",
+        notice.to_str().unwrap(),
+    ]);
+    at_cli.ok(&[
+        "transfer",
+        "2",
+        "--to",
+        "市纪委监委",
+        "--recipient",
+        &recipient,
+        "--out",
+        &handover_s,
+    ]);
+    assert_eq!(from_desk, std::fs::read_to_string(&notice).unwrap());
+    assert_eq!(
+        ledger_results(&at_desk, &["1", "2"]),
+        ledger_results(&at_cli, &["1", "2"])
+    );
+    assert_eq!(audit_writes(&at_desk), audit_writes(&at_cli));
+}
+
 /// How long the keys stay unlocked without use is the office's setting (`[desk]
 /// lock_after_minutes` in ledger.toml), checked where it is read; the flag decides for
 /// one launch. Each desk here is stopped as soon as it gives its address, and stops

@@ -188,10 +188,29 @@ pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
         recipient,
         out,
     } = a;
-    let cli = ctx.cli;
-    let who = &ctx.who;
-    let unlock = || ctx.unlock();
-    let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    transfer_on(
+        &mut l,
+        || ctx.unlock(),
+        *tip,
+        department,
+        recipient.as_deref(),
+        out.as_deref(),
+    )?
+    .print();
+    Ok(())
+}
+
+/// Transfer (移送) to another unit, with a hand-over bundle of the tip's items re-sealed to
+/// its `recipient` at `out`, or without (both or neither).
+pub(crate) fn transfer_on<I: std::ops::Deref<Target = [tipbox::keys::Identity]>>(
+    l: &mut Ledger,
+    unlock: impl FnOnce() -> Result<I, Failure>,
+    tip: u64,
+    department: &str,
+    recipient: Option<&str>,
+    out: Option<&Path>,
+) -> Result<Said, Failure> {
     let department = ledger::casework::department_name(department)?;
     let day = tipbox::vocab::today();
     let package = match (recipient, out) {
@@ -199,7 +218,7 @@ pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
             file_only(out, &t!("cli-what-handover"))?;
             let r = tipbox::keys::parse_recipient(r)?;
             let ids = unlock()?;
-            let entry = l.get(*tip)?;
+            let entry = l.get(tip)?;
             let bar = spinner(t!("cli-resealing"));
             let written = l.write_handover(&entry, &ids, &r, out);
             bar.finish_and_clear();
@@ -209,15 +228,12 @@ pub(crate) fn transfer(ctx: &Ctx, a: &TransferArgs) -> Result<(), Failure> {
         (None, None) => None,
         _ => return Err(Failure(EXIT_USAGE, t!("cli-recipient-and-out"))),
     };
-    l.transfer(*tip, &department, &day, package.clone())?;
-    println!(
-        "{}",
-        t!("cli-transferred", id = tip, department = department)
-    );
+    l.transfer(tip, &department, &day, package.clone())?;
+    let mut said = Said::line(t!("cli-transferred", id = tip, department = department));
     if let Some(p) = package {
-        println!("{}", t!("cli-handover-written", file = p));
+        said.lines.push(t!("cli-handover-written", file = p));
     }
-    Ok(())
+    Ok(said)
 }
 
 pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
@@ -295,23 +311,7 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure(EXIT_USAGE, format!("cannot write {}: {e}", out.display())))?,
         )
     };
-    let notice = l.issue_notice(&draft)?;
-    let entry = &draft.entry;
-    let category = tipbox::vocab::default_categories()
-        .into_iter()
-        .find(|c| c.key == entry.category)
-        .map(|c| c.zh_hans)
-        .unwrap_or_else(|| entry.category.clone());
-    let html = NoticePage {
-        notice: &notice,
-        tip_id: entry.id,
-        category,
-        received: entry.received.clone(),
-        summary: draft.summary,
-        office: l.config.office_name.clone(),
-    }
-    .render()
-    .map_err(|e| format!("rendering the notice failed: {e}"))?;
+    let (notice, html) = issue_notice_page(&mut l, &draft)?;
     match pending {
         Some(file) => file
             .commit(html.as_bytes())
@@ -330,6 +330,32 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
         ),
     );
     Ok(())
+}
+
+/// Take the notice's number (the ledger records it) and make its page: the command line
+/// writes it to a file, the desk shows it to print.
+pub(crate) fn issue_notice_page(
+    l: &mut Ledger,
+    draft: &ledger::casework::NoticeDraft<'_>,
+) -> Result<(ledger::Notice, String), Failure> {
+    let notice = l.issue_notice(draft)?;
+    let entry = &draft.entry;
+    let category = tipbox::vocab::default_categories()
+        .into_iter()
+        .find(|c| c.key == entry.category)
+        .map(|c| c.zh_hans)
+        .unwrap_or_else(|| entry.category.clone());
+    let html = NoticePage {
+        notice: &notice,
+        tip_id: entry.id,
+        category,
+        received: entry.received.clone(),
+        summary: draft.summary,
+        office: l.config.office_name.clone(),
+    }
+    .render()
+    .map_err(|e| format!("rendering the notice failed: {e}"))?;
+    Ok((notice, html))
 }
 
 pub(crate) fn reward_decision(

@@ -36,6 +36,9 @@ pub(crate) fn show(ctx: &Ctx, a: &ShowArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The attachments written: (item, attachment, file name), in their order.
+pub(crate) type Written = Vec<(usize, usize, String)>;
+
 /// A tip's items, decrypted, and each attachment written to its file in `attachments_to`
 /// as it is decrypted (or nowhere): which file each became, as (item, attachment, name).
 pub(crate) fn open_writing_attachments(
@@ -43,7 +46,7 @@ pub(crate) fn open_writing_attachments(
     t: &TipEntry,
     ids: &[tipbox::keys::Identity],
     attachments_to: Option<&Path>,
-) -> Result<(Vec<ledger::OpenedItem>, Vec<(usize, usize, String)>), Failure> {
+) -> Result<(Vec<ledger::OpenedItem>, Written), Failure> {
     // Attachments go straight from decryption to their files (or nowhere, without
     // --attachments-to): `show` holds no attachment in memory, whatever its size.
     let mut written = Vec::new();

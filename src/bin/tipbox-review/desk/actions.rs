@@ -45,6 +45,8 @@ pub(crate) struct ActionForm {
     amount: Option<String>,
     file: Option<String>,
     portal: Option<String>,
+    recipient: Option<String>,
+    summary: Option<Typed>,
     token: Option<Typed>,
 }
 
@@ -133,7 +135,7 @@ pub(crate) async fn tip_action(
     let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, false, None);
     };
-    const ACTIONS: [&str; 9] = [
+    const ACTIONS: [&str; 11] = [
         "triage",
         "assign",
         "status",
@@ -143,6 +145,8 @@ pub(crate) async fn tip_action(
         "approve",
         "paid",
         "attachments",
+        "transfer",
+        "notice",
     ];
     let (Some(id), true) = (tip_id(&id), ACTIONS.contains(&action.as_str())) else {
         return not_found_in(&desk, lang);
@@ -151,20 +155,55 @@ pub(crate) async fn tip_action(
     let done = tokio::task::spawn_blocking(move || {
         crate::i18n::in_lang(lang, || {
             let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
-            let outcome = act(&mut l, &keys, id, &action, &form);
+            let outcome = if action == "notice" {
+                issue_notice(&mut l, id, &form).map(Ok)
+            } else {
+                act(&mut l, &keys, id, &action, &form).map(Err)
+            };
             drop(l);
             d2.wrote();
-            flash_of(outcome)
+            match outcome {
+                Ok(Ok(page)) => Ok(page),
+                Ok(Err(said)) => Err(flash_of(Ok(said))),
+                Err(refused) => Err(flash_of(Err(refused))),
+            }
         })
     })
     .await;
     match done {
-        Ok(flash) => {
+        // A notice issued: its page to print (the number is taken: shown again on a
+        // reload, never issued twice).
+        Ok(Ok(page)) => {
+            *desk.notice.lock().unwrap_or_else(|p| p.into_inner()) = Some((id, page));
+            Redirect::to(&format!("/notice/{id}")).into_response()
+        }
+        Ok(Err(flash)) => {
             desk.tell(flash);
             Redirect::to(&format!("/tip/{id}")).into_response()
         }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
     }
+}
+
+/// A supervision notice (交办单) for tip `id`: its number taken, its page made.
+fn issue_notice(
+    l: &mut ledger::Ledger,
+    id: u64,
+    f: &ActionForm,
+) -> Result<Zeroizing<String>, Failure> {
+    let summary = f
+        .summary
+        .as_ref()
+        .map(Typed::as_str)
+        .filter(|s| !s.trim().is_empty());
+    let draft = l.draft_notice(
+        id,
+        nonempty(&f.department).unwrap_or_default(),
+        summary,
+        nonempty(&f.due),
+    )?;
+    let (_, html) = casework::issue_notice_page(l, &draft)?;
+    Ok(Zeroizing::new(html))
 }
 
 fn act(
@@ -205,6 +244,20 @@ fn act(
         "link" => casework::link_on(l, id, number(&f.other)?),
         "approve" => casework::reward_on(l, id, "approve", Some(number(&f.amount)?)),
         "paid" => casework::reward_on(l, id, "paid", None),
+        "transfer" => {
+            let out = match nonempty(&f.file) {
+                Some(_) => Some(local_file(&f.file)?),
+                None => None,
+            };
+            casework::transfer_on(
+                l,
+                || Ok(&keys.ids[..]),
+                id,
+                nonempty(&f.department).unwrap_or_default(),
+                nonempty(&f.recipient),
+                out.as_deref(),
+            )
+        }
         "attachments" => {
             // As `show TIP --attachments-to FOLDER`: decrypted straight into new private
             // files, nothing kept in memory, a damaged item leaves no truncated copy.
@@ -412,4 +465,30 @@ fn style_hash_csp(html: &str) -> Option<HeaderValue> {
          frame-ancestors 'none'; base-uri 'none'"
     ))
     .ok()
+}
+
+/// `GET /notice/ID`: the notice just issued for tip ID, the page the command line writes
+/// to a file, to print (its stylesheet allowed by hash). Kept in memory for this launch
+/// only (it may quote the reviewer's summary of the tip).
+pub(crate) async fn notice(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let (lang, _) = language(&desk, &headers, None);
+    if desk.identities().is_none() {
+        return unlock_page(&desk, lang, false, None);
+    }
+    let kept = desk.notice.lock().unwrap_or_else(|p| p.into_inner());
+    match (kept.as_ref(), tip_id(&id)) {
+        (Some((for_tip, html)), Some(id)) if *for_tip == id => {
+            let mut res = Html(html.as_str().to_owned()).into_response();
+            if let Some(csp) = style_hash_csp(html) {
+                res.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+            res
+        }
+        _ => not_found_in(&desk, lang),
+    }
 }

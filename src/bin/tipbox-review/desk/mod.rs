@@ -53,6 +53,8 @@ pub(crate) struct Desk {
     summaries: Mutex<Option<Arc<Summaries>>>,
     /// What the last action said, for the page it leads to (one reviewer, one desk).
     flash: Mutex<Option<Flash>>,
+    /// The last notice issued (its tip, its page), to print and print again.
+    notice: Mutex<Option<(u64, zeroize::Zeroizing<String>)>>,
     default_lang: Lang,
 }
 
@@ -252,6 +254,7 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             lock_after: Duration::from_secs(u64::from(lock_after_minutes) * 60),
             summaries: Mutex::new(None),
             flash: Mutex::new(None),
+            notice: Mutex::new(None),
             default_lang: default_lang(cli.lang),
         });
         let token = desk
@@ -334,6 +337,7 @@ pub(crate) fn app(desk: Arc<Desk>) -> Router {
             axum::routing::post(actions::office_action),
         )
         .route("/report", axum::routing::get(actions::report))
+        .route("/notice/{id}", axum::routing::get(actions::notice))
         .route("/unlock", axum::routing::post(pages::unlock))
         .route("/lock", axum::routing::post(pages::lock))
         .route("/desk.css", axum::routing::get(pages::stylesheet))
