@@ -11,7 +11,7 @@ pub(crate) struct Said {
 }
 
 impl Said {
-    fn line(message: String) -> Said {
+    pub(crate) fn line(message: String) -> Said {
         Said {
             lines: vec![message],
             warnings: Vec::new(),

@@ -144,6 +144,11 @@ pub(crate) fn read_passphrase_as(
             first
         }
     };
+    passphrase_given(&text)
+}
+
+/// A passphrase as typed or read from a file: one line end dropped, at least 8 characters.
+pub(crate) fn passphrase_given(text: &str) -> Result<SecretString, Failure> {
     let trimmed = text.trim_end_matches(['\r', '\n']);
     if trimmed.chars().count() < 8 {
         return Err(Failure(EXIT_USAGE, t!("cli-passphrase-too-short")));

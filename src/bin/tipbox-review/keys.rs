@@ -1,6 +1,7 @@
 //! Commands on the office keys: init (and key rotation), passphrase, verify-acknowledgement.
 
 use super::*;
+use crate::casework::Said;
 
 pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
     let cli = ctx.cli;
@@ -17,16 +18,7 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
         } => {
             let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
-            let keys =
-                tipbox::keys::replace_signing_key(&l.keys_dir(), &pass, &tipbox::vocab::today())?;
-            l.audit(
-                ledger::Action::NewSigningKey,
-                None,
-                &format!(
-                    "verify key {} retired, {} in use",
-                    keys.retired, keys.current
-                ),
-            )?;
+            let current = replace_signing_key_on(&mut l, &pass)?;
             eprintln!(
                 "tipbox-review: {}",
                 t!(
@@ -34,7 +26,7 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
                     file = tipbox::keys::RETIRED_VERIFY_KEYS_FILE
                 )
             );
-            println!("verify-key: {}", keys.current);
+            println!("verify-key: {current}");
             Ok(())
         }
         InitArgs {
@@ -44,20 +36,7 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
         } => {
             let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
             let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
-            let new = tipbox::keys::add_identity(&l.keys_dir(), &pass)?;
-            l.audit(ledger::Action::AddKey, None, "new office identity added")?;
-            if *retire_old {
-                tipbox::keys::retire_other_recipients(
-                    &l.keys_dir(),
-                    &new,
-                    &tipbox::vocab::today(),
-                )?;
-                l.audit(
-                    ledger::Action::RetireKeys,
-                    None,
-                    "the office seals to the new identity only",
-                )?;
-            }
+            let new = add_key_on(&mut l, &pass, *retire_old)?;
             let all = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::RECIPIENT_FILE))?;
             let verify = std::fs::read_to_string(l.keys_dir().join(tipbox::keys::VERIFY_KEY_FILE))?;
             if *retire_old {
@@ -81,6 +60,65 @@ pub(crate) fn init(ctx: &Ctx, a: &InitArgs) -> Result<(), Failure> {
     }
 }
 
+/// A new signing key (the old verify key retired): the new verify key.
+pub(crate) fn replace_signing_key_on(
+    l: &mut Ledger,
+    pass: &SecretString,
+) -> Result<String, Failure> {
+    let keys = tipbox::keys::replace_signing_key(&l.keys_dir(), pass, &tipbox::vocab::today())?;
+    l.audit(
+        ledger::Action::NewSigningKey,
+        None,
+        &format!(
+            "verify key {} retired, {} in use",
+            keys.retired, keys.current
+        ),
+    )?;
+    Ok(keys.current.to_string())
+}
+
+/// A new office identity (and, with `retire_old`, the office seals to it only): its
+/// recipient.
+pub(crate) fn add_key_on(
+    l: &mut Ledger,
+    pass: &SecretString,
+    retire_old: bool,
+) -> Result<String, Failure> {
+    let new = tipbox::keys::add_identity(&l.keys_dir(), pass)?;
+    l.audit(ledger::Action::AddKey, None, "new office identity added")?;
+    if retire_old {
+        tipbox::keys::retire_other_recipients(&l.keys_dir(), &new, &tipbox::vocab::today())?;
+        l.audit(
+            ledger::Action::RetireKeys,
+            None,
+            "the office seals to the new identity only",
+        )?;
+    }
+    Ok(new.to_string())
+}
+
+/// The office keys' passphrase changed from `current` to `new`.
+pub(crate) fn change_passphrase_on(
+    l: &mut Ledger,
+    current: &SecretString,
+    new: &SecretString,
+) -> Result<Said, Failure> {
+    if new.expose_secret() == current.expose_secret() {
+        return Err(Failure(EXIT_USAGE, t!("cli-passphrase-unchanged")));
+    }
+    tipbox::keys::change_passphrase(&l.keys_dir(), current, new)?;
+    l.audit(
+        ledger::Action::Passphrase,
+        None,
+        "passphrase of the office keys changed",
+    )?;
+    Ok(Said::line(t!(
+        "cli-passphrase-changed",
+        identity = tipbox::keys::IDENTITY_FILE,
+        signing = tipbox::keys::SIGNING_KEY_FILE
+    )))
+}
+
 pub(crate) fn passphrase(ctx: &Ctx, a: &PassphraseArgs) -> Result<(), Failure> {
     let PassphraseArgs {
         new_passphrase_file,
@@ -94,23 +132,7 @@ pub(crate) fn passphrase(ctx: &Ctx, a: &PassphraseArgs) -> Result<(), Failure> {
         true,
         &t!("cli-prompt-new-passphrase"),
     )?;
-    if new.expose_secret() == current.expose_secret() {
-        return Err(Failure(EXIT_USAGE, t!("cli-passphrase-unchanged")));
-    }
-    tipbox::keys::change_passphrase(&l.keys_dir(), &current, &new)?;
-    l.audit(
-        ledger::Action::Passphrase,
-        None,
-        "passphrase of the office keys changed",
-    )?;
-    println!(
-        "{}",
-        t!(
-            "cli-passphrase-changed",
-            identity = tipbox::keys::IDENTITY_FILE,
-            signing = tipbox::keys::SIGNING_KEY_FILE
-        )
-    );
+    change_passphrase_on(&mut l, &current, &new)?.print();
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The ledger's own records: backup, restore, audit verify.
 
 use super::*;
+use crate::casework::Said;
 
 pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
     let cli = ctx.cli;
@@ -14,20 +15,7 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
             file_only(out, &t!("cli-what-backup"))?;
             let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
             let ids = unlock()?;
-            let bar = indicatif::ProgressBar::new_spinner();
-            let s = l.backup(out, &ids, |n| bar.inc(n))?;
-            bar.finish_and_clear();
-            println!(
-                "{}",
-                *terminal_safe(&t!(
-                    "cli-backup-written",
-                    file = out.display(),
-                    tips = s.header.tips,
-                    files = s.header.files,
-                    trees = s.header.trees,
-                    size = indicatif::BinaryBytes(s.bytes)
-                ))
-            );
+            backup_on(&mut l, &ids, out)?.print();
             Ok(())
         }
         BackupArgs {
@@ -47,40 +35,71 @@ pub(crate) fn backup(ctx: &Ctx, a: &BackupArgs) -> Result<(), Failure> {
                 None if own.exists() => load_identity_file(&own, cli.passphrase_file.as_deref())?,
                 None => unlock_carried_keys(file, cli.passphrase_file.as_deref())?,
             };
-            let bar = indicatif::ProgressBar::new_spinner().with_message(t!("cli-checking-backup"));
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            let checked = ledger::backup::verify(
-                file,
-                ledger::backup::Trust {
-                    identities: &ids,
-                    accept_unauthenticated: trust.accept_unauthenticated,
-                    carried_keys_checked: true,
-                },
-            );
-            bar.finish_and_clear();
-            match checked {
-                Ok(s) => {
-                    println!(
-                        "{}",
-                        *terminal_safe(&t!(
-                            "cli-backup-ok",
-                            made = s.header.made,
-                            tips = s.header.tips,
-                            files = s.header.files,
-                            trees = s.header.trees,
-                            size = indicatif::BinaryBytes(s.bytes),
-                            by = made_by(&s.header)
-                        ))
-                    );
-                    Ok(())
-                }
-                Err(
-                    e @ (ledger::backup::BackupError::Io { .. }
-                    | ledger::backup::BackupError::NotOurs),
-                ) => Err(e.into()),
-                Err(e) => Err(Failure(EXIT_CHECK_FAILED, crate::i18n::backup_error(&e))),
-            }
+            verify_backup(file, &ids, trust.accept_unauthenticated)?.print();
+            Ok(())
         }
+    }
+}
+
+/// A consistent, encrypted snapshot of the open ledger at `out`.
+pub(crate) fn backup_on(
+    l: &mut Ledger,
+    ids: &[tipbox::keys::Identity],
+    out: &Path,
+) -> Result<Said, Failure> {
+    let bar = indicatif::ProgressBar::new_spinner();
+    let s = l.backup(out, ids, |n| bar.inc(n))?;
+    bar.finish_and_clear();
+    Ok(Said::line(
+        terminal_safe(&t!(
+            "cli-backup-written",
+            file = out.display(),
+            tips = s.header.tips,
+            files = s.header.files,
+            trees = s.header.trees,
+            size = indicatif::BinaryBytes(s.bytes)
+        ))
+        .as_str()
+        .to_owned(),
+    ))
+}
+
+/// Check a backup without restoring it: the office's `ids` must open it, and it must be
+/// whole. A backup that fails the check: [`EXIT_CHECK_FAILED`].
+pub(crate) fn verify_backup(
+    file: &Path,
+    ids: &[tipbox::keys::Identity],
+    accept_unauthenticated: bool,
+) -> Result<Said, Failure> {
+    let bar = indicatif::ProgressBar::new_spinner().with_message(t!("cli-checking-backup"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let checked = ledger::backup::verify(
+        file,
+        ledger::backup::Trust {
+            identities: ids,
+            accept_unauthenticated,
+            carried_keys_checked: true,
+        },
+    );
+    bar.finish_and_clear();
+    match checked {
+        Ok(s) => Ok(Said::line(
+            terminal_safe(&t!(
+                "cli-backup-ok",
+                made = s.header.made,
+                tips = s.header.tips,
+                files = s.header.files,
+                trees = s.header.trees,
+                size = indicatif::BinaryBytes(s.bytes),
+                by = made_by(&s.header)
+            ))
+            .as_str()
+            .to_owned(),
+        )),
+        Err(
+            e @ (ledger::backup::BackupError::Io { .. } | ledger::backup::BackupError::NotOurs),
+        ) => Err(e.into()),
+        Err(e) => Err(Failure(EXIT_CHECK_FAILED, crate::i18n::backup_error(&e))),
     }
 }
 
@@ -138,18 +157,21 @@ pub(crate) fn audit(ctx: &Ctx, a: &AuditArgs) -> Result<(), Failure> {
         AuditArgs {
             command: AuditCommand::Verify,
         } => {
-            let path = cli.ledger.join(ledger::audit::AUDIT_FILE);
-            match ledger::audit::verify_file(&path) {
-                Ok((n, _)) => {
-                    println!("{}", t!("cli-audit-intact", entries = n));
-                    Ok(())
-                }
-                Err(e @ ledger::AuditError::Broken { .. }) => {
-                    Err(Failure(EXIT_CHECK_FAILED, crate::i18n::audit_error(&e)))
-                }
-                Err(e) => Err(e.into()),
-            }
+            verify_audit(&cli.ledger)?.print();
+            Ok(())
         }
+    }
+}
+
+/// Check the audit log's hash chain: broken, [`EXIT_CHECK_FAILED`] naming the first entry.
+pub(crate) fn verify_audit(ledger: &Path) -> Result<Said, Failure> {
+    let path = ledger.join(ledger::audit::AUDIT_FILE);
+    match ledger::audit::verify_file(&path) {
+        Ok((n, _)) => Ok(Said::line(t!("cli-audit-intact", entries = n))),
+        Err(e @ ledger::AuditError::Broken { .. }) => {
+            Err(Failure(EXIT_CHECK_FAILED, crate::i18n::audit_error(&e)))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -48,6 +48,10 @@ pub(crate) struct ActionForm {
     recipient: Option<String>,
     summary: Option<Typed>,
     token: Option<Typed>,
+    passphrase: Option<Typed>,
+    new_passphrase: Option<Typed>,
+    again: Option<Typed>,
+    retire_old: Option<String>,
 }
 
 /// A text the reviewer typed (a reply, a note, a claim token): moved from the form's
@@ -291,6 +295,9 @@ struct OfficePage<'a> {
     w: Words<'a>,
     flash: Option<Flash>,
     today: String,
+    /// The office's public keys (recipient.txt, verify-key.txt), to hand to portals.
+    recipients: Vec<String>,
+    verify_key: String,
 }
 
 #[derive(Deserialize)]
@@ -307,8 +314,23 @@ pub(crate) async fn office(
     if desk.identities().is_none() {
         return unlock_page(&desk, lang, remember, None);
     }
+    let dir = desk
+        .ledger
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .keys_dir();
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+    let recipients = read(tipbox::keys::RECIPIENT_FILE)
+        .lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(inert)
+        .collect();
+    let verify_key = inert(read(tipbox::keys::VERIFY_KEY_FILE).trim());
     let page_html = OfficePage {
         w: words(&desk, lang),
+        recipients,
+        verify_key,
         flash: desk.told(),
         today: tipbox::vocab::today(),
     }
@@ -330,14 +352,25 @@ pub(crate) async fn office_action(
     let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, false, None);
     };
-    if !["import", "export", "claim"].contains(&action.as_str()) {
+    const ACTIONS: [&str; 9] = [
+        "import",
+        "export",
+        "claim",
+        "backup",
+        "verify-backup",
+        "verify-audit",
+        "passphrase",
+        "add-key",
+        "new-signing-key",
+    ];
+    if !ACTIONS.contains(&action.as_str()) {
         return not_found_in(&desk, lang);
     }
     let d2 = desk.clone();
     let done = tokio::task::spawn_blocking(move || {
         crate::i18n::in_lang(lang, || {
             let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
-            let outcome = office_act(&mut l, &keys, &action, &form);
+            let outcome = office_act(&d2, &mut l, &keys, &action, &form);
             drop(l);
             d2.wrote();
             flash_of(outcome)
@@ -353,13 +386,64 @@ pub(crate) async fn office_action(
     }
 }
 
+/// The passphrase a form gives, as a secret.
+fn passphrase(given: &Option<Typed>) -> Result<age::secrecy::SecretString, Failure> {
+    crate::io::passphrase_given(required(given)?)
+}
+
 fn office_act(
+    desk: &Desk,
     l: &mut ledger::Ledger,
     keys: &Unlocked,
     action: &str,
     f: &ActionForm,
 ) -> Result<Said, Failure> {
+    // After a change of the keys, the desk holds them as they are now.
+    let reopen = |l: &ledger::Ledger, pass: &age::secrecy::SecretString| {
+        super::open_keys(&l.keys_dir(), pass)
+            .map(|k| desk.unlock(k))
+            .map_err(Failure::from)
+    };
     match action {
+        "backup" => crate::records::backup_on(l, &keys.ids, &local_file(&f.file)?),
+        "verify-backup" => crate::records::verify_backup(&local_file(&f.file)?, &keys.ids, false),
+        "verify-audit" => crate::records::verify_audit(l.root()),
+        "passphrase" => {
+            let current = passphrase(&f.passphrase)?;
+            let new = passphrase(&f.new_passphrase)?;
+            if required(&f.again)? != required(&f.new_passphrase)? {
+                return Err(Failure(EXIT_USAGE, t!("cli-passphrases-differ")));
+            }
+            let said = crate::keys::change_passphrase_on(l, &current, &new)?;
+            reopen(l, &new)?;
+            Ok(said)
+        }
+        "add-key" => {
+            let pass = passphrase(&f.passphrase)?;
+            let retire = nonempty(&f.retire_old) == Some("1");
+            let recipient = crate::keys::add_key_on(l, &pass, retire)?;
+            reopen(l, &pass)?;
+            Ok(Said::line(if retire {
+                t!(
+                    "cli-key-added-old-retired",
+                    recipient = recipient,
+                    file = tipbox::keys::RETIRED_RECIPIENTS_FILE
+                )
+            } else {
+                t!("cli-key-added", recipient = recipient)
+            }))
+        }
+        "new-signing-key" => {
+            let pass = passphrase(&f.passphrase)?;
+            let current = crate::keys::replace_signing_key_on(l, &pass)?;
+            reopen(l, &pass)?;
+            let mut said = Said::line(t!(
+                "cli-signing-key-replaced",
+                file = tipbox::keys::RETIRED_VERIFY_KEYS_FILE
+            ));
+            said.lines.push(format!("verify-key: {current}"));
+            Ok(said)
+        }
         "import" => {
             let file = local_file(&f.file)?;
             let summary = l.import(&file, &keys.ids, |_| ())?;
