@@ -503,6 +503,76 @@ fn backups_the_audit_log_and_the_keys_from_the_office_page() {
     }
 }
 
+/// A tip that came by letter, typed in at the desk with its scanned file, is the tip `add`
+/// enters; the web channel is the portal's only, and a file must be a whole path.
+#[test]
+fn a_typed_in_tip_with_its_file_is_the_one_add_enters() {
+    let work = tempfile::tempdir().unwrap();
+    let scan = work.path().join("letter-scan.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 a scanned letter").unwrap();
+    let scan_s = scan.to_str().unwrap().to_owned();
+    let text = "来信反映：某镇干部为赌场充当保护伞。";
+    let at_desk = TestLedger::new();
+    let desk = Desk::start(&at_desk, false, &["--as", "test-reviewer"]);
+    let session = desk.session();
+    let csrf = csrf_of(&desk.get(&session, "/add").1);
+    let add = |form: &[(&str, &str)]| {
+        let mut form = form.to_vec();
+        form.push(("csrf", &csrf));
+        let res = client()
+            .post(format!("http://{}/office/add", desk.host))
+            .header("cookie", &session)
+            .form(&form)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        res.headers()["location"].to_str().unwrap().to_owned()
+    };
+    for refused in [
+        &[("channel", "web"), ("text", text)][..],
+        &[
+            ("channel", "letter"),
+            ("text", text),
+            ("files", "letter-scan.pdf"),
+        ],
+        &[("channel", "letter"), ("text", " ")],
+    ] {
+        assert_eq!(add(refused), "/add", "{refused:?}");
+        assert!(desk.get(&session, "/add").1.contains("flash refused"));
+    }
+    let to = add(&[
+        ("channel", "letter"),
+        ("category", "umbrella"),
+        ("received", "2026-12-01"),
+        ("text", text),
+        ("files", &format!("{scan_s}\n")),
+    ]);
+    assert_eq!(to, "/tip/1");
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(page.contains("某镇干部为赌场充当保护伞"), "{page}");
+    assert!(page.contains("letter-scan.pdf"), "{page}");
+    desk.stop();
+    let at_cli = TestLedger::new();
+    at_cli.ok(&[
+        "add",
+        "--channel",
+        "letter",
+        "--category",
+        "umbrella",
+        "--received",
+        "2026-12-01",
+        "--text",
+        text,
+        "--attachment",
+        &scan_s,
+    ]);
+    assert_eq!(
+        ledger_results(&at_desk, &["1"]),
+        ledger_results(&at_cli, &["1"])
+    );
+    assert_eq!(audit_writes(&at_desk), audit_writes(&at_cli));
+}
+
 /// How long the keys stay unlocked without use is the office's setting (`[desk]
 /// lock_after_minutes` in ledger.toml), checked where it is read; the flag decides for
 /// one launch. Each desk here is stopped as soon as it gives its address, and stops

@@ -258,29 +258,39 @@ pub(crate) fn add(ctx: &Ctx, a: &AddArgs) -> Result<(), Failure> {
         _ => return Err(Failure(EXIT_USAGE, t!("cli-add-no-content"))),
     };
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
-    let done = l.add(ledger::casework::NewTip {
-        channel: *channel,
-        category,
-        received: received.as_deref(),
-        content: &content,
-        attachments,
-    })?;
-    let id = done.entry.id;
-    if attachments.is_empty() {
-        println!("{}", t!("cli-added", id = id, channel = channel.key()));
-    } else {
-        println!(
-            "{}",
-            t!(
-                "cli-added-with-files",
-                id = id,
-                channel = channel.key(),
-                files = attachments.len()
-            )
-        );
-    }
-    warn_all(&done.warnings);
+    let (said, _) = add_on(
+        &mut l,
+        ledger::casework::NewTip {
+            channel: *channel,
+            category,
+            received: received.as_deref(),
+            content: &content,
+            attachments,
+        },
+    )?;
+    said.print();
     Ok(())
+}
+
+/// Enter a tip that came by another channel, with its files: what was said, and its id.
+pub(crate) fn add_on(
+    l: &mut Ledger,
+    given: ledger::casework::NewTip<'_>,
+) -> Result<(Said, u64), Failure> {
+    let (channel, files) = (given.channel, given.attachments.len());
+    let done = l.add(given)?;
+    let id = done.entry.id;
+    let said = Said::line(if files == 0 {
+        t!("cli-added", id = id, channel = channel.key())
+    } else {
+        t!(
+            "cli-added-with-files",
+            id = id,
+            channel = channel.key(),
+            files = files
+        )
+    });
+    Ok((said.warned(&done.warnings), id))
 }
 
 pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {

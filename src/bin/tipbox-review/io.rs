@@ -2,17 +2,6 @@
 
 use super::*;
 
-/// Print what a casework action warns of.
-pub(crate) fn warn_all(warnings: &[ledger::casework::Warning]) {
-    for w in warnings {
-        eprintln!(
-            "tipbox-review: {}: {}",
-            crate::i18n::warning_word(),
-            *terminal_safe(&crate::i18n::warning(w))
-        );
-    }
-}
-
 /// Print a warning of the program's own (already in the chosen language).
 pub(crate) fn warn_text(message: &str) {
     eprintln!(

@@ -52,6 +52,10 @@ pub(crate) struct ActionForm {
     new_passphrase: Option<Typed>,
     again: Option<Typed>,
     retire_old: Option<String>,
+    channel: Option<String>,
+    received: Option<String>,
+    /// Files on this machine, one whole path a line.
+    files: Option<String>,
 }
 
 /// A text the reviewer typed (a reply, a note, a claim token): moved from the form's
@@ -352,7 +356,8 @@ pub(crate) async fn office_action(
     let Some(keys) = desk.identities() else {
         return unlock_page(&desk, lang, false, None);
     };
-    const ACTIONS: [&str; 9] = [
+    const ACTIONS: [&str; 10] = [
+        "add",
         "import",
         "export",
         "claim",
@@ -370,20 +375,97 @@ pub(crate) async fn office_action(
     let done = tokio::task::spawn_blocking(move || {
         crate::i18n::in_lang(lang, || {
             let mut l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
-            let outcome = office_act(&d2, &mut l, &keys, &action, &form);
+            // A tip entered: its page next.
+            let (outcome, to) = if action == "add" {
+                match add(&mut l, &form) {
+                    Ok((said, id)) => (Ok(said), format!("/tip/{id}")),
+                    Err(e) => (Err(e), "/add".to_owned()),
+                }
+            } else {
+                let outcome = office_act(&d2, &mut l, &keys, &action, &form);
+                (outcome, "/office".to_owned())
+            };
             drop(l);
             d2.wrote();
-            flash_of(outcome)
+            (flash_of(outcome), to)
         })
     })
     .await;
     match done {
-        Ok(flash) => {
+        Ok((flash, to)) => {
             desk.tell(flash);
-            Redirect::to("/office").into_response()
+            Redirect::to(&to).into_response()
         }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "500\n").into_response(),
     }
+}
+
+/// `add`: a tip that came by phone, letter, visit or mailbox, typed in, with its files (whole
+/// paths on this machine, one a line).
+fn add(l: &mut ledger::Ledger, f: &ActionForm) -> Result<(Said, u64), Failure> {
+    let channel = keyed::<ledger::Channel>(&f.channel)?
+        .filter(|c| ledger::Channel::TYPED_IN.contains(c))
+        .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-choice")))?;
+    let mut files = Vec::new();
+    for line in f.files.as_deref().unwrap_or_default().lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let p = PathBuf::from(line);
+        if !p.is_absolute() {
+            return Err(Failure(EXIT_USAGE, t!("desk-not-an-absolute-path")));
+        }
+        files.push(p);
+    }
+    casework::add_on(
+        l,
+        ledger::casework::NewTip {
+            channel,
+            category: nonempty(&f.category).unwrap_or("other"),
+            received: nonempty(&f.received),
+            content: required(&f.text)?,
+            attachments: &files,
+        },
+    )
+}
+
+/// The page to enter a tip that came by another channel.
+#[derive(Template)]
+#[template(path = "desk/add.html")]
+struct AddPage<'a> {
+    w: Words<'a>,
+    flash: Option<Flash>,
+    channels: Vec<(&'static str, String)>,
+    categories: Vec<(String, String)>,
+    today: String,
+}
+
+pub(crate) async fn add_page(
+    State(desk): State<Arc<Desk>>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let (lang, remember) = language(&desk, &headers, q.lang.as_deref());
+    if desk.identities().is_none() {
+        return unlock_page(&desk, lang, remember, None);
+    }
+    let w = words(&desk, lang);
+    let page_html = AddPage {
+        channels: ledger::Channel::TYPED_IN
+            .iter()
+            .map(|c| (c.key(), w.label("channel", c.key())))
+            .collect(),
+        categories: tipbox::vocab::default_categories()
+            .into_iter()
+            .map(|c| (c.key.to_owned(), c.label(lang).to_owned()))
+            .collect(),
+        today: tipbox::vocab::today(),
+        flash: desk.told(),
+        w,
+    }
+    .render();
+    page(page_html, lang, remember)
 }
 
 /// The passphrase a form gives, as a secret.

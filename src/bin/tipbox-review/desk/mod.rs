@@ -332,6 +332,7 @@ pub(crate) fn app(desk: Arc<Desk>) -> Router {
             axum::routing::post(actions::tip_action),
         )
         .route("/office", axum::routing::get(actions::office))
+        .route("/add", axum::routing::get(actions::add_page))
         .route(
             "/office/{action}",
             axum::routing::post(actions::office_action),
