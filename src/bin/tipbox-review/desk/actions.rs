@@ -302,6 +302,43 @@ struct OfficePage<'a> {
     /// The office's public keys (recipient.txt, verify-key.txt), to hand to portals.
     recipients: Vec<String>,
     verify_key: String,
+    media: Vec<String>,
+}
+
+/// The folders of removable media mounted now (`/media/USER/LABEL`, `/run/media/USER/LABEL`,
+/// `/media/LABEL`), offered in the file fields: a clerk picks the stick instead of typing
+/// its path. A label is the stick's own: shown through the terminal-safe filter.
+fn media_folders() -> Vec<String> {
+    let mut found = Vec::new();
+    let dirs = |p: &std::path::Path| -> Vec<PathBuf> {
+        std::fs::read_dir(p)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir())
+                    .take(50)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for base in ["/media", "/run/media"] {
+        for first in dirs(std::path::Path::new(base)) {
+            let inner = dirs(&first);
+            if inner.is_empty() {
+                found.push(first);
+            } else {
+                found.extend(inner);
+            }
+        }
+    }
+    let mut shown: Vec<String> = found
+        .iter()
+        .filter_map(|p| p.to_str())
+        .map(|p| inert(&format!("{p}/")))
+        .collect();
+    shown.sort();
+    shown.dedup();
+    shown
 }
 
 #[derive(Deserialize)]
@@ -333,6 +370,7 @@ pub(crate) async fn office(
     let verify_key = inert(read(tipbox::keys::VERIFY_KEY_FILE).trim());
     let page_html = OfficePage {
         w: words(&desk, lang),
+        media: media_folders(),
         recipients,
         verify_key,
         flash: desk.told(),
