@@ -456,7 +456,7 @@ list-count = 共 {$tips} 条线索
 help =
     tipbox 审核人员命令行程序，在离线电脑上使用
 help-after =
-    退出码：0 表示成功；1 表示核验未通过（audit verify、reward verify、backup verify）；2 表示用法或输入错误（包括口令错误）。
+    退出码：0 表示成功；1 表示核验未通过（audit verify、reward verify、backup verify、verify-acknowledgement）；2 表示用法或输入错误（包括口令错误）。
 help-arg-ledger =
     台账文件夹
 help-arg-passphrase_file =

@@ -456,7 +456,7 @@ list-count = 共 {$tips} 則線索
 help =
     tipbox 審核人員命令列程式，在離線電腦上使用
 help-after =
-    結束代碼：0 表示成功；1 表示驗證未通過（audit verify、reward verify、backup verify）；2 表示用法或輸入錯誤（包括通行密語錯誤）。
+    結束代碼：0 表示成功；1 表示驗證未通過（audit verify、reward verify、backup verify、verify-acknowledgement）；2 表示用法或輸入錯誤（包括通行密語錯誤）。
 help-arg-ledger =
     台帳資料夾
 help-arg-passphrase_file =

@@ -7,7 +7,7 @@ use super::*;
     name = "tipbox-review",
     version,
     about = "The reviewer's CLI for tipbox, for the air-gapped machine",
-    after_help = "Exit codes: 0 success; 1 a check failed (audit verify, reward verify, backup verify); \
+    after_help = "Exit codes: 0 success; 1 a check failed (audit verify, reward verify, backup verify, verify-acknowledgement); \
                   2 usage or input error (including a wrong passphrase)."
 )]
 pub(crate) struct Cli {
