@@ -117,6 +117,36 @@ fn the_ledger_page_filters_searches_and_pages() {
     assert!(audit.contains(&shown), "{audit}");
 }
 
+/// The received range: both ends inclusive, a day that is not a day refused on the page
+/// (no tip shown, never every tip), and the range kept in the paging links.
+#[test]
+fn the_ledger_page_filters_by_the_days_tips_were_received() {
+    let l = TestLedger::new();
+    for day in ["2026-11-01", "2026-11-15", "2026-11-30"] {
+        l.ok(&[
+            "add",
+            "--channel",
+            "letter",
+            "--received",
+            day,
+            "--text",
+            "来信",
+        ]);
+    }
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let shown = |q: &str| tip_links(&desk.get(&session, &format!("/?{q}")).1);
+    assert_eq!(shown("from=2026-11-15").len(), 2);
+    assert_eq!(shown("to=2026-11-15").len(), 2);
+    assert_eq!(shown("from=2026-11-15&to=2026-11-15"), ["2"]);
+    assert_eq!(shown("from=2026-12-01").len(), 0);
+    let (_, page) = desk.get(&session, "/?from=yesterday");
+    assert!(page.contains("日期格式不对"), "{page}");
+    assert!(tip_links(&page).is_empty(), "{page}");
+    assert!(page.contains("value=\"yesterday\""), "{page}");
+    desk.stop();
+}
+
 #[test]
 fn the_desk_speaks_traditional_chinese_and_english_when_asked() {
     let l = TestLedger::new();

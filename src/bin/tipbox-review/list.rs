@@ -110,6 +110,9 @@ pub(crate) struct Filter<'a> {
     pub department: Option<&'a str>,
     pub channel: Option<Channel>,
     pub overdue: bool,
+    /// Received on or after, on or before these days (the desk's range).
+    pub received_from: Option<summary::DayNumber>,
+    pub received_to: Option<summary::DayNumber>,
 }
 
 /// One tip of a list: (sort key: not overdue, deadline, id), its nearest deadline, the tip.
@@ -140,7 +143,13 @@ pub(crate) fn select<'a, 'b>(
                     .department
                     .is_none_or(|dep| t.department.as_deref() == Some(dep))
                 && filter.channel.is_none_or(|c| c == t.channel)
-                && (!filter.overdue || overdue);
+                && (!filter.overdue || overdue)
+                && filter
+                    .received_from
+                    .is_none_or(|from| t.received.is_some_and(|r| r >= from))
+                && filter
+                    .received_to
+                    .is_none_or(|to| t.received.is_some_and(|r| r <= to));
             wanted.then_some((
                 (!overdue, due.unwrap_or(summary::DayNumber::MAX), t.id),
                 due,
@@ -170,6 +179,7 @@ pub(crate) fn print_list(
             department: args.department.as_deref(),
             channel: None,
             overdue: args.overdue,
+            ..Filter::default()
         },
     );
     let names = summary::DayNames::covering(

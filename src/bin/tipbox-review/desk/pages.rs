@@ -138,6 +138,9 @@ pub(crate) struct LedgerQuery {
     channel: Option<String>,
     overdue: Option<String>,
     q: Option<String>,
+    /// Received from, to (YYYY-MM-DD, inclusive).
+    from: Option<String>,
+    to: Option<String>,
     page: Option<usize>,
 }
 
@@ -191,6 +194,12 @@ impl LedgerPage<'_> {
     fn q(&self) -> String {
         inert(self.f.q.as_deref().unwrap_or(""))
     }
+    fn from(&self) -> String {
+        inert(self.f.from.as_deref().unwrap_or(""))
+    }
+    fn to(&self) -> String {
+        inert(self.f.to.as_deref().unwrap_or(""))
+    }
 }
 
 /// A tip id from a page's address: digits, at most 19 of them.
@@ -239,6 +248,15 @@ fn build_ledger(
     // A status or channel that is none of them matches no tip (as an unknown category).
     let unknown = matches!(status, Some(None)) || matches!(channel, Some(None));
     let (status, channel) = (status.flatten(), channel.flatten());
+    // A received range: days, else an error and no tip (never "every tip").
+    let day = |v: &Option<String>| nonempty(v).map(summary::day_number);
+    let (from, to) = (day(&f.from), day(&f.to));
+    let bad_day = matches!(from, Some(None)) || matches!(to, Some(None));
+    if bad_day {
+        error = Some(w.t("desk-not-a-day"));
+    }
+    let unknown = unknown || bad_day;
+    let (received_from, received_to) = (from.flatten(), to.flatten());
     let category = nonempty(&f.category).map(str::to_owned);
     let department = nonempty(&f.department).map(str::to_owned);
     // The decrypted search, as `search`: the ids whose content holds the text.
@@ -280,6 +298,8 @@ fn build_ledger(
                 department: department.as_deref(),
                 channel,
                 overdue: f.overdue.as_deref() == Some("1"),
+                received_from,
+                received_to,
             },
         );
         let rows = if unknown { Vec::new() } else { rows };
@@ -369,6 +389,8 @@ fn paging_query(f: &LedgerQuery) -> String {
         ("department", &f.department),
         ("channel", &f.channel),
         ("overdue", &f.overdue),
+        ("from", &f.from),
+        ("to", &f.to),
         ("q", &f.q),
     ] {
         if let Some(v) = nonempty(value) {
