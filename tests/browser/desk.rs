@@ -94,6 +94,13 @@ fn the_desk_in_a_real_browser_at_a_laptop_size() {
 /// Click the button of the form posting to `action` and wait for the page it leads to:
 /// what the action said, never a refusal.
 async fn submit(c: &fantoccini::Client, action: &str) -> String {
+    // The last page's message goes first: the one waited for is the next page's.
+    c.execute(
+        "document.querySelectorAll('.flash').forEach(e => e.remove()); return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
     c.find(Locator::Css(&format!("form[action='{action}'] button")))
         .await
         .unwrap_or_else(|_| panic!("a form for {action}"))
@@ -251,6 +258,12 @@ fn a_full_day_at_the_desk_in_chromium_leaves_the_command_lines_ledger() {
             submit(&c, &format!("/tip/{other}/triage")).await;
             // Refused, and said so on the page.
             fill(&c, "l-other", &other).await;
+            c.execute(
+                "document.querySelectorAll('.flash').forEach(e => e.remove()); return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
             c.find(Locator::Css(&format!(
                 "form[action='/tip/{other}/link'] button"
             )))

@@ -175,3 +175,44 @@ fn the_desk_speaks_traditional_chinese_and_english_when_asked() {
     let (_, page) = desk.get(&desk.session(), "/");
     assert!(page.contains("<html lang=\"en\">"), "{page}");
 }
+
+/// Every page's title is text and every form is in its body (regression: the office
+/// page's backup, audit and key forms were inside its `<title>`, so no browser showed
+/// them).
+#[test]
+fn every_pages_forms_are_in_its_body() {
+    let (l, _work, _) = ledger_with(&[Tip::default()]);
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    for path in ["/", "/tip/1", "/office", "/add", "/?lang=en"] {
+        let (code, page) = desk.get(&session, path);
+        assert_eq!(code, 200, "{path}");
+        let title = &page[page.find("<title>").unwrap() + 7..page.find("</title>").unwrap()];
+        assert!(!title.contains('<'), "{path}: {title}");
+        let body = &page[page.find("<main>").unwrap()..page.find("</main>").unwrap()];
+        assert_eq!(
+            page.matches("<form").count(),
+            body.matches("<form").count() + 1, // the Lock button, in the header
+            "{path}"
+        );
+    }
+    let (_, office) = desk.get(&session, "/office");
+    let body = &office[office.find("<main>").unwrap()..];
+    for action in [
+        "import",
+        "export",
+        "claim",
+        "backup",
+        "verify-backup",
+        "verify-audit",
+        "passphrase",
+        "add-key",
+        "new-signing-key",
+    ] {
+        assert!(
+            body.contains(&format!("action=\"/office/{action}\"")),
+            "{action}"
+        );
+    }
+    desk.stop();
+}
