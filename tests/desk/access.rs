@@ -259,3 +259,123 @@ fn the_idle_lock_time_is_the_offices_setting() {
         assert!(err.contains("ledger.toml"), "{bad}: {err}");
     }
 }
+
+/// A page of another port of this machine is the same *site*: its requests carry the
+/// SameSite cookie. Reading a tip decrypts it, writes the audit log and keeps the keys from
+/// locking, so only the desk's own pages and the reviewer's typed address may ask
+/// (regression: an `<img>` on 127.0.0.1:8099 made the desk decrypt every tip).
+#[test]
+fn a_page_of_another_port_cannot_read_through_the_desk() {
+    let (l, _work, _) = ledger_with(&[Tip::default()]);
+    let desk = Desk::start(&l, false, &[]);
+    // The token may come from anywhere (the opener file is a `file:` page).
+    let res = client()
+        .get(&desk.url)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let session = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let before = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    for site in ["same-site", "cross-site", "same-site, same-origin"] {
+        for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+            let res = client()
+                .request(method.clone(), format!("http://{}/tip/1", desk.host))
+                .header("cookie", &session)
+                .header("sec-fetch-site", site)
+                .send()
+                .unwrap();
+            assert_eq!(res.status(), 403, "{method} {site}");
+        }
+    }
+    let res = client()
+        .get(format!("http://{}/?q=%E6%9D%91%E9%9C%B8", desk.host))
+        .header("cookie", &session)
+        .header("sec-fetch-site", "same-site")
+        .send()
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let after = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    assert_eq!(before, after);
+    for site in ["same-origin", "none"] {
+        let res = client()
+            .get(format!("http://{}/tip/1", desk.host))
+            .header("cookie", &session)
+            .header("sec-fetch-site", site)
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 200, "{site}");
+    }
+    desk.stop();
+}
+
+/// The desktop's browser is sent to the desk through a file only this user can read, never
+/// with the token on a command line (regression: `xdg-open URL` showed the token to every
+/// user of the machine in `/proc/PID/cmdline`, and whoever used it first had the desk). The
+/// file is gone once the token is spent.
+#[test]
+fn the_browser_gets_the_address_through_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let l = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let seen = work.path().join("xdg-open-args");
+    let fake = bin.join("xdg-open");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime = work.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let mut child = review_command(&l.path())
+        .env("PATH", path)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .args(["desk", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("tipbox-review: desk at ")
+                .map(str::to_owned)
+        })
+        .unwrap();
+    std::thread::spawn(move || lines.for_each(drop));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.exists() {
+        assert!(Instant::now() < deadline, "xdg-open was not run");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let args = std::fs::read_to_string(&seen).unwrap();
+    let token = url.split("token=").nth(1).unwrap();
+    assert!(!args.contains(token), "{args}");
+    let opener = std::path::PathBuf::from(args.trim());
+    assert!(opener.starts_with(&runtime), "{args}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&opener), 0o600);
+    assert_eq!(mode(opener.parent().unwrap()), 0o700);
+    assert!(std::fs::read_to_string(&opener).unwrap().contains(&url));
+    assert_eq!(client().get(&url).send().unwrap().status(), 200);
+    assert!(!opener.exists());
+    assert!(!opener.parent().unwrap().exists());
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+}

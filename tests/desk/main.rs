@@ -45,7 +45,7 @@ impl Desk {
     /// The session cookie the one-time URL gives.
     fn session(&self) -> String {
         let res = client().get(&self.url).send().unwrap();
-        assert_eq!(res.status(), 303);
+        assert_eq!(res.status(), 200);
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Strict"), "{cookie}");

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use i18n_embed::fluent::FluentLanguageLoader;
 use tipbox::vocab::Lang;
@@ -53,6 +53,9 @@ pub(crate) struct Desk {
     summaries: Mutex<Option<Arc<Summaries>>>,
     /// What the last action said, for the page it leads to (one reviewer, one desk).
     flash: Mutex<Option<Flash>>,
+    /// The file that sent the desktop's browser to the token's address (`open_browser`),
+    /// removed once the token is spent.
+    opener: Mutex<Option<PathBuf>>,
     /// The last notice issued (its tip, its page), to print and print again.
     notice: Mutex<Option<(u64, zeroize::Zeroizing<String>)>>,
     default_lang: Lang,
@@ -255,6 +258,7 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             summaries: Mutex::new(None),
             flash: Mutex::new(None),
             notice: Mutex::new(None),
+            opener: Mutex::new(None),
             default_lang: default_lang(cli.lang),
         });
         let token = desk
@@ -273,12 +277,14 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
             t!("desk-locks-after", minutes = lock_after_minutes)
         );
         if !no_open {
-            open_browser(&url);
+            *desk.opener.lock().unwrap_or_else(|p| p.into_inner()) = open_browser(&url);
         }
-        axum::serve(listener, app(desk))
+        let served = axum::serve(listener, app(desk.clone()))
             .with_graceful_shutdown(stop)
             .await
-            .map_err(|e| t!("desk-cannot-start", reason = e))
+            .map_err(|e| t!("desk-cannot-start", reason = e));
+        remove_opener(&desk);
+        served
     })?;
     eprintln!("tipbox-review: {}", t!("desk-stopped"));
     Ok(())
@@ -293,15 +299,54 @@ fn open_keys(dir: &Path, pass: &SecretString) -> Result<Unlocked, tipbox::keys::
 }
 
 /// The desktop's browser, if there is one (`xdg-open`); the address is printed either way.
-fn open_browser(url: &str) {
-    let opened = std::process::Command::new("xdg-open")
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if opened.is_err() {
+/// The browser is given a file only this user can read, which sends it on to the address:
+/// a command line is visible to every user of the machine (`ps`, `/proc/PID/cmdline`), and
+/// whoever used the token first would have the desk.
+fn open_browser(url: &str) -> Option<PathBuf> {
+    let file = opener_file(url).ok();
+    let opened = file.as_ref().map(|f| {
+        std::process::Command::new("xdg-open")
+            .arg(f)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+    });
+    if !matches!(opened, Some(Ok(_))) {
         eprintln!("tipbox-review: {}", t!("desk-open-it"));
+    }
+    file
+}
+
+/// `open.html`, in a new folder of this user's only (mode 0700, made here: never one that
+/// already exists), sending the browser to `url`.
+fn opener_file(url: &str) -> std::io::Result<PathBuf> {
+    use std::io::Write as _;
+    use std::os::unix::fs::DirBuilderExt;
+    let base = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("tipbox-desk-{}", &random_hex()[..16]));
+    std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+    let path = dir.join("open.html");
+    let mut f = tipbox::durable::create_new_private_file(&path)?;
+    writeln!(
+        f,
+        "<!DOCTYPE html><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={url}\"><title>tipbox</title>\
+         <a href=\"{url}\">tipbox desk</a>"
+    )?;
+    Ok(path)
+}
+
+/// The opener file and its folder, gone (the token in it is spent, or the desk stopped).
+fn remove_opener(desk: &Desk) {
+    if let Some(file) = desk.opener.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = std::fs::remove_file(&file);
+        if let Some(dir) = file.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
@@ -410,9 +455,17 @@ async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Respo
         }
         *kept = None;
         drop(kept);
+        remove_opener(&desk);
         // The token leaves the address bar (and the history) at once: a session cookie
-        // holds from here on.
-        let mut res = Redirect::to("/").into_response();
+        // holds from here on. Sent on by a page of the desk's own, not a redirect: the
+        // browser may have come from the opener file (a `file:` page, another site), and
+        // a redirect would carry that on to the next request.
+        let mut res = (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" \
+             content=\"0;url=/\"><title>tipbox</title><a href=\"/\">tipbox</a>\n",
+        )
+            .into_response();
         let value = format!(
             "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
             desk.session
@@ -423,6 +476,16 @@ async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Respo
         return res;
     }
     if !cookie(headers, COOKIE).is_some_and(|s| same(s, &desk.session)) {
+        return forbidden();
+    }
+    // Only the desk's own pages, or the reviewer typing its address: a page of another
+    // port of this machine is the same *site* (it gets the SameSite cookie), and a GET of a
+    // tip decrypts it, writes the audit log and keeps the keys from locking.
+    if !headers
+        .get_all("sec-fetch-site")
+        .iter()
+        .all(|v| *v == "same-origin" || *v == "none")
+    {
         return forbidden();
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
