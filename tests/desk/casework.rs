@@ -319,3 +319,162 @@ fn a_typed_in_tip_with_its_file_is_the_one_add_enters() {
     );
     assert_eq!(audit_writes(&at_desk), audit_writes(&at_cli));
 }
+
+/// Fixes from a black-box attack on the forms, each against what the command line does:
+/// a form is read as the command line reads its arguments (not trimmed; `+500` is a
+/// number, ` 500 ` is not; not UTF-8 or a NUL is refused), a blank public note is refused
+/// by both, a long Chinese reply fits, a form too large is said in the page's language, a
+/// pipe given as a bundle is refused (it held the whole desk), and nothing is written into
+/// the ledger's own folder (an export over its audit log, attachments beside its
+/// ciphertext).
+#[test]
+fn regression_forms_read_as_the_command_line_reads_its_arguments() {
+    let (at_desk, work, bundle) = ledger_with(&[Tip::default(), Tip::default()]);
+    let at_cli = TestLedger::new();
+    at_cli.ok(&["import", bundle.to_str().unwrap()]);
+    let desk = Desk::start(&at_desk, false, &["--as", "test-reviewer"]);
+    let session = desk.session();
+    let csrf = csrf_of(&desk.get(&session, "/tip/1").1);
+    let post = |path: &str, form: &[(&str, &str)]| -> String {
+        let mut form = form.to_vec();
+        form.push(("csrf", &csrf));
+        assert_eq!(desk.post(&session, path, &form).0, 303, "{path}");
+        let back = if path.starts_with("/tip/1") {
+            "/tip/1"
+        } else {
+            "/office"
+        };
+        desk.get(&session, back).1
+    };
+    let refused = |page: &str| page.contains("flash refused");
+    assert!(!refused(&post("/tip/1/approve", &[("amount", "+500")])));
+    assert!(refused(&post("/tip/1/approve", &[("amount", " 700 ")])));
+    assert!(refused(&post(
+        "/tip/1/status",
+        &[("status", "verifying"), ("public_note", "   ")]
+    )));
+    let long = "中".repeat(9_000);
+    assert!(!refused(&post("/tip/1/reply", &[("text", &long)])));
+    // Not UTF-8, a NUL: refused before anything is read, in the page's language.
+    for body in ["text=%FF%FE", "text=a%00b"] {
+        let res = client()
+            .post(format!("http://{}/tip/1/note", desk.host))
+            .header("cookie", &session)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("{body}&csrf={csrf}"))
+            .send()
+            .unwrap();
+        assert_eq!(res.status(), 422, "{body}");
+        assert!(
+            res.text().unwrap().contains("工作台无法读取此表单"),
+            "{body}"
+        );
+    }
+    let huge = "x".repeat(5 * 1024 * 1024);
+    let (code, page) = desk.post(&session, "/tip/1/note", &[("csrf", &csrf), ("text", &huge)]);
+    assert_eq!(code, 413);
+    assert!(page.contains("表单内容过大"), "{page}");
+    // A pipe is not a bundle: refused at once, and the desk still answers.
+    let fifo = work.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    assert!(refused(&post(
+        "/office/import",
+        &[("file", fifo.to_str().unwrap())]
+    )));
+    // Inside the ledger's folder: refused, at the desk and on the command line.
+    let inside = at_desk.path().join("audit.log");
+    assert!(refused(&post(
+        "/office/export",
+        &[("file", inside.to_str().unwrap())]
+    )));
+    let inside = at_desk.path().join("blobs").join("evidence");
+    let (code, _) = desk.post(
+        &session,
+        "/tip/1/attachments",
+        &[("csrf", &csrf), ("file", inside.to_str().unwrap())],
+    );
+    assert_eq!(code, 303);
+    assert!(refused(&desk.get(&session, "/tip/1").1));
+    assert!(!inside.exists());
+    desk.stop();
+    at_desk.ok(&["audit", "verify"]);
+    let out = at_desk.run(&[
+        "export",
+        "--out",
+        at_desk.path().join("x.tbu").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inside the ledger folder"));
+
+    // The same through the command line.
+    at_cli.ok(&["reward", "1", "approve", "--amount", "+500"]);
+    assert_eq!(
+        at_cli
+            .run(&["reward", "1", "approve", "--amount", " 700 "])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        at_cli
+            .run(&["status", "1", "verifying", "--public-note", "   "])
+            .status
+            .code(),
+        Some(2)
+    );
+    at_cli.ok(&["reply", "1", "--message", &long]);
+    assert_eq!(
+        ledger_results(&at_desk, &["1", "2"]),
+        ledger_results(&at_cli, &["1", "2"])
+    );
+    assert_eq!(audit_writes(&at_desk), audit_writes(&at_cli));
+}
+
+/// A field name from outside is shown quoted and marked as not the form's, and a follow-up's
+/// proof is said again after its fields: a made-up "From the receipt holder: yes" field
+/// cannot pass for the desk's own mark (regression: it read like a real field, below the
+/// one real "not proven" line).
+#[test]
+fn regression_field_names_from_outside_cannot_pass_for_the_desks_marks() {
+    use common::forge::*;
+    let portal = "0123456789abcdef0123456789abcdef";
+    let day = tipbox::store::today();
+    let m = manifest(
+        tipbox::tip::Kind::Tip,
+        portal,
+        "89abcdef0123456789abcdef01234567",
+        &day,
+    );
+    let plain = container(
+        &[
+            ("description", "村霸张某强占集体土地。"),
+            ("From the receipt holder", "yes"),
+        ],
+        &[],
+        &m,
+        None,
+    );
+    let entries = [Entry::sealed(&m.blob_id, &plain)];
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("inbox.tbx");
+    std::fs::write(&file, bundle(&header(portal, entries.len()), &entries)).unwrap();
+    let l = TestLedger::new();
+    l.ok(&["import", file.to_str().unwrap()]);
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let (_, page) = desk.get(&session, "/tip/1");
+    assert!(
+        page.contains("字段 &quot;From the receipt holder&quot;（不是表单中的字段）")
+            || page.contains("字段 &#34;From the receipt holder&#34;（不是表单中的字段）"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt class=\"text\"><bdi>description</bdi>"),
+        "{page}"
+    );
+    desk.stop();
+}

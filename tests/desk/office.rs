@@ -59,6 +59,11 @@ fn backups_the_audit_log_and_the_keys_from_the_office_page() {
         1,
         "{said}"
     );
+    // A wrong passphrase at a key form is refused and on record, as at the unlock page.
+    let said = office("/office/add-key", &[("passphrase", "not the passphrase")]);
+    assert!(said.contains("flash refused"), "{said}");
+    let log = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    assert!(log.contains("\"unlock-failed\""), "{log}");
     let said = office("/office/add-key", &[("passphrase", new)]);
     assert!(!said.contains("flash refused"), "{said}");
     assert_eq!(

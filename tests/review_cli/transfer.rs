@@ -73,6 +73,9 @@ fn transfer_writes_a_handover_bundle_the_receiving_unit_can_import() {
     assert_eq!(shown["transfers"].as_array().unwrap().len(), 1, "{shown}");
     let audit = std::fs::read_to_string(office.path().join("audit.log")).unwrap();
     assert!(audit.contains("hand-over package written again"), "{audit}");
+    // Which key the tip's content went to is on record, each time (regression: a second
+    // bundle could be sealed to any key with no trace of which).
+    assert_eq!(audit.matches(", sealed to age1").count(), 2, "{audit}");
 }
 
 /// `transfer --recipient` of a tip typed in from a letter or a call was refused ("only web

@@ -117,6 +117,10 @@ pub(crate) fn status_on(
     status: Status,
     public_note: Option<&str>,
 ) -> Result<Said, Failure> {
+    // A note of spaces would be published to the reporter as a blank message.
+    if public_note.is_some_and(|n| n.trim().is_empty()) {
+        return Err(Failure(EXIT_USAGE, t!("cli-public-note-blank")));
+    }
     let (before, done) = l.set_status(tip, status, public_note)?;
     let t = &done.entry;
     Ok(Said::line(t!(
@@ -216,6 +220,7 @@ pub(crate) fn transfer_on<I: std::ops::Deref<Target = [tipbox::keys::Identity]>>
     let package = match (recipient, out) {
         (Some(r), Some(out)) => {
             file_only(out, &t!("cli-what-handover"))?;
+            outside_ledger(l.root(), out)?;
             let r = tipbox::keys::parse_recipient(r)?;
             let ids = unlock()?;
             let entry = l.get(tip)?;
@@ -223,12 +228,18 @@ pub(crate) fn transfer_on<I: std::ops::Deref<Target = [tipbox::keys::Identity]>>
             let written = l.write_handover(&entry, &ids, &r, out);
             bar.finish_and_clear();
             written?;
-            Some(out.display().to_string())
+            Some((out.display().to_string(), r.to_string()))
         }
         (None, None) => None,
         _ => return Err(Failure(EXIT_USAGE, t!("cli-recipient-and-out"))),
     };
-    l.transfer(tip, &department, &day, package.clone())?;
+    l.transfer(
+        tip,
+        &department,
+        &day,
+        package.as_ref().map(|(file, r)| (file.clone(), r.as_str())),
+    )?;
+    let package = package.map(|(file, _)| file);
     let mut said = Said::line(t!("cli-transferred", id = tip, department = department));
     if let Some(p) = package {
         said.lines.push(t!("cli-handover-written", file = p));
@@ -305,6 +316,7 @@ pub(crate) fn notice(ctx: &Ctx, a: &NoticeArgs) -> Result<(), Failure> {
     let who = &ctx.who;
     let summary = summary.as_deref().map(text_or_stdin).transpose()?;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    outside_ledger(l.root(), out)?;
     let draft = l.draft_notice(
         *tip,
         department,

@@ -133,6 +133,7 @@ pub(crate) fn export_on(
     portal: Option<&str>,
     out: &Path,
 ) -> Result<Said, Failure> {
+    outside_ledger(l.root(), out)?;
     let (bytes, summary) = l.export_updates(portal, key)?;
     write_file_durably(out, &bytes)?;
     l.commit_export(&summary)?;

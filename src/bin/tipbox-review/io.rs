@@ -144,3 +144,46 @@ pub(crate) fn passphrase_given(text: &str) -> Result<SecretString, Failure> {
     }
     Ok(SecretString::from(trimmed.to_owned()))
 }
+
+/// Refuse an output (a bundle, a backup, a notice, attachments) inside the ledger's own
+/// folder: it would overwrite the ledger's files (its audit log, its config) or leave
+/// decrypted attachments beside the ciphertext, and in every later backup.
+pub(crate) fn outside_ledger(ledger: &Path, out: &Path) -> Result<(), Failure> {
+    if is_stdout(out) {
+        return Ok(());
+    }
+    let Ok(root) = ledger.canonicalize() else {
+        return Ok(());
+    };
+    // The nearest part of the path that exists, resolved, and the rest as given.
+    let mut existing = out.to_path_buf();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        if let Ok(p) = existing.canonicalize() {
+            break p;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return Ok(()),
+        }
+    };
+    let full = rest.iter().rev().fold(resolved, |p, n| p.join(n));
+    if full.starts_with(&root) {
+        return Err(Failure(
+            EXIT_USAGE,
+            t!(
+                "cli-inside-ledger",
+                file = out.display(),
+                ledger = ledger.display()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -47,6 +47,7 @@ pub(crate) fn backup_on(
     ids: &[tipbox::keys::Identity],
     out: &Path,
 ) -> Result<Said, Failure> {
+    outside_ledger(l.root(), out)?;
     let bar = indicatif::ProgressBar::new_spinner();
     let s = l.backup(out, ids, |n| bar.inc(n))?;
     bar.finish_and_clear();

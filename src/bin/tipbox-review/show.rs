@@ -53,6 +53,7 @@ pub(crate) fn open_writing_attachments(
     let mut current: Option<(std::path::PathBuf, std::fs::File)> = None;
     let mut in_item = (usize::MAX, 0usize);
     if let Some(dir) = attachments_to {
+        outside_ledger(l.root(), dir)?;
         // Decrypted evidence: the folder (when made here) and the files are the owner's only.
         tipbox::durable::create_private_dir(dir)
             .map_err(|e| t!("cli-cannot-create", file = dir.display(), reason = e))?;

@@ -127,10 +127,16 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// A department's name as given: trimmed, 1-100 characters, no control characters.
+/// A department's name as given: trimmed, 1-100 characters, no control, bidi or invisible
+/// characters (a name with U+202E or U+200B reads as another unit's, and counts apart in
+/// every report).
 pub fn department_name(given: &str) -> Result<String, LedgerError> {
     let t = given.trim();
-    if t.is_empty() || t.chars().count() > MAX_DEPARTMENT_CHARS || t.chars().any(char::is_control) {
+    if t.is_empty()
+        || t.chars().count() > MAX_DEPARTMENT_CHARS
+        || t.chars()
+            .any(|c| c.is_control() || tipbox_core::safe_output::is_unsafe_char(c))
+    {
         return Err(Refused::NotADepartment.into());
     }
     Ok(t.to_owned())
@@ -344,8 +350,14 @@ impl Ledger {
         id: u64,
         to: &str,
         day: &str,
-        package: Option<String>,
+        handover: Option<(String, &str)>,
     ) -> Result<(), LedgerError> {
+        // The hand-over bundle's file, and the recipient its items were re-sealed to (on
+        // record: a tip's whole content went to that key).
+        let (package, sealed_to) = match handover {
+            Some((file, recipient)) => (Some(file), Some(recipient)),
+            None => (None, None),
+        };
         let repeated = self.transferred_on(id, to, day)?;
         if repeated && package.is_none() {
             return Err(Refused::AlreadyTransferred {
@@ -356,10 +368,10 @@ impl Ledger {
         }
         let detail = format!(
             "to {to}{}",
-            match (&package, repeated) {
-                (Some(_), false) => ", hand-over package written",
-                (Some(_), true) => ", hand-over package written again",
-                (None, _) => "",
+            match (sealed_to, repeated) {
+                (Some(r), false) => format!(", hand-over package written, sealed to {r}"),
+                (Some(r), true) => format!(", hand-over package written again, sealed to {r}"),
+                (None, _) => String::new(),
             }
         );
         self.update(id, Action::Transfer, &detail, |t| {

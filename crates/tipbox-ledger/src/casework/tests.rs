@@ -203,7 +203,7 @@ fn a_transfer_run_twice_is_refused_unless_a_bundle_was_written_again() {
             to: "市纪委监委".into()
         }
     );
-    l.transfer(id, "市纪委监委", &day, Some("out.tbx".into()))
+    l.transfer(id, "市纪委监委", &day, Some(("out.tbx".into(), "age1test")))
         .unwrap();
     let t = l.get(id).unwrap();
     assert_eq!(t.transfers.len(), 1, "{:?}", t.transfers);
@@ -369,4 +369,18 @@ fn regression_reviewer_days_were_read_loosely_and_without_bounds() {
         Refused::DayOutOfRange { .. }
     ));
     l.add(typed_in("text", Some("2000-01-01"))).unwrap();
+}
+
+#[test]
+fn a_department_name_is_plain_text() {
+    assert_eq!(department_name(" 县公安局 ").unwrap(), "县公安局");
+    for bad in [
+        "",
+        "县\u{202e}局",
+        "县\u{200b}公安局",
+        "县\n局",
+        "\u{feff}县公安局",
+    ] {
+        assert!(department_name(bad).is_err(), "{bad:?}");
+    }
 }

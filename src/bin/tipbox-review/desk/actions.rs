@@ -20,9 +20,7 @@ use tipbox::ledger::{self, Credibility, Keyed, Priority, Status};
 use tipbox::vocab::Lang;
 use zeroize::Zeroizing;
 
-use super::pages::{
-    inert, language, nonempty, not_found_in, page, tip_id, unlock_page, words, Words,
-};
+use super::pages::{inert, language, not_found_in, page, tip_id, unlock_page, words, Words};
 use super::{forbidden, same, Desk, Flash, Unlocked};
 use crate::casework::{self, Said};
 use crate::error::{Failure, EXIT_USAGE};
@@ -76,6 +74,44 @@ impl Typed {
     }
 }
 
+/// A form as the command line would take its arguments: every name and value UTF-8 with
+/// no NUL (axum's form reader replaces bad bytes with U+FFFD, and a NUL cannot be an
+/// argument), else 422; then read as axum reads a form.
+pub(crate) struct StrictForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S>
+    for StrictForm<T>
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(
+            axum::extract::Request::from_parts(parts.clone(), body),
+            state,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
+        let strict = bytes.split(|c| *c == b'&').all(|pair| {
+            let spaced: Vec<u8> = pair
+                .iter()
+                .map(|&c| if c == b'+' { b' ' } else { c })
+                .collect();
+            percent_encoding::percent_decode(&spaced)
+                .decode_utf8()
+                .is_ok_and(|s| !s.contains('\0'))
+        });
+        if !strict {
+            return Err((StatusCode::UNPROCESSABLE_ENTITY, "422\n").into_response());
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| StrictForm(f.0))
+            .map_err(IntoResponse::into_response)
+    }
+}
+
 /// What an action did, for the next page: its words pass the filter tip text passes
 /// (they may quote a name from outside), then the page escapes them.
 fn flash_of(outcome: Result<Said, Failure>) -> Flash {
@@ -94,9 +130,14 @@ fn flash_of(outcome: Result<Said, Failure>) -> Flash {
     }
 }
 
+/// A field as given (the command line's argument: not trimmed), or nothing if empty.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
 /// A choice from a list (`--priority high`): one of `T::ALL`, or nothing if not given.
-fn keyed<T: Keyed + Copy>(given: &Option<String>) -> Result<Option<T>, Failure> {
-    match nonempty(given) {
+fn keyed<T: Keyed + Copy>(v: &Option<String>) -> Result<Option<T>, Failure> {
+    match given(v) {
         None => Ok(None),
         Some(k) => T::from_key(k)
             .map(Some)
@@ -104,28 +145,38 @@ fn keyed<T: Keyed + Copy>(given: &Option<String>) -> Result<Option<T>, Failure> 
     }
 }
 
-/// A text the form must have.
+/// A text the form must have; as given otherwise (the ledger judges it, as it judges the
+/// command line's).
 fn required(given: &Option<Typed>) -> Result<&str, Failure> {
     given
         .as_ref()
         .map(Typed::as_str)
-        .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-field-missing")))
 }
 
 /// A file on this machine (removable media): an absolute path.
-fn local_file(given: &Option<String>) -> Result<PathBuf, Failure> {
-    let p = PathBuf::from(nonempty(given).unwrap_or_default());
+fn local_file(v: &Option<String>) -> Result<PathBuf, Failure> {
+    let p = PathBuf::from(given(v).unwrap_or_default());
     if !p.is_absolute() {
         return Err(Failure(EXIT_USAGE, t!("desk-not-an-absolute-path")));
     }
     Ok(p)
 }
 
-/// A number the form must have (a tip id, an amount): digits only, as clap reads them.
-fn number(given: &Option<String>) -> Result<u64, Failure> {
-    nonempty(given)
-        .and_then(tip_id)
+/// A file the desk reads (a bundle, a backup): a regular file, never a pipe or a device
+/// that would hold the desk (and the ledger) until something writes to it.
+fn file_to_read(v: &Option<String>) -> Result<PathBuf, Failure> {
+    let p = local_file(v)?;
+    match std::fs::metadata(&p) {
+        Ok(m) if !m.is_file() => Err(Failure(EXIT_USAGE, t!("desk-not-a-file"))),
+        _ => Ok(p),
+    }
+}
+
+/// A number the form must have (a tip id, an amount), read as the command line reads it.
+fn number(v: &Option<String>) -> Result<u64, Failure> {
+    given(v)
+        .and_then(|s| s.parse::<u64>().ok())
         .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-number")))
 }
 
@@ -134,7 +185,7 @@ pub(crate) async fn tip_action(
     State(desk): State<Arc<Desk>>,
     headers: HeaderMap,
     UrlPath((id, action)): UrlPath<(String, String)>,
-    axum::Form(form): axum::Form<ActionForm>,
+    StrictForm(form): StrictForm<ActionForm>,
 ) -> Response {
     if !same(&form.csrf, &desk.csrf) {
         return forbidden();
@@ -203,12 +254,12 @@ fn issue_notice(
         .summary
         .as_ref()
         .map(Typed::as_str)
-        .filter(|s| !s.trim().is_empty());
+        .filter(|s| !s.is_empty());
     let draft = l.draft_notice(
         id,
-        nonempty(&f.department).unwrap_or_default(),
+        given(&f.department).unwrap_or_default(),
         summary,
-        nonempty(&f.due),
+        given(&f.due),
     )?;
     let (_, html) = casework::issue_notice_page(l, &draft)?;
     Ok(Zeroizing::new(html))
@@ -226,7 +277,7 @@ fn act(
             l,
             id,
             ledger::casework::Triage {
-                category: nonempty(&f.category).map(str::to_owned),
+                category: given(&f.category).map(str::to_owned),
                 priority: keyed::<Priority>(&f.priority)?,
                 credibility: keyed::<Credibility>(&f.credibility)?,
             },
@@ -234,8 +285,8 @@ fn act(
         "assign" => casework::assign_on(
             l,
             id,
-            nonempty(&f.department).unwrap_or_default(),
-            nonempty(&f.due),
+            given(&f.department).unwrap_or_default(),
+            given(&f.due),
         ),
         "status" => {
             let status = keyed::<Status>(&f.status)?
@@ -244,7 +295,7 @@ fn act(
                 .public_note
                 .as_ref()
                 .map(Typed::as_str)
-                .filter(|n| !n.trim().is_empty());
+                .filter(|n| !n.is_empty());
             casework::status_on(l, id, status, note)
         }
         "reply" => casework::reply_on(l, id, required(&f.text)?),
@@ -253,7 +304,7 @@ fn act(
         "approve" => casework::reward_on(l, id, "approve", Some(number(&f.amount)?)),
         "paid" => casework::reward_on(l, id, "paid", None),
         "transfer" => {
-            let out = match nonempty(&f.file) {
+            let out = match given(&f.file) {
                 Some(_) => Some(local_file(&f.file)?),
                 None => None,
             };
@@ -261,8 +312,8 @@ fn act(
                 l,
                 || Ok(&keys.ids[..]),
                 id,
-                nonempty(&f.department).unwrap_or_default(),
-                nonempty(&f.recipient),
+                given(&f.department).unwrap_or_default(),
+                given(&f.recipient),
                 out.as_deref(),
             )
         }
@@ -385,7 +436,7 @@ pub(crate) async fn office_action(
     State(desk): State<Arc<Desk>>,
     headers: HeaderMap,
     UrlPath(action): UrlPath<String>,
-    axum::Form(form): axum::Form<ActionForm>,
+    StrictForm(form): StrictForm<ActionForm>,
 ) -> Response {
     if !same(&form.csrf, &desk.csrf) {
         return forbidden();
@@ -460,8 +511,8 @@ fn add(l: &mut ledger::Ledger, f: &ActionForm) -> Result<(Said, u64), Failure> {
         l,
         ledger::casework::NewTip {
             channel,
-            category: nonempty(&f.category).unwrap_or("other"),
-            received: nonempty(&f.received),
+            category: given(&f.category).unwrap_or("other"),
+            received: given(&f.received),
             content: required(&f.text)?,
             attachments: &files,
         },
@@ -506,9 +557,25 @@ pub(crate) async fn add_page(
     page(page_html, lang, remember)
 }
 
-/// The passphrase a form gives, as a secret.
-fn passphrase(given: &Option<Typed>) -> Result<age::secrecy::SecretString, Failure> {
-    crate::io::passphrase_given(required(given)?)
+/// The passphrase a form gives, as a secret (as typed: spaces are characters).
+fn passphrase(v: &Option<Typed>) -> Result<age::secrecy::SecretString, Failure> {
+    crate::io::passphrase_given(v.as_ref().map_or("", Typed::as_str))
+}
+
+/// The current passphrase a key form gives, checked first: a wrong one is on record, as
+/// at the unlock page.
+fn current_passphrase(
+    l: &mut ledger::Ledger,
+    v: &Option<Typed>,
+) -> Result<age::secrecy::SecretString, Failure> {
+    let pass = passphrase(v)?;
+    match tipbox::keys::load_identities(&l.keys_dir(), &pass) {
+        Err(e @ tipbox::keys::KeyError::WrongPassphrase(_)) => {
+            l.audit(ledger::Action::UnlockFailed, None, "desk, key form")?;
+            Err(e.into())
+        }
+        _ => Ok(pass),
+    }
 }
 
 fn office_act(
@@ -526,12 +593,12 @@ fn office_act(
     };
     match action {
         "backup" => crate::records::backup_on(l, &keys.ids, &local_file(&f.file)?),
-        "verify-backup" => crate::records::verify_backup(&local_file(&f.file)?, &keys.ids, false),
+        "verify-backup" => crate::records::verify_backup(&file_to_read(&f.file)?, &keys.ids, false),
         "verify-audit" => crate::records::verify_audit(l.root()),
         "passphrase" => {
-            let current = passphrase(&f.passphrase)?;
+            let current = current_passphrase(l, &f.passphrase)?;
             let new = passphrase(&f.new_passphrase)?;
-            if required(&f.again)? != required(&f.new_passphrase)? {
+            if f.again.as_ref().map(Typed::as_str) != f.new_passphrase.as_ref().map(Typed::as_str) {
                 return Err(Failure(EXIT_USAGE, t!("cli-passphrases-differ")));
             }
             let said = crate::keys::change_passphrase_on(l, &current, &new)?;
@@ -539,8 +606,8 @@ fn office_act(
             Ok(said)
         }
         "add-key" => {
-            let pass = passphrase(&f.passphrase)?;
-            let retire = nonempty(&f.retire_old) == Some("1");
+            let pass = current_passphrase(l, &f.passphrase)?;
+            let retire = given(&f.retire_old) == Some("1");
             let recipient = crate::keys::add_key_on(l, &pass, retire)?;
             reopen(l, &pass)?;
             Ok(Said::line(if retire {
@@ -554,7 +621,7 @@ fn office_act(
             }))
         }
         "new-signing-key" => {
-            let pass = passphrase(&f.passphrase)?;
+            let pass = current_passphrase(l, &f.passphrase)?;
             let current = crate::keys::replace_signing_key_on(l, &pass)?;
             reopen(l, &pass)?;
             let mut said = Said::line(t!(
@@ -565,13 +632,13 @@ fn office_act(
             Ok(said)
         }
         "import" => {
-            let file = local_file(&f.file)?;
+            let file = file_to_read(&f.file)?;
             let summary = l.import(&file, &keys.ids, |_| ())?;
             crate::exchange::import_said(l, &summary, &keys.ids)
         }
         "export" => {
             let file = local_file(&f.file)?;
-            crate::exchange::export_on(l, &keys.signing, nonempty(&f.portal), &file)
+            crate::exchange::export_on(l, &keys.signing, given(&f.portal), &file)
         }
         "claim" => {
             let token = casework::claim_token(required(&f.token)?.trim())?;
@@ -601,7 +668,7 @@ pub(crate) async fn report(
     if desk.identities().is_none() {
         return unlock_page(&desk, lang, remember, None);
     }
-    let format = match nonempty(&q.format).unwrap_or("html") {
+    let format = match given(&q.format).unwrap_or("html") {
         "html" => crate::cli::ReportFormat::Html,
         "csv" => crate::cli::ReportFormat::Csv,
         "json" => crate::cli::ReportFormat::Json,
@@ -611,13 +678,7 @@ pub(crate) async fn report(
     let made = tokio::task::spawn_blocking(move || {
         crate::i18n::in_lang(lang, || {
             let l = d2.ledger.lock().unwrap_or_else(|p| p.into_inner());
-            crate::list::report_text(
-                &l,
-                nonempty(&q.from),
-                nonempty(&q.to),
-                format,
-                lang == Lang::En,
-            )
+            crate::list::report_text(&l, given(&q.from), given(&q.to), format, lang == Lang::En)
         })
     })
     .await;

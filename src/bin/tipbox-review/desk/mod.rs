@@ -75,6 +75,9 @@ pub(crate) struct Flash {
     pub warnings: Vec<String>,
 }
 
+/// The largest form body the desk reads.
+const FORM_LIMIT: usize = 4 * 1024 * 1024;
+
 /// The session cookie's name.
 const COOKIE: &str = "tipbox_desk";
 /// The language cookie's name (set by the language switch).
@@ -388,7 +391,9 @@ pub(crate) fn app(desk: Arc<Desk>) -> Router {
         .route("/lock", axum::routing::post(pages::lock))
         .route("/desk.css", axum::routing::get(pages::stylesheet))
         .fallback(pages::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        // A form's text is percent-encoded (a Chinese character is 9 bytes): room for a
+        // long letter typed in, or a reply of the ledger's longest (10,000 characters).
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(desk.clone(), guard))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(desk)
@@ -503,7 +508,21 @@ async fn guard(State(desk): State<Arc<Desk>>, req: Request, next: Next) -> Respo
             return forbidden();
         }
     }
-    next.run(req).await
+    let (lang, _) = pages::language(&desk, req.headers(), None);
+    let res = next.run(req).await;
+    // A form the desk could not read (too large, not a form, a field twice): said in the
+    // page's language, not as the web framework's English line.
+    let status = res.status();
+    if matches!(status.as_u16(), 400 | 413 | 415 | 422) {
+        let w = pages::words(&desk, lang);
+        let why = w.t(if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "desk-form-too-large"
+        } else {
+            "desk-form-unreadable"
+        });
+        return (status, axum::response::Html(pages::error_text(&w, &why))).into_response();
+    }
+    res
 }
 
 fn forbidden() -> Response {

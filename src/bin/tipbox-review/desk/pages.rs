@@ -405,7 +405,10 @@ pub(crate) struct ItemView {
     pub followup: bool,
     pub day: String,
     pub proof: Option<String>,
-    pub fields: Vec<(String, String)>,
+    /// Name as shown, value, and whether the name is one of the form's: a name from
+    /// outside is quoted and marked, so "From the receipt holder" cannot pass for a mark of
+    /// the desk's.
+    pub fields: Vec<(String, String, bool)>,
     /// Name, type, size (in words), metadata removed: listed, never served.
     pub attachments: Vec<(String, String, String, bool)>,
 }
@@ -495,7 +498,18 @@ fn build_tip(
                 .tip
                 .fields
                 .iter()
-                .map(|(k, v)| (name(k), inert(v)))
+                .map(|(k, v)| {
+                    let known = crate::show::KNOWN_FIELDS.contains(&k.as_str());
+                    let shown = if known {
+                        name(k)
+                    } else {
+                        w.ta(
+                            "desk-field-unknown",
+                            &[("name", format!("\"{}\"", name(k)))],
+                        )
+                    };
+                    (shown, inert(v), known)
+                })
                 .collect(),
             attachments: item
                 .tip
@@ -646,7 +660,7 @@ fn tip_history(l: &ledger::Ledger, id: u64) -> Vec<(String, String, String, Stri
     out
 }
 
-fn error_text(w: &Words<'_>, message: &str) -> String {
+pub(crate) fn error_text(w: &Words<'_>, message: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>\
          <link rel=\"stylesheet\" href=\"/desk.css\"></head><body><main><p class=\"error\">{}</p>\
