@@ -78,6 +78,45 @@ pub struct TipUpdate {
     /// holding the office's verify key can check it offline (since 2026-12-06).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledgement: Option<Acknowledgement>,
+    /// Set when the tip was received by another portal of this portal's site (since
+    /// 2026-12-07; docs/design/sites.md): what this portal needs to find and show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteTip>,
+}
+
+/// What a portal needs to answer the receipt of a tip another portal of its site received:
+/// the tip is found by the reply public key the typed receipt derives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteTip {
+    /// The portal that received the tip (its follow-ups name it).
+    pub home_portal_id: String,
+    /// The tip's reply public key (hex), from its first sealed item.
+    pub reply_public_key: String,
+    /// The day the tip was received.
+    pub received: String,
+    /// The days of the tip's follow-ups the office holds, oldest first.
+    #[serde(default)]
+    pub followup_days: Vec<String>,
+}
+
+/// Most follow-up days a site record lists.
+pub const MAX_SITE_FOLLOWUP_DAYS: usize = 100;
+
+impl SiteTip {
+    /// Every field's syntax, as a portal checks it before storing the record.
+    pub fn is_well_formed(&self) -> bool {
+        use super::{is_lower_hex, strict_day};
+        is_lower_hex(&self.home_portal_id, 32)
+            && is_lower_hex(&self.reply_public_key, 64)
+            && strict_day(&self.received).is_some()
+            && self.followup_days.len() <= MAX_SITE_FOLLOWUP_DAYS
+            && self.followup_days.iter().all(|d| strict_day(d).is_some())
+    }
+
+    /// The reply public key as bytes (after [`SiteTip::is_well_formed`]).
+    pub fn reply_key(&self) -> Option<[u8; 32]> {
+        hex::decode(&self.reply_public_key).ok()?.try_into().ok()
+    }
 }
 
 /// An acknowledgement of receipt (受理回执): that the office received a tip, and on which
@@ -341,6 +380,11 @@ pub fn verify(
                 "a tip update carries another bundle's number",
             ));
         }
+        if u.site.as_ref().is_some_and(|s| !s.is_well_formed()) {
+            return Err(UpdateError::Malformed(
+                "a site record's portal id, reply key or days are malformed",
+            ));
+        }
     }
     if !body
         .acknowledged
@@ -370,6 +414,7 @@ mod tests {
             messages: vec![],
             reward: None,
             acknowledgement: None,
+            site: None,
         };
         let body = UpdateBody {
             format: 1,
