@@ -10,6 +10,7 @@ use std::process::Output;
 
 use common::*;
 
+mod balancer;
 mod exchange;
 mod site_file;
 
