@@ -20,7 +20,8 @@ const EXIT_USAGE: u8 = 2;
     version,
     about = "The public tipbox portal: takes tips, seals them, never reads them",
     after_help = "Exit codes: 0 success; 1 a check failed (apply refused a bundle); \
-                  2 usage or input error (bad key, unreadable config, data folder not writable, port in use)."
+                  2 usage or input error (bad key, unreadable config, a site file refused or contradicting \
+                  the data folder, data folder not writable, port in use)."
 )]
 struct Cli {
     #[command(subcommand)]

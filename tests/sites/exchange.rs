@@ -252,3 +252,53 @@ fn only_the_office_puts_portals_in_one_site_and_follow_ups_from_outside_it_are_r
         assert!(!said.contains('\u{1b}'), "{said:?}");
     }
 }
+
+#[test]
+fn another_portals_closed_tip_expires_with_the_retention_time_as_the_portals_own_do() {
+    let work = tempfile::tempdir().unwrap();
+    let a = Portal::start();
+    let b = Portal::start_with(PortalOptions {
+        extra_args: vec![
+            "--site".into(),
+            site_file_of(&a, work.path()).to_str().unwrap().into(),
+        ],
+        config: "retention_days = 0".into(),
+        ..Default::default()
+    });
+    let ledger = TestLedger::new();
+    let (a_id, b_id) = (portal_id(&a.data), portal_id(&b.data));
+    let open = submit_ok(&a, &Tip::default());
+    let closed = submit_ok(
+        &a,
+        &Tip {
+            description: "TO-BE-CLOSED 某村村霸强占耕地",
+            ..Tip::default()
+        },
+    );
+    export_and_import(&a, &ledger, work.path(), "a1.tbx");
+    export_and_import(&b, &ledger, work.path(), "b1.tbx");
+    ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
+    let out = work.path().join("u1");
+    export_all(&ledger, &out);
+    apply_ok(&a, &out.join(format!("{a_id}.tbu")));
+    apply_ok(&b, &out.join(format!("{b_id}.tbu")));
+    assert_eq!(lookup(&b, &open, "en").0, 200);
+    assert_eq!(lookup(&b, &closed, "en").0, 200);
+    let id = (1..=2u64)
+        .find(|id| {
+            ledger
+                .ok(&["show", &id.to_string()])
+                .contains("TO-BE-CLOSED")
+        })
+        .expect("the closed receipt's tip");
+    ledger.ok(&["status", &id.to_string(), "closed"]);
+    let out = work.path().join("u2");
+    export_all(&ledger, &out);
+    let said = apply_ok(&b, &out.join(format!("{b_id}.tbu")));
+    assert!(said.contains("1 expired"), "{said}");
+    assert_eq!(lookup(&b, &closed, "en").0, 404, "expired on B");
+    assert_eq!(lookup(&b, &open, "en").0, 200, "the open tip stays");
+    apply_ok(&a, &out.join(format!("{a_id}.tbu")));
+    let (_, page) = lookup(&a, &closed, "en");
+    assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
+}
