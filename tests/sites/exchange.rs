@@ -302,3 +302,124 @@ fn another_portals_closed_tip_expires_with_the_retention_time_as_the_portals_own
     let (_, page) = lookup(&a, &closed, "en");
     assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
 }
+
+/// Whoever holds a portal's disk can write anything into its site records: only what the
+/// office signed for this very portal, naming the reply key the receipt derives, is shown.
+#[test]
+fn a_site_record_written_straight_into_a_portals_store_is_never_shown() {
+    let Site {
+        a,
+        mut b,
+        ledger,
+        work,
+    } = two_portal_site();
+    let (a_id, b_id) = (portal_id(&a.data), portal_id(&b.data));
+    let receipt = submit_ok(&a, &Tip::default());
+    let tip_id = forge::portal_tip_manifest(&a.data).tip_id;
+    let other_receipt = submit_ok(&a, &Tip::default());
+    export_and_import(&a, &ledger, work.path(), "a1.tbx");
+    export_and_import(&b, &ledger, work.path(), "b1.tbx");
+    ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
+    let out = work.path().join("u1");
+    export_all(&ledger, &out);
+    // The office's genuine record, for a later swap.
+    apply_ok(&b, &out.join(format!("{b_id}.tbu")));
+    let keys = forge::receipt_keys(&b.data, &receipt);
+    let other_keys = forge::receipt_keys(&b.data, &other_receipt);
+    let data = b.data.clone();
+    b.kill9();
+    let _keep = b.take_dir();
+    let record = |signer: &tipbox::crypto::SigningKey, portal: &str, reply_key: [u8; 32]| {
+        let update = tipbox::bundle::update::TipUpdate {
+            format: 1,
+            purpose: tipbox::bundle::update::TIP_PURPOSE.into(),
+            portal_id: portal.to_owned(),
+            tip_id: tip_id.clone(),
+            revision: 99,
+            status: "closed".into(),
+            status_day: tipbox::vocab::today(),
+            messages: vec![],
+            reward: None,
+            acknowledgement: None,
+            site: Some(tipbox::bundle::update::SiteTip {
+                home_portal_id: a_id.clone(),
+                reply_public_key: hex::encode(reply_key),
+                received: tipbox::vocab::today(),
+                followup_days: vec![],
+            }),
+        };
+        serde_json::to_vec(&tipbox::bundle::update::SignedTipUpdate::sign(
+            &update, signer,
+        ))
+        .unwrap()
+    };
+    let forger = tipbox::crypto::SigningKey::generate();
+    let genuine = {
+        let db = sled::open(data.join("index")).unwrap();
+        let tree = db.open_tree("site-tips-by-reply-key").unwrap();
+        let genuine = tree
+            .get(keys.reply_public)
+            .unwrap()
+            .expect("the site record");
+        // Signed by another key, for this portal and this reply key.
+        tree.insert(keys.reply_public, record(&forger, &b_id, keys.reply_public))
+            .unwrap();
+        db.flush().unwrap();
+        genuine
+    };
+    let b = Portal::start_with(PortalOptions {
+        data: Some(data.clone()),
+        extra_args: vec![
+            "--site".into(),
+            work.path().join("site.json").to_str().unwrap().into(),
+        ],
+        ..Default::default()
+    });
+    let (status, page) = lookup(&b, &receipt, "en");
+    assert_eq!(status, 404, "a forged record was shown: {page}");
+    let mut b = b;
+    b.kill9();
+    // The office's genuine record of another tip, filed under this receipt's reply key: it
+    // names another reply key, and is not shown for this receipt.
+    {
+        let db = sled::open(data.join("index")).unwrap();
+        let tree = db.open_tree("site-tips-by-reply-key").unwrap();
+        let other = tree
+            .get(other_keys.reply_public)
+            .unwrap()
+            .expect("its record");
+        tree.insert(keys.reply_public, other).unwrap();
+        db.flush().unwrap();
+    }
+    let _keep2 = b.take_dir();
+    let b = Portal::start_with(PortalOptions {
+        data: Some(data.clone()),
+        ..Default::default()
+    });
+    assert_eq!(lookup(&b, &receipt, "en").0, 404);
+    assert_eq!(
+        lookup(&b, &other_receipt, "en").0,
+        200,
+        "its own receipt finds it"
+    );
+    let mut b = b;
+    b.kill9();
+    // The genuine record back in its place: shown again.
+    {
+        let db = sled::open(data.join("index")).unwrap();
+        let tree = db.open_tree("site-tips-by-reply-key").unwrap();
+        tree.insert(keys.reply_public, genuine).unwrap();
+        db.flush().unwrap();
+    }
+    let _keep3 = b.take_dir();
+    let b = Portal::start_with(PortalOptions {
+        data: Some(data),
+        ..Default::default()
+    });
+    let (status, page) = lookup(&b, &receipt, "en");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        element_text(&page, "tip-status").as_deref(),
+        Some("received")
+    );
+}

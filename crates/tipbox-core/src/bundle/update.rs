@@ -458,6 +458,77 @@ mod tests {
         );
     }
 
+    /// A site record is checked where it enters: ids, key and days, before anything of
+    /// the bundle is applied.
+    #[test]
+    fn a_bundle_with_a_malformed_site_record_is_refused() {
+        let key = SigningKey::generate();
+        let good = SiteTip {
+            home_portal_id: "a".repeat(32),
+            reply_public_key: "b".repeat(64),
+            received: "2026-11-22".into(),
+            followup_days: vec!["2026-11-23".into()],
+        };
+        let bundle = |site: SiteTip| {
+            let tip = TipUpdate {
+                format: 1,
+                purpose: TIP_PURPOSE.into(),
+                portal_id: "p1".into(),
+                tip_id: "t1".into(),
+                revision: 3,
+                status: "verifying".into(),
+                status_day: "2026-11-22".into(),
+                messages: vec![],
+                reward: None,
+                acknowledgement: None,
+                site: Some(site),
+            };
+            let body = UpdateBody {
+                format: 1,
+                purpose: PURPOSE.into(),
+                portal_id: "p1".into(),
+                sequence: 3,
+                made: "2026-11-22".into(),
+                tips: vec![SignedTipUpdate::sign(&tip, &key)],
+                acknowledged: vec![],
+            };
+            verify(&write(&body, &key), &key.verify_key(), "p1")
+        };
+        assert!(bundle(good.clone()).is_ok());
+        let bad = [
+            SiteTip {
+                home_portal_id: "\u{1b}[2J".into(),
+                ..good.clone()
+            },
+            SiteTip {
+                reply_public_key: "B".repeat(64),
+                ..good.clone()
+            },
+            SiteTip {
+                reply_public_key: "b".repeat(62),
+                ..good.clone()
+            },
+            SiteTip {
+                received: "2026-02-30".into(),
+                ..good.clone()
+            },
+            SiteTip {
+                followup_days: vec!["yesterday".into()],
+                ..good.clone()
+            },
+            SiteTip {
+                followup_days: vec!["2026-11-23".into(); MAX_SITE_FOLLOWUP_DAYS + 1],
+                ..good.clone()
+            },
+        ];
+        for site in bad {
+            assert!(
+                matches!(bundle(site.clone()), Err(UpdateError::Malformed(_))),
+                "{site:?}"
+            );
+        }
+    }
+
     #[test]
     fn tip_updates_are_bound_to_their_portal() {
         let key = SigningKey::generate();
