@@ -50,6 +50,11 @@ cli-followups-joined-more = follow-ups joined tip(s) {$tips} and {$more} more: `
 cli-unproven-followups = tip(s) {$tips} hold a follow-up NOT PROVEN to come from the reporter: it carries no valid signature by the tip's receipt key, so it may have been made up by whoever controlled the portal. `tipbox-review show TIP` marks it; do not act on it as the reporter's word without other grounds
 cli-exported = update bundle {$sequence} for portal {$portal}: {$tips} tip(s) with public changes, {$acks} acknowledgement(s) -> {$file}
 cli-finished-left-out = {$tips} finished tip(s) left out: their public state is older than [publishing] finished_days
+cli-site-added = portal {$portal} is in site {$site}: {$portals}. From the next `export --out-dir`, each of them receives the public records of the site's tips
+cli-site-removed = portal {$portal} left site {$site}: from the next export it answers its own tips only
+cli-site-none = portal {$portal} is in no site; nothing changed
+cli-site-list = site {$site}: {$portals}
+cli-site-list-empty = no site is recorded: every portal answers its own tips only
 
 ## Keys, records, terminal and files (keys.rs, records.rs, io.rs).
 

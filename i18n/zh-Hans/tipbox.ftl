@@ -32,6 +32,9 @@ refused-nothing-to-hand-over = 线索 {$id} 没有可移交的录入文字
 refused-no-tip-from-portal = 本台账中没有来自门户 {$portal} 的线索
 refused-no-portal-yet = 尚未从本单位的门户导入任何网上线索（其他单位移交的线索由其自行答复）：没有要发往门户的内容
 refused-several-portals = 线索来自多个门户，请用 --portal 选择其一：{$portals}
+refused-not-a-portal-id = {$portal} 不是门户编号（32 位小写十六进制数字，`import` 和 `tipbox-portal site` 会显示）
+refused-site-with-itself = 门户不能与自身组成站点：请在 --with 后写出该站点的另一个门户
+refused-in-another-site = 门户 {$portal} 已属于另一个站点（{$site}）：请先用 `tipbox-review site remove {$portal}` 将其移出
 
 ## The `report` table (its words as the HTML report has them).
 
@@ -143,6 +146,11 @@ cli-followups-joined-more = 补充材料已并入线索 {$tips} 及另外 {$more
 cli-unproven-followups = 线索 {$tips} 含有一份无法证明来自举报人的补充材料：它没有该线索回执密钥的有效签名，可能是控制门户的人编造的。`tipbox-review show TIP` 会标出它；没有其他依据时，不要把它当作举报人的话来办理
 cli-exported = 门户 {$portal} 的第 {$sequence} 号更新包：{$tips} 条线索有公开变化，{$acks} 项接收确认 -> {$file}
 cli-finished-left-out = {$tips} 条已办结线索未包含在内：其公开状态早于 [publishing] finished_days
+cli-site-added = 门户 {$portal} 已加入站点 {$site}：{$portals}。自下一次 `export --out-dir` 起，其中每个门户都会收到本站点线索的公开记录
+cli-site-removed = 门户 {$portal} 已退出站点 {$site}：自下一次导出起，它只答复自己收到的线索
+cli-site-none = 门户 {$portal} 不属于任何站点；未作更改
+cli-site-list = 站点 {$site}：{$portals}
+cli-site-list-empty = 尚未记录任何站点：每个门户只答复自己收到的线索
 
 ## Keys, records, terminal and files (keys.rs, records.rs, io.rs).
 
@@ -569,11 +577,33 @@ help-export =
 help-export-long =
     为门户写出签名的更新包：公开状态和说明、答复、奖励决定，以及对已导入条目的接收确认（这些条目在门户最近一个收件包中仍有保存，门户收到确认后将其删除）。其他单位移交来的线索不包含在内：由那些单位答复各自的举报人。
     
-    示例：tipbox-review export --out /media/usb/update.tbu
+    使用 --out-dir 时：为台账答复的每个门户各写出一个更新包，文件为 DIR/PORTAL_ID.tbu；站点中的门户还会收到本站点其他线索的公开记录。
+    
+    示例：tipbox-review export --out /media/usb/update.tbu；tipbox-review export --out-dir /media/usb/updates
 help-export-arg-out =
     更新包的写出位置（写 `-` 表示输出到标准输出）
 help-export-arg-portal =
     门户编号，线索来自多个门户时使用
+help-export-arg-out_dir =
+    为台账答复的每个门户各写出一个更新包，放在此文件夹中，文件名为 PORTAL_ID.tbu
+help-site =
+    哪些门户共用一个公开地址（站点，位于 Onionbalance 或负载均衡之后）：由本单位决定。站点中的每个门户都会在更新包中收到本站点线索的公开记录，因此每个回执码在每个门户上都能使用；为其他门户的线索提交的补充信息会并入该线索。门户须先用其站点文件（`tipbox-portal site`）创建，再加入站点
+help-site-long =
+    哪些门户共用一个公开地址（站点，位于 Onionbalance 或负载均衡之后）：由本单位决定。站点中的每个门户都会在更新包中收到本站点线索的公开记录，因此每个回执码在每个门户上都能使用；为其他门户的线索提交的补充信息会并入该线索。门户须先用其站点文件（`tipbox-portal site`）创建，再加入站点。
+    
+    示例：tipbox-review site add NEW_PORTAL_ID --with FIRST_PORTAL_ID；tipbox-review site list；tipbox-review site remove OLD_PORTAL_ID
+help-site-add =
+    将一个门户加入台账已答复的某个门户所在的站点（记入审计日志）
+help-site-add-arg-portal =
+    加入的门户（其编号，`tipbox-portal site` 或 `import` 会显示）
+help-site-add-arg-with =
+    它所加入站点中的一个门户
+help-site-remove =
+    将一个门户移出其站点（记入审计日志）：此后它只答复自己收到的线索
+help-site-remove-arg-portal =
+    移出的门户
+help-site-list =
+    列出各站点及其门户
 help-note =
     添加内部备注（加密保存，从不公开）。TEXT 写 `-` 则从标准输入读取，这样内容不会留在 shell 的历史记录文件中
 help-note-long =

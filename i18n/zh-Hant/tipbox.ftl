@@ -32,6 +32,9 @@ refused-nothing-to-hand-over = 線索 {$id} 沒有可移交的錄入文字
 refused-no-tip-from-portal = 本台帳中沒有來自入口網站 {$portal} 的線索
 refused-no-portal-yet = 尚未從本單位的入口網站匯入任何網上線索（其他單位移交的線索由其自行答覆）：沒有要發往入口網站的內容
 refused-several-portals = 線索來自多個入口網站，請用 --portal 選擇其一：{$portals}
+refused-not-a-portal-id = {$portal} 不是入口網站編號（32 位小寫十六進位數字，`import` 和 `tipbox-portal site` 會顯示）
+refused-site-with-itself = 入口網站不能與自身組成站點：請在 --with 後寫出該站點的另一個入口網站
+refused-in-another-site = 入口網站 {$portal} 已屬於另一個站點（{$site}）：請先用 `tipbox-review site remove {$portal}` 將其移出
 
 ## The `report` table.
 
@@ -143,6 +146,11 @@ cli-followups-joined-more = 補充資料已併入線索 {$tips} 及另外 {$more
 cli-unproven-followups = 線索 {$tips} 含有一份無法證明來自舉報人的補充資料：它沒有該線索回執金鑰的有效簽章，可能是控制入口網站的人編造的。`tipbox-review show TIP` 會標出它；沒有其他依據時，不要把它當作舉報人的話來辦理
 cli-exported = 入口網站 {$portal} 的第 {$sequence} 號更新包：{$tips} 則線索有公開變化，{$acks} 項接收確認 -> {$file}
 cli-finished-left-out = {$tips} 則已辦結線索未包含在內：其公開狀態早於 [publishing] finished_days
+cli-site-added = 入口網站 {$portal} 已加入站點 {$site}：{$portals}。自下一次 `export --out-dir` 起，其中每個入口網站都會收到本站點線索的公開記錄
+cli-site-removed = 入口網站 {$portal} 已退出站點 {$site}：自下一次匯出起，它只答覆自己收到的線索
+cli-site-none = 入口網站 {$portal} 不屬於任何站點；未作變更
+cli-site-list = 站點 {$site}：{$portals}
+cli-site-list-empty = 尚未記錄任何站點：每個入口網站只答覆自己收到的線索
 
 ## Keys, records, terminal and files (keys.rs, records.rs, io.rs).
 
@@ -569,11 +577,33 @@ help-export =
 help-export-long =
     為入口網站寫出已簽章的更新包：公開狀態和說明、答覆、獎勵決定，以及對已匯入項目的接收確認（這些項目在入口網站最近一個收件包中仍有保存，入口網站收到確認後將其刪除）。其他單位移交來的線索不包含在內：由那些單位答覆各自的舉報人。
     
-    範例：tipbox-review export --out /media/usb/update.tbu
+    使用 --out-dir 時：為台帳答覆的每個入口網站各寫出一個更新包，檔案為 DIR/PORTAL_ID.tbu；站點中的入口網站還會收到本站點其他線索的公開記錄。
+    
+    範例：tipbox-review export --out /media/usb/update.tbu；tipbox-review export --out-dir /media/usb/updates
 help-export-arg-out =
     更新包的寫出位置（寫 `-` 表示輸出到標準輸出）
 help-export-arg-portal =
     入口網站編號，線索來自多個入口網站時使用
+help-export-arg-out_dir =
+    為台帳答覆的每個入口網站各寫出一個更新包，放在此資料夾中，檔名為 PORTAL_ID.tbu
+help-site =
+    哪些入口網站共用一個公開位址（站點，位於 Onionbalance 或負載平衡之後）：由本單位決定。站點中的每個入口網站都會在更新包中收到本站點線索的公開記錄，因此每個回執碼在每個入口網站上都能使用；為其他入口網站的線索提交的補充資訊會併入該線索。入口網站須先用其站點檔案（`tipbox-portal site`）建立，再加入站點
+help-site-long =
+    哪些入口網站共用一個公開位址（站點，位於 Onionbalance 或負載平衡之後）：由本單位決定。站點中的每個入口網站都會在更新包中收到本站點線索的公開記錄，因此每個回執碼在每個入口網站上都能使用；為其他入口網站的線索提交的補充資訊會併入該線索。入口網站須先用其站點檔案（`tipbox-portal site`）建立，再加入站點。
+    
+    範例：tipbox-review site add NEW_PORTAL_ID --with FIRST_PORTAL_ID；tipbox-review site list；tipbox-review site remove OLD_PORTAL_ID
+help-site-add =
+    將一個入口網站加入台帳已答覆的某個入口網站所在的站點（記入稽核日誌）
+help-site-add-arg-portal =
+    加入的入口網站（其編號，`tipbox-portal site` 或 `import` 會顯示）
+help-site-add-arg-with =
+    它所加入站點中的一個入口網站
+help-site-remove =
+    將一個入口網站移出其站點（記入稽核日誌）：此後它只答覆自己收到的線索
+help-site-remove-arg-portal =
+    移出的入口網站
+help-site-list =
+    列出各站點及其入口網站
 help-note =
     新增內部備註（加密保存，從不公開）。TEXT 寫 `-` 則從標準輸入讀取，這樣內容不會留在 shell 的歷史紀錄檔中
 help-note-long =

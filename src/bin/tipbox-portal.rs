@@ -20,7 +20,8 @@ const EXIT_USAGE: u8 = 2;
     version,
     about = "The public tipbox portal: takes tips, seals them, never reads them",
     after_help = "Exit codes: 0 success; 1 a check failed (apply refused a bundle); \
-                  2 usage or input error (bad key, unreadable config, data folder not writable, port in use)."
+                  2 usage or input error (bad key, unreadable config, a site file refused or contradicting \
+                  the data folder, data folder not writable, port in use)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -55,6 +56,25 @@ enum Command {
         /// The office's verify key, as printed by `tipbox-review init`.
         #[arg(long, value_name = "KEY")]
         verify_key: Option<String>,
+        /// The site file of the site this portal serves (written by `tipbox-portal site`):
+        /// a new data folder takes its salt and argon2id parameters, so the receipts of
+        /// every portal of the site work here; an existing one must already have them.
+        /// Replaces the config's `site`.
+        #[arg(long, value_name = "FILE")]
+        site: Option<PathBuf>,
+    },
+    /// Write the site file of an existing portal: the public parameters (receipt salt and
+    /// argon2id settings) every portal of its site must share. Give it to a new portal with
+    /// `serve --site FILE` (or `site = "FILE"`) at its first start. Public, not secret.
+    ///
+    /// Example: tipbox-portal site --data /var/lib/tipbox --out /media/usb/site.json
+    Site {
+        /// The portal's data folder.
+        #[arg(long, default_value = "tipbox-data")]
+        data: PathBuf,
+        /// Where to write the site file; `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Write an inbox bundle: every sealed tip and follow-up not yet acknowledged by the
     /// office (ciphertext only). Works whether or not `serve` is running on DIR.
@@ -107,9 +127,11 @@ fn main() -> ExitCode {
             data,
             recipients,
             verify_key,
+            site,
         } => serve(
             config,
             Overrides {
+                site,
                 listen,
                 data,
                 recipients,
@@ -117,6 +139,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Export { data, out } => export(&data, &out),
+        Command::Site { data, out } => site_file(&data, &out),
         Command::Apply {
             data,
             file,
@@ -186,7 +209,11 @@ fn serve(config: Option<PathBuf>, overrides: Overrides) -> Result<(), String> {
              `tipbox-review init` and pass --recipient and --verify-key, or --config."
         );
     }
-    let store = Store::open(&settings.data, settings.kdf).map_err(|e| e.to_string())?;
+    let store = Store::open_in_site(&settings.data, settings.kdf, settings.site.as_ref())
+        .map_err(|e| e.to_string())?;
+    if let Some(site) = &settings.site {
+        tracing::info!(site = %site.site_id(), "serving a site of several portals");
+    }
     // Derive once now: parameters libsodium refuses, or memory the machine cannot give,
     // should stop the portal here with a message, not fail every submission later.
     let meta = store.meta();
@@ -306,6 +333,29 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// `tipbox-portal site`: the site file of an existing portal, read from its `portal.json`
+/// (nothing else is opened, so it works while `serve` runs).
+fn site_file(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    let meta = tipbox::store::read_meta(data).map_err(|e| e.to_string())?;
+    let site = meta.site();
+    let file = site.to_file();
+    if out == std::path::Path::new("-") {
+        use std::io::Write;
+        return std::io::stdout()
+            .write_all(&file)
+            .map_err(|e| format!("writing to standard output failed: {e}"));
+    }
+    tipbox::durable::write_atomically(out, &file)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!(
+        "tipbox-portal: wrote the site file of site {} (portal {}) to {}",
+        site.site_id(),
+        meta.portal_id,
+        out.display()
+    );
+    Ok(())
+}
+
 fn apply(
     data: &std::path::Path,
     file: &std::path::Path,
@@ -358,9 +408,10 @@ fn apply(
         }
         Ok(portal::admin::ApplyOutcome::Applied(s)) => {
             eprintln!(
-                "tipbox-portal: applied update bundle {}: {} tip(s) updated, {} acknowledged, {} sealed item(s) deleted, {} expired{}",
+                "tipbox-portal: applied update bundle {}: {} tip(s) updated, {} of other portals of the site, {} acknowledged, {} sealed item(s) deleted, {} expired{}",
                 s.sequence,
                 s.tips_updated,
+                s.site_tips,
                 s.acknowledged,
                 s.purged,
                 s.expired,

@@ -136,6 +136,7 @@ fn a_record_written_straight_into_the_store_is_never_shown() {
             messages: vec![],
             reward: None,
             acknowledgement: None,
+            site: None,
         };
         let signed = tipbox::bundle::update::SignedTipUpdate::sign(&update, &forger);
         db.open_tree("signed-updates-by-tip")

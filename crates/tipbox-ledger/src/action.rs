@@ -21,6 +21,8 @@ pub enum Action {
     /// Tips marked as another unit's hand-over, cleared by their portal's own bundle.
     HandoverMarksCleared,
     Export,
+    /// Which portals form a site (one address, several portals) changed.
+    Site,
     Show,
     Search,
     Triage,
@@ -55,6 +57,7 @@ impl Keyed for Action {
         Action::UpdateCatchUp,
         Action::HandoverMarksCleared,
         Action::Export,
+        Action::Site,
         Action::Show,
         Action::Search,
         Action::Triage,
@@ -86,6 +89,7 @@ impl Keyed for Action {
             Action::UpdateCatchUp => "update-catch-up",
             Action::HandoverMarksCleared => "handover-marks-cleared",
             Action::Export => "export",
+            Action::Site => "site",
             Action::Show => "show",
             Action::Search => "search",
             Action::Triage => "triage",

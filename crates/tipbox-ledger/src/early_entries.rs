@@ -118,10 +118,19 @@ impl<'a> EarlyEntries<'a> {
         let Opened {
             entry, manifest, ..
         } = &item;
-        let portal = self
-            .portal
-            .get_or_insert_with(|| (manifest.portal_id.clone(), entry.blob_id.clone()));
-        if manifest.blob_id != entry.blob_id || manifest.portal_id != portal.0 {
+        // Every tip item names the bundle's portal (checked against its header once the
+        // bundle is read). A follow-up may name another portal of the bundle portal's site,
+        // for a tip that portal received: `plan` checks it against the office's sites.
+        let names_other_portal = match manifest.kind {
+            Kind::Tip => {
+                let portal = self
+                    .portal
+                    .get_or_insert_with(|| (manifest.portal_id.clone(), entry.blob_id.clone()));
+                manifest.portal_id != portal.0
+            }
+            Kind::Followup => false,
+        };
+        if manifest.blob_id != entry.blob_id || names_other_portal {
             return Err(LedgerError::BadItem(
                 entry.blob_id.clone(),
                 "its manifest names another item or portal".into(),

@@ -158,6 +158,14 @@ pub enum Refused {
     NoPortalYet,
     #[error("tips came from several portals; choose one with --portal: {}", .0.iter().map(|p| tipbox_core::safe_output::label_safe(p)).collect::<Vec<_>>().join(", "))]
     SeveralPortals(Vec<String>),
+    #[error("{} is not a portal id (32 lowercase hexadecimal digits, as `import` and `tipbox-portal site` print them)", tipbox_core::safe_output::label_safe(.0))]
+    NotAPortalId(String),
+    #[error(
+        "a portal cannot join a site with itself: name another portal of the site after --with"
+    )]
+    SiteWithItself,
+    #[error("portal {portal} is in another site ({site}): retire it from that one first with `tipbox-review site remove {portal}`")]
+    InAnotherSite { portal: String, site: String },
 }
 
 /// Text a command needs and was given empty.

@@ -37,6 +37,7 @@ mod items;
 mod publish;
 pub mod report;
 pub mod search;
+mod site;
 pub mod summary;
 
 use std::fs;
@@ -54,6 +55,7 @@ pub use error::*;
 use import::*;
 pub use items::OpenPacks;
 use items::*;
+pub use site::SiteChange;
 use tipbox_core::bundle::{inbox, BundleReadError};
 use tipbox_core::keys;
 use tipbox_core::tip::{ContainerReader, Kind, Manifest, Record};

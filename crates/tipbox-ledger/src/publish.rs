@@ -21,14 +21,11 @@ impl Ledger {
     ) -> Result<(Vec<u8>, ExportedUpdates), LedgerError> {
         use tipbox_core::bundle::update::{self, SignedTipUpdate, TipUpdate, UpdateBody};
         let entries: Vec<TipEntry> = self.all().collect::<Result<_, _>>()?;
-        // Tips handed over by another unit are answered by that unit's portal.
-        let mut portals: Vec<&str> = entries
-            .iter()
-            .filter(|t| !t.handed_over)
-            .filter_map(|t| t.portal_id.as_deref())
-            .collect();
-        portals.sort_unstable();
-        portals.dedup();
+        // Tips handed over by another unit are answered by that unit's portal. A portal
+        // the ledger imported from, or exported to, is answered even with no tip of its
+        // own: it may serve a site (docs/design/sites.md).
+        let portals = self.portals()?;
+        let portals: Vec<&str> = portals.iter().map(String::as_str).collect();
         let portal_id = match (portal, portals.as_slice()) {
             (Some(p), _) if portals.contains(&p) => p.to_owned(),
             (Some(p), _) => return Err(Refused::NoTipFromPortal(p.to_owned()).into()),
@@ -42,6 +39,12 @@ impl Ledger {
                 )
             }
         };
+        // The other portals of its site, as the office recorded them.
+        let siblings: std::collections::HashSet<String> = self
+            .site_members(&portal_id)?
+            .into_iter()
+            .filter(|p| *p != portal_id)
+            .collect();
         let sequence = self.update_sequence(&portal_id)? + 1;
         let holds = self.portal_holdings(&portal_id)?;
         let finished_days = self.config.publishing.finished_days;
@@ -103,9 +106,20 @@ impl Ledger {
                     sealed_amount: r.sealed_amount.clone(),
                 }),
                 acknowledgement,
+                site: None,
             };
             tips.push(SignedTipUpdate::sign(&u, key));
         }
+        self.site_records(
+            &entries,
+            &portal_id,
+            &siblings,
+            sequence,
+            publish_since,
+            key,
+            (&mut tips, &mut acknowledged),
+            holds.as_ref(),
+        );
         acknowledged.sort();
         let body = UpdateBody {
             format: update::FORMAT,
@@ -133,6 +147,116 @@ impl Ledger {
             finished_left_out,
         };
         Ok((bytes, summary))
+    }
+
+    /// For a portal of a site: the public record of every tip the other portals of its
+    /// site received that the ledger holds (found there by the reply key a receipt derives),
+    /// and acknowledgements of the items it took for them (follow-ups). Finished tips past
+    /// the publishing window are left out, as for the portal's own tips; of two tips with
+    /// one reply key (only a hostile portal makes that), only the first imported is sent.
+    #[allow(clippy::too_many_arguments)]
+    fn site_records(
+        &self,
+        entries: &[TipEntry],
+        portal_id: &str,
+        siblings: &std::collections::HashSet<String>,
+        sequence: u64,
+        publish_since: Option<Day>,
+        key: &tipbox_core::crypto::SigningKey,
+        (tips, acknowledged): (
+            &mut Vec<tipbox_core::bundle::update::SignedTipUpdate>,
+            &mut Vec<String>,
+        ),
+        holds: Option<&std::collections::HashSet<String>>,
+    ) {
+        use tipbox_core::bundle::update::{self, SignedTipUpdate, SiteTip, TipUpdate};
+        if siblings.is_empty() {
+            return;
+        }
+        let mut seen_reply_keys = std::collections::HashSet::new();
+        // `all()` is in id order: the first imported tip keeps its reply key.
+        for t in entries.iter().filter(|t| {
+            !t.handed_over
+                && t.portal_id
+                    .as_deref()
+                    .is_some_and(|p| p == portal_id || siblings.contains(p))
+        }) {
+            let home = t.portal_id.as_deref().unwrap_or_default();
+            let first_with_key = t
+                .reply_public_key
+                .as_ref()
+                .is_some_and(|k| seen_reply_keys.insert(k.clone()));
+            if home == portal_id {
+                continue;
+            }
+            // The follow-ups this portal took for the tip, if it still holds them.
+            if let Some(h) = holds {
+                acknowledged.extend(
+                    t.blobs
+                        .iter()
+                        .filter(|b| h.contains(&b.blob_id))
+                        .map(|b| b.blob_id.clone()),
+                );
+            }
+            let (Some(tip_id), Some(reply_key)) = (&t.portal_tip_id, &t.reply_public_key) else {
+                continue;
+            };
+            if !first_with_key
+                || !t
+                    .blobs
+                    .iter()
+                    .any(|b| b.kind == tipbox_core::tip::Kind::Tip)
+            {
+                continue;
+            }
+            if t.has_public_state()
+                && t.is_publicly_finished()
+                && Day::parse(t.last_public_change())
+                    .zip(publish_since)
+                    .is_some_and(|(last, since)| last < since)
+            {
+                continue;
+            }
+            let mut followup_days: Vec<String> = t
+                .blobs
+                .iter()
+                .filter(|b| b.kind == tipbox_core::tip::Kind::Followup)
+                .map(|b| b.day.clone())
+                .collect();
+            followup_days.sort();
+            let over = followup_days
+                .len()
+                .saturating_sub(update::MAX_SITE_FOLLOWUP_DAYS);
+            followup_days.drain(..over);
+            let u = TipUpdate {
+                format: update::FORMAT,
+                purpose: update::TIP_PURPOSE.into(),
+                portal_id: portal_id.to_owned(),
+                tip_id: tip_id.clone(),
+                revision: sequence,
+                status: t.status.public().key().into(),
+                status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
+                messages: t.public_messages.clone(),
+                reward: t.reward.as_ref().map(|r| update::RewardDecision {
+                    state: r.state,
+                    day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
+                    sealed_amount: r.sealed_amount.clone(),
+                }),
+                acknowledgement: Some(update::Acknowledgement::sign(
+                    &self.config.office_name,
+                    &update::Acknowledgement::number(home, tip_id),
+                    &t.received,
+                    key,
+                )),
+                site: Some(SiteTip {
+                    home_portal_id: home.to_owned(),
+                    reply_public_key: reply_key.clone(),
+                    received: t.received.clone(),
+                    followup_days,
+                }),
+            };
+            tips.push(SignedTipUpdate::sign(&u, key));
+        }
     }
 
     /// Record that bundle `sequence` for `portal_id` was written (after the file is safe).

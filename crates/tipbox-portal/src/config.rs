@@ -85,6 +85,10 @@ pub struct ConfigFile {
     pub retention_days: Option<u32>,
     /// Tip categories offered on the form. Default: the campaign's categories.
     pub categories: Option<Vec<Category>>,
+    /// The site file (`tipbox-portal site` writes it): a new data folder is created with
+    /// its salt and KDF parameters, and an existing one must have them
+    /// (docs/design/sites.md). A relative path is taken from the config file's folder.
+    pub site: Option<PathBuf>,
     /// Marks the built-in demo configuration (shows a banner on every page).
     #[serde(default)]
     pub demo: bool,
@@ -126,6 +130,8 @@ pub struct Settings {
     pub retention_days: u32,
     pub kdf: tipbox_core::crypto::KdfParams,
     pub categories: Vec<Category>,
+    /// The site's parameters, when a site file is configured.
+    pub site: Option<tipbox_core::bundle::site::SiteParams>,
     pub demo: bool,
 }
 
@@ -157,6 +163,18 @@ pub enum ConfigError {
     Categories,
     #[error("`onion_location` must be the onion site's address alone, like http://xyz...onion (the path of each page is added to it): {0:?} is not")]
     OnionLocation(String),
+    #[error("the site file {path} cannot be read: {source}")]
+    SiteRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the site file {path} is refused: {source}. Write it again with `tipbox-portal site --data DIR --out FILE` on a portal of the site")]
+    Site {
+        path: PathBuf,
+        #[source]
+        source: tipbox_core::bundle::site::SiteError,
+    },
     #[error("`site_address` must be the site's address alone, like https://tips.example.org (letters, digits, dots, dashes, an optional :port): {0:?} is not")]
     SiteAddress(String),
 }
@@ -199,9 +217,28 @@ fn onion_base(value: &str) -> Result<String, ConfigError> {
     Ok(trimmed.to_owned())
 }
 
+/// Read and check a site file (input from outside: bounded, strictly parsed).
+pub fn read_site_file(path: &Path) -> Result<tipbox_core::bundle::site::SiteParams, ConfigError> {
+    use std::io::Read;
+    let limit = tipbox_core::bundle::site::MAX_SITE_FILE as u64 + 1;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|source| ConfigError::SiteRead {
+            path: path.to_owned(),
+            source,
+        })?;
+    tipbox_core::bundle::site::SiteParams::parse(&bytes).map_err(|source| ConfigError::Site {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Command-line overrides.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
+    /// `--site FILE`: replaces the config's `site`.
+    pub site: Option<PathBuf>,
     pub listen: Option<SocketAddr>,
     pub data: Option<PathBuf>,
     pub recipients: Vec<String>,
@@ -214,7 +251,13 @@ impl ConfigFile {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(&text, path)
+        let mut file = Self::parse(&text, path)?;
+        if let (Some(site), Some(dir)) = (&file.site, path.parent()) {
+            if site.is_relative() {
+                file.site = Some(dir.join(site));
+            }
+        }
+        Ok(file)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
@@ -357,6 +400,11 @@ impl ConfigFile {
             retention_days: self.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
             kdf: tipbox_core::crypto::KdfParams::DEFAULT,
             categories,
+            site: o
+                .site
+                .or(self.site)
+                .map(|path| read_site_file(&path))
+                .transpose()?,
             demo,
         })
     }

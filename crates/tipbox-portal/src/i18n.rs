@@ -118,6 +118,9 @@ pub struct Texts {
     pub err_receipt_length: &'static str,
     pub err_receipt_check: &'static str,
     pub err_receipt_unknown: &'static str,
+    /// On a portal of a site (several servers behind one address): the same for a receipt
+    /// that does not exist and one whose tip the office has not processed yet.
+    pub err_receipt_unknown_site: &'static str,
     pub err_message_required: &'static str,
     pub err_internal: &'static str,
     pub err_not_found: &'static str,
@@ -248,6 +251,7 @@ pub static ZH_HANS: Texts = Texts {
     err_receipt_length: "回执码应为 {want} 位数字，您输入了 {got} 位。",
     err_receipt_check: "回执码的校验位不对：可能有一位数字抄错，或相邻两位颠倒了。请仔细核对。",
     err_receipt_unknown: "没有找到这个回执码对应的举报。请核对后重试。已办结线索的公开记录在最后一次更新 {days} 天后删除。",
+    err_receipt_unknown_site: "这台服务器上暂时没有找到这个回执码对应的举报。本网站由多台服务器共同提供服务：最近几天提交的举报，可能要等受理单位下一次更新后才能在每台服务器上查到，请过几天再试。请同时核对回执码是否抄写正确。已办结线索的公开记录在最后一次更新 {days} 天后删除。",
     err_message_required: "请填写补充内容或选择附件。",
     err_internal: "服务器暂时出错，您填写的内容仍保留在本页中。请稍后再试。",
     err_not_found: "页面不存在。",
@@ -369,6 +373,7 @@ pub static ZH_HANT: Texts = Texts {
     err_receipt_length: "回執碼應為 {want} 位數字，您輸入了 {got} 位。",
     err_receipt_check: "回執碼的校驗位不對：可能有一位數字抄錯，或相鄰兩位顛倒了。請仔細核對。",
     err_receipt_unknown: "沒有找到這個回執碼對應的舉報。請核對後重試。已辦結線索的公開記錄在最後一次更新 {days} 天後刪除。",
+    err_receipt_unknown_site: "這台伺服器上暫時沒有找到這個回執碼對應的舉報。本網站由多台伺服器共同提供服務：最近幾天提交的舉報，可能要等受理單位下一次更新後才能在每台伺服器上查到，請過幾天再試。請同時核對回執碼是否抄寫正確。已辦結線索的公開記錄在最後一次更新 {days} 天後刪除。",
     err_message_required: "請填寫補充內容或選擇附件。",
     err_internal: "伺服器暫時出錯，您的內容仍保留在本頁中。請稍後再試。",
     err_not_found: "頁面不存在。",
@@ -490,6 +495,7 @@ pub static EN: Texts = Texts {
     err_receipt_length: "A receipt code has {want} digits; you entered {got}.",
     err_receipt_check: "The receipt code's check digit does not match: one digit is probably mistyped, or two neighbouring digits are swapped. Please check it carefully.",
     err_receipt_unknown: "No tip was found for this receipt code. Please check it and try again. The records of closed tips are removed {days} days after their last update.",
+    err_receipt_unknown_site: "No tip was found for this receipt code on this server yet. This site runs on several servers: a tip sent in the last few days may not be visible on every server until the office's next update, so please try again in a few days. Please also check that the code is written correctly. The records of closed tips are removed {days} days after their last update.",
     err_message_required: "Please write something or choose a file to add.",
     err_internal: "The server had a problem. Your text is still on this page. Please try again later.",
     err_not_found: "This page does not exist.",

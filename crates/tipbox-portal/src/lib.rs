@@ -128,6 +128,12 @@ impl App {
 }
 
 impl App {
+    /// Whether this portal serves a site of several portals: a site file is configured, or
+    /// the office sent it records of tips other portals received.
+    pub fn in_site(&self) -> bool {
+        self.settings.site.is_some() || self.store.has_site_tips()
+    }
+
     /// Room to receive one more upload: a free slot of `max_open_uploads` and the
     /// submission rate allows it. `None` means busy: the form is shown again with its text.
     fn upload_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {

@@ -102,8 +102,21 @@ pub(crate) enum Command {
     /// inbox bundle (the portal then deletes them). Tips handed over by other units are left
     /// out: those units answer their reporters.
     ///
-    /// Example: tipbox-review export --out /media/usb/update.tbu
+    /// With --out-dir: one bundle per portal the ledger answers, as DIR/PORTAL_ID.tbu; a
+    /// portal of a site also gets the public records of its site's other tips.
+    ///
+    /// Examples: tipbox-review export --out /media/usb/update.tbu;
+    /// tipbox-review export --out-dir /media/usb/updates
     Export(ExportArgs),
+    /// Which portals serve one public address (a site, behind Onionbalance or a load
+    /// balancer): the office's decision. Each portal of a site receives the public records
+    /// of the site's tips in its update bundle, so that every receipt works on every one of
+    /// them, and follow-ups taken for another portal's tip join that tip. A portal must be
+    /// created with its site's file (`tipbox-portal site`) before it is added.
+    ///
+    /// Examples: tipbox-review site add NEW_PORTAL_ID --with FIRST_PORTAL_ID;
+    /// tipbox-review site list;  tipbox-review site remove OLD_PORTAL_ID
+    Site(SiteArgs),
     /// Add an internal note (sealed; never published). TEXT `-` reads it from standard
     /// input, which keeps it out of the shell's history file.
     ///
@@ -343,11 +356,40 @@ pub struct RewardArgs {
 #[derive(Args)]
 pub struct ExportArgs {
     /// Where to write the bundle (`-`: standard output).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
+    pub out: Option<PathBuf>,
     /// The portal id, when tips came from several portals.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out_dir")]
     pub portal: Option<String>,
+    /// Write one bundle for every portal the ledger answers into this folder, as
+    /// PORTAL_ID.tbu.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct SiteArgs {
+    #[command(subcommand)]
+    pub action: SiteAction,
+}
+
+#[derive(Subcommand)]
+pub enum SiteAction {
+    /// Add a portal to the site of a portal the ledger already answers (audited).
+    Add {
+        /// The portal that joins (its id, as `tipbox-portal site` or `import` print it).
+        portal: String,
+        /// A portal of the site it joins.
+        #[arg(long, value_name = "PORTAL_ID")]
+        with: String,
+    },
+    /// Retire a portal from its site (audited): it keeps answering its own tips only.
+    Remove {
+        /// The portal that leaves.
+        portal: String,
+    },
+    /// List the sites and their portals.
+    List,
 }
 
 #[cfg(feature = "desk")]

@@ -112,15 +112,99 @@ pub(crate) fn import_said(
 }
 
 pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
-    let ExportArgs { out, portal } = a;
+    let ExportArgs {
+        out,
+        portal,
+        out_dir,
+    } = a;
     let cli = ctx.cli;
     let who = &ctx.who;
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
     let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
-    let said = export_on(&mut l, &key, portal.as_deref(), out)?;
-    for line in &said.lines {
-        report_written(out, line.clone());
+    let targets: Vec<(Option<String>, PathBuf)> = match (out, out_dir) {
+        (Some(out), _) => vec![(portal.clone(), out.clone())],
+        (None, Some(dir)) => {
+            file_only(dir, "--out-dir")?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Failure(
+                    EXIT_USAGE,
+                    t!("cli-cannot-write", file = dir.display(), reason = e),
+                )
+            })?;
+            let portals = l.portals()?;
+            if portals.is_empty() {
+                return Err(ledger::LedgerError::from(ledger::Refused::NoPortalYet).into());
+            }
+            // Portal ids were checked where they entered (32 hex digits): safe file names.
+            portals
+                .into_iter()
+                .map(|p| {
+                    let file = dir.join(format!("{p}.tbu"));
+                    (Some(p), file)
+                })
+                .collect()
+        }
+        (None, None) => unreachable!("clap requires --out or --out-dir"),
+    };
+    for (portal, out) in &targets {
+        let said = export_on(&mut l, &key, portal.as_deref(), out)?;
+        for line in &said.lines {
+            report_written(out, line.clone());
+        }
+    }
+    Ok(())
+}
+
+/// `site add | remove | list`: the office's record of which portals serve one address.
+pub(crate) fn site(ctx: &Ctx, a: &SiteArgs) -> Result<(), Failure> {
+    let mut l = Ledger::open_telling(&ctx.cli.ledger, &ctx.who, &tell)?;
+    match &a.action {
+        SiteAction::Add { portal, with } => {
+            let change = l.site_add(portal, with)?;
+            println!(
+                "{}",
+                terminal_safe(&t!(
+                    "cli-site-added",
+                    portal = portal.as_str(),
+                    site = change.site.as_str(),
+                    portals = change.members.join(", ")
+                ))
+                .as_str()
+            );
+        }
+        SiteAction::Remove { portal } => match l.site_remove(portal)? {
+            Some(site) => println!(
+                "{}",
+                terminal_safe(&t!(
+                    "cli-site-removed",
+                    portal = portal.as_str(),
+                    site = site.as_str()
+                ))
+                .as_str()
+            ),
+            None => println!(
+                "{}",
+                terminal_safe(&t!("cli-site-none", portal = portal.as_str())).as_str()
+            ),
+        },
+        SiteAction::List => {
+            let sites = l.sites()?;
+            if sites.is_empty() {
+                println!("{}", t!("cli-site-list-empty"));
+            }
+            for s in sites {
+                println!(
+                    "{}",
+                    terminal_safe(&t!(
+                        "cli-site-list",
+                        site = s.site.as_str(),
+                        portals = s.members.join(", ")
+                    ))
+                    .as_str()
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -107,6 +107,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Reply(a) => casework::reply(&ctx, a),
         Command::Reward(a) => casework::reward(&ctx, a),
         Command::Export(a) => exchange::export(&ctx, a),
+        Command::Site(a) => exchange::site(&ctx, a),
         Command::Note(a) => casework::note(&ctx, a),
         Command::Link(a) => casework::link(&ctx, a),
         Command::Transfer(a) => casework::transfer(&ctx, a),

@@ -8,6 +8,7 @@
 //! Formats are documented in docs/formats.md.
 
 pub mod inbox;
+pub mod site;
 pub mod update;
 
 /// Whether `s` is exactly `len` lowercase hexadecimal digits: the only form the random

@@ -78,6 +78,45 @@ pub struct TipUpdate {
     /// holding the office's verify key can check it offline (since 2026-12-06).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledgement: Option<Acknowledgement>,
+    /// Set when the tip was received by another portal of this portal's site (since
+    /// 2026-12-07; docs/design/sites.md): what this portal needs to find and show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteTip>,
+}
+
+/// What a portal needs to answer the receipt of a tip another portal of its site received:
+/// the tip is found by the reply public key the typed receipt derives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteTip {
+    /// The portal that received the tip (its follow-ups name it).
+    pub home_portal_id: String,
+    /// The tip's reply public key (hex), from its first sealed item.
+    pub reply_public_key: String,
+    /// The day the tip was received.
+    pub received: String,
+    /// The days of the tip's follow-ups the office holds, oldest first.
+    #[serde(default)]
+    pub followup_days: Vec<String>,
+}
+
+/// Most follow-up days a site record lists.
+pub const MAX_SITE_FOLLOWUP_DAYS: usize = 100;
+
+impl SiteTip {
+    /// Every field's syntax, as a portal checks it before storing the record.
+    pub fn is_well_formed(&self) -> bool {
+        use super::{is_lower_hex, strict_day};
+        is_lower_hex(&self.home_portal_id, 32)
+            && is_lower_hex(&self.reply_public_key, 64)
+            && strict_day(&self.received).is_some()
+            && self.followup_days.len() <= MAX_SITE_FOLLOWUP_DAYS
+            && self.followup_days.iter().all(|d| strict_day(d).is_some())
+    }
+
+    /// The reply public key as bytes (after [`SiteTip::is_well_formed`]).
+    pub fn reply_key(&self) -> Option<[u8; 32]> {
+        hex::decode(&self.reply_public_key).ok()?.try_into().ok()
+    }
 }
 
 /// An acknowledgement of receipt (受理回执): that the office received a tip, and on which
@@ -341,6 +380,11 @@ pub fn verify(
                 "a tip update carries another bundle's number",
             ));
         }
+        if u.site.as_ref().is_some_and(|s| !s.is_well_formed()) {
+            return Err(UpdateError::Malformed(
+                "a site record's portal id, reply key or days are malformed",
+            ));
+        }
     }
     if !body
         .acknowledged
@@ -370,6 +414,7 @@ mod tests {
             messages: vec![],
             reward: None,
             acknowledgement: None,
+            site: None,
         };
         let body = UpdateBody {
             format: 1,
@@ -411,6 +456,77 @@ mod tests {
             verify(&bytes, &other.verify_key(), "p1"),
             Err(UpdateError::BadSignature)
         );
+    }
+
+    /// A site record is checked where it enters: ids, key and days, before anything of
+    /// the bundle is applied.
+    #[test]
+    fn a_bundle_with_a_malformed_site_record_is_refused() {
+        let key = SigningKey::generate();
+        let good = SiteTip {
+            home_portal_id: "a".repeat(32),
+            reply_public_key: "b".repeat(64),
+            received: "2026-11-22".into(),
+            followup_days: vec!["2026-11-23".into()],
+        };
+        let bundle = |site: SiteTip| {
+            let tip = TipUpdate {
+                format: 1,
+                purpose: TIP_PURPOSE.into(),
+                portal_id: "p1".into(),
+                tip_id: "t1".into(),
+                revision: 3,
+                status: "verifying".into(),
+                status_day: "2026-11-22".into(),
+                messages: vec![],
+                reward: None,
+                acknowledgement: None,
+                site: Some(site),
+            };
+            let body = UpdateBody {
+                format: 1,
+                purpose: PURPOSE.into(),
+                portal_id: "p1".into(),
+                sequence: 3,
+                made: "2026-11-22".into(),
+                tips: vec![SignedTipUpdate::sign(&tip, &key)],
+                acknowledged: vec![],
+            };
+            verify(&write(&body, &key), &key.verify_key(), "p1")
+        };
+        assert!(bundle(good.clone()).is_ok());
+        let bad = [
+            SiteTip {
+                home_portal_id: "\u{1b}[2J".into(),
+                ..good.clone()
+            },
+            SiteTip {
+                reply_public_key: "B".repeat(64),
+                ..good.clone()
+            },
+            SiteTip {
+                reply_public_key: "b".repeat(62),
+                ..good.clone()
+            },
+            SiteTip {
+                received: "2026-02-30".into(),
+                ..good.clone()
+            },
+            SiteTip {
+                followup_days: vec!["yesterday".into()],
+                ..good.clone()
+            },
+            SiteTip {
+                followup_days: vec!["2026-11-23".into(); MAX_SITE_FOLLOWUP_DAYS + 1],
+                ..good.clone()
+            },
+        ];
+        for site in bad {
+            assert!(
+                matches!(bundle(site.clone()), Err(UpdateError::Malformed(_))),
+                "{site:?}"
+            );
+        }
     }
 
     #[test]

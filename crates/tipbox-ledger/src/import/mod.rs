@@ -201,10 +201,21 @@ impl Ledger {
             holds: &verified.entries,
             last_update: verified.header.last_update,
         };
+        let site = if handover {
+            // Another unit's bundle: no site of this office.
+            Default::default()
+        } else {
+            let mut members: std::collections::BTreeSet<String> =
+                self.site_members(&portal_id)?.into_iter().collect();
+            members.remove(&portal_id);
+            members
+        };
         let mut numbering = plan::Numbering {
             portal_tips: early.portal_tips,
             record: early.record,
             next: early.next,
+            bundle_portal: portal_id.clone(),
+            site,
         };
         let items = early.late;
         if early.written.is_empty()

@@ -20,6 +20,12 @@ pub(crate) struct Numbering {
     pub(crate) portal_tips: HashMap<String, u64>,
     pub(crate) record: ImportRecord,
     pub(crate) next: u64,
+    /// The bundle's portal and the other portals of its site, as the office recorded them
+    /// (docs/design/sites.md). A follow-up naming any other portal is refused; so is one
+    /// naming a portal of the site whose tip the ledger does not hold. Empty (the unit
+    /// tests' plans): follow-ups are not checked against a site.
+    pub(crate) bundle_portal: String,
+    pub(crate) site: BTreeSet<String>,
 }
 
 /// The entries to write, and what the import did, counted for the reviewer.
@@ -59,6 +65,27 @@ pub(crate) fn plan(
         let blob = pack_blob(entry, *offset, manifest, pack_name);
         let fresh = |id| fresh_entry(id, manifest, fields);
         let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
+        // A follow-up another portal of the site took for this portal's tip joins that tip,
+        // and only a tip the ledger holds with its own item: it cannot make entries in
+        // another portal's name, or be filed under a portal outside the site.
+        let foreign = !numbering.bundle_portal.is_empty()
+            && manifest.kind == Kind::Followup
+            && manifest.portal_id != numbering.bundle_portal;
+        let refuse_foreign = || {
+            LedgerError::BadItem(
+                entry.blob_id.clone(),
+                "its manifest names another item or portal (a follow-up for a tip another \
+                 portal received is taken only from a portal of that portal's site, as \
+                 `tipbox-review site` records it, and only for a tip this ledger holds)"
+                    .into(),
+            )
+        };
+        if foreign && !numbering.site.contains(&manifest.portal_id) {
+            return Err(refuse_foreign());
+        }
+        if foreign && !numbering.portal_tips.contains_key(&portal_key) {
+            return Err(refuse_foreign());
+        }
         let id = match numbering.portal_tips.get(&portal_key) {
             Some(id) => *id,
             None => {
@@ -78,6 +105,9 @@ pub(crate) fn plan(
             slot.insert(existing(id)?.unwrap_or_else(|| fresh(id)));
         }
         let tip = touched.get_mut(&id).expect("just inserted");
+        if foreign && !tip.blobs.iter().any(|b| b.kind == Kind::Tip) {
+            return Err(refuse_foreign());
+        }
         numbering.record.blobs.push((entry.blob_id.clone(), id));
         if manifest.kind == Kind::Tip {
             // A tip's keys, content, category and day come from its first tip item

@@ -126,7 +126,13 @@ pub async fn followup(
         return render(StatusCode::BAD_REQUEST, &page);
     }
     let day = store::today();
-    let manifest = item_manifest(&app, NewItem::Followup, record.tip_id.clone(), &day, lang);
+    let mut manifest = item_manifest(&app, NewItem::Followup, record.tip_id.clone(), &day, lang);
+    // A tip another portal of the site received: the follow-up names that portal, so that
+    // the ledger joins it to that tip and its signature covers that tip (the receipt's key
+    // signs it either way). It travels in this portal's inbox bundle.
+    if let Some(home) = &record.home_portal {
+        manifest.portal_id = home.clone();
+    }
     let token_keys = form
         .token
         .as_deref()

@@ -13,6 +13,7 @@ use crate::kdf::KdfError;
 use crate::pages::*;
 use crate::store::TipRecord;
 use crate::App;
+use tipbox_core::bundle::update::TipUpdate;
 use tipbox_core::receipt::{CodeError, ReceiptCode, ReceiptKeys};
 use tipbox_core::vocab::{Keyed, PublicStatus};
 
@@ -69,20 +70,61 @@ pub(super) async fn lookup(app: &App, t: &Texts, typed: &str) -> Lookup {
             return Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned());
         }
     };
-    match app.store.find_tip(&keys.lookup_key) {
+    // This portal's own tips first, then those other portals of its site received.
+    let found = match app.store.find_tip(&keys.lookup_key) {
+        Ok(None) => site_tip(app, &keys).map(|found| found.map(|(record, _)| record)),
+        other => other,
+    };
+    match found {
         Ok(Some(record)) => Lookup::Found(Box::new(code), record, Box::new(keys)),
         // An expired record (closed more than `retention_days` ago) is unknown too: say so,
         // or a reporter whose tip was closed long ago would think the code was mistyped.
+        // On a portal of a site, a tip received by another of its servers may not have
+        // reached this one yet: the same words whether the receipt exists or not.
         Ok(None) => Lookup::Problem(
             StatusCode::NOT_FOUND,
-            t.err_receipt_unknown
-                .replace("{days}", &app.settings.retention_days.to_string()),
+            if app.in_site() {
+                t.err_receipt_unknown_site
+            } else {
+                t.err_receipt_unknown
+            }
+            .replace("{days}", &app.settings.retention_days.to_string()),
         ),
         Err(e) => {
             tracing::error!(error = %e, "index read failed");
             Lookup::Problem(StatusCode::INTERNAL_SERVER_ERROR, t.err_internal.to_owned())
         }
     }
+}
+
+/// A tip another portal of the site received, found by the reply key the receipt derives:
+/// its record (as this portal shows it) and its verified public state. Only a record the
+/// office signed for this portal, naming this very reply key, counts.
+fn site_tip(
+    app: &App,
+    keys: &ReceiptKeys,
+) -> Result<Option<(TipRecord, TipUpdate)>, crate::store::StoreError> {
+    let Some(signed) = app.store.find_site_tip(&keys.reply_public)? else {
+        return Ok(None);
+    };
+    let own = &app.store.meta().portal_id;
+    let Some(u) = signed.verify(&app.settings.verify_key, own) else {
+        return Ok(None);
+    };
+    let Some(site) = u.site.clone().filter(|s| {
+        s.is_well_formed() && &s.home_portal_id != own && s.reply_key() == Some(keys.reply_public)
+    }) else {
+        return Ok(None);
+    };
+    let record = TipRecord {
+        format: 1,
+        tip_id: u.tip_id.clone(),
+        day: site.received,
+        reply_public_key: site.reply_public_key,
+        followups: site.followup_days,
+        home_portal: Some(site.home_portal_id),
+    };
+    Ok(Some((record, u)))
 }
 
 /// The tip's public state: only what carries a valid office signature, verified again now
@@ -98,13 +140,21 @@ pub(super) fn status_page(
     errors: Vec<String>,
 ) -> StatusPage {
     let t = lang.texts();
-    let update = app
-        .store
-        .signed_update(&record.tip_id)
-        .ok()
-        .flatten()
-        .and_then(|signed| signed.verify(&app.settings.verify_key, &app.store.meta().portal_id))
-        .filter(|u| u.tip_id == record.tip_id);
+    let update = match &record.home_portal {
+        // Another portal's tip: its record is its state, verified again now.
+        Some(home) => site_tip(app, keys)
+            .ok()
+            .flatten()
+            .filter(|(r, _)| r.tip_id == record.tip_id && r.home_portal.as_ref() == Some(home))
+            .map(|(_, u)| u),
+        None => app
+            .store
+            .signed_update(&record.tip_id)
+            .ok()
+            .flatten()
+            .and_then(|signed| signed.verify(&app.settings.verify_key, &app.store.meta().portal_id))
+            .filter(|u| u.tip_id == record.tip_id),
+    };
     let open = |sealed: &str| -> Option<String> {
         let bytes = hex::decode(sealed).ok()?;
         let plain = tipbox_core::crypto::open_sealed(&keys.reply_secret, &bytes).ok()?;

@@ -245,6 +245,7 @@ pub async fn submit(
         day: day.clone(),
         reply_public_key: hex::encode(keys.reply_public),
         followups: Vec::new(),
+        home_portal: None,
     };
     let committed = seal_and_commit(
         tx,

@@ -30,6 +30,9 @@ pub struct ApplySummary {
     pub acknowledged: u64,
     pub purged: u64,
     pub expired: u64,
+    /// Records of tips other portals of the site received (docs/design/sites.md).
+    #[serde(default)]
+    pub site_tips: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,10 +130,24 @@ impl Store {
         }
         // Everything verified: now write it in one transaction.
         let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
+        // Tips other portals of the site received, by reply key (docs/design/sites.md).
+        let mut site_writes: Vec<([u8; 32], Vec<u8>)> = Vec::new();
         for signed in &body.tips {
             let u = signed
                 .verify(verify_key, &self.meta.portal_id)
                 .ok_or(UpdateError::BadSignature)?;
+            if let Some(site) = u
+                .site
+                .as_ref()
+                .filter(|s| s.home_portal_id != self.meta.portal_id)
+            {
+                // Well formed: `update::verify` checked it.
+                let key = site.reply_key().ok_or(UpdateError::Malformed(
+                    "a site record's reply key is malformed",
+                ))?;
+                site_writes.push((key, serde_json::to_vec(signed).expect("updates serialize")));
+                continue;
+            }
             if self
                 .lookup_by_tip
                 .contains_key(u.tip_id.as_bytes())
@@ -145,6 +162,7 @@ impl Store {
             }
         }
         summary.tips_updated = writes.len() as u64;
+        summary.site_tips = site_writes.len() as u64;
         summary.acknowledged = body.acknowledged.len() as u64;
         // A bundle may acknowledge items deleted long ago (a ledger from before 2026-12-01
         // acknowledges every item it ever imported from this portal); only those still here
@@ -157,10 +175,13 @@ impl Store {
             .filter(|b| held.contains(b.as_str()))
             .collect();
         let day = today();
-        (&self.updates, &self.acked, &self.meta_tree)
-            .transaction(|(updates, acked, meta)| {
+        (&self.updates, &self.acked, &self.meta_tree, &self.site_tips)
+            .transaction(|(updates, acked, meta, site_tips)| {
                 for (tip_id, value) in &writes {
                     updates.insert(tip_id.as_bytes(), value.clone())?;
+                }
+                for (key, value) in &site_writes {
+                    site_tips.insert(&key[..], value.clone())?;
                 }
                 for blob in &to_purge {
                     acked.insert(blob.as_bytes(), day.as_bytes())?;
@@ -246,6 +267,25 @@ impl Store {
                 }
                 self.updates
                     .remove(&tip_id)
+                    .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+                expired += 1;
+            }
+        }
+        for item in self.site_tips.iter() {
+            let (key, value) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            let Ok(signed) =
+                serde_json::from_slice::<tipbox_core::bundle::update::SignedTipUpdate>(&value)
+            else {
+                continue;
+            };
+            let Some(u) = signed.verify(verify_key, &self.meta.portal_id) else {
+                continue;
+            };
+            let finished = tipbox_core::bundle::update::is_final_status(&u.status);
+            let old = time::Date::parse(u.last_change(), &format).is_ok_and(|d| d <= cutoff);
+            if finished && old {
+                self.site_tips
+                    .remove(&key)
                     .map_err(|e| StoreError::IndexWrite(e.to_string()))?;
                 expired += 1;
             }

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use tipbox_core::bundle::site::SiteParams;
 use tipbox_core::crypto::{self, KdfParams, SALT_LEN};
 use tipbox_core::durable;
 use tipbox_core::receipt::LookupKey;
@@ -52,6 +53,8 @@ const TREE_OUTBOX: &str = "outbox";
 const TREE_LOOKUP_BY_TIP: &str = "lookup-key-by-tip";
 const TREE_UPDATES: &str = "signed-updates-by-tip";
 const TREE_ACKED: &str = "acknowledged-blobs";
+/// Signed public records of tips other portals of the site received, by reply public key.
+const TREE_SITE_TIPS: &str = "site-tips-by-reply-key";
 const TREE_META: &str = "meta";
 const META_LAST_SEQUENCE: &str = "last-update-sequence";
 const META_LAST_HASH: &str = "last-update-hash";
@@ -84,6 +87,12 @@ pub enum StoreError {
     NotAPortal(PathBuf),
     #[error("the index could not be updated: {0}")]
     IndexWrite(String),
+    #[error("the site file given (site {given}) is not the site this portal was created in (site {own}, recorded in {path}). A portal's receipts work only with the salt it was created with: give it its own site's file (`tipbox-portal site --data DIR --out FILE` on a portal of that site), or start a new data folder to join site {given}")]
+    OtherSite {
+        path: PathBuf,
+        own: String,
+        given: String,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
@@ -106,6 +115,15 @@ pub struct PortalMeta {
 }
 
 impl PortalMeta {
+    /// The site this portal belongs to: its own salt and KDF parameters (a portal created
+    /// without a site file is a site of its own, which others can join).
+    pub fn site(&self) -> SiteParams {
+        SiteParams {
+            salt: self.salt_bytes(),
+            kdf: self.kdf,
+        }
+    }
+
     pub fn salt_bytes(&self) -> [u8; SALT_LEN] {
         let mut out = [0u8; SALT_LEN];
         if let Ok(bytes) = hex::decode(&self.salt) {
@@ -131,6 +149,10 @@ pub struct TipRecord {
     /// 2026-12-06.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub followups: Vec<String>,
+    /// Set only in memory, for a tip another portal of the site received: that portal's id
+    /// (its follow-ups name it), and the record comes from the site tree, never `tips`.
+    #[serde(skip)]
+    pub home_portal: Option<String>,
 }
 
 /// Most follow-up days a tip's record lists (the oldest are dropped first).
@@ -161,6 +183,7 @@ pub struct Store {
     updates: sled::Tree,
     acked: sled::Tree,
     meta_tree: sled::Tree,
+    site_tips: sled::Tree,
 }
 
 impl Store {
@@ -174,6 +197,17 @@ impl Store {
 
     /// Open (or create) the store. Creates the salt and portal id on first use.
     pub fn open(root: &Path, kdf: KdfParams) -> Result<Store, StoreError> {
+        Self::open_in_site(root, kdf, None)
+    }
+
+    /// Open (or create) the store of a portal of a site: a new one takes the site's salt
+    /// and KDF parameters instead of fresh ones; an existing one must already have them
+    /// (docs/design/sites.md), or it is refused with [`StoreError::OtherSite`].
+    pub fn open_in_site(
+        root: &Path,
+        kdf: KdfParams,
+        site: Option<&SiteParams>,
+    ) -> Result<Store, StoreError> {
         create_private_dir(root)?;
         for sub in [BLOBS_DIR, TMP_DIR, SPARE_DIR, INDEX_DIR] {
             create_private_dir(&root.join(sub))?;
@@ -191,7 +225,7 @@ impl Store {
             let entry = entry.map_err(io_err(&tmp))?;
             let _ = fs::remove_file(entry.path());
         }
-        let meta = load_or_create_meta(root, kdf)?;
+        let meta = load_or_create_meta(root, kdf, site)?;
         let index = root.join(INDEX_DIR);
         let db = tipbox_core::durable::open_sled(
             &index,
@@ -214,6 +248,7 @@ impl Store {
             updates: open_tree(TREE_UPDATES)?,
             acked: open_tree(TREE_ACKED)?,
             meta_tree: open_tree(TREE_META)?,
+            site_tips: open_tree(TREE_SITE_TIPS)?,
             root: root.to_owned(),
             spares: Default::default(),
             meta,
@@ -257,6 +292,20 @@ impl Store {
         self.read_record(&self.tips, &key.0, "tip record")
     }
 
+    /// The signed record of a tip another portal of the site received, by the reply public
+    /// key a typed receipt derives (verify it before showing it).
+    pub fn find_site_tip(
+        &self,
+        reply_public: &[u8; 32],
+    ) -> Result<Option<tipbox_core::bundle::update::SignedTipUpdate>, StoreError> {
+        self.read_record(&self.site_tips, reply_public, "site record")
+    }
+
+    /// Whether this portal holds records of tips other portals of its site received.
+    pub fn has_site_tips(&self) -> bool {
+        !self.site_tips.is_empty()
+    }
+
     /// The JSON record under `key` in `tree`, if there is one; `what` names it in the error
     /// if it does not parse.
     fn read_record<T: serde::de::DeserializeOwned>(
@@ -291,37 +340,36 @@ impl Store {
     }
 }
 
-fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreError> {
+fn load_or_create_meta(
+    root: &Path,
+    kdf: KdfParams,
+    site: Option<&SiteParams>,
+) -> Result<PortalMeta, StoreError> {
     let path = root.join(META_FILE);
     match fs::read(&path) {
         Ok(bytes) => {
-            let meta: PortalMeta =
-                serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })?;
-            if meta.format != 1 || hex::decode(&meta.salt).map(|s| s.len()) != Ok(SALT_LEN) {
-                return Err(StoreError::Corrupt {
-                    path,
-                    reason: "unknown format or bad salt".into(),
-                });
-            }
-            if !meta.kdf.is_within_bounds() {
-                return Err(StoreError::Corrupt {
-                    path,
-                    reason: format!(
-                        "its argon2id parameters ({} passes, {} bytes of memory) are out of \
-                         range. Restore it from a backup: receipts issued so far can only be \
-                         looked up with the parameters the portal was created with",
-                        meta.kdf.passes, meta.kdf.memory
-                    ),
-                });
+            let meta = parse_meta(&path, &bytes)?;
+            if let Some(site) = site {
+                let own = meta.site();
+                if own != *site {
+                    return Err(StoreError::OtherSite {
+                        path,
+                        own: own.site_id(),
+                        given: site.site_id(),
+                    });
+                }
             }
             Ok(meta)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let mut salt = [0u8; SALT_LEN];
-            crypto::random_bytes(&mut salt);
+            let (salt, kdf) = match site {
+                Some(site) => (site.salt, site.kdf),
+                None => {
+                    let mut salt = [0u8; SALT_LEN];
+                    crypto::random_bytes(&mut salt);
+                    (salt, kdf)
+                }
+            };
             let meta = PortalMeta {
                 format: 1,
                 portal_id: Store::new_id(),
@@ -334,6 +382,45 @@ fn load_or_create_meta(root: &Path, kdf: KdfParams) -> Result<PortalMeta, StoreE
         }
         Err(e) => Err(StoreError::Io { path, source: e }),
     }
+}
+
+/// Read a data folder's `portal.json` (operator commands that need nothing else).
+pub fn read_meta(root: &Path) -> Result<PortalMeta, StoreError> {
+    let path = root.join(META_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => parse_meta(&path, &bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(StoreError::NotAPortal(root.to_owned()))
+        }
+        Err(e) => Err(StoreError::Io { path, source: e }),
+    }
+}
+
+/// `portal.json`'s contents, checked: format, salt, KDF parameters within bounds.
+fn parse_meta(path: &Path, bytes: &[u8]) -> Result<PortalMeta, StoreError> {
+    let path = path.to_owned();
+    let meta: PortalMeta = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    if meta.format != 1 || hex::decode(&meta.salt).map(|s| s.len()) != Ok(SALT_LEN) {
+        return Err(StoreError::Corrupt {
+            path,
+            reason: "unknown format or bad salt".into(),
+        });
+    }
+    if !meta.kdf.is_within_bounds() {
+        return Err(StoreError::Corrupt {
+            path,
+            reason: format!(
+                "its argon2id parameters ({} passes, {} bytes of memory) are out of \
+                         range. Restore it from a backup: receipts issued so far can only be \
+                         looked up with the parameters the portal was created with",
+                meta.kdf.passes, meta.kdf.memory
+            ),
+        });
+    }
+    Ok(meta)
 }
 
 /// Write a small file atomically and durably (see [`tipbox_core::durable`]).

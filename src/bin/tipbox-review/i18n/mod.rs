@@ -578,6 +578,15 @@ fn refused_id(r: &tipbox::ledger::Refused) -> (&'static str, Vec<(&'static str, 
                     .join(", "),
             )],
         ),
+        NotAPortalId(p) => (
+            "refused-not-a-portal-id",
+            vec![("portal", s(&tipbox::safe_output::label_safe(p)))],
+        ),
+        SiteWithItself => ("refused-site-with-itself", vec![]),
+        InAnotherSite { portal, site } => (
+            "refused-in-another-site",
+            vec![("portal", s(portal)), ("site", s(site))],
+        ),
     }
 }
 
@@ -719,6 +728,12 @@ mod refused_tests {
             Refused::NoTipFromPortal("p".into()),
             Refused::NoPortalYet,
             Refused::SeveralPortals(vec!["a".into(), "b".into()]),
+            Refused::NotAPortalId("x".into()),
+            Refused::SiteWithItself,
+            Refused::InAnotherSite {
+                portal: "a".into(),
+                site: "b".into(),
+            },
         ]
     }
 

@@ -36,7 +36,78 @@ fn numbering(known: &[(&str, u64)], next: u64) -> Numbering {
             .collect(),
         record: ImportRecord::default(),
         next,
+        bundle_portal: PORTAL.into(),
+        site: Default::default(),
     }
+}
+
+const SIBLING: &str = "fedcba9876543210fedcba9876543210";
+
+/// A follow-up taken by this bundle's portal for a tip its site's other portal received.
+fn sibling_followup(tip_id: &str, blob_id: &str) -> Opened {
+    let mut follow = item(Kind::Followup, tip_id, blob_id, "");
+    follow.manifest.portal_id = SIBLING.into();
+    follow
+}
+
+/// An entry an earlier import made from the sibling portal's tip `tip_id`.
+fn sibling_tip(id: u64, tip_id: &str) -> TipEntry {
+    let mut it = item(Kind::Tip, tip_id, &format!("blob-of-{tip_id}"), "umbrella");
+    it.manifest.portal_id = SIBLING.into();
+    let mut t = fresh_entry(id, &it.manifest, &it.fields);
+    add_tip_item(
+        &mut t,
+        pack_blob(&it.entry, 0, &it.manifest, "pack-old"),
+        &it.manifest,
+        &it.fields,
+    );
+    t
+}
+
+#[test]
+fn a_follow_up_for_a_tip_of_another_portal_of_the_site_joins_that_tip() {
+    let earlier = sibling_tip(7, "t1");
+    let mut n = numbering(&[], 8);
+    n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
+    n.site.insert(SIBLING.into());
+    let p = plan(&[sibling_followup("t1", "f1")], "pack", &mut n, |_| {
+        Ok(Some(earlier.clone()))
+    })
+    .unwrap();
+    assert_eq!(p.new_tips, 0);
+    assert_eq!(p.entries.len(), 1);
+    assert_eq!(p.entries[0].id, 7);
+    assert_eq!(p.entries[0].blobs.len(), 2);
+    assert_eq!(p.entries[0].portal_id.as_deref(), Some(SIBLING));
+}
+
+#[test]
+fn a_follow_up_naming_another_portal_is_refused_outside_its_site_or_without_its_tip() {
+    let earlier = sibling_tip(7, "t1");
+    // Not in a site with the bundle's portal.
+    let mut n = numbering(&[], 8);
+    n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
+    let refused = plan(&[sibling_followup("t1", "f1")], "pack", &mut n, |_| {
+        Ok(Some(earlier.clone()))
+    });
+    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f1"));
+    // In the site, but for a tip the ledger does not hold: no entry in another's name.
+    let mut n = numbering(&[], 8);
+    n.site.insert(SIBLING.into());
+    let refused = plan(&[sibling_followup("t2", "f2")], "pack", &mut n, |_| {
+        Ok(None)
+    });
+    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f2"));
+    // In the site, for an entry made only of follow-ups (its tip item never came).
+    let mut only_followups = sibling_tip(7, "t1");
+    only_followups.blobs.retain(|b| b.kind != Kind::Tip);
+    let mut n = numbering(&[], 8);
+    n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
+    n.site.insert(SIBLING.into());
+    let refused = plan(&[sibling_followup("t1", "f3")], "pack", &mut n, |_| {
+        Ok(Some(only_followups.clone()))
+    });
+    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f3"));
 }
 
 /// An entry an earlier import made from tip `tip_id`'s own item.
