@@ -144,3 +144,34 @@ fn the_report_is_the_command_lines_under_a_strict_policy() {
     assert_eq!(get("/report?format=exe").status(), 404);
     desk.stop();
 }
+
+/// Export to a folder writes every portal's bundle there, as `export --out-dir` (a site);
+/// to a file, the one portal's.
+#[test]
+fn export_to_a_folder_writes_each_portals_bundle() {
+    let (l, work, _) = ledger_with(&[Tip::default()]);
+    let folder = work.path().join("stick");
+    std::fs::create_dir(&folder).unwrap();
+    let desk = Desk::start(&l, false, &[]);
+    let session = desk.session();
+    let csrf = csrf_of(&desk.get(&session, "/office").1);
+    let (code, _) = desk.post(
+        &session,
+        "/office/export",
+        &[("csrf", &csrf), ("file", folder.to_str().unwrap())],
+    );
+    assert_eq!(code, 303);
+    let (_, page) = desk.get(&session, "/office");
+    assert!(!page.contains("flash refused"), "{page}");
+    desk.stop();
+    let written: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let name = &written[0];
+    assert!(
+        name.len() == 36 && name.ends_with(".tbu") && name[..32].bytes().all(|b| b.is_ascii_hexdigit()),
+        "{name}"
+    );
+}

@@ -124,27 +124,7 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
     let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
     let targets: Vec<(Option<String>, PathBuf)> = match (out, out_dir) {
         (Some(out), _) => vec![(portal.clone(), out.clone())],
-        (None, Some(dir)) => {
-            file_only(dir, "--out-dir")?;
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Failure(
-                    EXIT_USAGE,
-                    t!("cli-cannot-write", file = dir.display(), reason = e),
-                )
-            })?;
-            let portals = l.portals()?;
-            if portals.is_empty() {
-                return Err(ledger::LedgerError::from(ledger::Refused::NoPortalYet).into());
-            }
-            // Portal ids were checked where they entered (32 hex digits): safe file names.
-            portals
-                .into_iter()
-                .map(|p| {
-                    let file = dir.join(format!("{p}.tbu"));
-                    (Some(p), file)
-                })
-                .collect()
-        }
+        (None, Some(dir)) => export_targets(&l, dir)?,
         (None, None) => unreachable!("clap requires --out or --out-dir"),
     };
     for (portal, out) in &targets {
@@ -154,6 +134,31 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `--out-dir DIR`: one update bundle for every portal the ledger exports to, as
+/// `DIR/PORTAL_ID.tbu` (the folder made if need be).
+pub(crate) fn export_targets(l: &Ledger, dir: &Path) -> Result<Vec<(Option<String>, PathBuf)>, Failure> {
+    file_only(dir, "--out-dir")?;
+    outside_ledger(l.root(), dir)?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure(
+            EXIT_USAGE,
+            t!("cli-cannot-write", file = dir.display(), reason = e),
+        )
+    })?;
+    let portals = l.portals()?;
+    if portals.is_empty() {
+        return Err(ledger::LedgerError::from(ledger::Refused::NoPortalYet).into());
+    }
+    // Portal ids were checked where they entered (32 hex digits): safe file names.
+    Ok(portals
+        .into_iter()
+        .map(|p| {
+            let file = dir.join(format!("{p}.tbu"));
+            (Some(p), file)
+        })
+        .collect())
 }
 
 /// `site add | remove | list`: the office's record of which portals serve one address.

@@ -638,6 +638,15 @@ fn office_act(
         }
         "export" => {
             let file = local_file(&f.file)?;
+            // A folder: every portal's bundle in it, as `export --out-dir` (a site).
+            if file.is_dir() {
+                let mut said = Said::default();
+                for (portal, out) in crate::exchange::export_targets(l, &file)? {
+                    let one = crate::exchange::export_on(l, &keys.signing, portal.as_deref(), &out)?;
+                    said.lines.extend(one.lines);
+                }
+                return Ok(said);
+            }
             crate::exchange::export_on(l, &keys.signing, given(&f.portal), &file)
         }
         "claim" => {
