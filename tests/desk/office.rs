@@ -171,7 +171,9 @@ fn export_to_a_folder_writes_each_portals_bundle() {
     assert_eq!(written.len(), 1, "{written:?}");
     let name = &written[0];
     assert!(
-        name.len() == 36 && name.ends_with(".tbu") && name[..32].bytes().all(|b| b.is_ascii_hexdigit()),
+        name.len() == 36
+            && name.ends_with(".tbu")
+            && name[..32].bytes().all(|b| b.is_ascii_hexdigit()),
         "{name}"
     );
 }

@@ -138,7 +138,10 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
 
 /// `--out-dir DIR`: one update bundle for every portal the ledger exports to, as
 /// `DIR/PORTAL_ID.tbu` (the folder made if need be).
-pub(crate) fn export_targets(l: &Ledger, dir: &Path) -> Result<Vec<(Option<String>, PathBuf)>, Failure> {
+pub(crate) fn export_targets(
+    l: &Ledger,
+    dir: &Path,
+) -> Result<Vec<(Option<String>, PathBuf)>, Failure> {
     file_only(dir, "--out-dir")?;
     outside_ledger(l.root(), dir)?;
     std::fs::create_dir_all(dir).map_err(|e| {

@@ -642,7 +642,8 @@ fn office_act(
             if file.is_dir() {
                 let mut said = Said::default();
                 for (portal, out) in crate::exchange::export_targets(l, &file)? {
-                    let one = crate::exchange::export_on(l, &keys.signing, portal.as_deref(), &out)?;
+                    let one =
+                        crate::exchange::export_on(l, &keys.signing, portal.as_deref(), &out)?;
                     said.lines.extend(one.lines);
                 }
                 return Ok(said);
