@@ -379,3 +379,119 @@ fn the_browser_gets_the_address_through_a_private_file() {
         .status();
     assert!(child.wait().unwrap().success());
 }
+
+/// The opener file is made only in a folder nobody else can rename it out of (this user's
+/// and not writable by others, or sticky like /tmp); otherwise the browser is not opened
+/// and the reviewer is told to open the printed address (regression: in a world-writable
+/// XDG_RUNTIME_DIR another user could swap in a page of theirs).
+#[test]
+fn no_opener_file_in_a_folder_others_can_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let l = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let bin = work.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let seen = work.path().join("xdg-open-args");
+    let fake = bin.join("xdg-open");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let open_to_all = work.path().join("run");
+    std::fs::create_dir(&open_to_all).unwrap();
+    std::fs::set_permissions(&open_to_all, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let mut child = review_command(&l.path())
+        .env("PATH", path)
+        .env("XDG_RUNTIME_DIR", &open_to_all)
+        .args(["desk", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let said: Vec<String> = lines.by_ref().map_while(Result::ok).take(4).collect();
+    std::thread::spawn(move || lines.for_each(drop));
+    let said = said.join("\n");
+    assert!(said.contains("open the address above"), "{said}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!seen.exists());
+    assert_eq!(std::fs::read_dir(&open_to_all).unwrap().count(), 0);
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+/// The desk resolves its ledger's folder once: a link swapped while it runs cannot send its
+/// audit entries to another file (regression: a decryption was logged outside the ledger,
+/// and its own chain still verified).
+#[test]
+fn a_swapped_ledger_link_cannot_take_the_audit_log_elsewhere() {
+    let (l, work, _) = ledger_with(&[Tip::default()]);
+    let link = work.path().join("ledger-link");
+    std::os::unix::fs::symlink(l.path(), &link).unwrap();
+    let (mut child, url, _seen) = {
+        let mut c = review_process();
+        c.arg("--ledger")
+            .arg(&link)
+            .arg("--passphrase-file")
+            .arg(repo_path("keys-example/passphrase.txt"));
+        let mut child = c
+            .args(["desk", "--no-open", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+        let url = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.strip_prefix("tipbox-review: desk at ")
+                    .map(str::to_owned)
+            })
+            .unwrap();
+        std::thread::spawn(move || lines.for_each(drop));
+        (child, url, ())
+    };
+    let elsewhere = work.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    let res = client().get(&url).send().unwrap();
+    let session = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let host = url
+        .strip_prefix("http://")
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = client()
+        .get(format!("http://{host}/tip/1"))
+        .header("cookie", &session)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("村霸张某"), "{page}");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+    assert!(!elsewhere.join("audit.log").exists());
+    let log = std::fs::read_to_string(l.path().join("audit.log")).unwrap();
+    assert!(log.contains("\"action\":\"show\",\"tip\":1"), "{log}");
+    l.ok(&["audit", "verify"]);
+}

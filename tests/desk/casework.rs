@@ -283,6 +283,12 @@ fn a_typed_in_tip_with_its_file_is_the_one_add_enters() {
             ("files", "letter-scan.pdf"),
         ],
         &[("channel", "letter"), ("text", " ")],
+        // A path as given, as `add --attachment` takes it (regression: the desk trimmed it).
+        &[
+            ("channel", "letter"),
+            ("text", text),
+            ("files", &format!(" {scan_s}")),
+        ],
     ] {
         assert_eq!(add(refused), "/add", "{refused:?}");
         assert!(desk.get(&session, "/add").1.contains("flash refused"));

@@ -177,3 +177,38 @@ fn export_to_a_folder_writes_each_portals_bundle() {
         "{name}"
     );
 }
+
+/// "Never inside the ledger's folder" holds by the folder itself, not its name: the same
+/// folder bind-mounted elsewhere is refused too (regression: a backup and decrypted
+/// attachments were written into the ledger through a bind mount). Needs `mount --bind`;
+/// SKIPPED where this test may not mount.
+#[test]
+fn regression_a_bind_mount_of_the_ledger_is_still_the_ledger() {
+    let (l, work, _) = ledger_with(&[Tip::default()]);
+    let mirror = work.path().join("mirror");
+    std::fs::create_dir(&mirror).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(l.path())
+        .arg(&mirror)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED regression_a_bind_mount_of_the_ledger_is_still_the_ledger: mount --bind is not allowed here");
+        return;
+    }
+    let backup = l.run(&["backup", "--out", mirror.join("x.tbk").to_str().unwrap()]);
+    let attachments = l.run(&[
+        "show",
+        "1",
+        "--attachments-to",
+        mirror.join("att").to_str().unwrap(),
+    ]);
+    let _ = std::process::Command::new("umount").arg(&mirror).status();
+    for out in [backup, attachments] {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("inside the ledger folder"));
+    }
+    assert!(!l.path().join("x.tbk").exists() && !l.path().join("att").exists());
+}

@@ -175,7 +175,15 @@ pub(crate) fn outside_ledger(ledger: &Path, out: &Path) -> Result<(), Failure> {
         }
     };
     let full = rest.iter().rev().fold(resolved, |p, n| p.join(n));
-    if full.starts_with(&root) {
+    // By name, and by the folder itself (a bind mount shows it under another name).
+    let same_folder = |p: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(p), std::fs::metadata(&root)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    };
+    if full.starts_with(&root) || full.ancestors().any(same_folder) {
         return Err(Failure(
             EXIT_USAGE,
             t!(

@@ -496,8 +496,9 @@ fn add(l: &mut ledger::Ledger, f: &ActionForm) -> Result<(Said, u64), Failure> {
         .filter(|c| ledger::Channel::TYPED_IN.contains(c))
         .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-choice")))?;
     let mut files = Vec::new();
+    // One path a line, as given (a browser ends a textarea's lines with CR LF).
     for line in f.files.as_deref().unwrap_or_default().lines() {
-        let line = line.trim();
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() {
             continue;
         }

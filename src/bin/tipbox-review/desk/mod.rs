@@ -224,7 +224,13 @@ pub(crate) fn desk(ctx: &Ctx, a: &DeskArgs) -> Result<(), Failure> {
     if lock_after_minutes.is_some_and(|m| m == 0 || m > ledger::MAX_LOCK_AFTER_MINUTES) {
         return Err(Failure(EXIT_USAGE, t!("desk-bad-lock-after")));
     }
-    let ledger = Ledger::open_telling(&cli.ledger, &ctx.who, &tell)?;
+    // The ledger's folder resolved once: a link swapped while the desk runs cannot send its
+    // audit entries elsewhere.
+    let root = cli
+        .ledger
+        .canonicalize()
+        .unwrap_or_else(|_| cli.ledger.clone());
+    let ledger = Ledger::open_telling(&root, &ctx.who, &tell)?;
     // The office's setting (ledger.toml, checked where it is read), unless this launch says.
     let lock_after_minutes = lock_after_minutes.unwrap_or(ledger.config.desk.lock_after_minutes);
     // Unlocked at start for scripts and tests; otherwise the first page asks.
@@ -322,16 +328,25 @@ fn open_browser(url: &str) -> Option<PathBuf> {
 }
 
 /// `open.html`, in a new folder of this user's only (mode 0700, made here: never one that
-/// already exists), sending the browser to `url`.
+/// already exists), sending the browser to `url`. The folder it is made in must be one
+/// nobody else can rename it out of (this user's and not writable by others, or sticky
+/// like /tmp): else another user could put a page of theirs in its place.
 fn opener_file(url: &str) -> std::io::Result<PathBuf> {
     use std::io::Write as _;
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     let base = std::env::var_os("XDG_RUNTIME_DIR")
         .map(PathBuf::from)
-        .filter(|p| p.is_dir())
+        .filter(|p| p.is_absolute() && p.is_dir())
         .unwrap_or_else(std::env::temp_dir);
     let dir = base.join(format!("tipbox-desk-{}", &random_hex()[..16]));
     std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+    let (ours, parent) = (std::fs::metadata(&dir)?, std::fs::metadata(&base)?);
+    let sticky = parent.mode() & 0o1000 != 0;
+    let private = parent.uid() == ours.uid() && parent.mode() & 0o022 == 0;
+    if !sticky && !private {
+        let _ = std::fs::remove_dir(&dir);
+        return Err(std::io::Error::other("the runtime folder is not safe"));
+    }
     let path = dir.join("open.html");
     let mut f = tipbox::durable::create_new_private_file(&path)?;
     writeln!(
