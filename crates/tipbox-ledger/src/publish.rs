@@ -19,7 +19,7 @@ impl Ledger {
         portal: Option<&str>,
         key: &tipbox_core::crypto::SigningKey,
     ) -> Result<(Vec<u8>, ExportedUpdates), LedgerError> {
-        use tipbox_core::bundle::update::{self, SignedTipUpdate, TipUpdate, UpdateBody};
+        use tipbox_core::bundle::update::{self, SignedTipUpdate, UpdateBody};
         let entries: Vec<TipEntry> = self.all().collect::<Result<_, _>>()?;
         // Tips handed over by another unit are answered by that unit's portal. A portal
         // the ledger imported from, or exported to, is answered even with no tip of its
@@ -85,29 +85,7 @@ impl Ledger {
             let Some(tip_id) = t.portal_tip_id.clone() else {
                 continue;
             };
-            let acknowledgement = Some(update::Acknowledgement::sign(
-                &self.config.office_name,
-                &update::Acknowledgement::number(&portal_id, &tip_id),
-                &t.received,
-                key,
-            ));
-            let u = TipUpdate {
-                format: update::FORMAT,
-                purpose: update::TIP_PURPOSE.into(),
-                portal_id: portal_id.clone(),
-                tip_id,
-                revision: sequence,
-                status: t.status.public().key().into(),
-                status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
-                messages: t.public_messages.clone(),
-                reward: t.reward.as_ref().map(|r| update::RewardDecision {
-                    state: r.state,
-                    day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
-                    sealed_amount: r.sealed_amount.clone(),
-                }),
-                acknowledgement,
-                site: None,
-            };
+            let u = self.public_record(t, &portal_id, &portal_id, &tip_id, sequence, key, None);
             tips.push(SignedTipUpdate::sign(&u, key));
         }
         self.site_records(
@@ -169,7 +147,7 @@ impl Ledger {
         ),
         holds: Option<&std::collections::HashSet<String>>,
     ) {
-        use tipbox_core::bundle::update::{self, SignedTipUpdate, SiteTip, TipUpdate};
+        use tipbox_core::bundle::update::{self, SignedTipUpdate, SiteTip};
         if siblings.is_empty() {
             return;
         }
@@ -228,34 +206,54 @@ impl Ledger {
                 .len()
                 .saturating_sub(update::MAX_SITE_FOLLOWUP_DAYS);
             followup_days.drain(..over);
-            let u = TipUpdate {
-                format: update::FORMAT,
-                purpose: update::TIP_PURPOSE.into(),
-                portal_id: portal_id.to_owned(),
-                tip_id: tip_id.clone(),
-                revision: sequence,
-                status: t.status.public().key().into(),
-                status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
-                messages: t.public_messages.clone(),
-                reward: t.reward.as_ref().map(|r| update::RewardDecision {
-                    state: r.state,
-                    day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
-                    sealed_amount: r.sealed_amount.clone(),
-                }),
-                acknowledgement: Some(update::Acknowledgement::sign(
-                    &self.config.office_name,
-                    &update::Acknowledgement::number(home, tip_id),
-                    &t.received,
-                    key,
-                )),
-                site: Some(SiteTip {
-                    home_portal_id: home.to_owned(),
-                    reply_public_key: reply_key.clone(),
-                    received: t.received.clone(),
-                    followup_days,
-                }),
+            let site = SiteTip {
+                home_portal_id: home.to_owned(),
+                reply_public_key: reply_key.clone(),
+                received: t.received.clone(),
+                followup_days,
             };
+            let u = self.public_record(t, portal_id, home, tip_id, sequence, key, Some(site));
             tips.push(SignedTipUpdate::sign(&u, key));
+        }
+    }
+
+    /// The office's public record of tip `t` in `portal_id`'s bundle `sequence`: what its
+    /// reporter sees, the acknowledgement signed for `home`'s tip `tip_id`, and `site` when
+    /// the tip is another portal's of the site. One place for both, so a portal of a site
+    /// answers a receipt exactly as the tip's own portal does.
+    #[allow(clippy::too_many_arguments)]
+    fn public_record(
+        &self,
+        t: &TipEntry,
+        portal_id: &str,
+        home: &str,
+        tip_id: &str,
+        sequence: u64,
+        key: &tipbox_core::crypto::SigningKey,
+        site: Option<tipbox_core::bundle::update::SiteTip>,
+    ) -> tipbox_core::bundle::update::TipUpdate {
+        use tipbox_core::bundle::update;
+        update::TipUpdate {
+            format: update::FORMAT,
+            purpose: update::TIP_PURPOSE.into(),
+            portal_id: portal_id.to_owned(),
+            tip_id: tip_id.to_owned(),
+            revision: sequence,
+            status: t.status.public().key().into(),
+            status_day: t.status_day.clone().unwrap_or_else(|| t.received.clone()),
+            messages: t.public_messages.clone(),
+            reward: t.reward.as_ref().map(|r| update::RewardDecision {
+                state: r.state,
+                day: r.paid_on.clone().unwrap_or_else(|| r.approved_on.clone()),
+                sealed_amount: r.sealed_amount.clone(),
+            }),
+            acknowledgement: Some(update::Acknowledgement::sign(
+                &self.config.office_name,
+                &update::Acknowledgement::number(home, tip_id),
+                &t.received,
+                key,
+            )),
+            site,
         }
     }
 

@@ -242,20 +242,21 @@ impl Store {
     pub fn expire_closed(&self, days: u32, verify_key: &[u8; 32]) -> Result<u64, StoreError> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let cutoff = time::OffsetDateTime::now_utc().date() - time::Duration::days(i64::from(days));
+        // A record the office signed for this portal, finished, last changed before the
+        // cutoff: the portal's own tips' and the site's alike.
+        let past_retention = |value: &[u8]| {
+            serde_json::from_slice::<tipbox_core::bundle::update::SignedTipUpdate>(value)
+                .ok()
+                .and_then(|signed| signed.verify(verify_key, &self.meta.portal_id))
+                .is_some_and(|u| {
+                    tipbox_core::bundle::update::is_final_status(&u.status)
+                        && time::Date::parse(u.last_change(), &format).is_ok_and(|d| d <= cutoff)
+                })
+        };
         let mut expired = 0;
         for item in self.updates.iter() {
             let (tip_id, value) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
-            let Ok(signed) =
-                serde_json::from_slice::<tipbox_core::bundle::update::SignedTipUpdate>(&value)
-            else {
-                continue;
-            };
-            let Some(u) = signed.verify(verify_key, &self.meta.portal_id) else {
-                continue;
-            };
-            let finished = tipbox_core::bundle::update::is_final_status(&u.status);
-            let old = time::Date::parse(u.last_change(), &format).is_ok_and(|d| d <= cutoff);
-            if finished && old {
+            if past_retention(&value) {
                 if let Some(key) = self
                     .lookup_by_tip
                     .remove(&tip_id)
@@ -273,17 +274,7 @@ impl Store {
         }
         for item in self.site_tips.iter() {
             let (key, value) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
-            let Ok(signed) =
-                serde_json::from_slice::<tipbox_core::bundle::update::SignedTipUpdate>(&value)
-            else {
-                continue;
-            };
-            let Some(u) = signed.verify(verify_key, &self.meta.portal_id) else {
-                continue;
-            };
-            let finished = tipbox_core::bundle::update::is_final_status(&u.status);
-            let old = time::Date::parse(u.last_change(), &format).is_ok_and(|d| d <= cutoff);
-            if finished && old {
+            if past_retention(&value) {
                 self.site_tips
                     .remove(&key)
                     .map_err(|e| StoreError::IndexWrite(e.to_string()))?;

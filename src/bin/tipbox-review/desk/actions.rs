@@ -180,7 +180,7 @@ fn number(v: &Option<String>) -> Result<u64, Failure> {
         .ok_or_else(|| Failure(EXIT_USAGE, t!("desk-not-a-number")))
 }
 
-/// `POST /tip/ID/ACTION`: triage, assign, status, reply, note, link, approve, paid.
+/// `POST /tip/ID/ACTION`: the casework of one tip (the actions listed below).
 pub(crate) async fn tip_action(
     State(desk): State<Arc<Desk>>,
     headers: HeaderMap,
@@ -431,7 +431,8 @@ pub(crate) async fn office(
     page(page_html, lang, remember)
 }
 
-/// `POST /office/ACTION`: import, export, claim.
+/// `POST /office/ACTION`: entering a tip, the bundles, a claim, the records and the keys
+/// (the actions listed below).
 pub(crate) async fn office_action(
     State(desk): State<Arc<Desk>>,
     headers: HeaderMap,
