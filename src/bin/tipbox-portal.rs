@@ -417,6 +417,12 @@ fn apply(
                 s.expired,
                 if s.unknown_tips > 0 { format!(", {} for tips this portal no longer has", s.unknown_tips) } else { String::new() }
             );
+            if s.site_tips_dropped > 0 {
+                eprintln!(
+                    "tipbox-portal: {} record(s) of tips received by portals the office took out of this site were removed: their receipts are answered only by the portal that received them",
+                    s.site_tips_dropped
+                );
+            }
             ExitCode::SUCCESS
         }
         Ok(portal::admin::ApplyOutcome::Refused(msg)) => fail(EXIT_CHECK_FAILED, msg),

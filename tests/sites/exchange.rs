@@ -186,11 +186,35 @@ fn before_the_office_has_processed_a_tip_the_other_portal_says_so_and_reveals_no
     assert!(page.contains("No tip was found for this receipt code"));
 }
 
+/// A bundle for portal `portal_id` made by whoever controls it: one follow-up it made up
+/// (not written through the receipt, so unsigned) for `home`'s tip `tip_id`, on `day`.
+fn made_up_followup(portal_id: &str, home: &str, tip_id: &str, day: &str, text: &str) -> Vec<u8> {
+    let m = forge::manifest(tipbox::tip::Kind::Followup, home, tip_id, day);
+    let plain = forge::container(&[("message", text)], &[], &m, None);
+    forge::bundle(
+        &forge::header(portal_id, 1),
+        &[forge::Entry::sealed(&m.blob_id, &plain)],
+    )
+}
+
+/// The warnings and lines of a command that succeeded.
+fn said_ok(ledger: &TestLedger, args: &[&str]) -> String {
+    let out = ledger.run(args);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{args:?}: {said}");
+    said
+}
+
 #[test]
-fn only_the_office_puts_portals_in_one_site_and_follow_ups_from_outside_it_are_refused() {
+fn only_the_office_puts_portals_in_one_site_and_taking_one_out_stops_the_others_answering_it() {
     let Site { a, b, ledger, work } = two_portal_site();
     let (a_id, b_id) = (portal_id(&a.data), portal_id(&b.data));
     let receipt = submit_ok(&a, &Tip::default());
+    let tip_id = forge::portal_tip_manifest(&a.data).tip_id;
     export_and_import(&a, &ledger, work.path(), "a1.tbx");
     export_and_import(&b, &ledger, work.path(), "b1.tbx");
     // Not in a site: B receives nothing of A's tips, and does not find the receipt.
@@ -204,29 +228,77 @@ fn only_the_office_puts_portals_in_one_site_and_follow_ups_from_outside_it_are_r
     export_all(&ledger, &work.path().join("u1"));
     apply_ok(&b, &work.path().join("u1").join(format!("{b_id}.tbu")));
     assert_eq!(lookup(&b, &receipt, "en").0, 200);
+    // The reporter adds information on B, and B receives a tip of its own.
     let (status, _) = post_followup(&b, &receipt, "FOLLOWUP on B");
     assert_eq!(status, 200);
-    // The office retires B from the site before importing its follow-up: B's bundle now
-    // names a tip of a portal outside its site, and is refused whole, changing nothing.
+    submit_ok(
+        &b,
+        &Tip {
+            description: "B-OWN-TIP 某镇干部充当保护伞",
+            ..Tip::default()
+        },
+    );
+    // The office takes B out of the site before importing them. B's bundle is still
+    // imported whole (regression: it was refused whole, B's new tip with it): its own
+    // tip, and the follow-up, which the receipt signed, on A's tip.
     let removed = ledger.ok(&["site", "remove", &b_id]);
     assert!(removed.contains(&b_id), "{removed}");
+    // First, a follow-up B made up for A's tip, now outside B's site: left out, with a
+    // warning; the rest of the ledger is as it was.
+    let forged = work.path().join("b-forged.tbx");
+    std::fs::write(
+        &forged,
+        made_up_followup(
+            &b_id,
+            &a_id,
+            &tip_id,
+            &tipbox::vocab::today(),
+            "FORGED-BY-B",
+        ),
+    )
+    .unwrap();
+    let list_before = ledger.list_json();
+    let said = said_ok(&ledger, &["import", forged.to_str().unwrap()]);
+    assert!(said.contains("0 new follow-up(s)"), "{said}");
+    assert!(
+        said.contains("1 follow-up(s) for tips of portals outside its site"),
+        "{said}"
+    );
+    assert!(!ledger.ok(&["show", "1"]).contains("FORGED-BY-B"));
+    assert_eq!(ledger.list_json(), list_before);
+    assert!(
+        std::fs::read_to_string(ledger.path().join("audit.log"))
+            .unwrap()
+            .contains("not signed by their receipt: left out"),
+        "the left-out follow-up is on record"
+    );
     let bundle = work.path().join("b2.tbx");
     assert!(export(&b.data, &bundle).status.success());
-    let before = ledger_state(&ledger);
-    let out = ledger.run(&["import", bundle.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("names another item or portal"), "{said}");
-    assert_eq!(
-        ledger_state(&ledger),
-        before,
-        "a refused bundle leaves no trace"
+    let said = said_ok(&ledger, &["import", bundle.to_str().unwrap()]);
+    assert!(said.contains("1 new tip(s), 1 new follow-up(s)"), "{said}");
+    assert!(!said.contains("left out"), "{said}");
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.contains("FOLLOWUP on B"), "{shown}");
+    assert!(shown.contains("from the receipt holder: yes"), "{shown}");
+    assert!(ledger.ok(&["show", "2"]).contains("B-OWN-TIP"));
+    // B's next bundle no longer carries A's tips: B drops what it held of them, and A's
+    // receipt is answered only by A. B's own items are acknowledged, the follow-up too.
+    export_all(&ledger, &work.path().join("u2"));
+    let said = apply_ok(&b, &work.path().join("u2").join(format!("{b_id}.tbu")));
+    assert!(
+        said.contains("1 record(s) of tips received by portals the office took out"),
+        "{said}"
     );
-    // Back in the site, the same bundle is imported and the follow-up joins the tip.
+    assert!(said.contains("2 sealed item(s) deleted"), "{said}");
+    assert!(blob_paths(&b.data).is_empty());
+    let (status, page) = lookup(&b, &receipt, "en");
+    assert_eq!(status, 404, "{page}");
+    assert_eq!(lookup(&a, &receipt, "en").0, 200, "A still answers it");
+    // Back in the site: B answers A's receipts again.
     ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
-    let imported = ledger.ok(&["import", bundle.to_str().unwrap()]);
-    assert!(imported.contains("1 new follow-up(s)"), "{imported}");
-    assert!(ledger.ok(&["show", "1"]).contains("FOLLOWUP on B"));
+    export_all(&ledger, &work.path().join("u3"));
+    apply_ok(&b, &work.path().join("u3").join(format!("{b_id}.tbu")));
+    assert_eq!(lookup(&b, &receipt, "en").0, 200);
     // The office's word is checked: no site with itself, no made-up id, no unknown portal.
     for (args, want) in [
         (vec!["site", "add", &b_id, "--with", &b_id], "with itself"),
@@ -421,5 +493,45 @@ fn a_site_record_written_straight_into_a_portals_store_is_never_shown() {
     assert_eq!(
         element_text(&page, "tip-status").as_deref(),
         Some("received")
+    );
+}
+
+/// What other portals of a site list as "information you added" is only what the tip's
+/// receipt signed: a member's made-up follow-ups (imported, marked NOT PROVEN in the
+/// ledger) are not shown to the reporter elsewhere as theirs. Regression: every follow-up
+/// the ledger held was counted, on days the forger chose.
+#[test]
+fn regression_a_members_made_up_follow_ups_were_listed_on_the_other_portals() {
+    let Site { a, b, ledger, work } = two_portal_site();
+    let (a_id, b_id) = (portal_id(&a.data), portal_id(&b.data));
+    let receipt = submit_ok(&a, &Tip::default());
+    let tip_id = forge::portal_tip_manifest(&a.data).tip_id;
+    export_and_import(&a, &ledger, work.path(), "a1.tbx");
+    export_and_import(&b, &ledger, work.path(), "b1.tbx");
+    ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
+    // A genuine follow-up through A, and two A made up for its own tip.
+    let (status, _) = post_followup(&a, &receipt, "GENUINE 补充");
+    assert_eq!(status, 200);
+    export_and_import(&a, &ledger, work.path(), "a2.tbx");
+    let today = tipbox::vocab::today();
+    for (n, text) in ["FORGED-1", "FORGED-2"].iter().enumerate() {
+        let forged = work.path().join(format!("a-forged-{n}.tbx"));
+        std::fs::write(
+            &forged,
+            made_up_followup(&a_id, &a_id, &tip_id, &today, text),
+        )
+        .unwrap();
+        said_ok(&ledger, &["import", forged.to_str().unwrap()]);
+    }
+    let shown = ledger.ok(&["show", "1"]);
+    assert!(shown.matches("NOT PROVEN").count() >= 2, "{shown}");
+    export_all(&ledger, &work.path().join("u1"));
+    apply_ok(&b, &work.path().join("u1").join(format!("{b_id}.tbu")));
+    let (status, page) = lookup(&b, &receipt, "en");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page.matches(&format!("Added on {today}")).count(),
+        1,
+        "only the follow-up the receipt signed: {page}"
     );
 }

@@ -209,6 +209,14 @@ pub struct BlobRef {
     /// otherwise it is `blobs/<blob_id>.age`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pack: Option<PackRef>,
+    /// A follow-up whose receipt-key signature import checked and found good (since
+    /// 2026-12-08): signed with the tip's follow-up key, so written by its receipt's
+    /// holder. False for every other item, for a follow-up imported before its tip's item
+    /// or before this was recorded, and for a made-up one. Only these are counted in what
+    /// other portals of a site show (docs/design/sites.md); a reviewer sees every
+    /// follow-up's proof, checked again whenever it is opened.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proven_at_import: bool,
 }
 
 /// A slice of a pack file in `blobs/`: the ciphertext of one item, exactly as sealed.
@@ -292,6 +300,11 @@ pub struct TipEntry {
     pub reply_public_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_verifier: Option<String>,
+    /// The key the tip's follow-ups are signed with (hex), from its first tip item (since
+    /// 2026-12-08): import checks each later follow-up against it
+    /// ([`BlobRef::proven_at_import`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followup_verify_key: Option<String>,
     #[serde(default)]
     pub texts: Vec<SealedText>,
     /// Messages for the reporter (public notes, replies), sealed to the tip's reply key.
@@ -356,6 +369,7 @@ impl TipEntry {
             reward_wanted: false,
             reply_public_key: None,
             claim_verifier: None,
+            followup_verify_key: None,
             texts: vec![],
             public_messages: vec![],
             status_day: None,

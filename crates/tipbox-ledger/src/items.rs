@@ -284,7 +284,8 @@ pub(crate) fn read_item(
     let bad = |e: tipbox_core::tip::ContainerError| {
         LedgerError::BadItem(entry.blob_id.clone(), e.to_string())
     };
-    let mut container = ContainerReader::new(plain).map_err(bad)?;
+    // Hashed as it is read: a follow-up's receipt-key signature covers its content.
+    let mut container = ContainerReader::new(plain).map_err(bad)?.hashing();
     let mut fields = ItemFields::default();
     let mut manifest = None;
     // Attachment data is read and dropped (zeroized); only the manifest and two fields stay.
@@ -309,7 +310,10 @@ pub(crate) fn read_item(
     // A follow-up says nothing about its tip (category, reward, channel); only a tip item
     // does, and a channel other than the web only a typed-in tip's hand-over.
     if manifest.kind == Kind::Followup {
-        fields = ItemFields::default();
+        fields = ItemFields {
+            content_hash: container.content_hash(),
+            ..ItemFields::default()
+        };
     } else if manifest.portal_id != tipbox_core::tip::TYPED_IN_PORTAL {
         fields.channel = Channel::default();
     }

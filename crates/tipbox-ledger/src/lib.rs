@@ -177,6 +177,11 @@ pub struct ImportSummary {
     /// received (restored from an older backup, or a copy), and its numbering now continues
     /// after `theirs`.
     pub updates_caught_up: Option<(u64, u64)>,
+    /// Follow-ups the portal took for other portals' tips that were not imported (they
+    /// stay on the portal): for tips this ledger does not hold with their own item, and
+    /// for tips of portals outside its site that their receipt did not sign.
+    pub left_out_tip_not_held: u64,
+    pub left_out_outside_site: u64,
 }
 
 /// How far an inbox bundle's (unauthenticated) `last_update` may move a ledger's update

@@ -107,6 +107,13 @@ impl Ledger {
             made: tipbox_core::vocab::today(),
             tips,
             acknowledged,
+            // Always sent, empty for a portal of no site: a portal the office took out of
+            // a site then drops what it held of the others' tips, and they of its.
+            site_members: Some({
+                let mut members: Vec<String> = siblings.into_iter().collect();
+                members.sort();
+                members
+            }),
         };
         let bytes = update::write(&body, key);
         if bytes.len() > update::MAX_BUNDLE {
@@ -148,6 +155,22 @@ impl Ledger {
         holds: Option<&std::collections::HashSet<String>>,
     ) {
         use tipbox_core::bundle::update::{self, SignedTipUpdate, SiteTip};
+        // The follow-ups this portal took for other portals' tips, if it still holds
+        // them: whichever portal the tip came from, and whether or not that portal is
+        // still in the site (one taken before the office took it out was imported too).
+        if let Some(h) = holds {
+            for t in entries
+                .iter()
+                .filter(|t| t.portal_id.as_deref() != Some(portal_id))
+            {
+                acknowledged.extend(
+                    t.blobs
+                        .iter()
+                        .filter(|b| h.contains(&b.blob_id))
+                        .map(|b| b.blob_id.clone()),
+                );
+            }
+        }
         if siblings.is_empty() {
             return;
         }
@@ -166,15 +189,6 @@ impl Ledger {
                 .is_some_and(|k| seen_reply_keys.insert(k.clone()));
             if home == portal_id {
                 continue;
-            }
-            // The follow-ups this portal took for the tip, if it still holds them.
-            if let Some(h) = holds {
-                acknowledged.extend(
-                    t.blobs
-                        .iter()
-                        .filter(|b| h.contains(&b.blob_id))
-                        .map(|b| b.blob_id.clone()),
-                );
             }
             let (Some(tip_id), Some(reply_key)) = (&t.portal_tip_id, &t.reply_public_key) else {
                 continue;
@@ -198,7 +212,9 @@ impl Ledger {
             let mut followup_days: Vec<String> = t
                 .blobs
                 .iter()
-                .filter(|b| b.kind == tipbox_core::tip::Kind::Followup)
+                // Only those signed by the tip's receipt: a member's made-up follow-ups
+                // are not shown on the others as the reporter's.
+                .filter(|b| b.kind == tipbox_core::tip::Kind::Followup && b.proven_at_import)
                 .map(|b| b.day.clone())
                 .collect();
             followup_days.sort();

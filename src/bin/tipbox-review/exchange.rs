@@ -80,6 +80,20 @@ pub(crate) fn import_said(
         said.lines
             .push(t!("cli-tips-completed", tips = summary.tips_completed));
     }
+    if summary.left_out_tip_not_held > 0 {
+        said.warnings.push(t!(
+            "cli-followups-left-out-not-held",
+            portal = summary.portal_id,
+            count = summary.left_out_tip_not_held
+        ));
+    }
+    if summary.left_out_outside_site > 0 {
+        said.warnings.push(t!(
+            "cli-followups-left-out-outside-site",
+            portal = summary.portal_id,
+            count = summary.left_out_outside_site
+        ));
+    }
     if let Some((ours, theirs)) = summary.updates_caught_up {
         said.warnings.push(t!(
             "cli-updates-caught-up",

@@ -293,7 +293,17 @@ pub struct UpdateBody {
     pub tips: Vec<SignedTipUpdate>,
     /// Blob ids the ledger holds durably: the portal may delete their ciphertext.
     pub acknowledged: Vec<String>,
+    /// The other portals of this portal's site, as the office records them now (since
+    /// 2026-12-08; docs/design/sites.md): the portal keeps only the site records of tips
+    /// these portals received, so a portal the office took out of the site stops being
+    /// answered here. Every site record in the bundle must name one of them. `None` (a
+    /// ledger from before): the portal keeps what it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_members: Option<Vec<String>>,
 }
+
+/// Most other portals a site's update bundle names (far beyond any real site).
+pub const MAX_SITE_MEMBERS: usize = 1000;
 
 /// Serialize and sign a bundle.
 pub fn write(body: &UpdateBody, key: &SigningKey) -> Vec<u8> {
@@ -385,6 +395,26 @@ pub fn verify(
                 "a site record's portal id, reply key or days are malformed",
             ));
         }
+        if let (Some(site), Some(members)) = (&u.site, &body.site_members) {
+            if site.home_portal_id != portal_id && !members.contains(&site.home_portal_id) {
+                return Err(UpdateError::Malformed(
+                    "a site record names a portal outside the bundle's site",
+                ));
+            }
+        }
+    }
+    if let Some(members) = &body.site_members {
+        let distinct: std::collections::BTreeSet<&String> = members.iter().collect();
+        if members.len() > MAX_SITE_MEMBERS
+            || distinct.len() != members.len()
+            || !members
+                .iter()
+                .all(|p| super::is_lower_hex(p, 32) && p != portal_id)
+        {
+            return Err(UpdateError::Malformed(
+                "the list of the site's other portals is malformed",
+            ));
+        }
     }
     if !body
         .acknowledged
@@ -424,6 +454,7 @@ mod tests {
             made: "2026-11-22".into(),
             tips: vec![SignedTipUpdate::sign(&tip, key)],
             acknowledged: vec!["a".repeat(32)],
+            site_members: None,
         };
         write(&body, key)
     }
@@ -491,6 +522,7 @@ mod tests {
                 made: "2026-11-22".into(),
                 tips: vec![SignedTipUpdate::sign(&tip, &key)],
                 acknowledged: vec![],
+                site_members: None,
             };
             verify(&write(&body, &key), &key.verify_key(), "p1")
         };
@@ -538,5 +570,75 @@ mod tests {
         let mut forged = body.tips[0].clone();
         forged.update = forged.update.replace("verifying", "closed");
         assert!(forged.verify(&key.verify_key(), "p1").is_none());
+    }
+
+    /// The office's list of a site's other portals is checked where it enters, and a site
+    /// record must name one of them: a bundle cannot keep a portal the office took out of
+    /// the site answered here by carrying its records.
+    #[test]
+    fn a_site_record_must_name_a_portal_the_bundle_lists_as_a_member() {
+        let key = SigningKey::generate();
+        let own = "c".repeat(32);
+        let home = "a".repeat(32);
+        let bundle = |members: Option<Vec<String>>, with_record: bool| {
+            let tip = TipUpdate {
+                format: 1,
+                purpose: TIP_PURPOSE.into(),
+                portal_id: own.clone(),
+                tip_id: "t1".into(),
+                revision: 3,
+                status: "verifying".into(),
+                status_day: "2026-11-22".into(),
+                messages: vec![],
+                reward: None,
+                acknowledgement: None,
+                site: Some(SiteTip {
+                    home_portal_id: home.clone(),
+                    reply_public_key: "b".repeat(64),
+                    received: "2026-11-22".into(),
+                    followup_days: vec![],
+                }),
+            };
+            let body = UpdateBody {
+                format: 1,
+                purpose: PURPOSE.into(),
+                portal_id: own.clone(),
+                sequence: 3,
+                made: "2026-11-22".into(),
+                tips: if with_record {
+                    vec![SignedTipUpdate::sign(&tip, &key)]
+                } else {
+                    vec![]
+                },
+                acknowledged: vec![],
+                site_members: members,
+            };
+            verify(&write(&body, &key), &key.verify_key(), &own)
+        };
+        assert!(
+            bundle(None, true).is_ok(),
+            "a ledger from before sends no list"
+        );
+        assert!(bundle(Some(vec![home.clone()]), true).is_ok());
+        assert!(bundle(Some(vec![]), false).is_ok(), "a site of one");
+        let malformed =
+            |r: Result<UpdateBody, UpdateError>| matches!(r, Err(UpdateError::Malformed(_)));
+        assert!(
+            malformed(bundle(Some(vec![]), true)),
+            "a record of a non-member"
+        );
+        assert!(malformed(bundle(Some(vec!["d".repeat(32)]), true)));
+        for members in [
+            vec![home.clone(), home.clone()],
+            vec!["\u{1b}[2J".into()],
+            vec!["A".repeat(32)],
+            vec![own.clone()],
+            vec!["e".repeat(32); MAX_SITE_MEMBERS + 1],
+        ] {
+            assert!(
+                malformed(bundle(Some(members.clone()), false)),
+                "{members:?}"
+            );
+        }
     }
 }

@@ -174,24 +174,41 @@ pub enum FollowupProof {
 impl FollowupProof {
     /// Check `followup` against the manifest of the tip it joins.
     pub fn check(tip: &Manifest, followup: &OpenedTip) -> FollowupProof {
-        let Some(key) = tip.followup_verify_key.as_deref() else {
-            return FollowupProof::Unchecked;
-        };
-        let key: Option<[u8; 32]> = hex::decode(key).ok().and_then(|k| k.try_into().ok());
+        match tip.followup_verify_key.as_deref() {
+            None => FollowupProof::Unchecked,
+            Some(key) => FollowupProof::check_signed(
+                key,
+                (&tip.portal_id, &tip.tip_id),
+                &followup.manifest,
+                followup.content_hash,
+            ),
+        }
+    }
+
+    /// Check a follow-up (its manifest, and the hash of its content) against the follow-up
+    /// key (hex) of the tip `(portal_id, tip_id)`, as recorded from the tip's own item: the
+    /// ledger records this at import, without the tip's item at hand.
+    pub fn check_signed(
+        followup_verify_key: &str,
+        (portal_id, tip_id): (&str, &str),
+        followup: &Manifest,
+        content_hash: Option<[u8; 32]>,
+    ) -> FollowupProof {
+        let key: Option<[u8; 32]> = hex::decode(followup_verify_key)
+            .ok()
+            .and_then(|k| k.try_into().ok());
         let signature: Option<[u8; 64]> = followup
-            .manifest
             .signature
             .as_deref()
             .and_then(|s| hex::decode(s).ok())
             .and_then(|s| s.try_into().ok());
-        let same_tip =
-            followup.manifest.portal_id == tip.portal_id && followup.manifest.tip_id == tip.tip_id;
-        match (key, signature, followup.content_hash) {
+        let same_tip = followup.portal_id == portal_id && followup.tip_id == tip_id;
+        match (key, signature, content_hash) {
             (Some(key), Some(signature), Some(hash))
                 if same_tip
                     && crate::crypto::verify_signature(
                         &key,
-                        &followup_signed_message(&followup.manifest, &hash),
+                        &followup_signed_message(followup, &hash),
                         &signature,
                     ) =>
             {

@@ -173,6 +173,7 @@ impl Ledger {
                 .map(|r| r.fingerprint())
                 .unwrap_or_default(),
             pack: None,
+            proven_at_import: false,
         })
     }
 }

@@ -259,6 +259,16 @@ impl Ledger {
             new_followups: planned.new_followups,
             tips_completed: planned.tips_completed,
             followup_tips: std::mem::take(&mut planned.followup_tips),
+            left_out_tip_not_held: planned
+                .left_out
+                .iter()
+                .filter(|l| **l == plan::LeftOut::TipNotHeld)
+                .count() as u64,
+            left_out_outside_site: planned
+                .left_out
+                .iter()
+                .filter(|l| **l == plan::LeftOut::OutsideSiteNotProven)
+                .count() as u64,
             ..Default::default()
         };
 
@@ -297,6 +307,17 @@ impl Ledger {
                 portal_id, summary.new_tips, summary.new_followups, summary.already_imported
             ),
         )?;
+        if !planned.left_out.is_empty() {
+            self.audit(
+                Action::Import,
+                None,
+                &format!(
+                    "portal {}: {} follow-up(s) for tips this ledger does not hold, {} for \
+                     tips of portals outside its site not signed by their receipt: left out",
+                    portal_id, summary.left_out_tip_not_held, summary.left_out_outside_site
+                ),
+            )?;
+        }
         for (id, before, now) in &planned.completed {
             self.audit(
                 Action::Import,

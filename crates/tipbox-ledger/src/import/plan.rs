@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tipbox_core::bundle::inbox;
-use tipbox_core::tip::{Kind, Manifest};
+use tipbox_core::tip::{FollowupProof, Kind, Manifest};
 
 use crate::early_entries::Opened;
 use crate::imported::ImportRecord;
@@ -39,6 +39,20 @@ pub(crate) struct Plan {
     /// Entries made from follow-ups that received their own tip item: `(id, day before,
     /// day now)`, for the audit log (the day the deadlines count from changed).
     pub(crate) completed: Vec<(u64, String, String)>,
+    /// Follow-ups naming another portal's tip that were not imported, and why. They stay
+    /// on the portal (nothing acknowledges them), and the rest of the bundle is imported.
+    pub(crate) left_out: Vec<LeftOut>,
+}
+
+/// A follow-up a portal took for another portal's tip, not imported (docs/design/sites.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeftOut {
+    /// The ledger holds no tip of that portal with that id, with its own item.
+    TipNotHeld,
+    /// The tip's portal is not in the bundle portal's site (the office took it out, or
+    /// never put it in), and the follow-up is not signed by the tip's receipt.
+    OutsideSiteNotProven,
 }
 
 /// Plan the items that were not written early (follow-ups, and tip items for entries that
@@ -65,26 +79,39 @@ pub(crate) fn plan(
         let blob = pack_blob(entry, *offset, manifest, pack_name);
         let fresh = |id| fresh_entry(id, manifest, fields);
         let portal_key = format!("{}:{}", manifest.portal_id, manifest.tip_id);
-        // A follow-up another portal of the site took for this portal's tip joins that tip,
-        // and only a tip the ledger holds with its own item: it cannot make entries in
-        // another portal's name, or be filed under a portal outside the site.
+        // A follow-up another portal took for this tip: it joins a tip the ledger holds
+        // with its own item, and only from a portal of the tip's site, or signed by the
+        // tip's receipt (the office may have taken the tip's portal out of the site after
+        // the reporter used it). It never makes entries in another portal's name. What
+        // does not qualify is left out: the rest of the bundle is the portal's own work.
         let foreign = !numbering.bundle_portal.is_empty()
             && manifest.kind == Kind::Followup
             && manifest.portal_id != numbering.bundle_portal;
-        let refuse_foreign = || {
-            LedgerError::BadItem(
-                entry.blob_id.clone(),
-                "its manifest names another item or portal (a follow-up for a tip another \
-                 portal received is taken only from a portal of that portal's site, as \
-                 `tipbox-review site` records it, and only for a tip this ledger holds)"
-                    .into(),
-            )
-        };
-        if foreign && !numbering.site.contains(&manifest.portal_id) {
-            return Err(refuse_foreign());
-        }
-        if foreign && !numbering.portal_tips.contains_key(&portal_key) {
-            return Err(refuse_foreign());
+        if foreign {
+            let Some(&id) = numbering.portal_tips.get(&portal_key) else {
+                plan.left_out.push(LeftOut::TipNotHeld);
+                continue;
+            };
+            // Looked at, not touched: an entry is written only if an item joins it.
+            let looked_up = match touched.get(&id) {
+                Some(_) => None,
+                None => existing(id)?,
+            };
+            let Some(tip) = touched.get(&id).or(looked_up.as_ref()) else {
+                plan.left_out.push(LeftOut::TipNotHeld);
+                continue;
+            };
+            if !tip.blobs.iter().any(|b| b.kind == Kind::Tip) {
+                plan.left_out.push(LeftOut::TipNotHeld);
+                continue;
+            }
+            if !numbering.site.contains(&manifest.portal_id) && !proven(tip, manifest, fields) {
+                plan.left_out.push(LeftOut::OutsideSiteNotProven);
+                continue;
+            }
+            if let Some(tip) = looked_up {
+                touched.insert(id, tip);
+            }
         }
         let id = match numbering.portal_tips.get(&portal_key) {
             Some(id) => *id,
@@ -105,9 +132,6 @@ pub(crate) fn plan(
             slot.insert(existing(id)?.unwrap_or_else(|| fresh(id)));
         }
         let tip = touched.get_mut(&id).expect("just inserted");
-        if foreign && !tip.blobs.iter().any(|b| b.kind == Kind::Tip) {
-            return Err(refuse_foreign());
-        }
         numbering.record.blobs.push((entry.blob_id.clone(), id));
         if manifest.kind == Kind::Tip {
             // A tip's keys, content, category and day come from its first tip item
@@ -136,11 +160,29 @@ pub(crate) fn plan(
         } else {
             plan.new_followups += 1;
             plan.followup_tips.insert(id);
-            tip.blobs.push(blob);
+            let proven_at_import = proven(tip, manifest, fields);
+            tip.blobs.push(BlobRef {
+                proven_at_import,
+                ..blob
+            });
         }
     }
     plan.entries = touched.into_values().collect();
     Ok(plan)
+}
+
+/// Whether follow-up `manifest` is signed with the follow-up key of `tip` (from its own
+/// item, which the entry must hold): written by the holder of the tip's receipt.
+fn proven(tip: &TipEntry, manifest: &Manifest, fields: &ItemFields) -> bool {
+    let Some(key) = tip.followup_verify_key.as_deref() else {
+        return false;
+    };
+    let (Some(portal), Some(tip_id)) = (&tip.portal_id, &tip.portal_tip_id) else {
+        return false;
+    };
+    tip.blobs.iter().any(|b| b.kind == Kind::Tip)
+        && FollowupProof::check_signed(key, (portal, tip_id), manifest, fields.content_hash)
+            == FollowupProof::ReceiptHolder
 }
 
 /// A hand-over bundle's tips: every entry this import created (`id >= first_new`; some
@@ -171,6 +213,7 @@ pub(crate) fn pack_blob(
             offset,
             len: entry.size,
         }),
+        proven_at_import: false,
     }
 }
 
@@ -204,6 +247,7 @@ pub(crate) fn add_tip_item(
     tip.reward_wanted = fields.reward;
     tip.reply_public_key = manifest.reply_public_key.clone();
     tip.claim_verifier = manifest.claim_verifier.clone();
+    tip.followup_verify_key = manifest.followup_verify_key.clone();
     tip.blobs.insert(0, blob);
 }
 
@@ -214,6 +258,8 @@ pub(crate) struct ItemFields {
     pub(crate) reward: bool,
     /// Web, unless a hand-over of a typed-in tip names another channel.
     pub(crate) channel: Channel,
+    /// A follow-up's content hash (what its receipt-key signature covers).
+    pub(crate) content_hash: Option<[u8; 32]>,
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub struct ApplySummary {
     /// Records of tips other portals of the site received (docs/design/sites.md).
     #[serde(default)]
     pub site_tips: u64,
+    /// Records of tips of portals the office took out of the site, dropped.
+    #[serde(default)]
+    pub site_tips_dropped: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,11 +177,22 @@ impl Store {
             .iter()
             .filter(|b| held.contains(b.as_str()))
             .collect();
+        // The office's list of the site's other portals, when the bundle has one: the
+        // records of tips the portals no longer in it received are dropped (a portal taken
+        // out of the site is no longer answered here).
+        let site_drops = match &body.site_members {
+            None => Vec::new(),
+            Some(members) => self.site_records_outside(members, verify_key)?,
+        };
+        summary.site_tips_dropped = site_drops.len() as u64;
         let day = today();
         (&self.updates, &self.acked, &self.meta_tree, &self.site_tips)
             .transaction(|(updates, acked, meta, site_tips)| {
                 for (tip_id, value) in &writes {
                     updates.insert(tip_id.as_bytes(), value.clone())?;
+                }
+                for key in &site_drops {
+                    site_tips.remove(&key[..])?;
                 }
                 for (key, value) in &site_writes {
                     site_tips.insert(&key[..], value.clone())?;
@@ -195,6 +209,30 @@ impl Store {
         summary.purged = self.purge_acknowledged()?;
         summary.expired = self.expire_closed(retention_days, verify_key)?;
         Ok(summary)
+    }
+
+    /// The keys of the site records held here whose tip was received by a portal not in
+    /// `members` (or that no longer verify for this portal: nothing would show them).
+    fn site_records_outside(
+        &self,
+        members: &[String],
+        verify_key: &[u8; 32],
+    ) -> Result<Vec<sled::IVec>, StoreError> {
+        let members: std::collections::HashSet<&str> = members.iter().map(String::as_str).collect();
+        let mut outside = Vec::new();
+        for item in self.site_tips.iter() {
+            let (key, value) = item.map_err(|e| StoreError::IndexWrite(e.to_string()))?;
+            let home =
+                serde_json::from_slice::<tipbox_core::bundle::update::SignedTipUpdate>(&value)
+                    .ok()
+                    .and_then(|signed| signed.verify(verify_key, &self.meta.portal_id))
+                    .and_then(|u| u.site)
+                    .map(|site| site.home_portal_id);
+            if !home.is_some_and(|h| members.contains(h.as_str())) {
+                outside.push(key);
+            }
+        }
+        Ok(outside)
     }
 
     /// Delete the ciphertext of every blob the office acknowledged, then forget the
@@ -329,6 +367,7 @@ mod tests {
             made: today(),
             tips: vec![],
             acknowledged,
+            site_members: None,
         };
         let summary = store
             .apply(&update::write(&body, &key), &key.verify_key(), 180)

@@ -24,6 +24,7 @@ fn item(kind: Kind, tip_id: &str, blob_id: &str, category: &str) -> Opened {
             category: (!category.is_empty()).then(|| category.into()),
             reward: false,
             channel: Channel::Web,
+            content_hash: None,
         },
     }
 }
@@ -81,33 +82,131 @@ fn a_follow_up_for_a_tip_of_another_portal_of_the_site_joins_that_tip() {
     assert_eq!(p.entries[0].portal_id.as_deref(), Some(SIBLING));
 }
 
+/// The follow-up key of the sibling's tip `tip_id`, recorded from its own item, and a
+/// follow-up for it signed with that key (as the portal signs one written through the
+/// receipt) over the content hash the import computed.
+fn signed_sibling_followup(
+    tip: &mut TipEntry,
+    tip_id: &str,
+    blob_id: &str,
+    key: &tipbox_core::crypto::SigningKey,
+) -> Opened {
+    tip.followup_verify_key = Some(hex::encode(key.verify_key()));
+    let mut follow = sibling_followup(tip_id, blob_id);
+    let hash = [9u8; 32];
+    let message = tipbox_core::tip::followup_signed_message(&follow.manifest, &hash);
+    follow.manifest.signature = Some(hex::encode(key.sign(&message)));
+    follow.fields.content_hash = Some(hash);
+    follow
+}
+
+/// A follow-up naming another portal's tip that does not qualify is left out, and the rest
+/// of the bundle (the portal's own new work) is still planned: regression for a ledger that
+/// refused a member's whole bundle once the office had taken another portal out of the site
+/// (the member had taken follow-ups for that portal's tips before its next update).
 #[test]
-fn a_follow_up_naming_another_portal_is_refused_outside_its_site_or_without_its_tip() {
-    let earlier = sibling_tip(7, "t1");
-    // Not in a site with the bundle's portal.
+fn regression_a_follow_up_for_a_portal_taken_out_of_the_site_refused_the_whole_bundle() {
+    let key = tipbox_core::crypto::SigningKey::generate();
+    let mut earlier = sibling_tip(7, "t1");
+    let own_tip = item(Kind::Tip, "mine", "b-mine", "umbrella");
+    // Not (or no longer) in a site with the bundle's portal, not signed by the receipt.
+    let mut n = numbering(&[("mine", 9)], 10);
+    n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
+    let signed = signed_sibling_followup(&mut earlier, "t1", "f-signed", &key);
+    let p = plan(
+        &[sibling_followup("t1", "f1"), own_tip],
+        "pack",
+        &mut n,
+        |id| Ok((id == 7).then(|| earlier.clone())),
+    )
+    .unwrap();
+    assert_eq!(p.left_out, vec![LeftOut::OutsideSiteNotProven]);
+    assert_eq!(
+        p.tips_completed, 1,
+        "the portal's own tip item is still taken"
+    );
+    assert!(p.entries.iter().all(|t| t.id != 7), "tip 7 is not touched");
+    assert!(
+        !n.record.blobs.iter().any(|(b, _)| b == "f1"),
+        "not recorded"
+    );
+    // The same, signed by the tip's receipt: the reporter's own words, whichever portal
+    // relayed them. They join the tip, proven.
     let mut n = numbering(&[], 8);
     n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
-    let refused = plan(&[sibling_followup("t1", "f1")], "pack", &mut n, |_| {
-        Ok(Some(earlier.clone()))
-    });
-    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f1"));
+    let p = plan(&[signed], "pack", &mut n, |_| Ok(Some(earlier.clone()))).unwrap();
+    assert!(p.left_out.is_empty());
+    assert_eq!(p.entries[0].id, 7);
+    assert!(p.entries[0].blobs.last().unwrap().proven_at_import);
     // In the site, but for a tip the ledger does not hold: no entry in another's name.
     let mut n = numbering(&[], 8);
     n.site.insert(SIBLING.into());
-    let refused = plan(&[sibling_followup("t2", "f2")], "pack", &mut n, |_| {
+    let p = plan(&[sibling_followup("t2", "f2")], "pack", &mut n, |_| {
         Ok(None)
-    });
-    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f2"));
+    })
+    .unwrap();
+    assert_eq!(p.left_out, vec![LeftOut::TipNotHeld]);
+    assert!(p.entries.is_empty() && n.record.portal_tips.is_empty());
+    assert_eq!(n.next, 8, "no id taken");
     // In the site, for an entry made only of follow-ups (its tip item never came).
     let mut only_followups = sibling_tip(7, "t1");
     only_followups.blobs.retain(|b| b.kind != Kind::Tip);
     let mut n = numbering(&[], 8);
     n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
     n.site.insert(SIBLING.into());
-    let refused = plan(&[sibling_followup("t1", "f3")], "pack", &mut n, |_| {
+    let p = plan(&[sibling_followup("t1", "f3")], "pack", &mut n, |_| {
         Ok(Some(only_followups.clone()))
-    });
-    assert!(matches!(refused, Err(LedgerError::BadItem(b, _)) if b == "f3"));
+    })
+    .unwrap();
+    assert_eq!(p.left_out, vec![LeftOut::TipNotHeld]);
+    assert!(p.entries.is_empty());
+}
+
+/// Import records whether each follow-up is signed by its tip's receipt; a made-up one (a
+/// portal's own words) is imported, and marked not proven, so other portals of a site do
+/// not show it as the reporter's.
+#[test]
+fn import_records_which_follow_ups_the_receipt_signed() {
+    let key = tipbox_core::crypto::SigningKey::generate();
+    let mut earlier = sibling_tip(7, "t1");
+    let signed = signed_sibling_followup(&mut earlier, "t1", "f-signed", &key);
+    let mut tampered = signed_sibling_followup(&mut earlier, "t1", "f-tampered", &key);
+    tampered.fields.content_hash = Some([8u8; 32]);
+    let mut other_key = signed_sibling_followup(&mut earlier, "t1", "f-other-key", &key);
+    let message = tipbox_core::tip::followup_signed_message(&other_key.manifest, &[9u8; 32]);
+    other_key.manifest.signature = Some(hex::encode(
+        tipbox_core::crypto::SigningKey::generate().sign(&message),
+    ));
+    let mut n = numbering(&[], 8);
+    n.portal_tips.insert(format!("{SIBLING}:t1"), 7);
+    n.site.insert(SIBLING.into());
+    let p = plan(
+        &[
+            signed,
+            sibling_followup("t1", "f-unsigned"),
+            tampered,
+            other_key,
+        ],
+        "pack",
+        &mut n,
+        |_| Ok(Some(earlier.clone())),
+    )
+    .unwrap();
+    let proven: Vec<(&str, bool)> = p.entries[0]
+        .blobs
+        .iter()
+        .filter(|b| b.kind == Kind::Followup)
+        .map(|b| (b.blob_id.as_str(), b.proven_at_import))
+        .collect();
+    assert_eq!(
+        proven,
+        [
+            ("f-signed", true),
+            ("f-unsigned", false),
+            ("f-tampered", false),
+            ("f-other-key", false)
+        ]
+    );
 }
 
 /// An entry an earlier import made from tip `tip_id`'s own item.
