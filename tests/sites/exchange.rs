@@ -132,10 +132,13 @@ fn a_receipt_from_one_portal_works_on_the_other_and_its_follow_up_there_joins_it
     assert!(said.contains("1 sealed item(s) deleted"), "{said}");
     assert!(blob_paths(&b.data).is_empty());
     apply_ok(&a, &bundle_for("u2", &a_id));
-    // The follow-up taken on B is listed on B from the office's record.
-    let (_, page) = lookup(&b, &receipt, "en");
+    // The follow-up taken on B is listed on B from the office's record, and on A, the
+    // tip's own portal, as well (regression: A listed only those it took itself).
     let added = format!("Added on {}", tipbox::vocab::today());
-    assert!(page.contains(&added), "{page}");
+    for portal in [&b, &a] {
+        let (_, page) = lookup(portal, &receipt, "en");
+        assert_eq!(page.matches(&added).count(), 1, "{page}");
+    }
 
     // Replay and rollback rules are unchanged, per portal.
     let said = apply_ok(&b, &bundle_for("u2", &b_id));
@@ -373,6 +376,28 @@ fn another_portals_closed_tip_expires_with_the_retention_time_as_the_portals_own
     apply_ok(&a, &out.join(format!("{a_id}.tbu")));
     let (_, page) = lookup(&a, &closed, "en");
     assert_eq!(element_text(&page, "tip-status").as_deref(), Some("closed"));
+    // Once every record of the others has expired, B started again without its site file
+    // still serves a site (the office's bundles name its other portals), and says so for a
+    // receipt it does not hold. Regression: it fell back to the single portal's "no tip
+    // was found", though A's reporters' next lookups may land on it.
+    let open_id = 3 - id;
+    ledger.ok(&["status", &open_id.to_string(), "closed"]);
+    let out = work.path().join("u3");
+    export_all(&ledger, &out);
+    let said = apply_ok(&b, &out.join(format!("{b_id}.tbu")));
+    assert!(said.contains("2 expired"), "both closed: {said}");
+    let data = b.data.clone();
+    let mut b = b;
+    b.kill9();
+    let _keep = b.take_dir();
+    let b = Portal::start_with(PortalOptions {
+        data: Some(data),
+        config: "retention_days = 0".into(),
+        ..Default::default()
+    });
+    let (status, page) = lookup(&b, &open, "en");
+    assert_eq!(status, 404);
+    assert!(page.contains(SITE_MESSAGE), "{page}");
 }
 
 /// Whoever holds a portal's disk can write anything into its site records: only what the

@@ -217,6 +217,11 @@ pub struct BlobRef {
     /// follow-up's proof, checked again whenever it is opened.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub proven_at_import: bool,
+    /// The portal that took this follow-up, when it is not the tip's own (another portal
+    /// of its site relayed it; since 2026-12-08): the tip's own portal lists such
+    /// follow-ups from the office's record, as it lists its own from its store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_by: Option<String>,
 }
 
 /// A slice of a pack file in `blobs/`: the ciphertext of one item, exactly as sealed.

@@ -70,7 +70,10 @@ impl Ledger {
                 .blobs
                 .iter()
                 .any(|b| holds.as_ref().is_some_and(|h| h.contains(&b.blob_id)));
-            if !t.has_public_state() && !new_here {
+            // Follow-ups other portals of its site took, proven by the receipt: the tip's
+            // own portal lists them with those it took itself.
+            let relayed = proven_followup_days(t, |b| b.taken_by.is_some());
+            if !t.has_public_state() && !new_here && relayed.is_empty() {
                 continue;
             }
             if t.has_public_state()
@@ -85,7 +88,16 @@ impl Ledger {
             let Some(tip_id) = t.portal_tip_id.clone() else {
                 continue;
             };
-            let u = self.public_record(t, &portal_id, &portal_id, &tip_id, sequence, key, None);
+            let site = match (&t.reply_public_key, relayed.is_empty()) {
+                (Some(reply_key), false) => Some(update::SiteTip {
+                    home_portal_id: portal_id.clone(),
+                    reply_public_key: reply_key.clone(),
+                    received: t.received.clone(),
+                    followup_days: relayed,
+                }),
+                _ => None,
+            };
+            let u = self.public_record(t, &portal_id, &portal_id, &tip_id, sequence, key, site);
             tips.push(SignedTipUpdate::sign(&u, key));
         }
         self.site_records(
@@ -154,7 +166,7 @@ impl Ledger {
         ),
         holds: Option<&std::collections::HashSet<String>>,
     ) {
-        use tipbox_core::bundle::update::{self, SignedTipUpdate, SiteTip};
+        use tipbox_core::bundle::update::{SignedTipUpdate, SiteTip};
         // The follow-ups this portal took for other portals' tips, if it still holds
         // them: whichever portal the tip came from, and whether or not that portal is
         // still in the site (one taken before the office took it out was imported too).
@@ -209,24 +221,11 @@ impl Ledger {
             {
                 continue;
             }
-            let mut followup_days: Vec<String> = t
-                .blobs
-                .iter()
-                // Only those signed by the tip's receipt: a member's made-up follow-ups
-                // are not shown on the others as the reporter's.
-                .filter(|b| b.kind == tipbox_core::tip::Kind::Followup && b.proven_at_import)
-                .map(|b| b.day.clone())
-                .collect();
-            followup_days.sort();
-            let over = followup_days
-                .len()
-                .saturating_sub(update::MAX_SITE_FOLLOWUP_DAYS);
-            followup_days.drain(..over);
             let site = SiteTip {
                 home_portal_id: home.to_owned(),
                 reply_public_key: reply_key.clone(),
                 received: t.received.clone(),
-                followup_days,
+                followup_days: proven_followup_days(t, |_| true),
             };
             let u = self.public_record(t, portal_id, home, tip_id, sequence, key, Some(site));
             tips.push(SignedTipUpdate::sign(&u, key));
@@ -289,4 +288,25 @@ impl Ledger {
             ),
         )
     }
+}
+
+/// The days of tip `t`'s follow-ups that `which` picks and that import found signed by the
+/// tip's receipt, oldest first, at most [`MAX_SITE_FOLLOWUP_DAYS`] (the latest): what a
+/// portal of the site lists as "information you added". A member's made-up follow-ups are
+/// not shown as the reporter's.
+///
+/// [`MAX_SITE_FOLLOWUP_DAYS`]: tipbox_core::bundle::update::MAX_SITE_FOLLOWUP_DAYS
+fn proven_followup_days(t: &TipEntry, which: impl Fn(&BlobRef) -> bool) -> Vec<String> {
+    let mut days: Vec<String> = t
+        .blobs
+        .iter()
+        .filter(|b| b.kind == tipbox_core::tip::Kind::Followup && b.proven_at_import && which(b))
+        .map(|b| b.day.clone())
+        .collect();
+    days.sort();
+    let over = days
+        .len()
+        .saturating_sub(tipbox_core::bundle::update::MAX_SITE_FOLLOWUP_DAYS);
+    days.drain(..over);
+    days
 }

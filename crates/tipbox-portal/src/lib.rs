@@ -128,10 +128,14 @@ impl App {
 }
 
 impl App {
-    /// Whether this portal serves a site of several portals: a site file is configured, or
-    /// the office sent it records of tips other portals received.
+    /// Whether this portal serves a site of several portals: a site file is configured,
+    /// the office's last update bundle named other portals of its site, or the office sent
+    /// it records of tips other portals received. (A failed read counts as in a site: the
+    /// page that says less.)
     pub fn in_site(&self) -> bool {
-        self.settings.site.is_some() || self.store.has_site_tips()
+        self.settings.site.is_some()
+            || self.store.office_says_in_site().unwrap_or(true)
+            || self.store.has_site_tips()
     }
 
     /// Room to receive one more upload: a free slot of `max_open_uploads` and the

@@ -174,6 +174,7 @@ impl Ledger {
                 .unwrap_or_default(),
             pack: None,
             proven_at_import: false,
+            taken_by: None,
         })
     }
 }

@@ -163,6 +163,7 @@ pub(crate) fn plan(
             let proven_at_import = proven(tip, manifest, fields);
             tip.blobs.push(BlobRef {
                 proven_at_import,
+                taken_by: foreign.then(|| numbering.bundle_portal.clone()),
                 ..blob
             });
         }
@@ -214,6 +215,7 @@ pub(crate) fn pack_blob(
             len: entry.size,
         }),
         proven_at_import: false,
+        taken_by: None,
     }
 }
 

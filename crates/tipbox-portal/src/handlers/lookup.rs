@@ -212,11 +212,23 @@ pub(super) fn status_page(
             .and_then(|u| u.acknowledgement.as_ref())
             .filter(|a| a.verify(&app.settings.verify_key).is_some())
             .map(|a| a.to_document()),
-        followups: record
-            .followups
-            .iter()
-            .map(|day| t.followup_on.replace("{day}", day))
-            .collect(),
+        followups: {
+            // On the tip's own portal: those it took, and those other portals of its site
+            // took that the office's record lists (proven by the receipt). On another
+            // portal of the site, the record's list is all of them.
+            let mut days = record.followups.clone();
+            if record.home_portal.is_none() {
+                if let Some(site) = update.as_ref().and_then(|u| u.site.as_ref()).filter(|s| {
+                    s.is_well_formed() && s.home_portal_id == app.store.meta().portal_id
+                }) {
+                    days.extend(site.followup_days.iter().cloned());
+                    days.sort();
+                }
+            }
+            days.iter()
+                .map(|day| t.followup_on.replace("{day}", day))
+                .collect()
+        },
         message,
         errors,
         form_token: crate::submissions::new_token(),

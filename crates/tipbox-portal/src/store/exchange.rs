@@ -12,6 +12,11 @@ use super::{
     io_err, sync_dir, today, Store, StoreError, BLOBS_DIR, META_LAST_HASH, META_LAST_SEQUENCE,
 };
 
+/// How many other portals the office's last update bundle named as this portal's site
+/// (`UpdateBody::site_members`): the office's signed word that this portal serves a site,
+/// kept whatever the configuration says on a later start.
+const META_SITE_MEMBERS: &str = "site-members";
+
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ExportSummary {
@@ -201,6 +206,9 @@ impl Store {
                     acked.insert(blob.as_bytes(), day.as_bytes())?;
                 }
                 meta.insert(META_LAST_SEQUENCE, &body.sequence.to_be_bytes())?;
+                if let Some(members) = &body.site_members {
+                    meta.insert(META_SITE_MEMBERS, &(members.len() as u64).to_be_bytes())?;
+                }
                 meta.insert(META_LAST_HASH, &hash[..])?;
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
             })
@@ -209,6 +217,11 @@ impl Store {
         summary.purged = self.purge_acknowledged()?;
         summary.expired = self.expire_closed(retention_days, verify_key)?;
         Ok(summary)
+    }
+
+    /// Whether the office's last update bundle said this portal serves a site with others.
+    pub fn office_says_in_site(&self) -> Result<bool, StoreError> {
+        Ok(self.meta_u64(META_SITE_MEMBERS)? > 0)
     }
 
     /// The keys of the site records held here whose tip was received by a portal not in
