@@ -560,3 +560,61 @@ fn regression_a_members_made_up_follow_ups_were_listed_on_the_other_portals() {
         "only the follow-up the receipt signed: {page}"
     );
 }
+
+/// A portal made without the site's file derives other receipt keys, and would answer none
+/// of the site's receipts: the office cannot put it in the site by mistake, and hears of
+/// a member whose bundles start stating other parameters. (The site id in an inbox header
+/// is the portal's unauthenticated word: a check against mistakes, never a trust decision.)
+#[test]
+fn a_portal_made_without_the_sites_file_is_not_put_in_the_site_by_mistake() {
+    let Site { a, b, ledger, work } = two_portal_site();
+    let stray = Portal::start();
+    let (a_id, b_id, stray_id) = (
+        portal_id(&a.data),
+        portal_id(&b.data),
+        portal_id(&stray.data),
+    );
+    submit_ok(&a, &Tip::default());
+    export_and_import(&a, &ledger, work.path(), "a1.tbx");
+    export_and_import(&b, &ledger, work.path(), "b1.tbx");
+    export_and_import(&stray, &ledger, work.path(), "s1.tbx");
+    let out = ledger.run(&["site", "add", &stray_id, "--with", &a_id]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("other parameters"), "{said}");
+    assert!(said.contains("--site site.json"), "says the fix: {said}");
+    assert!(ledger
+        .ok(&["site", "list"])
+        .lines()
+        .all(|l| !l.contains(&stray_id)));
+    // In Chinese too.
+    let out = ledger.run(&[
+        "--lang", "zh-Hans", "site", "add", &stray_id, "--with", &a_id,
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("站点文件"));
+    // The portal made with the site's file joins.
+    ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
+    // A member's bundle stating other parameters (re-created without the site file) is
+    // imported, with a warning naming both.
+    let mut header = forge::header(&b_id, 0);
+    header["site_id"] = "0123456789abcdef".into();
+    let odd = work.path().join("b-odd.tbx");
+    std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
+    let said = said_ok(&ledger, &["import", odd.to_str().unwrap()]);
+    assert!(
+        said.contains("other parameters (site id 0123456789abcdef)"),
+        "{said}"
+    );
+    assert!(said.contains(&a_id), "{said}");
+    // A malformed one is refused where it enters.
+    header["site_id"] = "\u{1b}[2J".into();
+    std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
+    let out = ledger.run(&["import", odd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("site id is not 16 hexadecimal digits"),
+        "{said}"
+    );
+    assert!(!said.contains('\u{1b}'));
+}

@@ -182,6 +182,10 @@ pub struct ImportSummary {
     /// for tips of portals outside its site that their receipt did not sign.
     pub left_out_tip_not_held: u64,
     pub left_out_outside_site: u64,
+    /// A portal of the bundle portal's site whose bundles state another site id: the two
+    /// derive receipt keys differently, so neither finds the other's receipts (one was
+    /// not created with the site's file).
+    pub site_id_differs_from: Option<String>,
 }
 
 /// How far an inbox bundle's (unauthenticated) `last_update` may move a ledger's update

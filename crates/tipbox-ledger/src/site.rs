@@ -7,6 +7,8 @@ use crate::*;
 
 /// `site-of:<portal>`: the site's id (the portal it was founded with) for each member.
 const KEY_SITE_OF: &str = "site-of:";
+/// `site-id:PORTAL` -> the site id its last inbox bundle stated (unauthenticated).
+const KEY_SITE_ID: &str = "site-id:";
 
 /// What `site add` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,33 @@ impl Ledger {
         Ok(portals.into_iter().collect())
     }
 
+    /// Record the site id portal `portal_id`'s bundle stated (syntax checked with the
+    /// header). Written with the import, synced by the caller.
+    pub(crate) fn record_site_id(
+        &mut self,
+        portal_id: &str,
+        site_id: &str,
+    ) -> Result<(), LedgerError> {
+        self.meta
+            .insert(
+                format!("{KEY_SITE_ID}{portal_id}").as_bytes(),
+                site_id.as_bytes(),
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The site id portal `portal_id`'s last inbox bundle stated, if any did (portals
+    /// before 2026-12-08 state none).
+    pub fn site_id_of(&self, portal_id: &str) -> Result<Option<String>, LedgerError> {
+        Ok(self
+            .meta
+            .get(format!("{KEY_SITE_ID}{portal_id}").as_bytes())
+            .map_err(db_err)?
+            .and_then(|v| String::from_utf8(v.to_vec()).ok())
+            .filter(|s| tipbox_core::bundle::is_lower_hex(s, 16)))
+    }
+
     /// The office's decision: portal `portal_id` serves the same address as `with`, which
     /// the ledger already answers. From the next export on, each receives the public
     /// records of the other's tips, and follow-ups it takes for them are joined to them.
@@ -95,6 +124,22 @@ impl Ledger {
         }
         if !self.portals()?.iter().any(|p| p == with) {
             return Err(Refused::NoTipFromPortal(with.to_owned()).into());
+        }
+        // A mistake check (the ids are the portals' unauthenticated word): a portal made
+        // without the site's file derives other receipt keys, and would answer none of the
+        // site's receipts.
+        if let (Some(joining), Some(site_id)) =
+            (self.site_id_of(portal_id)?, self.site_id_of(with)?)
+        {
+            if joining != site_id {
+                return Err(Refused::OtherReceiptParameters {
+                    portal: portal_id.to_owned(),
+                    with: with.to_owned(),
+                    portal_site_id: joining,
+                    with_site_id: site_id,
+                }
+                .into());
+            }
         }
         let site = self.site_of(with)?.unwrap_or_else(|| with.to_owned());
         if let Some(other) = self.site_of(portal_id)?.filter(|s| *s != site) {

@@ -87,6 +87,15 @@ pub(crate) fn import_said(
             count = summary.left_out_tip_not_held
         ));
     }
+    if let Some(other) = &summary.site_id_differs_from {
+        said.warnings.push(t!(
+            "cli-site-id-differs",
+            portal = summary.portal_id,
+            site = l.site_id_of(&summary.portal_id)?.unwrap_or_default(),
+            other = other.as_str(),
+            other_site = l.site_id_of(other)?.unwrap_or_default()
+        ));
+    }
     if summary.left_out_outside_site > 0 {
         said.warnings.push(t!(
             "cli-followups-left-out-outside-site",

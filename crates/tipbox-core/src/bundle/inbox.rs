@@ -102,6 +102,12 @@ pub struct InboxHeader {
     /// receiving ledger exports nothing for them (since 2026-12-01; absent: false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub handover: bool,
+    /// The site id of the parameters the portal derives receipt keys with
+    /// ([`SiteParams::site_id`](super::site::SiteParams::site_id); since 2026-12-08).
+    /// Not authenticated: the ledger compares it only to catch a portal put in a site it
+    /// was not created for (a mistake), never to decide what a portal receives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
 }
 
 impl InboxHeader {
@@ -114,6 +120,7 @@ impl InboxHeader {
             entries,
             last_update: None,
             handover: false,
+            site_id: None,
         }
     }
 }
@@ -147,6 +154,15 @@ impl InboxHeader {
         if super::strict_day(&self.made).is_none() {
             return Err(BundleReadError::Malformed(
                 "the header's day is not a real day written YYYY-MM-DD",
+            ));
+        }
+        if self
+            .site_id
+            .as_deref()
+            .is_some_and(|id| !super::is_lower_hex(id, 16))
+        {
+            return Err(BundleReadError::Malformed(
+                "the header's site id is not 16 hexadecimal digits",
             ));
         }
         Ok(())
@@ -220,6 +236,16 @@ pub fn write_with_last_update<W: Write>(
         last_update,
         ..InboxHeader::new(portal_id, made, sources.len() as u64)
     };
+    write_sources(out, header, sources)
+}
+
+/// Write a bundle with `header` (its `entries` must be `sources.len()`): a portal's export
+/// with everything its header says.
+pub fn write_with_header<W: Write>(
+    out: W,
+    header: InboxHeader,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
     write_sources(out, header, sources)
 }
 

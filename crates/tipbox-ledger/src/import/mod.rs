@@ -200,6 +200,7 @@ impl Ledger {
             handover,
             holds: &verified.entries,
             last_update: verified.header.last_update,
+            site_id: verified.header.site_id.as_deref(),
         };
         let site = if handover {
             // Another unit's bundle: no site of this office.
@@ -226,6 +227,7 @@ impl Ledger {
             // Everything is already here: an idempotent re-import writes no tip (and the
             // summary index, marked dirty above, is as it was), only what the portal
             // still holds and, perhaps, the caught-up numbering of updates.
+            let site_id_differs_from = self.site_id_differs(&portal)?;
             let (caught_up, cleared) = self.record_portal_state(&portal)?;
             self.sync()?;
             self.audit_catch_up(&portal_id, caught_up)?;
@@ -236,6 +238,7 @@ impl Ledger {
                 already_imported: already,
                 updates_caught_up: caught_up,
                 handover_marks_cleared: cleared,
+                site_id_differs_from,
                 ..Default::default()
             });
         }
@@ -280,6 +283,7 @@ impl Ledger {
             pack.keep(pack_file)?;
         }
         self.import_writing = true;
+        summary.site_id_differs_from = self.site_id_differs(&portal)?;
         let (caught_up, cleared) = self.record_portal_state(&portal)?;
         summary.updates_caught_up = caught_up;
         summary.handover_marks_cleared = cleared;
@@ -410,4 +414,6 @@ struct PortalWord<'a> {
     /// The items the portal still holds.
     holds: &'a [inbox::EntryHeader],
     last_update: Option<u64>,
+    /// The site id of the parameters it derives receipt keys with (checked syntax).
+    site_id: Option<&'a str>,
 }

@@ -23,6 +23,9 @@ impl Ledger {
             return Ok((None, 0));
         }
         self.record_portal_holdings(word.portal_id, word.holds)?;
+        if let Some(site_id) = word.site_id {
+            self.record_site_id(word.portal_id, site_id)?;
+        }
         let cleared = self.clear_false_handover_marks(word.portal_id)?;
         // Without this, every export of a ledger restored from an older backup would be
         // refused by the portal as a rollback (its numbers were used already).
@@ -30,6 +33,23 @@ impl Ledger {
             self.catch_up_updates(word.portal_id, word.last_update)?,
             cleared,
         ))
+    }
+
+    /// The other portal of `word`'s site whose last bundle stated another site id than
+    /// this one does (mistake check only: headers are not authenticated).
+    pub(super) fn site_id_differs(
+        &self,
+        word: &super::PortalWord<'_>,
+    ) -> Result<Option<String>, LedgerError> {
+        let Some(site_id) = word.site_id.filter(|_| !word.handover) else {
+            return Ok(None);
+        };
+        for p in self.site_members(word.portal_id)? {
+            if p != word.portal_id && self.site_id_of(&p)?.is_some_and(|s| s != site_id) {
+                return Ok(Some(p));
+            }
+        }
+        Ok(None)
     }
 
     /// A bundle that is a portal's own export: tips of that portal that an earlier bundle

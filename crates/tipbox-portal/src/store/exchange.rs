@@ -81,17 +81,18 @@ impl Store {
             })
             .collect();
         let last_update = Some(self.meta_u64(META_LAST_SEQUENCE)?).filter(|&n| n > 0);
-        let out = tipbox_core::bundle::inbox::write_with_last_update(
-            out,
-            &self.meta.portal_id,
-            &today(),
+        use tipbox_core::bundle::inbox;
+        let header = inbox::InboxHeader {
             last_update,
-            &sources,
-        )
-        .map_err(|source| StoreError::Io {
-            path: self.root.join(BLOBS_DIR),
-            source,
-        })?;
+            // So that the office notices a portal put in a site it was not made for.
+            site_id: Some(self.meta.site().site_id()),
+            ..inbox::InboxHeader::new(&self.meta.portal_id, &today(), sources.len() as u64)
+        };
+        let out =
+            inbox::write_with_header(out, header, &sources).map_err(|source| StoreError::Io {
+                path: self.root.join(BLOBS_DIR),
+                source,
+            })?;
         Ok((
             out,
             ExportSummary {

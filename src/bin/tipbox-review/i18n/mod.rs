@@ -587,6 +587,20 @@ fn refused_id(r: &tipbox::ledger::Refused) -> (&'static str, Vec<(&'static str, 
             "refused-in-another-site",
             vec![("portal", s(portal)), ("site", s(site))],
         ),
+        OtherReceiptParameters {
+            portal,
+            with,
+            portal_site_id,
+            with_site_id,
+        } => (
+            "refused-other-receipt-parameters",
+            vec![
+                ("portal", s(portal)),
+                ("with", s(with)),
+                ("portal_site", s(portal_site_id)),
+                ("with_site", s(with_site_id)),
+            ],
+        ),
     }
 }
 
@@ -733,6 +747,12 @@ mod refused_tests {
             Refused::InAnotherSite {
                 portal: "a".into(),
                 site: "b".into(),
+            },
+            Refused::OtherReceiptParameters {
+                portal: "a".into(),
+                with: "b".into(),
+                portal_site_id: "c".into(),
+                with_site_id: "d".into(),
             },
         ]
     }
