@@ -140,3 +140,30 @@ fn malformed_and_hostile_site_files_are_refused_before_a_data_folder_is_made() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no portal.json"));
     assert!(!dir.path().join("s.json").exists());
 }
+
+#[test]
+fn regression_site_wrote_a_site_file_from_parameters_no_site_accepts() {
+    // A portal.json within a portal's own bounds (65,536 passes, 4 GiB) but beyond a
+    // site's: `site` wrote a file that every new portal then refused.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let meta = serde_json::json!({
+        "format": 1,
+        "portal_id": "0123456789abcdef0123456789abcdef",
+        "salt": "07".repeat(16),
+        "kdf": { "passes": 300, "memory": 8 << 20 },
+    });
+    std::fs::write(data.join("portal.json"), meta.to_string()).unwrap();
+    let out_file = dir.path().join("site.json");
+    let out = write_site_file(&data, &out_file);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("cannot be shared as a site file")
+            && said.contains("(300 passes, 8388608 bytes of memory)")
+            && said.contains("1 to 256 passes"),
+        "{said}"
+    );
+    assert!(!out_file.exists());
+}
