@@ -338,6 +338,14 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
 fn site_file(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
     let meta = tipbox::store::read_meta(data).map_err(|e| e.to_string())?;
     let site = meta.site();
+    // A file no portal would take: say so here, not at the new portal's start.
+    site.check_kdf().map_err(|e| {
+        format!(
+            "{} cannot be shared as a site file: {e}. Start the site from a portal whose \
+             portal.json tipbox created unchanged",
+            data.join(tipbox::store::META_FILE).display()
+        )
+    })?;
     let file = site.to_file();
     if out == std::path::Path::new("-") {
         use std::io::Write;

@@ -12,6 +12,7 @@ use common::*;
 
 mod balancer;
 mod exchange;
+mod out_dir;
 mod site_file;
 
 /// `tipbox-portal site --data DATA --out OUT`.

@@ -140,3 +140,128 @@ fn malformed_and_hostile_site_files_are_refused_before_a_data_folder_is_made() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no portal.json"));
     assert!(!dir.path().join("s.json").exists());
 }
+
+#[test]
+fn regression_site_wrote_a_site_file_from_parameters_no_site_accepts() {
+    // A portal.json within a portal's own bounds (65,536 passes, 4 GiB) but beyond a
+    // site's: `site` wrote a file that every new portal then refused.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let meta = serde_json::json!({
+        "format": 1,
+        "portal_id": "0123456789abcdef0123456789abcdef",
+        "salt": "07".repeat(16),
+        "kdf": { "passes": 300, "memory": 8 << 20 },
+    });
+    std::fs::write(data.join("portal.json"), meta.to_string()).unwrap();
+    let out_file = dir.path().join("site.json");
+    let out = write_site_file(&data, &out_file);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("cannot be shared as a site file")
+            && said.contains("(300 passes, 8388608 bytes of memory)")
+            && said.contains("1 to 256 passes"),
+        "{said}"
+    );
+    assert!(!out_file.exists());
+}
+
+#[test]
+fn a_fifo_given_as_the_site_file_is_refused_at_once_and_leaves_no_data_folder() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("site.json");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // Whatever opens the FIFO to read it gets this and an end of file (the code before
+    // opened it, waited for a writer, and read it as a site file; with no writer it
+    // waited for ever).
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            if let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                let _ = w.write_all(b"not a site file");
+            }
+        })
+    };
+    let data = dir.path().join("data");
+    let out = serve_refused(&data, &["--site", fifo.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("is not a regular file") && said.contains("tipbox-portal site"),
+        "{said}"
+    );
+    assert!(!data.exists(), "a data folder was made");
+    // From the config file too.
+    let config = dir.path().join("portal.toml");
+    let demo = std::fs::read_to_string(repo_path("keys-example/portal.toml")).unwrap();
+    std::fs::write(
+        &config,
+        format!("{demo}\nsite = {:?}\n", fifo.to_str().unwrap()),
+    )
+    .unwrap();
+    let out = serve_refused(&data, &["--config", config.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+    assert!(!data.exists(), "a data folder was made");
+    // A folder is no site file either.
+    let out = serve_refused(&data, &["--site", dir.path().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+    assert!(!data.exists(), "a data folder was made");
+    // Let the writer go: open the reading end without blocking, and hold it until the
+    // writer is done.
+    let _reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(&fifo)
+        .unwrap();
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_site_file_this_machine_cannot_derive_with_leaves_no_data_folder() {
+    // 256 MiB per derivation, within a site's bounds, for a portal limited to less
+    // address space than that (`ulimit -v`): the first derivation fails. The code before
+    // wrote the data folder and its portal.json first, holding the folder to parameters
+    // it could not use.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site.json");
+    std::fs::write(
+        &site,
+        format!(
+            r#"{{"format":1,"purpose":"tipbox-site","salt":"{}","kdf":{{"passes":1,"memory":{}}}}}"#,
+            "07".repeat(16),
+            256u64 << 20
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 196608 && exec \"$0\" \"$@\"")
+        .arg(PORTAL_BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .arg("--site")
+        .arg(&site)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("cannot derive receipt keys with the site file's argon2id parameters")
+            && said.contains("(1 passes, 268435456 bytes of memory)")
+            && said.contains("nothing was written to the data folder"),
+        "{said}"
+    );
+    assert!(!data.exists(), "a data folder was made");
+    // With the memory it needs, the same file makes a portal.
+    let mut portal = start_in_site(&site);
+    assert_eq!(meta(&portal.data)["kdf"]["memory"], 256u64 << 20);
+    portal.kill9();
+}

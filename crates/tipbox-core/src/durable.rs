@@ -104,10 +104,22 @@ impl AtomicFile {
 
     /// Write `contents`, `fsync`, rename into place, `fsync` the folder.
     pub fn commit(mut self, contents: &[u8]) -> io::Result<()> {
-        let mut file = self.file.take().expect("an AtomicFile is committed once");
+        self.write(contents)?;
+        self.rename()
+    }
+
+    /// Write `contents` and `fsync` them, without putting the file in place: for a
+    /// command that writes several files and renames them only once all are written
+    /// ([`AtomicFile::rename`]).
+    pub fn write(&mut self, contents: &[u8]) -> io::Result<()> {
+        let file = self.file.as_mut().expect("open until renamed");
         file.write_all(contents)?;
-        file.sync_all()?;
-        drop(file);
+        file.sync_all()
+    }
+
+    /// Rename what [`AtomicFile::write`] wrote into place, and `fsync` the folder.
+    pub fn rename(mut self) -> io::Result<()> {
+        drop(self.file.take().expect("an AtomicFile is renamed once"));
         rename_into_place(&self.partial, &self.path)
     }
 }

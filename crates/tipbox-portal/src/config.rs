@@ -169,6 +169,8 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the site file {path} is not a regular file (a pipe, a device or a folder): give the path of the file `tipbox-portal site --data DIR --out FILE` wrote on a portal of the site")]
+    SiteNotAFile { path: PathBuf },
     #[error("the site file {path} is refused: {source}. Write it again with `tipbox-portal site --data DIR --out FILE` on a portal of the site")]
     Site {
         path: PathBuf,
@@ -217,17 +219,35 @@ fn onion_base(value: &str) -> Result<String, ConfigError> {
     Ok(trimmed.to_owned())
 }
 
-/// Read and check a site file (input from outside: bounded, strictly parsed).
+/// Read and check a site file (input from outside: bounded, strictly parsed). Only a
+/// regular file: a FIFO given as the site file held the start until something wrote to it
+/// (test `a_fifo_given_as_the_site_file_is_refused_at_once_and_leaves_no_data_folder`).
+/// The path is looked at before it is opened, and opened without blocking, in case it was
+/// swapped for a FIFO in between; the opened file is looked at again.
 pub fn read_site_file(path: &Path) -> Result<tipbox_core::bundle::site::SiteParams, ConfigError> {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let read_err = |source| ConfigError::SiteRead {
+        path: path.to_owned(),
+        source,
+    };
+    let not_a_file = || ConfigError::SiteNotAFile {
+        path: path.to_owned(),
+    };
+    if !std::fs::metadata(path).map_err(read_err)?.is_file() {
+        return Err(not_a_file());
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(read_err)?;
+    if !file.metadata().map_err(read_err)?.is_file() {
+        return Err(not_a_file());
+    }
     let limit = tipbox_core::bundle::site::MAX_SITE_FILE as u64 + 1;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
-        .map_err(|source| ConfigError::SiteRead {
-            path: path.to_owned(),
-            source,
-        })?;
+    file.take(limit).read_to_end(&mut bytes).map_err(read_err)?;
     tipbox_core::bundle::site::SiteParams::parse(&bytes).map_err(|source| ConfigError::Site {
         path: path.to_owned(),
         source,

@@ -145,46 +145,71 @@ pub(crate) fn export(ctx: &Ctx, a: &ExportArgs) -> Result<(), Failure> {
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
     let pass = read_passphrase(cli.passphrase_file.as_deref(), false)?;
     let key = tipbox::keys::load_signing_key(&l.keys_dir(), &pass)?;
-    let targets: Vec<(Option<String>, PathBuf)> = match (out, out_dir) {
-        (Some(out), _) => vec![(portal.clone(), out.clone())],
+    let targets = match (out, out_dir) {
+        (Some(out), _) => vec![ExportTarget::open(&l, portal.clone(), out.clone())?],
         (None, Some(dir)) => export_targets(&l, dir)?,
         (None, None) => unreachable!("clap requires --out or --out-dir"),
     };
-    for (portal, out) in &targets {
-        let said = export_on(&mut l, &key, portal.as_deref(), out)?;
-        for line in &said.lines {
-            report_written(out, line.clone());
-        }
+    for (out, line) in export_on(&mut l, &key, targets)? {
+        report_written(&out, line);
     }
     Ok(())
 }
 
-/// `--out-dir DIR`: one update bundle for every portal the ledger exports to, as
-/// `DIR/PORTAL_ID.tbu` (the folder made if need be).
-pub(crate) fn export_targets(
-    l: &Ledger,
-    dir: &Path,
-) -> Result<Vec<(Option<String>, PathBuf)>, Failure> {
-    file_only(dir, "--out-dir")?;
-    outside_ledger(l.root(), dir)?;
-    std::fs::create_dir_all(dir).map_err(|e| {
+/// Where one update bundle goes, checked and opened before any bundle is numbered: not
+/// inside the ledger, not a folder, a device or a link, and its folder writable (its
+/// `NAME.partial` is made at once, and removed again if the export does not finish).
+pub(crate) struct ExportTarget {
+    portal: Option<String>,
+    out: PathBuf,
+    /// `None`: standard output.
+    file: Option<tipbox::durable::AtomicFile>,
+}
+
+impl ExportTarget {
+    pub(crate) fn open(
+        l: &Ledger,
+        portal: Option<String>,
+        out: PathBuf,
+    ) -> Result<ExportTarget, Failure> {
+        outside_ledger(l.root(), &out)?;
+        let file = if is_stdout(&out) {
+            None
+        } else {
+            Some(tipbox::durable::AtomicFile::create(&out).map_err(cannot_write(&out))?)
+        };
+        Ok(ExportTarget { portal, out, file })
+    }
+}
+
+fn cannot_write(out: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
+    move |e| {
         Failure(
             EXIT_USAGE,
-            t!("cli-cannot-write", file = dir.display(), reason = e),
+            t!("cli-cannot-write", file = out.display(), reason = e),
         )
-    })?;
+    }
+}
+
+/// `--out-dir DIR`: one update bundle for every portal the ledger exports to, as
+/// `DIR/PORTAL_ID.tbu` (the folder made if need be), every one of them checked and opened
+/// before any is numbered ([`ExportTarget::open`]).
+pub(crate) fn export_targets(l: &Ledger, dir: &Path) -> Result<Vec<ExportTarget>, Failure> {
+    file_only(dir, "--out-dir")?;
+    outside_ledger(l.root(), dir)?;
+    std::fs::create_dir_all(dir).map_err(cannot_write(dir))?;
     let portals = l.portals()?;
     if portals.is_empty() {
         return Err(ledger::LedgerError::from(ledger::Refused::NoPortalYet).into());
     }
     // Portal ids were checked where they entered (32 hex digits): safe file names.
-    Ok(portals
+    portals
         .into_iter()
         .map(|p| {
             let file = dir.join(format!("{p}.tbu"));
-            (Some(p), file)
+            ExportTarget::open(l, Some(p), file)
         })
-        .collect())
+        .collect()
 }
 
 /// `site add | remove | list`: the office's record of which portals serve one address.
@@ -240,32 +265,52 @@ pub(crate) fn site(ctx: &Ctx, a: &SiteArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Write the update bundle for `portal` (the only one if `None`) to `out`, then count it
-/// as sent: what the command line and the desk do.
+/// Write the update bundle of each target (for its portal; the only one if `None`) and
+/// count them as sent: what the command line and the desk do. All or none: every bundle is
+/// made and written beside its file first, then all are put in place, and only then is
+/// any counted (numbered), so that a problem with a later portal's file no longer leaves
+/// the first ones numbered and written (test
+/// `regression_export_out_dir_numbered_the_first_bundles_before_a_later_file_failed`).
+/// Returns what it says, with the file each line is about.
 pub(crate) fn export_on(
     l: &mut Ledger,
     key: &tipbox::crypto::SigningKey,
-    portal: Option<&str>,
-    out: &Path,
-) -> Result<Said, Failure> {
-    outside_ledger(l.root(), out)?;
-    let (bytes, summary) = l.export_updates(portal, key)?;
-    write_file_durably(out, &bytes)?;
-    l.commit_export(&summary)?;
-    let mut said = Said::default();
-    said.lines.push(t!(
-        "cli-exported",
-        sequence = summary.sequence,
-        portal = summary.portal_id,
-        tips = summary.tips,
-        acks = summary.acknowledged,
-        file = out.display()
-    ));
-    if summary.finished_left_out > 0 {
-        said.lines.push(t!(
-            "cli-finished-left-out",
-            tips = summary.finished_left_out
+    targets: Vec<ExportTarget>,
+) -> Result<Vec<(PathBuf, String)>, Failure> {
+    let mut made = Vec::with_capacity(targets.len());
+    for mut target in targets {
+        let (bytes, summary) = l.export_updates(target.portal.as_deref(), key)?;
+        match &mut target.file {
+            Some(file) => file.write(&bytes).map_err(cannot_write(&target.out))?,
+            None => write_file_durably(&target.out, &bytes)?,
+        }
+        made.push((target, summary));
+    }
+    for (target, _) in &mut made {
+        if let Some(file) = target.file.take() {
+            file.rename().map_err(cannot_write(&target.out))?;
+        }
+    }
+    let mut said = Vec::new();
+    for (target, summary) in made {
+        l.commit_export(&summary)?;
+        said.push((
+            target.out.clone(),
+            t!(
+                "cli-exported",
+                sequence = summary.sequence,
+                portal = summary.portal_id,
+                tips = summary.tips,
+                acks = summary.acknowledged,
+                file = target.out.display()
+            ),
         ));
+        if summary.finished_left_out > 0 {
+            said.push((
+                target.out,
+                t!("cli-finished-left-out", tips = summary.finished_left_out),
+            ));
+        }
     }
     Ok(said)
 }

@@ -87,6 +87,8 @@ pub enum StoreError {
     NotAPortal(PathBuf),
     #[error("the index could not be updated: {0}")]
     IndexWrite(String),
+    #[error("cannot derive receipt keys with the site file's argon2id parameters ({passes} passes, {memory} bytes of memory) on this machine; nothing was written to the data folder. Is the machine short of memory (or limited by ulimit -v)? Free some, or run the portal where the derivation fits")]
+    SiteCannotDerive { passes: u64, memory: usize },
     #[error("the site file given (site {given}) is not the site this portal was created in (site {own}, recorded in {path}). A portal's receipts work only with the salt it was created with: give it its own site's file (`tipbox-portal site --data DIR --out FILE` on a portal of that site), or start a new data folder to join site {given}")]
     OtherSite {
         path: PathBuf,
@@ -208,6 +210,22 @@ impl Store {
         kdf: KdfParams,
         site: Option<&SiteParams>,
     ) -> Result<Store, StoreError> {
+        // A new portal of a site: derive once with the site's parameters before anything
+        // is made, so that parameters this machine cannot derive with leave no data folder
+        // behind, nor a portal.json holding the portal to them (test
+        // `a_site_file_this_machine_cannot_derive_with_leaves_no_data_folder`).
+        if let Some(site) = site {
+            let new = matches!(fs::symlink_metadata(root.join(META_FILE)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound);
+            if new {
+                crypto::argon2id(b"tipbox-portal site check", &site.salt, site.kdf).map_err(
+                    |_| StoreError::SiteCannotDerive {
+                        passes: site.kdf.passes,
+                        memory: site.kdf.memory,
+                    },
+                )?;
+            }
+        }
         create_private_dir(root)?;
         for sub in [BLOBS_DIR, TMP_DIR, SPARE_DIR, INDEX_DIR] {
             create_private_dir(&root.join(sub))?;

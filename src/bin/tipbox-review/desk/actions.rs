@@ -641,16 +641,17 @@ fn office_act(
         "export" => {
             let file = local_file(&f.file)?;
             // A folder: every portal's bundle in it, as `export --out-dir` (a site).
-            if file.is_dir() {
-                let mut said = Said::default();
-                for (portal, out) in crate::exchange::export_targets(l, &file)? {
-                    let one =
-                        crate::exchange::export_on(l, &keys.signing, portal.as_deref(), &out)?;
-                    said.lines.extend(one.lines);
-                }
-                return Ok(said);
-            }
-            crate::exchange::export_on(l, &keys.signing, given(&f.portal), &file)
+            let targets = if file.is_dir() {
+                crate::exchange::export_targets(l, &file)?
+            } else {
+                let portal = given(&f.portal).map(str::to_owned);
+                vec![crate::exchange::ExportTarget::open(l, portal, file)?]
+            };
+            let said = crate::exchange::export_on(l, &keys.signing, targets)?;
+            Ok(Said {
+                lines: said.into_iter().map(|(_, line)| line).collect(),
+                warnings: Vec::new(),
+            })
         }
         "claim" => {
             let token = casework::claim_token(required(&f.token)?.trim())?;
