@@ -277,15 +277,19 @@ pub(crate) fn read_item(
     reader: &mut dyn std::io::BufRead,
     path: &Path,
     identities: &[tipbox_core::keys::Identity],
-    window: &DayWindow,
+    (window, hash_content): (&DayWindow, bool),
 ) -> Result<(Manifest, ItemFields), LedgerError> {
     let plain = decrypt_reader(reader, identities)
         .map_err(|e| e.for_item(&entry.blob_id, &entry.sealed_to, path))?;
     let bad = |e: tipbox_core::tip::ContainerError| {
         LedgerError::BadItem(entry.blob_id.clone(), e.to_string())
     };
-    // Hashed as it is read: a follow-up's receipt-key signature covers its content.
-    let mut container = ContainerReader::new(plain).map_err(bad)?.hashing();
+    // Hashed as it is read when asked: a follow-up's receipt-key signature covers its
+    // content (the kind is known only at the end, from the manifest).
+    let mut container = ContainerReader::new(plain).map_err(bad)?;
+    if hash_content {
+        container = container.hashing();
+    }
     let mut fields = ItemFields::default();
     let mut manifest = None;
     // Attachment data is read and dropped (zeroized); only the manifest and two fields stay.

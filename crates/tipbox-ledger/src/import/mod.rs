@@ -181,6 +181,9 @@ impl Ledger {
             window: &window,
             known_blobs: &known.blobs,
             partial: &pack.partial,
+            // Follow-ups' receipt signatures matter only where portals form a site (what
+            // other portals list, and a follow-up from outside a site).
+            hash_content: !self.sites()?.is_empty(),
         };
         // A damaged bundle is reported as such, before whatever its items did to the
         // workers. (On every early return, `written` removes the new tips' entries.)

@@ -27,6 +27,9 @@ pub(super) struct Reading<'a> {
     pub known_blobs: &'a HashSet<String>,
     /// The pack's partial file, for messages.
     pub partial: &'a Path,
+    /// Hash each item's content, so that a follow-up's receipt signature can be checked
+    /// (`ItemFields::content_hash`): a ledger with no site pays nothing for it.
+    pub hash_content: bool,
 }
 
 /// A bundle read and checked.
@@ -83,6 +86,7 @@ pub(super) fn read_bundle<'e>(
         identities,
         window,
         known_blobs,
+        hash_content,
         ..
     } = *reading;
     let (job_tx, job_rx) = mpsc::sync_channel::<Batch>(8);
@@ -122,7 +126,13 @@ pub(super) fn read_bundle<'e>(
                     let opened = match job_bytes {
                         JobBytes::Whole(range) => {
                             hasher.update(&bytes[range.clone()]);
-                            read_item(&entry, &mut &bytes[range], bundle, identities, window)
+                            read_item(
+                                &entry,
+                                &mut &bytes[range],
+                                bundle,
+                                identities,
+                                (window, hash_content),
+                            )
                         }
                         JobBytes::Streamed(pieces) => {
                             let mut r = std::io::BufReader::new(PiecesReader {
@@ -131,7 +141,13 @@ pub(super) fn read_bundle<'e>(
                                 at: 0,
                                 hasher: &mut hasher,
                             });
-                            let opened = read_item(&entry, &mut r, bundle, identities, window);
+                            let opened = read_item(
+                                &entry,
+                                &mut r,
+                                bundle,
+                                identities,
+                                (window, hash_content),
+                            );
                             // Whatever the item did not use still counts for its checksum.
                             let drained = std::io::copy(&mut r, &mut std::io::sink());
                             opened.and_then(|o| drained.map(|_| o).map_err(io_err(bundle)))
