@@ -35,7 +35,7 @@ refused-several-portals = 线索来自多个门户，请用 --portal 选择其�
 refused-not-a-portal-id = {$portal} 不是门户编号（32 位小写十六进制数字，`import` 和 `tipbox-portal site` 会显示）
 refused-site-with-itself = 门户不能与自身组成站点：请在 --with 后写出该站点的另一个门户
 refused-in-another-site = 门户 {$portal} 已属于另一个站点（{$site}）：请先用 `tipbox-review site remove {$portal}` 将其移出
-refused-other-receipt-parameters = 门户 {$portal} 派生回执密钥所用的参数（站点标识 {$portal_site}）与门户 {$with}（站点标识 {$with_site}）不同：它启动时未使用该站点的站点文件，无法应答该站点的任何回执。请在现有门户上生成站点文件（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一个空的数据文件夹启动新门户，导入其第一个包，再将该门户加入
+refused-other-receipt-parameters = 门户 {$portal} 派生回执密钥所用的参数（站点标识 {$portal_site}）与门户 {$with}（站点标识 {$with_site}）不同：它启动时未使用该站点的站点文件，无法应答该站点的任何回执。请在现有门户上生成站点文件（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一个空的数据文件夹启动新门户，导入其第一个包，再将该门户加入（这些站点标识取自各门户最近一个包的自述，任何交给您包的人都能写；若您确信无误，请从每个门户导入一个新包后重试）
 
 ## The `report` table (its words as the HTML report has them).
 
@@ -143,7 +143,7 @@ cli-handover-marks-cleared = 门户 {$portal} 的 {$tips} 条线索曾随一个�
 cli-tips-completed = 此前根据先到的补充材料建立的 {$tips} 条线索，已收到其本身的线索内容
 cli-followups-left-out-not-held = 门户 {$portal} 发来 {$count} 份针对另一门户线索的补充材料，但本台账没有这些线索：未导入。它们仍留在门户上；包中其余内容不受影响。
 cli-followups-left-out-outside-site = 门户 {$portal} 发来 {$count} 份补充材料，针对的是不在其站点内的门户的线索（见 `tipbox-review site list`），且未经该线索回执签名：未导入。它们仍留在门户上；若那个门户应重新归入该站点，请用 `tipbox-review site add` 加入，再导入下一个包。
-cli-site-id-differs = 门户 {$portal} 派生回执密钥所用的参数（站点标识 {$site}）与同一站点的门户 {$other}（站点标识 {$other_site}）不同：二者都无法应答对方的回执。其中一个启动时未使用该站点的站点文件：请用 `tipbox-review site remove` 将其移出，并用站点文件和一个空的数据文件夹重新启动它。
+cli-site-id-differs = 门户 {$portal} 的包所称的回执参数（站点标识 {$site}）与同一站点的门户 {$other}（站点标识 {$other_site}）不同。若属实，二者都无法应答对方的回执。请在门户本机上核对：`tipbox-portal site --data DIR --out -` 会显示各门户的站点标识，未用站点文件建立的门户与之不同。包头未经认证（任何交给您包的人都能以任一门户的名义写包），请勿仅凭此警告让门户退役。
 cli-updates-caught-up = 门户 {$portal} 已应用第 {$theirs} 号更新包，但本台账只向它导出到第 {$ours} 号。本台账比门户最后收到的内容更旧：它是从较早的备份恢复的，或是一份副本。该备份之后作出的状态变更、答复和奖励决定都不在其中；请在下一次导出前重新办理，否则举报人会看到旧的状态。下一次导出从第 {$next} 号更新包继续。
 cli-followups-joined = 补充材料已并入线索 {$tips}：可用 `tipbox-review show TIP` 查看
 cli-followups-joined-more = 补充材料已并入线索 {$tips} 及另外 {$more} 条：可用 `tipbox-review show TIP` 查看

@@ -35,7 +35,7 @@ refused-several-portals = 線索來自多個入口網站，請用 --portal 選�
 refused-not-a-portal-id = {$portal} 不是入口網站編號（32 位小寫十六進位數字，`import` 和 `tipbox-portal site` 會顯示）
 refused-site-with-itself = 入口網站不能與自身組成站點：請在 --with 後寫出該站點的另一個入口網站
 refused-in-another-site = 入口網站 {$portal} 已屬於另一個站點（{$site}）：請先用 `tipbox-review site remove {$portal}` 將其移出
-refused-other-receipt-parameters = 入口網站 {$portal} 衍生回執金鑰所用的參數（站點識別碼 {$portal_site}）與入口網站 {$with}（站點識別碼 {$with_site}）不同：它啟動時未使用該站點的站點檔案，無法回應該站點的任何回執。請在現有入口網站上產生站點檔案（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一個空的資料資料夾啟動新入口網站，匯入其第一個包，再將該入口網站加入
+refused-other-receipt-parameters = 入口網站 {$portal} 衍生回執金鑰所用的參數（站點識別碼 {$portal_site}）與入口網站 {$with}（站點識別碼 {$with_site}）不同：它啟動時未使用該站點的站點檔案，無法回應該站點的任何回執。請在現有入口網站上產生站點檔案（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一個空的資料資料夾啟動新入口網站，匯入其第一個包，再將該入口網站加入（這些站點識別碼取自各入口網站最近一個包的自述，任何交給您包的人都能寫；若您確信無誤，請從每個入口網站匯入一個新包後重試）
 
 ## The `report` table.
 
@@ -143,7 +143,7 @@ cli-handover-marks-cleared = 入口網站 {$portal} 的 {$tips} 則線索曾隨�
 cli-tips-completed = 先前根據先到的補充資料建立的 {$tips} 則線索，已收到其本身的線索內容
 cli-followups-left-out-not-held = 入口網站 {$portal} 送來 {$count} 份針對另一入口網站線索的補充資料，但本台帳沒有這些線索：未匯入。它們仍留在入口網站上；包中其餘內容不受影響。
 cli-followups-left-out-outside-site = 入口網站 {$portal} 送來 {$count} 份補充資料，針對的是不在其站點內的入口網站的線索（見 `tipbox-review site list`），且未經該線索回執簽名：未匯入。它們仍留在入口網站上；若那個入口網站應重新歸入該站點，請用 `tipbox-review site add` 加入，再匯入下一個包。
-cli-site-id-differs = 入口網站 {$portal} 衍生回執金鑰所用的參數（站點識別碼 {$site}）與同一站點的入口網站 {$other}（站點識別碼 {$other_site}）不同：二者都無法回應對方的回執。其中一個啟動時未使用該站點的站點檔案：請用 `tipbox-review site remove` 將其移出，並用站點檔案和一個空的資料資料夾重新啟動它。
+cli-site-id-differs = 入口網站 {$portal} 的包所稱的回執參數（站點識別碼 {$site}）與同一站點的入口網站 {$other}（站點識別碼 {$other_site}）不同。若屬實，二者都無法回應對方的回執。請在入口網站本機上核對：`tipbox-portal site --data DIR --out -` 會顯示各入口網站的站點識別碼，未用站點檔案建立的入口網站與之不同。包頭未經認證（任何交給您包的人都能以任一入口網站的名義寫包），請勿僅憑此警告讓入口網站退役。
 cli-updates-caught-up = 入口網站 {$portal} 已套用第 {$theirs} 號更新包，但本台帳只向它匯出到第 {$ours} 號。本台帳比入口網站最後收到的內容更舊：它是從較早的備份還原的，或是一份副本。該備份之後作出的狀態變更、答覆和獎勵決定都不在其中；請在下一次匯出前重新辦理，否則舉報人會看到舊的狀態。下一次匯出從第 {$next} 號更新包繼續。
 cli-followups-joined = 補充資料已併入線索 {$tips}：可用 `tipbox-review show TIP` 查看
 cli-followups-joined-more = 補充資料已併入線索 {$tips} 及另外 {$more} 則：可用 `tipbox-review show TIP` 查看

@@ -602,10 +602,14 @@ fn a_portal_made_without_the_sites_file_is_not_put_in_the_site_by_mistake() {
     std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
     let said = said_ok(&ledger, &["import", odd.to_str().unwrap()]);
     assert!(
-        said.contains("other parameters (site id 0123456789abcdef)"),
+        said.contains("other receipt parameters (site id 0123456789abcdef)"),
         "{said}"
     );
     assert!(said.contains(&a_id), "{said}");
+    assert!(
+        said.contains("not authenticated"),
+        "no advice to wipe on its word: {said}"
+    );
     // A malformed one is refused where it enters.
     header["site_id"] = "\u{1b}[2J".into();
     std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
@@ -617,4 +621,40 @@ fn a_portal_made_without_the_sites_file_is_not_put_in_the_site_by_mistake() {
         "{said}"
     );
     assert!(!said.contains('\u{1b}'));
+}
+
+/// A site is named after the portal it was founded with. Regression: once the office took
+/// that portal out, `site add X --with IT` put it back into its old site, with the old
+/// site's portals, instead of making the new site the office asked for.
+#[test]
+fn regression_a_portal_taken_out_of_its_site_rejoined_it_through_site_add_with_it() {
+    let Site { a, b, ledger, work } = two_portal_site();
+    let (a_id, b_id) = (portal_id(&a.data), portal_id(&b.data));
+    submit_ok(&a, &Tip::default());
+    submit_ok(&b, &Tip::default());
+    export_and_import(&a, &ledger, work.path(), "a1.tbx");
+    export_and_import(&b, &ledger, work.path(), "b1.tbx");
+    ledger.ok(&["site", "add", &b_id, "--with", &a_id]);
+    assert!(ledger
+        .ok(&["site", "list"])
+        .contains(&format!("site {a_id}")));
+    ledger.ok(&["site", "remove", &a_id]);
+    let newcomer = "5555".repeat(8);
+    let added = ledger.ok(&["site", "add", &newcomer, "--with", &a_id]);
+    assert!(!added.contains(&b_id), "A rejoined B's site: {added}");
+    let listed = ledger.ok(&["site", "list"]);
+    let line_of = |p: &str| {
+        listed
+            .lines()
+            .find(|l| l.contains(p))
+            .unwrap_or_else(|| panic!("{p} listed: {listed}"))
+            .to_owned()
+    };
+    assert_eq!(line_of(&newcomer), line_of(&a_id), "{listed}");
+    assert_ne!(line_of(&a_id), line_of(&b_id), "{listed}");
+    // What the portals receive follows: B's bundle names no other portal now.
+    let out = work.path().join("u1");
+    export_all(&ledger, &out);
+    let said = apply_ok(&b, &out.join(format!("{b_id}.tbu")));
+    assert!(said.contains("0 of other portals of the site"), "{said}");
 }

@@ -166,7 +166,7 @@ pub enum Refused {
     SiteWithItself,
     #[error("portal {portal} is in another site ({site}): retire it from that one first with `tipbox-review site remove {portal}`")]
     InAnotherSite { portal: String, site: String },
-    #[error("portal {portal} derives receipt keys with other parameters (site id {portal_site_id}) than portal {with} (site id {with_site_id}): it was not started with that site's file, and would answer none of its receipts. Make the site file on the existing portal (`tipbox-portal site --data DIR --out site.json`), start a new portal with `--site site.json` and an empty data folder, import its first bundle, then add that portal")]
+    #[error("portal {portal} derives receipt keys with other parameters (site id {portal_site_id}) than portal {with} (site id {with_site_id}): it was not started with that site's file, and would answer none of its receipts. Make the site file on the existing portal (`tipbox-portal site --data DIR --out site.json`), start a new portal with `--site site.json` and an empty data folder, import its first bundle, then add that portal. (The site ids are what the portals' last bundles said, which anyone who hands you a bundle can write: if you are sure, import a fresh bundle from each portal and try again)")]
     OtherReceiptParameters {
         portal: String,
         with: String,

@@ -44,6 +44,16 @@ impl Ledger {
         Ok(members)
     }
 
+    /// Whether any portal is in the site named `site`.
+    fn site_named(&self, site: &str) -> Result<bool, LedgerError> {
+        for kv in self.meta.scan_prefix(KEY_SITE_OF.as_bytes()) {
+            if kv.map_err(db_err)?.1.as_ref() == site.as_bytes() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Every site the office recorded: its id and members, sorted.
     pub fn sites(&self) -> Result<Vec<SiteChange>, LedgerError> {
         let mut by_site: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -128,20 +138,28 @@ impl Ledger {
         // A mistake check (the ids are the portals' unauthenticated word): a portal made
         // without the site's file derives other receipt keys, and would answer none of the
         // site's receipts.
-        if let (Some(joining), Some(site_id)) =
-            (self.site_id_of(portal_id)?, self.site_id_of(with)?)
-        {
-            if joining != site_id {
-                return Err(Refused::OtherReceiptParameters {
-                    portal: portal_id.to_owned(),
-                    with: with.to_owned(),
-                    portal_site_id: joining,
-                    with_site_id: site_id,
+        // Compared with every portal of the site it joins, not only `with`.
+        if let Some(joining) = self.site_id_of(portal_id)? {
+            for member in self.site_members(with)? {
+                if let Some(site_id) = self.site_id_of(&member)?.filter(|s| *s != joining) {
+                    return Err(Refused::OtherReceiptParameters {
+                        portal: portal_id.to_owned(),
+                        with: member,
+                        portal_site_id: joining,
+                        with_site_id: site_id,
+                    }
+                    .into());
                 }
-                .into());
             }
         }
-        let site = self.site_of(with)?.unwrap_or_else(|| with.to_owned());
+        let site = match self.site_of(with)? {
+            Some(site) => site,
+            // A new site, named after `with`; unless a site of that name is still there
+            // (`with` founded it and was taken out of it since): a new site then gets a
+            // new name, and `with` does not join the old one back unasked.
+            None if self.site_named(with)? => tipbox_core::vocab::new_id(),
+            None => with.to_owned(),
+        };
         if let Some(other) = self.site_of(portal_id)?.filter(|s| *s != site) {
             return Err(Refused::InAnotherSite {
                 portal: portal_id.to_owned(),
