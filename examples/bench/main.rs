@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 mod portal;
 mod reviewer;
+mod site;
 
 use portal::*;
 use reviewer::*;
@@ -66,12 +67,13 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
     let quick = has("--quick");
-    const FLAGS: [&str; 6] = [
+    const FLAGS: [&str; 7] = [
         "--quick",
         "--repeat",
         "--upload",
         "--small",
         "--reviewer",
+        "--site",
         "--kdf",
     ];
     for (i, a) in args.iter().enumerate() {
@@ -79,7 +81,8 @@ fn main() {
         if !FLAGS.contains(&a.as_str()) && !is_count {
             eprintln!(
                 "bench: unknown argument {a:?}. Usage: bench/run [--quick] [--repeat N] \
-                 [--upload] [--small] [--reviewer] | bench/run --kdf"
+                 [--upload] [--small] [--reviewer] [--site] | bench/run --kdf \
+                 (no group named: all but --kdf; --site alone takes about 1.5 minutes)"
             );
             std::process::exit(2);
         }
@@ -105,11 +108,14 @@ fn main() {
         return;
     }
     // No group named: all of them. Groups can be combined (`--upload --small`).
-    let all = !["--upload", "--small", "--reviewer"].iter().any(|g| has(g));
-    let (upload, small, reviewer_side) = (
+    let all = !["--upload", "--small", "--reviewer", "--site"]
+        .iter()
+        .any(|g| has(g));
+    let (upload, small, reviewer_side, site_side) = (
         all || has("--upload"),
         all || has("--small"),
         all || has("--reviewer"),
+        all || has("--site"),
     );
     let c = client();
     // The portal's figures of every run first, then the reviewer's: in one run the reviewer
@@ -133,14 +139,21 @@ fn main() {
         }
         runs.push(rows);
     }
-    if reviewer_side {
-        for (run, rows) in runs.iter_mut().enumerate() {
+    for (run, rows) in runs.iter_mut().enumerate() {
+        if reviewer_side {
             // 6. Reviewer side, on synthetic data made by examples/generate.rs: ~2 GB per
             // run, a handful of large files, removed at once so repeats do not fill the disk.
             let data = dir.path().join(format!("reviewer-{run}"));
             std::fs::create_dir_all(&data).unwrap();
             settle_disk();
             reviewer(rows, &data, quick, cores);
+            std::fs::remove_dir_all(&data).unwrap();
+        }
+        if site_side {
+            let data = dir.path().join(format!("site-{run}"));
+            std::fs::create_dir_all(&data).unwrap();
+            settle_disk();
+            site_figures(rows, &data, quick);
             std::fs::remove_dir_all(&data).unwrap();
         }
     }
@@ -152,6 +165,48 @@ fn main() {
     }
     if repeat > 1 {
         print_summary(&runs);
+    }
+}
+
+/// Figure 7 (issue #30): each portal's update bundle as a site grows from 1 to 8 portals
+/// of the same number of answered tips (examples/bench/site.rs), against the one-portal
+/// site measured in the same run. Every bundle carries the public records of the whole
+/// site, so both figures should grow linearly with the site's tips: the target is 1.25 x
+/// the number of portals (a record of another portal's tip is larger than an own one: its
+/// home portal, reply key and days). Quadratic work would show at once.
+fn site_figures(rows: &mut Vec<Row>, dir: &Path, quick: bool) {
+    let per_portal = if quick { 100 } else { 500 };
+    let steps = site::measure(dir, per_portal, 3);
+    let one = &steps[0];
+    // The table's names and targets are static strings; these few live until the end.
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    for s in &steps[1..] {
+        let n = s.portals;
+        let target = 1.25 * n as f64;
+        let size = s.bundle_bytes / one.bundle_bytes;
+        rows.push(Row {
+            name: leak(format!("7a. site of {n} portals: bundle size / 1 portal")),
+            measured: format!("{:.0} KiB, {} records", s.bundle_bytes / 1024.0, s.records),
+            baseline: format!(
+                "1-portal site: {:.0} KiB, {} records ({per_portal} tips each)",
+                one.bundle_bytes / 1024.0,
+                one.records
+            ),
+            ratio: size,
+            target: leak(format!("<= {target:.2}")),
+            ok: size <= target,
+        });
+        let apply = s.apply_ms / one.apply_ms;
+        rows.push(Row {
+            name: leak(format!(
+                "7b. site of {n} portals: apply, slowest / 1 portal"
+            )),
+            measured: format!("{:.1} ms (best of 3, fresh store)", s.apply_ms),
+            baseline: format!("1-portal site: {:.1} ms", one.apply_ms),
+            ratio: apply,
+            target: leak(format!("<= {target:.2}")),
+            ok: apply <= target,
+        });
     }
 }
 
