@@ -646,7 +646,8 @@ fn regression_a_portal_taken_out_of_its_site_rejoined_it_through_site_add_with_i
     let line_of = |p: &str| {
         listed
             .lines()
-            .find(|l| l.contains(p))
+            // Among the members (after the colon): a site is named after a portal id.
+            .find(|l| l.split_once(": ").is_some_and(|(_, m)| m.contains(p)))
             .unwrap_or_else(|| panic!("{p} listed: {listed}"))
             .to_owned()
     };
