@@ -35,7 +35,7 @@ refused-several-portals = 线索来自多个门户，请用 --portal 选择其�
 refused-not-a-portal-id = {$portal} 不是门户编号（32 位小写十六进制数字，`import` 和 `tipbox-portal site` 会显示）
 refused-site-with-itself = 门户不能与自身组成站点：请在 --with 后写出该站点的另一个门户
 refused-in-another-site = 门户 {$portal} 已属于另一个站点（{$site}）：请先用 `tipbox-review site remove {$portal}` 将其移出
-refused-other-receipt-parameters = 门户 {$portal} 派生回执密钥所用的参数（站点标识 {$portal_site}）与门户 {$with}（站点标识 {$with_site}）不同：它启动时未使用该站点的站点文件，无法应答该站点的任何回执。请在现有门户上生成站点文件（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一个空的数据文件夹启动新门户，导入其第一个包，再将该门户加入（这些站点标识取自各门户最近一个包的自述，任何交给您包的人都能写；若您确信无误，请从每个门户导入一个新包后重试）
+refused-other-receipt-parameters = 门户 {$portal} 派生回执密钥所用的参数（站点标识 {$portal_site}）与门户 {$with}（站点标识 {$with_site}）不同：它启动时未使用该站点的站点文件，无法应答该站点的任何回执。请在现有门户上生成站点文件（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一个空的数据文件夹启动新门户，导入其第一个包，再将该门户加入（这些站点标识取自各门户自己最近一个包的自述；尚未为其包签名的门户（2026-12-08 之前的 tipbox），任何人都能以它的名义写包；若您确信无误，请从每个门户导入一个新包后重试）
 
 ## The `report` table (its words as the HTML report has them).
 
@@ -143,7 +143,11 @@ cli-handover-marks-cleared = 门户 {$portal} 的 {$tips} 条线索曾随一个�
 cli-tips-completed = 此前根据先到的补充材料建立的 {$tips} 条线索，已收到其本身的线索内容
 cli-followups-left-out-not-held = 门户 {$portal} 发来 {$count} 份针对另一门户线索的补充材料，但本台账没有这些线索：未导入。它们仍留在门户上；包中其余内容不受影响。
 cli-followups-left-out-outside-site = 门户 {$portal} 发来 {$count} 份补充材料，针对的是不在其站点内的门户的线索（见 `tipbox-review site list`），且未经该线索回执签名：未导入。它们仍留在门户上；若那个门户应重新归入该站点，请用 `tipbox-review site add` 加入，再导入下一个包。
-cli-site-id-differs = 门户 {$portal} 的包所称的回执参数（站点标识 {$site}）与同一站点的门户 {$other}（站点标识 {$other_site}）不同。若属实，二者都无法应答对方的回执。请在门户本机上核对：`tipbox-portal site --data DIR --out -` 会显示各门户的站点标识，未用站点文件建立的门户与之不同。包头未经认证（任何交给您包的人都能以任一门户的名义写包），请勿仅凭此警告让门户退役。
+cli-site-id-differs = 门户 {$portal} 的包所称的回执参数（站点标识 {$site}）与同一站点的门户 {$other}（站点标识 {$other_site}）不同。若属实，二者都无法应答对方的回执。请在门户本机上核对：`tipbox-portal site --data DIR --out -` 会显示各门户的站点标识，未用站点文件建立的门户与之不同。站点标识只是门户自己的包所称（门户为其包签名之前，即 2026-12-08 之前的 tipbox，任何人都能以它的名义写包），请勿仅凭此警告让门户退役。
+cli-not-a-portal-key = {$given} 不是门户密钥：请填写门户本机上 `tipbox-portal export` 在“signed with portal key”之后显示的 64 位十六进制数字。
+cli-portal-key-pinned = 门户 {$portal} 用门户密钥 {$key} 为其包签名：本台账今后只接受该门户用此密钥签名的包。请核对一次：门户上 `tipbox-portal export` 显示的是同一密钥。
+cli-portal-key-replaced = 门户 {$portal} 的包签名密钥 {$old} 已按您的指示（--new-portal-key，已记入审计日志）换为 {$new}。今后用旧密钥签名的包将被拒绝。
+cli-portal-unsigned = 门户 {$portal} 的包未签名：该门户运行的是 2026-12-08 之前的 tipbox。升级之前，任何能交给您包的人都能以它的名义写包。请升级它；它的第一个签名包将固定其密钥。
 cli-updates-caught-up = 门户 {$portal} 已应用第 {$theirs} 号更新包，但本台账只向它导出到第 {$ours} 号。本台账比门户最后收到的内容更旧：它是从较早的备份恢复的，或是一份副本。该备份之后作出的状态变更、答复和奖励决定都不在其中；请在下一次导出前重新办理，否则举报人会看到旧的状态。下一次导出从第 {$next} 号更新包继续。
 cli-followups-joined = 补充材料已并入线索 {$tips}：可用 `tipbox-review show TIP` 查看
 cli-followups-joined-more = 补充材料已并入线索 {$tips} 及另外 {$more} 条：可用 `tipbox-review show TIP` 查看
@@ -238,6 +242,11 @@ error-bundle-version = 本机的 tipbox 不支持数据包格式版本 {$version
 error-bundle-truncated = 数据包不完整：请从来源重新复制（U 盘是否拔得太早？）
 error-bundle-checksum = 数据包已损坏（校验和不符）：请从来源重新复制
 error-bundle-malformed = 数据包格式错误：{$reason}
+error-portal-key-differs = 此包以门户 {$portal} 的名义写成，用门户密钥 {$given} 签名，但本台账认定该门户的密钥是 {$pinned}（在其第一个签名包时固定）。要么是别人（另一个门户，或交给您文件的人）以该门户的名义写了它，要么是该门户丢失了密钥文件并生成了新密钥。未导入任何内容。请在门户本机上运行 `tipbox-portal export`，它会显示其签名用的密钥：只有显示为 {$given} 时，才用 `--new-portal-key {$given}` 重新导入；否则请把包留作证据，并安排检查门户
+error-portal-bundle-unsigned = 此包以门户 {$portal} 的名义写成，但未签名，而该门户会为其包签名（本台账已固定其密钥 {$pinned}）。要么是别人以该门户的名义写了它，要么是该门户又运行了旧版 tipbox。未导入任何内容。请从门户本机取包，并使用 2026-12-08 或之后的 tipbox
+error-new-portal-key-not-this = 已给出 --new-portal-key {$expected}，但此包是用门户密钥 {$signed} 签名的。未导入任何内容。请填写写出此包的门户上 `tipbox-portal export` 显示的密钥
+error-new-portal-key-unsigned = 已给出 --new-portal-key {$expected}，但此包未签名。未导入任何内容。请填写写出此包的门户上 `tipbox-portal export` 显示的密钥
+error-bundle-bad-signature = 数据包的门户签名无效：它在门户签名后被改动过，或是伪造的。请从门户重新复制；若仍被拒绝，请把它留作证据，并安排检查门户
 error-bundle-io = 读取数据包失败：{$reason}
 error-backup-not-ours = 无法用这个身份打开备份（它是本单位的备份吗？--identity 给对了吗？）
 error-not-a-backup = 这不是 tipbox 备份（文件拿错了？）
@@ -514,6 +523,8 @@ help-import-long =
     示例：tipbox-review import /media/usb/inbox-2026-11-22.tbx; zstd -dc inbox.tbx.zst | tipbox-review import -
 help-import-arg-file =
     收件包文件；写 `-` 表示从标准输入读取
+help-import-arg-new_portal_key =
+    接受此包签名密钥（64 位十六进制数字）作为该包门户的密钥，取代台账已固定的密钥：仅在门户本机上 `tipbox-portal export` 显示了该密钥之后使用（门户丢失了密钥文件）。记入审计日志
 help-list =
     列出线索：逾期的排在最前，其余按最近的期限排列；不解密，不需要口令
 help-list-long =

@@ -35,7 +35,7 @@ refused-several-portals = 線索來自多個入口網站，請用 --portal 選�
 refused-not-a-portal-id = {$portal} 不是入口網站編號（32 位小寫十六進位數字，`import` 和 `tipbox-portal site` 會顯示）
 refused-site-with-itself = 入口網站不能與自身組成站點：請在 --with 後寫出該站點的另一個入口網站
 refused-in-another-site = 入口網站 {$portal} 已屬於另一個站點（{$site}）：請先用 `tipbox-review site remove {$portal}` 將其移出
-refused-other-receipt-parameters = 入口網站 {$portal} 衍生回執金鑰所用的參數（站點識別碼 {$portal_site}）與入口網站 {$with}（站點識別碼 {$with_site}）不同：它啟動時未使用該站點的站點檔案，無法回應該站點的任何回執。請在現有入口網站上產生站點檔案（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一個空的資料資料夾啟動新入口網站，匯入其第一個包，再將該入口網站加入（這些站點識別碼取自各入口網站最近一個包的自述，任何交給您包的人都能寫；若您確信無誤，請從每個入口網站匯入一個新包後重試）
+refused-other-receipt-parameters = 入口網站 {$portal} 衍生回執金鑰所用的參數（站點識別碼 {$portal_site}）與入口網站 {$with}（站點識別碼 {$with_site}）不同：它啟動時未使用該站點的站點檔案，無法回應該站點的任何回執。請在現有入口網站上產生站點檔案（`tipbox-portal site --data DIR --out site.json`），用 `--site site.json` 和一個空的資料資料夾啟動新入口網站，匯入其第一個包，再將該入口網站加入（這些站點識別碼取自各入口網站自己最近一個包的自述；尚未為其包簽章的入口網站（2026-12-08 之前的 tipbox），任何人都能以它的名義寫包；若您確信無誤，請從每個入口網站匯入一個新包後重試）
 
 ## The `report` table.
 
@@ -143,7 +143,11 @@ cli-handover-marks-cleared = 入口網站 {$portal} 的 {$tips} 則線索曾隨�
 cli-tips-completed = 先前根據先到的補充資料建立的 {$tips} 則線索，已收到其本身的線索內容
 cli-followups-left-out-not-held = 入口網站 {$portal} 送來 {$count} 份針對另一入口網站線索的補充資料，但本台帳沒有這些線索：未匯入。它們仍留在入口網站上；包中其餘內容不受影響。
 cli-followups-left-out-outside-site = 入口網站 {$portal} 送來 {$count} 份補充資料，針對的是不在其站點內的入口網站的線索（見 `tipbox-review site list`），且未經該線索回執簽名：未匯入。它們仍留在入口網站上；若那個入口網站應重新歸入該站點，請用 `tipbox-review site add` 加入，再匯入下一個包。
-cli-site-id-differs = 入口網站 {$portal} 的包所稱的回執參數（站點識別碼 {$site}）與同一站點的入口網站 {$other}（站點識別碼 {$other_site}）不同。若屬實，二者都無法回應對方的回執。請在入口網站本機上核對：`tipbox-portal site --data DIR --out -` 會顯示各入口網站的站點識別碼，未用站點檔案建立的入口網站與之不同。包頭未經認證（任何交給您包的人都能以任一入口網站的名義寫包），請勿僅憑此警告讓入口網站退役。
+cli-site-id-differs = 入口網站 {$portal} 的包所稱的回執參數（站點識別碼 {$site}）與同一站點的入口網站 {$other}（站點識別碼 {$other_site}）不同。若屬實，二者都無法回應對方的回執。請在入口網站本機上核對：`tipbox-portal site --data DIR --out -` 會顯示各入口網站的站點識別碼，未用站點檔案建立的入口網站與之不同。站點識別碼只是入口網站自己的包所稱（入口網站為其包簽章之前，即 2026-12-08 之前的 tipbox，任何人都能以它的名義寫包），請勿僅憑此警告讓入口網站退役。
+cli-not-a-portal-key = {$given} 不是入口網站金鑰：請填寫入口網站本機上 `tipbox-portal export` 在「signed with portal key」之後顯示的 64 位十六進位數字。
+cli-portal-key-pinned = 入口網站 {$portal} 用入口網站金鑰 {$key} 為其包簽章：本台帳今後只接受該入口網站用此金鑰簽章的包。請核對一次：入口網站上 `tipbox-portal export` 顯示的是同一金鑰。
+cli-portal-key-replaced = 入口網站 {$portal} 的包簽章金鑰 {$old} 已按您的指示（--new-portal-key，已記入稽核日誌）換為 {$new}。今後用舊金鑰簽章的包將被拒絕。
+cli-portal-unsigned = 入口網站 {$portal} 的包未簽章：該入口網站執行的是 2026-12-08 之前的 tipbox。升級之前，任何能交給您包的人都能以它的名義寫包。請升級它；它的第一個簽章包將固定其金鑰。
 cli-updates-caught-up = 入口網站 {$portal} 已套用第 {$theirs} 號更新包，但本台帳只向它匯出到第 {$ours} 號。本台帳比入口網站最後收到的內容更舊：它是從較早的備份還原的，或是一份副本。該備份之後作出的狀態變更、答覆和獎勵決定都不在其中；請在下一次匯出前重新辦理，否則舉報人會看到舊的狀態。下一次匯出從第 {$next} 號更新包繼續。
 cli-followups-joined = 補充資料已併入線索 {$tips}：可用 `tipbox-review show TIP` 查看
 cli-followups-joined-more = 補充資料已併入線索 {$tips} 及另外 {$more} 則：可用 `tipbox-review show TIP` 查看
@@ -238,6 +242,11 @@ error-bundle-version = 本機的 tipbox 不支援資料包格式版本 {$version
 error-bundle-truncated = 資料包不完整：請從來源重新複製（隨身碟是否拔得太早？）
 error-bundle-checksum = 資料包已損毀（檢查碼不符）：請從來源重新複製
 error-bundle-malformed = 資料包格式錯誤：{$reason}
+error-portal-key-differs = 此包以入口網站 {$portal} 的名義寫成，用入口網站金鑰 {$given} 簽章，但本台帳認定該入口網站的金鑰是 {$pinned}（在其第一個簽章包時固定）。要麼是別人（另一個入口網站，或交給您檔案的人）以該入口網站的名義寫了它，要麼是該入口網站遺失了金鑰檔並產生了新金鑰。未匯入任何內容。請在入口網站本機上執行 `tipbox-portal export`，它會顯示其簽章用的金鑰：只有顯示為 {$given} 時，才用 `--new-portal-key {$given}` 重新匯入；否則請把包留作證據，並安排檢查入口網站
+error-portal-bundle-unsigned = 此包以入口網站 {$portal} 的名義寫成，但未簽章，而該入口網站會為其包簽章（本台帳已固定其金鑰 {$pinned}）。要麼是別人以該入口網站的名義寫了它，要麼是該入口網站又執行了舊版 tipbox。未匯入任何內容。請從入口網站本機取包，並使用 2026-12-08 或之後的 tipbox
+error-new-portal-key-not-this = 已給出 --new-portal-key {$expected}，但此包是用入口網站金鑰 {$signed} 簽章的。未匯入任何內容。請填寫寫出此包的入口網站上 `tipbox-portal export` 顯示的金鑰
+error-new-portal-key-unsigned = 已給出 --new-portal-key {$expected}，但此包未簽章。未匯入任何內容。請填寫寫出此包的入口網站上 `tipbox-portal export` 顯示的金鑰
+error-bundle-bad-signature = 資料包的入口網站簽章無效：它在入口網站簽章後被改動過，或是偽造的。請從入口網站重新複製；若仍被拒絕，請把它留作證據，並安排檢查入口網站
 error-bundle-io = 讀取資料包失敗：{$reason}
 error-backup-not-ours = 無法用這個身分開啟備份（它是本單位的備份嗎？--identity 給對了嗎？）
 error-not-a-backup = 這不是 tipbox 備份（檔案拿錯了？）
@@ -514,6 +523,8 @@ help-import-long =
     範例：tipbox-review import /media/usb/inbox-2026-11-22.tbx; zstd -dc inbox.tbx.zst | tipbox-review import -
 help-import-arg-file =
     收件包檔案；寫 `-` 表示從標準輸入讀取
+help-import-arg-new_portal_key =
+    接受此包簽章金鑰（64 位十六進位數字）作為該包入口網站的金鑰，取代台帳已固定的金鑰：僅在入口網站本機上 `tipbox-portal export` 顯示了該金鑰之後使用（入口網站遺失了金鑰檔）。記入稽核日誌
 help-list =
     列出線索：逾期的排在最前，其餘按最近的期限排列；不解密，不需要通行密語
 help-list-long =

@@ -324,11 +324,12 @@ fn export(data: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("cannot rename to {}: {e}", out.display()))?;
     let bytes: u64 = verified.entries.iter().map(|e| e.size).sum();
     eprintln!(
-        "tipbox-portal: exported {} sealed item(s), {}, from portal {} to {}",
+        "tipbox-portal: exported {} sealed item(s), {}, from portal {} to {}, signed with portal key {}",
         verified.entries.len(),
         indicatif::BinaryBytes(bytes),
         verified.header.portal_id,
-        out.display()
+        out.display(),
+        verified.portal_key.map(hex::encode).unwrap_or_default()
     );
     Ok(())
 }

@@ -270,11 +270,32 @@ fn a_portal_cannot_pass_its_own_tips_off_as_another_units_hand_over() {
             path,
         })
         .collect();
-    let forged = work.path().join("forged.tbx");
+    // Unsigned, as a hand-over between ledgers is: refused, the portal signs its bundles.
+    let unsigned = work.path().join("unsigned.tbx");
     tipbox::bundle::inbox::write_handover(
-        std::fs::File::create(&forged).unwrap(),
+        std::fs::File::create(&unsigned).unwrap(),
         &portal_id,
         &tipbox::store::today(),
+        &sources,
+    )
+    .unwrap();
+    let out = ledger.run(&["import", unsigned.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not signed"));
+    // Signed with the portal's own key, which the hostile portal holds.
+    let forged = work.path().join("forged.tbx");
+    let header = tipbox::bundle::inbox::InboxHeader {
+        handover: true,
+        ..tipbox::bundle::inbox::InboxHeader::new(
+            &portal_id,
+            &tipbox::store::today(),
+            sources.len() as u64,
+        )
+    };
+    tipbox::bundle::inbox::write_signed(
+        std::fs::File::create(&forged).unwrap(),
+        header,
+        &forge::portal_key(&portal.data),
         &sources,
     )
     .unwrap();
@@ -364,13 +385,17 @@ fn an_inbox_bundles_last_update_moves_the_numbering_forward_within_a_bound_only(
     let ledger = TestLedger::new();
     let work = tempfile::tempdir().unwrap();
     let portal_id = "0f".repeat(16);
+    let key = tipbox::crypto::SigningKey::generate();
     let import = |name: &str, last_update: u64| {
         let bundle = work.path().join(name);
-        tipbox::bundle::inbox::write_with_last_update(
+        let header = tipbox::bundle::inbox::InboxHeader {
+            last_update: Some(last_update),
+            ..tipbox::bundle::inbox::InboxHeader::new(&portal_id, "2026-12-01", 0)
+        };
+        tipbox::bundle::inbox::write_signed(
             std::fs::File::create(&bundle).unwrap(),
-            &portal_id,
-            "2026-12-01",
-            Some(last_update),
+            header,
+            &key,
             &[],
         )
         .unwrap();

@@ -457,6 +457,9 @@ impl TestLedger {
 }
 
 pub fn export(data: &Path, out: &Path) -> Output {
+    if data.join(tipbox::store::META_FILE).is_file() {
+        forge::owns(data);
+    }
     Command::new(PORTAL_BIN)
         .args(["export", "--data"])
         .arg(data)
@@ -753,6 +756,82 @@ pub mod forge {
         let digest = blake3::hash(&out);
         out.extend_from_slice(b"TIPBOX-END\0\x01");
         out.extend_from_slice(digest.as_bytes());
+        out
+    }
+
+    /// The data folders of the real portals this test process exported from ([`export`]),
+    /// by portal id:
+    /// whoever controls a portal holds its bundle-signing key, so a hostile portal's
+    /// hand-made bundles in its own name are signed ([`signed_by_owner`]).
+    static OWNED: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+    /// Record that the test controls the portal whose data folder is `data`.
+    pub fn owns(data: &Path) {
+        // (A test that damaged portal.json exports nothing anyone signs.)
+        let Ok(meta) = tipbox::store::read_meta(data) else {
+            return;
+        };
+        let id = meta.portal_id;
+        let mut owned = OWNED.lock().unwrap();
+        if !owned.iter().any(|(p, _)| *p == id) {
+            owned.push((id, data.to_owned()));
+        }
+    }
+
+    /// The bundle-signing key of the portal whose data folder is `data`.
+    pub fn portal_key(data: &Path) -> tipbox::crypto::SigningKey {
+        tipbox::store::read_signing_key(data).unwrap()
+    }
+
+    /// A hand-made version-2 `bundle`, signed with the key of the portal it names if this
+    /// test controls that portal (as that portal's hostile owner can); unchanged otherwise.
+    pub fn signed_by_owner(bundle: Vec<u8>) -> Vec<u8> {
+        // Bundles too broken to sign (the tests of what a reader refuses) stay as they are.
+        let header = bundle
+            .get(14..18)
+            .filter(|_| bundle.starts_with(b"TIPBOX-INBOX\0\x02"))
+            .map(|l| u32::from_be_bytes(l.try_into().unwrap()) as usize)
+            .and_then(|len| bundle.get(18..18 + len))
+            .and_then(|h| serde_json::from_slice::<serde_json::Value>(h).ok());
+        let Some(header) = header.filter(|_| bundle.len() >= 18 + 44) else {
+            return bundle;
+        };
+        let named = header["portal_id"].as_str().unwrap_or_default().to_owned();
+        let data = OWNED
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(id, _)| *id == named)
+            .map(|(_, d)| d.clone());
+        match data {
+            Some(data) => signed(&bundle, &portal_key(&data)),
+            None => bundle,
+        }
+    }
+
+    /// A hand-made version-2 `bundle` as a portal signs it (docs/formats.md, version 3):
+    /// magic byte 3, the header with `"format":3` and the key's public half as
+    /// `portal_key`, the same entries, the BLAKE3 trailer over all of it, then ed25519 by
+    /// `key` over the signature context and that checksum.
+    pub fn signed(bundle: &[u8], key: &tipbox::crypto::SigningKey) -> Vec<u8> {
+        let len = u32::from_be_bytes(bundle[14..18].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&bundle[18..18 + len]).unwrap();
+        header["format"] = 3.into();
+        header["portal_key"] = hex::encode(key.verify_key()).into();
+        let header = serde_json::to_vec(&header).unwrap();
+        let mut out = b"TIPBOX-INBOX\0\x03".to_vec();
+        out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&bundle[18 + len..bundle.len() - 44]);
+        let digest = blake3::hash(&out);
+        out.extend_from_slice(b"TIPBOX-END\0\x01");
+        out.extend_from_slice(digest.as_bytes());
+        let message = [
+            &b"tipbox inbox bundle signature v1\n"[..],
+            digest.as_bytes(),
+        ]
+        .concat();
+        out.extend_from_slice(&key.sign(&message));
         out
     }
 

@@ -14,6 +14,7 @@ use common::*;
 use tipbox::tip::Kind;
 
 mod items;
+mod portal_keys;
 mod terminal;
 mod tips;
 
@@ -50,9 +51,11 @@ fn imported() -> Imported {
 }
 
 /// Write `bundle` into the work folder and import it; returns (exit code, stdout, stderr).
+/// A bundle naming a portal the test runs is signed with that portal's key first: the
+/// hostile portal holds it.
 fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, String, String) {
     let path = work.join(format!("hand-made-{}.tbx", tipbox::store::Store::new_id()));
-    std::fs::write(&path, bundle).unwrap();
+    std::fs::write(&path, forge::signed_by_owner(bundle.to_vec())).unwrap();
     let out = ledger.run(&["import", path.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

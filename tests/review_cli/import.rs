@@ -662,10 +662,11 @@ fn a_followup_the_portal_made_up_is_marked_as_not_from_the_reporter() {
         })
         .collect();
     let bundle = work.path().join("forged.tbx");
-    tipbox::bundle::inbox::write(
+    // Signed with the portal's own key: the hostile portal holds it.
+    tipbox::bundle::inbox::write_signed(
         std::fs::File::create(&bundle).unwrap(),
-        &tip.portal_id,
-        &tip.day,
+        tipbox::bundle::inbox::InboxHeader::new(&tip.portal_id, &tip.day, sources.len() as u64),
+        &forge::portal_key(&portal.data),
         &sources,
     )
     .unwrap();

@@ -194,10 +194,10 @@ fn before_the_office_has_processed_a_tip_the_other_portal_says_so_and_reveals_no
 fn made_up_followup(portal_id: &str, home: &str, tip_id: &str, day: &str, text: &str) -> Vec<u8> {
     let m = forge::manifest(tipbox::tip::Kind::Followup, home, tip_id, day);
     let plain = forge::container(&[("message", text)], &[], &m, None);
-    forge::bundle(
+    forge::signed_by_owner(forge::bundle(
         &forge::header(portal_id, 1),
         &[forge::Entry::sealed(&m.blob_id, &plain)],
-    )
+    ))
 }
 
 /// The warnings and lines of a command that succeeded.
@@ -599,7 +599,7 @@ fn a_portal_made_without_the_sites_file_is_not_put_in_the_site_by_mistake() {
     let mut header = forge::header(&b_id, 0);
     header["site_id"] = "0123456789abcdef".into();
     let odd = work.path().join("b-odd.tbx");
-    std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
+    std::fs::write(&odd, forge::signed_by_owner(forge::bundle(&header, &[]))).unwrap();
     let said = said_ok(&ledger, &["import", odd.to_str().unwrap()]);
     assert!(
         said.contains("other receipt parameters (site id 0123456789abcdef)"),
@@ -607,12 +607,12 @@ fn a_portal_made_without_the_sites_file_is_not_put_in_the_site_by_mistake() {
     );
     assert!(said.contains(&a_id), "{said}");
     assert!(
-        said.contains("not authenticated"),
+        said.contains("do not retire a portal on this warning alone"),
         "no advice to wipe on its word: {said}"
     );
     // A malformed one is refused where it enters.
     header["site_id"] = "\u{1b}[2J".into();
-    std::fs::write(&odd, forge::bundle(&header, &[])).unwrap();
+    std::fs::write(&odd, forge::signed_by_owner(forge::bundle(&header, &[]))).unwrap();
     let out = ledger.run(&["import", odd.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let said = String::from_utf8_lossy(&out.stderr);

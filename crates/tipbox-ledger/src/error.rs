@@ -53,6 +53,19 @@ pub enum LedgerError {
     BadItem(String, String),
     #[error("item {blob} in the bundle is a second tip item for tip {tip}, whose own item an earlier import (or this bundle) already holds. A bundle may add to the ledger, new tips and follow-ups, but never replace what a tip's first item established: its keys, category, content and day. Nothing was imported. An honest portal never writes such an item: keep the bundle as evidence, have the portal checked, and read SECURITY.md, \"What a hostile portal can and cannot do\"")]
     SecondTipItem { blob: String, tip: u64 },
+    #[error("this bundle names portal {portal} and is signed with portal key {given}, but this ledger knows that portal by key {pinned}, pinned at its first signed bundle. Either someone else (another portal, or whoever handed you the file) wrote it in that portal's name, or the portal lost its key file and made a new one. Nothing was imported. On the portal itself, `tipbox-portal export` prints the key it signs with: only if it prints {given}, import again with `--new-portal-key {given}`; otherwise keep the bundle as evidence and have the portal checked")]
+    PortalKeyDiffers {
+        portal: String,
+        pinned: String,
+        given: String,
+    },
+    #[error("this bundle names portal {portal} but is not signed, and that portal signs its bundles (this ledger pinned its key {pinned}). Someone else wrote it in the portal's name, or the portal runs an older tipbox again. Nothing was imported. Take a bundle from the portal itself, with tipbox of 2026-12-08 or later")]
+    PortalBundleUnsigned { portal: String, pinned: String },
+    #[error("--new-portal-key {expected} was given, but this bundle is {}. Nothing was imported. Give the key `tipbox-portal export` printed on the portal that wrote the bundle", .signed.as_deref().map_or("not signed".to_owned(), |k| format!("signed with portal key {k}")))]
+    NewPortalKeyNotThis {
+        expected: String,
+        signed: Option<String>,
+    },
     #[error("sealed item {blob} in the ledger is damaged ({detail}); restore the latest backup")]
     DamagedItem { blob: String, detail: String },
     #[error("sealed item {blob} in the ledger cannot be opened with these keys (sealed to key set {sealed_to}): its file is damaged, or the key that opens it is missing from keys/; restore the latest backup")]
@@ -166,7 +179,7 @@ pub enum Refused {
     SiteWithItself,
     #[error("portal {portal} is in another site ({site}): retire it from that one first with `tipbox-review site remove {portal}`")]
     InAnotherSite { portal: String, site: String },
-    #[error("portal {portal} derives receipt keys with other parameters (site id {portal_site_id}) than portal {with} (site id {with_site_id}): it was not started with that site's file, and would answer none of its receipts. Make the site file on the existing portal (`tipbox-portal site --data DIR --out site.json`), start a new portal with `--site site.json` and an empty data folder, import its first bundle, then add that portal. (The site ids are what the portals' last bundles said, which anyone who hands you a bundle can write: if you are sure, import a fresh bundle from each portal and try again)")]
+    #[error("portal {portal} derives receipt keys with other parameters (site id {portal_site_id}) than portal {with} (site id {with_site_id}): it was not started with that site's file, and would answer none of its receipts. Make the site file on the existing portal (`tipbox-portal site --data DIR --out site.json`), start a new portal with `--site site.json` and an empty data folder, import its first bundle, then add that portal. (The site ids are what the portals' own last bundles said, and a portal that does not sign its bundles yet, on a tipbox older than 2026-12-08, has its bundles written by anyone: if you are sure, import a fresh bundle from each portal and try again)")]
     OtherReceiptParameters {
         portal: String,
         with: String,

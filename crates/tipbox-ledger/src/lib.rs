@@ -77,6 +77,9 @@ const KEY_NEXT_ID: &str = "next-tip-id";
 const KEY_PORTAL_HOLDS: &str = "portal-holds:";
 /// `handed-over-from:<portal>`: a bundle calling itself a hand-over named this portal.
 const KEY_HANDOVER_FROM: &str = "handed-over-from:";
+/// `portal-key:<portal>`: the portal's bundle-signing key (32 bytes), pinned at its first
+/// signed inbox bundle (`import::portal_key`).
+const KEY_PORTAL_KEY: &str = "portal-key:";
 
 /// Make the ledger's folder its owner's alone (mode 0700) if it is not; returns whether it
 /// had to change. Why: the audit log and the settings sit at its top, and a folder made by
@@ -152,6 +155,9 @@ pub struct Ledger {
     /// An import has begun its writes (past planning): a failure from here is not a
     /// refusal that leaves the ledger as it was.
     import_writing: bool,
+    /// The bundle-signing key the office accepts for the next import in place of the one
+    /// pinned for its portal (`import --new-portal-key`; [`Ledger::accept_new_portal_key`]).
+    new_portal_key: Option<[u8; 32]>,
 }
 
 /// What an import did.
@@ -186,6 +192,15 @@ pub struct ImportSummary {
     /// derive receipt keys differently, so neither finds the other's receipts (one was
     /// not created with the site's file).
     pub site_id_differs_from: Option<String>,
+    /// The portal's bundle-signing key (hex), pinned by this import: its first signed
+    /// bundle. From now on the ledger refuses its bundles signed otherwise or not at all.
+    pub portal_key_pinned: Option<String>,
+    /// The key pinned before (hex), replaced by this import's at the office's word
+    /// (`--new-portal-key`).
+    pub portal_key_replaced: Option<String>,
+    /// A portal's own bundle without a signature: from a portal older than 2026-12-08,
+    /// whose name anyone can write bundles in until it signs (upgrade it).
+    pub unsigned: bool,
 }
 
 /// How far an inbox bundle's (unauthenticated) `last_update` may move a ledger's update
@@ -318,6 +333,7 @@ impl Ledger {
             config,
             actor: actor.to_owned(),
             import_writing: false,
+            new_portal_key: None,
         })
     }
 

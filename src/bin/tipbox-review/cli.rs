@@ -288,6 +288,11 @@ pub struct PassphraseArgs {
 pub struct ImportArgs {
     /// The inbox bundle, or `-` for standard input.
     pub file: PathBuf,
+    /// Accept this bundle-signing key (64 hex digits) for the bundle's portal in place of
+    /// the one the ledger pinned: only after `tipbox-portal export` printed it on the
+    /// portal itself (a portal that lost its key file). Audited.
+    #[arg(long, value_name = "KEY")]
+    pub new_portal_key: Option<String>,
 }
 
 #[derive(Args)]

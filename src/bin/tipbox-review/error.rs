@@ -42,9 +42,14 @@ impl ExitCode for LedgerError {
             | NoSuchTip(_)
             | RestoreTargetNotEmpty(_) => EXIT_USAGE,
             // A file handed in was refused: nothing was imported.
-            Bundle(_) | BundleRefused(_) | NotOurs { .. } | BadItem(..) | SecondTipItem { .. } => {
-                EXIT_USAGE
-            }
+            Bundle(_)
+            | BundleRefused(_)
+            | NotOurs { .. }
+            | BadItem(..)
+            | SecondTipItem { .. }
+            | PortalKeyDiffers { .. }
+            | PortalBundleUnsigned { .. }
+            | NewPortalKeyNotThis { .. } => EXIT_USAGE,
             // Keys: a wrong passphrase, a missing or malformed key file.
             Key(_) | IdentityMissingFor(_) | NotAnIdentityFile(_) => EXIT_USAGE,
             // The ledger or the machine failed; the message says how to recover.

@@ -4,7 +4,24 @@ use super::*;
 use crate::casework::Said;
 
 pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
-    let ImportArgs { file } = a;
+    let ImportArgs {
+        file,
+        new_portal_key,
+    } = a;
+    let new_portal_key = match new_portal_key {
+        Some(k) => Some(
+            hex::decode(k)
+                .ok()
+                .and_then(|k| <[u8; 32]>::try_from(k).ok())
+                .ok_or_else(|| {
+                    t!(
+                        "cli-not-a-portal-key",
+                        given = tipbox::safe_output::label_safe(k)
+                    )
+                })?,
+        ),
+        None => None,
+    };
     let cli = ctx.cli;
     let who = &ctx.who;
     let unlock = || ctx.unlock();
@@ -19,6 +36,9 @@ pub(crate) fn import(ctx: &Ctx, a: &ImportArgs) -> Result<(), Failure> {
         )
     };
     let mut l = Ledger::open_telling(&cli.ledger, who, &tell)?;
+    if let Some(key) = new_portal_key {
+        l.accept_new_portal_key(key);
+    }
     let ids = unlock()?;
     let bar = match size {
         Some(size) => indicatif::ProgressBar::new(size).with_style(
@@ -69,6 +89,24 @@ pub(crate) fn import_said(
         followups = summary.new_followups,
         known = summary.already_imported
     ));
+    if let Some(old) = &summary.portal_key_replaced {
+        said.warnings.push(t!(
+            "cli-portal-key-replaced",
+            portal = summary.portal_id,
+            old = old.as_str(),
+            new = summary.portal_key_pinned.as_deref().unwrap_or_default()
+        ));
+    } else if let Some(key) = &summary.portal_key_pinned {
+        said.lines.push(t!(
+            "cli-portal-key-pinned",
+            portal = summary.portal_id,
+            key = key.as_str()
+        ));
+    }
+    if summary.unsigned {
+        said.warnings
+            .push(t!("cli-portal-unsigned", portal = summary.portal_id));
+    }
     if summary.handover_marks_cleared > 0 {
         said.warnings.push(t!(
             "cli-handover-marks-cleared",

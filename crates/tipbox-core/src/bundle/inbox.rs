@@ -5,11 +5,19 @@
 //! bundle  := MAGIC header entry* trailer
 //! header  := json(InboxHeader)                 (u32be length + JSON)
 //! entry   := json(EntryHeader) ciphertext[size]
-//! trailer := END_MAGIC checksum(everything before the trailer)
+//! trailer := END_MAGIC checksum(everything before the trailer) [signature]
 //! ```
 //! Each entry also carries the checksum of its ciphertext. A reader checks the whole file
-//! ([`verify`]) before importing any of it. The checksum is BLAKE3 in version 2 (written
-//! now) and BLAKE2b-256 in version 1 (still read).
+//! ([`verify`]) before importing any of it. The checksum is BLAKE3 in versions 3 and 2 and
+//! BLAKE2b-256 in version 1 (still read).
+//!
+//! Version 3 (what a portal writes since 2026-12-08) is signed: its header states the
+//! portal's bundle-signing key ([`InboxHeader::portal_key`], made with the data folder) and
+//! the trailer ends with `ed25519(SIGNATURE_CONTEXT || checksum)`, 64 bytes, by that key. A
+//! ledger pins the key at the first signed bundle of a portal and from then on refuses that
+//! portal's bundles signed otherwise or not at all (docs/design/sites.md, "Portal keys"), so
+//! that no other portal can write a bundle in its name. Version 2 (unsigned) is still
+//! written for hand-overs between ledgers and by test generators, and read.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -18,13 +26,17 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{read_exact, read_json, write_json, BundleReadError};
-use crate::crypto::{Checksummer, HashingWriter};
+use crate::crypto::{self, Checksummer, HashingWriter, SigningKey};
 
-/// `TIPBOX-INBOX\0` and the format version.
-pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x02";
+/// `TIPBOX-INBOX\0` and the format version (of a signed bundle, the portals' own).
+pub const MAGIC: &[u8; 14] = b"TIPBOX-INBOX\0\x03";
 pub const END_MAGIC: &[u8; 12] = b"TIPBOX-END\0\x01";
-/// The version written. Version 1 (BLAKE2b checksums) is still read.
-pub const FORMAT: u32 = 2;
+/// The newest version, written by portals: signed. Versions 2 and 1 are still read.
+pub const FORMAT: u32 = 3;
+/// The version of an unsigned bundle (hand-overs, generators): BLAKE3, no signature.
+pub const UNSIGNED_FORMAT: u32 = 2;
+/// What a portal's signature covers, before the bundle's checksum.
+pub const SIGNATURE_CONTEXT: &[u8] = b"tipbox inbox bundle signature v1\n";
 /// Largest sealed blob accepted in a bundle (a 500 MiB upload plus padding and overhead).
 pub const MAX_ENTRY_SIZE: u64 = 8 << 30;
 const MAX_HEADER: usize = 64 * 1024;
@@ -108,19 +120,27 @@ pub struct InboxHeader {
     /// was not created for (a mistake), never to decide what a portal receives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// The portal's bundle-signing key (ed25519 verify key, 64 hex digits): present in
+    /// every version-3 bundle, absent from older ones. The trailer's signature is by this
+    /// key; that it is *the portal's* key only the ledger's pin says (the first signed
+    /// bundle of a portal pins it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_key: Option<String>,
 }
 
 impl InboxHeader {
-    /// A portal's header for `entries` entries, as of this version.
+    /// An unsigned header for `entries` entries ([`InboxWriter::new_signed`] makes it a
+    /// signed one).
     pub fn new(portal_id: &str, made: &str, entries: u64) -> InboxHeader {
         InboxHeader {
-            format: FORMAT,
+            format: UNSIGNED_FORMAT,
             portal_id: portal_id.to_owned(),
             made: made.to_owned(),
             entries,
             last_update: None,
             handover: false,
             site_id: None,
+            portal_key: None,
         }
     }
 }
@@ -164,6 +184,25 @@ impl InboxHeader {
             return Err(BundleReadError::Malformed(
                 "the header's site id is not 16 hexadecimal digits",
             ));
+        }
+        match (&self.portal_key, self.format >= 3) {
+            (Some(key), true) if super::is_lower_hex(key, 64) => {}
+            (None, false) => {}
+            (Some(_), true) => {
+                return Err(BundleReadError::Malformed(
+                    "the header's portal key is not 64 hexadecimal digits",
+                ))
+            }
+            (None, true) => {
+                return Err(BundleReadError::Malformed(
+                    "a version-3 bundle states no portal key",
+                ))
+            }
+            (Some(_), false) => {
+                return Err(BundleReadError::Malformed(
+                    "an unsigned bundle (version 1 or 2) states a portal key",
+                ))
+            }
         }
         Ok(())
     }
@@ -239,18 +278,23 @@ pub fn write_with_last_update<W: Write>(
     write_sources(out, header, sources)
 }
 
-/// Write a bundle with `header` (its `entries` must be `sources.len()`): a portal's export
-/// with everything its header says.
-pub fn write_with_header<W: Write>(
+/// Write a bundle with `header` (its `entries` must be `sources.len()`), signed with the
+/// portal's bundle-signing `key`: a portal's export with everything its header says.
+pub fn write_signed<W: Write>(
     out: W,
     header: InboxHeader,
+    key: &SigningKey,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    write_sources(out, header, sources)
+    let mut w = InboxWriter::new_signed(out, header, key)?;
+    for s in sources {
+        w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
+    }
+    w.finish()
 }
 
 fn write_sources<W: Write>(out: W, header: InboxHeader, sources: &[Source<'_>]) -> io::Result<W> {
-    let mut w = InboxWriter::start(out, header)?;
+    let mut w = InboxWriter::start(out, header, None)?;
     for s in sources {
         w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
     }
@@ -266,22 +310,45 @@ pub struct InboxWriter<W: Write> {
     declared: u64,
     written: u64,
     buf: Vec<u8>,
+    /// The portal's key, for a signed (version-3) bundle.
+    signer: Option<SigningKey>,
 }
 
 impl<W: Write> InboxWriter<W> {
+    /// An unsigned (version-2) bundle.
     pub fn new(out: W, portal_id: &str, made: &str, entries: u64) -> io::Result<Self> {
-        InboxWriter::start(out, InboxHeader::new(portal_id, made, entries))
+        InboxWriter::start(out, InboxHeader::new(portal_id, made, entries), None)
     }
 
-    fn start(out: W, header: InboxHeader) -> io::Result<Self> {
-        let mut w = HashingWriter::with_hasher(out, Checksum::new(FORMAT));
-        w.write_all(MAGIC)?;
+    /// A bundle with `header`, signed with the portal's bundle-signing `key` (version 3;
+    /// the header's format and portal key are set here).
+    pub fn new_signed(out: W, header: InboxHeader, key: &SigningKey) -> io::Result<Self> {
+        InboxWriter::start(out, header, Some(SigningKey::from_seed(&key.seed())))
+    }
+
+    fn start(out: W, mut header: InboxHeader, signer: Option<SigningKey>) -> io::Result<Self> {
+        let version = match &signer {
+            Some(key) => {
+                header.portal_key = Some(hex::encode(key.verify_key()));
+                FORMAT
+            }
+            None => {
+                header.portal_key = None;
+                UNSIGNED_FORMAT
+            }
+        };
+        header.format = version;
+        let mut w = HashingWriter::with_hasher(out, Checksum::new(version));
+        let mut magic = *MAGIC;
+        magic[13] = version as u8;
+        w.write_all(&magic)?;
         write_json(&mut w, &header)?;
         Ok(InboxWriter {
             w,
             declared: header.entries,
             written: 0,
             buf: Vec::new(),
+            signer,
         })
     }
 
@@ -358,8 +425,12 @@ impl<W: Write> InboxWriter<W> {
             )));
         }
         let HashingWriter { mut inner, hasher } = self.w;
+        let digest = hasher.finalize();
         inner.write_all(END_MAGIC)?;
-        inner.write_all(&hasher.finalize())?;
+        inner.write_all(&digest)?;
+        if let Some(key) = &self.signer {
+            inner.write_all(&key.sign(&[SIGNATURE_CONTEXT, &digest[..]].concat()))?;
+        }
         inner.flush()?;
         Ok(inner)
     }
@@ -370,6 +441,9 @@ impl<W: Write> InboxWriter<W> {
 pub struct Verified {
     pub header: InboxHeader,
     pub entries: Vec<EntryHeader>,
+    /// The key whose signature over the bundle checked out (version 3); `None` for an
+    /// unsigned bundle. Whether it is the named portal's key is the ledger's to say.
+    pub portal_key: Option<[u8; 32]>,
 }
 
 /// Check a whole bundle: structure, every entry's checksum, the file checksum, and that
@@ -489,13 +563,37 @@ pub fn verify_streaming<R: BufRead>(
     if digest != file_hash.finalize() {
         return Err(BundleReadError::Checksum);
     }
+    let portal_key = match &header.portal_key {
+        // `check` made sure a version-3 header states a key of 64 hex digits.
+        Some(key) => {
+            let key: [u8; 32] = hex::decode(key)
+                .ok()
+                .and_then(|k| k.try_into().ok())
+                .ok_or(BundleReadError::Malformed("the header's portal key"))?;
+            let mut signature = [0u8; 64];
+            read_exact(&mut r, &mut signature)?;
+            if !crypto::verify_signature(
+                &key,
+                &[SIGNATURE_CONTEXT, &digest[..]].concat(),
+                &signature,
+            ) {
+                return Err(BundleReadError::BadSignature);
+            }
+            Some(key)
+        }
+        None => None,
+    };
     let mut probe = [0u8; 1];
     if r.read(&mut probe)? != 0 {
         return Err(BundleReadError::Malformed(
             "data after the end of the bundle",
         ));
     }
-    Ok(Verified { header, entries })
+    Ok(Verified {
+        header,
+        entries,
+        portal_key,
+    })
 }
 
 /// Read a verified bundle's entries one by one: `each(entry, ciphertext reader)`.
@@ -583,15 +681,16 @@ mod tests {
     fn versions_are_checked_before_anything_else() {
         let dir = tempfile::tempdir().unwrap();
         let bytes = std::fs::read(sample(dir.path())).unwrap();
-        assert_eq!(&bytes[..14], MAGIC, "version 2 is written");
+        assert_eq!(&bytes[..13], &MAGIC[..13]);
+        assert_eq!(bytes[13], 2, "an unsigned bundle is version 2");
         let other = dir.path().join("other");
         // A newer version: the reader says to upgrade.
         let mut newer = bytes.clone();
-        newer[13] = 3;
+        newer[13] = 4;
         std::fs::write(&other, &newer).unwrap();
         assert!(matches!(
             verify(&other, |_| {}),
-            Err(BundleReadError::UnsupportedVersion(3))
+            Err(BundleReadError::UnsupportedVersion(4))
         ));
         // A version-2 body under a version-1 magic is refused, not hashed the wrong way.
         let mut mixed = bytes.clone();
@@ -666,5 +765,92 @@ mod tests {
         extra.push(0);
         std::fs::write(&damaged, &extra).unwrap();
         assert!(verify(&damaged, |_| {}).is_err());
+    }
+
+    fn signed(key: &SigningKey) -> Vec<u8> {
+        let header = InboxHeader::new(PORTAL, "2026-11-22", 2);
+        let mut w = InboxWriter::new_signed(Vec::new(), header, key).unwrap();
+        w.entry(&"0".repeat(32), FINGERPRINT, &vec![1u8; 300_000])
+            .unwrap();
+        w.entry(&"f".repeat(32), FINGERPRINT, b"second").unwrap();
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn a_signed_bundle_names_its_key_and_any_change_breaks_its_signature() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SigningKey::generate();
+        let bytes = signed(&key);
+        assert_eq!(&bytes[..14], MAGIC, "a signed bundle is version 3");
+        let path = dir.path().join("signed");
+        std::fs::write(&path, &bytes).unwrap();
+        let v = verify(&path, |_| {}).unwrap();
+        assert_eq!(v.portal_key, Some(key.verify_key()));
+        assert_eq!(v.header.format, 3);
+        assert_eq!(
+            v.header.portal_key.as_deref(),
+            Some(hex::encode(key.verify_key()).as_str())
+        );
+        // Unsigned bundles state no key, and are said to be unsigned.
+        let unsigned = verify(&sample(dir.path()), |_| {}).unwrap();
+        assert_eq!(unsigned.portal_key, None);
+
+        // The signature itself, any of its bytes.
+        let damaged = dir.path().join("damaged");
+        for pos in [bytes.len() - 64, bytes.len() - 30, bytes.len() - 1] {
+            let mut b = bytes.clone();
+            b[pos] ^= 1;
+            std::fs::write(&damaged, &b).unwrap();
+            assert!(
+                matches!(verify(&damaged, |_| {}), Err(BundleReadError::BadSignature)),
+                "flip at {pos} of the signature accepted"
+            );
+        }
+        // Without its signature: truncated.
+        std::fs::write(&damaged, &bytes[..bytes.len() - 64]).unwrap();
+        assert!(matches!(
+            verify(&damaged, |_| {}),
+            Err(BundleReadError::Truncated)
+        ));
+        // Made unsigned again (version byte 2, signature cut off): the header still names
+        // a key, which only a signed bundle may.
+        let mut downgraded = bytes[..bytes.len() - 64].to_vec();
+        downgraded[13] = 2;
+        std::fs::write(&damaged, &downgraded).unwrap();
+        assert!(matches!(
+            verify(&damaged, |_| {}),
+            Err(BundleReadError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn a_bundle_signed_by_one_key_cannot_claim_another() {
+        // Whoever re-signs a bundle with their own key must name their own key: the
+        // signature checks out only with the key the (checksummed) header states, so a
+        // bundle can never be made to look signed by a key its writer does not hold.
+        let ours = SigningKey::generate();
+        let theirs = SigningKey::generate();
+        let bytes = signed(&ours);
+        let own = hex::encode(ours.verify_key());
+        let at = bytes
+            .windows(own.len())
+            .position(|w| w == own.as_bytes())
+            .expect("the header names the key");
+        let mut swapped = bytes.clone();
+        swapped[at..at + own.len()].copy_from_slice(hex::encode(theirs.verify_key()).as_bytes());
+        assert!(matches!(
+            verify_reader(&swapped[..], |_| {}),
+            Err(BundleReadError::Checksum)
+        ));
+        // Re-checksummed after the swap: the signature is then the wrong key's.
+        let trailer = bytes.len() - 64 - 32;
+        let mut h = Checksum::new(3);
+        h.update(&swapped[..trailer - END_MAGIC.len()]);
+        let mut resummed = swapped.clone();
+        resummed[trailer..trailer + 32].copy_from_slice(&h.finalize());
+        assert!(matches!(
+            verify_reader(&resummed[..], |_| {}),
+            Err(BundleReadError::BadSignature)
+        ));
     }
 }

@@ -125,6 +125,10 @@ pub enum BundleReadError {
     Checksum,
     #[error("the bundle is malformed: {0}")]
     Malformed(&'static str),
+    /// A signed inbox bundle (version 3) whose signature does not check out with the
+    /// portal key its own header states: altered after it was signed, or made up.
+    #[error("the bundle's portal signature does not check out: it was altered after the portal signed it, or made up. Copy it again from the portal; if that one is refused too, keep it as evidence and have the portal checked")]
+    BadSignature,
     #[error("reading the bundle failed: {0}")]
     Io(#[from] io::Error),
 }

@@ -47,12 +47,15 @@ impl Ledger {
         identities: &[tipbox_core::keys::Identity],
         progress: impl FnMut(u64),
     ) -> Result<ImportSummary, LedgerError> {
+        // The office's word on a new portal key holds for this one import.
+        let new_portal_key = self.new_portal_key.take();
         // A refused bundle leaves the ledger as it was: say so for a damaged file too.
-        let refused = match self.import_or_refuse(bundle, input, identities, progress) {
-            Ok(summary) => return Ok(summary),
-            Err(LedgerError::Bundle(e)) => LedgerError::BundleRefused(e),
-            Err(e) => e,
-        };
+        let refused =
+            match self.import_or_refuse(bundle, input, identities, progress, new_portal_key) {
+                Ok(summary) => return Ok(summary),
+                Err(LedgerError::Bundle(e)) => LedgerError::BundleRefused(e),
+                Err(e) => e,
+            };
         if !self.import_writing {
             // Refused (or failed) while reading or planning, before anything was written but
             // the new tips' early entries, which are gone again: the summary index, marked
@@ -115,6 +118,7 @@ impl Ledger {
         input: impl std::io::Read,
         identities: &[tipbox_core::keys::Identity],
         progress: impl FnMut(u64),
+        new_portal_key: Option<[u8; 32]>,
     ) -> Result<ImportSummary, LedgerError> {
         use std::io::BufRead;
 
@@ -193,6 +197,10 @@ impl Ledger {
             already,
         } = read::read_bundle(input, progress, &reading, &mut pack_writer, early)?;
         let portal_id = verified.header.portal_id.clone();
+        // Only the portal writes bundles in its name: once its key is pinned, a bundle
+        // signed otherwise, or not at all, is refused here, before the bundle says anything
+        // (what the portal holds included) (docs/design/sites.md, "Portal keys").
+        let key = self.check_portal_key(&portal_id, verified.portal_key, new_portal_key)?;
         // A hand-over bundle says nothing about what a portal holds or has applied. One that
         // names a portal this ledger imports from directly is that portal's, whatever its
         // unauthenticated header says: otherwise a hostile portal could have its new tips
@@ -231,11 +239,13 @@ impl Ledger {
             // summary index, marked dirty above, is as it was), only what the portal
             // still holds and, perhaps, the caught-up numbering of updates.
             let site_id_differs_from = self.site_id_differs(&portal)?;
+            self.record_portal_key(&portal_id, &key)?;
             let (caught_up, cleared) = self.record_portal_state(&portal)?;
             self.sync()?;
+            self.audit_portal_key(&portal_id, &key)?;
             self.audit_catch_up(&portal_id, caught_up)?;
             self.audit_cleared_marks(&portal_id, cleared)?;
-            return Ok(ImportSummary {
+            let mut summary = ImportSummary {
                 portal_id,
                 handover,
                 already_imported: already,
@@ -243,7 +253,9 @@ impl Ledger {
                 handover_marks_cleared: cleared,
                 site_id_differs_from,
                 ..Default::default()
-            });
+            };
+            key.tell(&mut summary);
+            return Ok(summary);
         }
 
         // 2. Plan: every entry the import adds or changes, in memory.
@@ -287,6 +299,8 @@ impl Ledger {
         }
         self.import_writing = true;
         summary.site_id_differs_from = self.site_id_differs(&portal)?;
+        key.tell(&mut summary);
+        self.record_portal_key(&portal_id, &key)?;
         let (caught_up, cleared) = self.record_portal_state(&portal)?;
         summary.updates_caught_up = caught_up;
         summary.handover_marks_cleared = cleared;
@@ -306,6 +320,7 @@ impl Ledger {
         written.keep = true;
         self.sync()?;
         self.import_writing = false;
+        self.audit_portal_key(&portal_id, &key)?;
         self.audit(
             Action::Import,
             None,

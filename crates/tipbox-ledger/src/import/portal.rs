@@ -1,10 +1,132 @@
-//! What an import records of the portal that sent the bundle: the items it still holds
-//! (acknowledged in the next update bundle), the update numbering it has applied, and which
-//! portals only ever sent hand-overs.
+//! What an import records of the portal that sent the bundle: its bundle-signing key
+//! (pinned at its first signed bundle), the items it still holds (acknowledged in the next
+//! update bundle), the update numbering it has applied, and which portals only ever sent
+//! hand-overs.
 
 use crate::*;
 
+/// What an import does with the key its bundle is signed with (decided by
+/// [`Ledger::check_portal_key`] before the bundle is believed in anything).
+pub(super) enum PortalKey {
+    /// Signed with the key pinned for the portal.
+    Known,
+    /// The portal's first signed bundle: its key is pinned.
+    Pin([u8; 32]),
+    /// Signed with another key than the pinned one, which the office accepted
+    /// (`--new-portal-key`): the pin moves to it.
+    Replace { old: [u8; 32], new: [u8; 32] },
+    /// Not signed, from a portal with no key pinned (older than 2026-12-08, or a hand-over).
+    Unsigned,
+}
+
+impl PortalKey {
+    pub(super) fn tell(&self, summary: &mut ImportSummary) {
+        match self {
+            PortalKey::Known => {}
+            PortalKey::Pin(k) => summary.portal_key_pinned = Some(hex::encode(k)),
+            PortalKey::Replace { old, new } => {
+                summary.portal_key_pinned = Some(hex::encode(new));
+                summary.portal_key_replaced = Some(hex::encode(old));
+            }
+            // (`summary.handover` is set before: a hand-over is unsigned by design.)
+            PortalKey::Unsigned => summary.unsigned = !summary.handover,
+        }
+    }
+}
+
 impl Ledger {
+    /// The bundle-signing key pinned for `portal_id`: that of its first signed bundle.
+    pub fn portal_key_of(&self, portal_id: &str) -> Result<Option<[u8; 32]>, LedgerError> {
+        Ok(self
+            .meta
+            .get(format!("{KEY_PORTAL_KEY}{portal_id}").as_bytes())
+            .map_err(db_err)?
+            .and_then(|v| v.as_ref().try_into().ok()))
+    }
+
+    /// Accept `key` for the next import in place of the key pinned for its portal: the
+    /// office's word, after checking on the portal itself that it signs with `key` (a
+    /// portal that lost its key file). The import is refused unless its bundle is signed
+    /// with exactly this key.
+    pub fn accept_new_portal_key(&mut self, key: [u8; 32]) {
+        self.new_portal_key = Some(key);
+    }
+
+    /// Whether a bundle naming `portal_id`, signed with `signed` (checked against the key
+    /// its header states), is that portal's: the first signed bundle pins its key; after
+    /// that, a bundle signed with another key, or unsigned, is refused, unless the office
+    /// accepted that other key (`new`).
+    pub(super) fn check_portal_key(
+        &self,
+        portal_id: &str,
+        signed: Option<[u8; 32]>,
+        new: Option<[u8; 32]>,
+    ) -> Result<PortalKey, LedgerError> {
+        if let Some(new) = new {
+            if signed != Some(new) {
+                return Err(LedgerError::NewPortalKeyNotThis {
+                    expected: hex::encode(new),
+                    signed: signed.map(hex::encode),
+                });
+            }
+        }
+        let pinned = self.portal_key_of(portal_id)?;
+        Ok(match (pinned, signed) {
+            (Some(p), Some(k)) if p == k => PortalKey::Known,
+            (Some(old), Some(k)) if new.is_some() => PortalKey::Replace { old, new: k },
+            (Some(p), Some(k)) => {
+                return Err(LedgerError::PortalKeyDiffers {
+                    portal: portal_id.to_owned(),
+                    pinned: hex::encode(p),
+                    given: hex::encode(k),
+                })
+            }
+            (Some(p), None) => {
+                return Err(LedgerError::PortalBundleUnsigned {
+                    portal: portal_id.to_owned(),
+                    pinned: hex::encode(p),
+                })
+            }
+            (None, Some(k)) => PortalKey::Pin(k),
+            (None, None) => PortalKey::Unsigned,
+        })
+    }
+
+    /// Pin or move the portal's key (written with the import, synced by the caller).
+    pub(super) fn record_portal_key(
+        &mut self,
+        portal_id: &str,
+        key: &PortalKey,
+    ) -> Result<(), LedgerError> {
+        if let PortalKey::Pin(k) | PortalKey::Replace { new: k, .. } = key {
+            self.meta
+                .insert(format!("{KEY_PORTAL_KEY}{portal_id}").as_bytes(), &k[..])
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn audit_portal_key(
+        &mut self,
+        portal_id: &str,
+        key: &PortalKey,
+    ) -> Result<(), LedgerError> {
+        let detail = match key {
+            PortalKey::Pin(k) => format!(
+                "portal {portal_id}: first signed bundle; its bundle-signing key {} is pinned",
+                hex::encode(k)
+            ),
+            PortalKey::Replace { old, new } => format!(
+                "portal {portal_id}: bundle-signing key {} replaced by {} at the office's word \
+                 (--new-portal-key)",
+                hex::encode(old),
+                hex::encode(new)
+            ),
+            PortalKey::Known | PortalKey::Unsigned => return Ok(()),
+        };
+        self.audit(Action::Import, None, &detail)
+    }
+
     /// What the portal holds and has applied: written with the import, once nothing can
     /// refuse it any more (a refused bundle leaves the ledger as it was). A hand-over
     /// bundle only marks that its portal sent one. Returns the caught-up numbering and how

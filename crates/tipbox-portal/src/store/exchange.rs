@@ -89,9 +89,11 @@ impl Store {
             ..inbox::InboxHeader::new(&self.meta.portal_id, &today(), sources.len() as u64)
         };
         let out =
-            inbox::write_with_header(out, header, &sources).map_err(|source| StoreError::Io {
-                path: self.root.join(BLOBS_DIR),
-                source,
+            inbox::write_signed(out, header, &self.signing_key, &sources).map_err(|source| {
+                StoreError::Io {
+                    path: self.root.join(BLOBS_DIR),
+                    source,
+                }
             })?;
         Ok((
             out,

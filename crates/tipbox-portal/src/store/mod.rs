@@ -3,6 +3,7 @@
 //! ```text
 //! DATA/
 //!   portal.json     portal id, receipt salt, KDF parameters (written once, fsync'd)
+//!   bundle-signing.key  the portal's bundle-signing key (secret; signs every export)
 //!   blobs/<id>.age  one sealed container per tip or follow-up (age ciphertext only)
 //!   tmp/            ciphertext being written; emptied at start-up
 //!   spare/          empty files made ahead (at start-up, at midnight) for the next blobs
@@ -41,6 +42,13 @@ pub use blobs::{IndexChange, PendingBlob};
 pub use exchange::{ApplyError, ApplySummary, ExportSummary};
 
 pub const META_FILE: &str = "portal.json";
+/// The portal's bundle-signing key: the ed25519 seed, 64 hex digits and a newline, mode
+/// 0600. Made with the data folder (or at the first start of one made before 2026-12-08);
+/// it signs every inbox bundle, and the office's ledger pins its public half at the first
+/// signed bundle, so that no other portal can write a bundle in this one's name
+/// (docs/design/sites.md, "Portal keys"). Back it up with the data folder: a portal that
+/// loses it makes a new one, which the office must accept by hand (`import --new-portal-key`).
+pub const SIGNING_KEY_FILE: &str = "bundle-signing.key";
 const BLOBS_DIR: &str = "blobs";
 const TMP_DIR: &str = "tmp";
 /// Empty files made ahead of need (see [`Store::make_spares`]).
@@ -186,6 +194,7 @@ pub struct Store {
     acked: sled::Tree,
     meta_tree: sled::Tree,
     site_tips: sled::Tree,
+    signing_key: crypto::SigningKey,
 }
 
 impl Store {
@@ -244,6 +253,7 @@ impl Store {
             let _ = fs::remove_file(entry.path());
         }
         let meta = load_or_create_meta(root, kdf, site)?;
+        let signing_key = load_or_create_signing_key(root)?;
         let index = root.join(INDEX_DIR);
         let db = tipbox_core::durable::open_sled(
             &index,
@@ -271,6 +281,7 @@ impl Store {
             spares: Default::default(),
             meta,
             db,
+            signing_key,
         };
         // Finish any purge a crash interrupted (acknowledged blobs are deleted for good).
         store.purge_acknowledged()?;
@@ -279,6 +290,12 @@ impl Store {
 
     pub fn meta(&self) -> &PortalMeta {
         &self.meta
+    }
+
+    /// The public half of the portal's bundle-signing key (what `export` prints, and the
+    /// office compares with what its ledger pinned).
+    pub fn portal_key(&self) -> [u8; 32] {
+        self.signing_key.verify_key()
     }
 
     pub fn root(&self) -> &Path {
@@ -400,6 +417,37 @@ fn load_or_create_meta(
         }
         Err(e) => Err(StoreError::Io { path, source: e }),
     }
+}
+
+/// The data folder's bundle-signing key ([`SIGNING_KEY_FILE`]), made if there is none.
+fn load_or_create_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreError> {
+    match read_signing_key(root) {
+        Err(StoreError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            let key = crypto::SigningKey::generate();
+            let text = zeroize::Zeroizing::new(format!("{}\n", hex::encode(*key.seed())));
+            write_durably(&root.join(SIGNING_KEY_FILE), text.as_bytes())?;
+            Ok(key)
+        }
+        other => other,
+    }
+}
+
+/// Read a data folder's bundle-signing key ([`SIGNING_KEY_FILE`]).
+pub fn read_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreError> {
+    let path = root.join(SIGNING_KEY_FILE);
+    let text = zeroize::Zeroizing::new(fs::read(&path).map_err(io_err(&path))?);
+    let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+    let trimmed = text.strip_suffix(b"\n").unwrap_or(&text);
+    if hex::decode_to_slice(trimmed, &mut seed[..]).is_err() {
+        return Err(StoreError::Corrupt {
+            path,
+            reason: "it is not a key of 64 hexadecimal digits. Restore it from the data \
+                     folder's backup: the office's ledger accepts only bundles signed with \
+                     the key it knows this portal by"
+                .into(),
+        });
+    }
+    Ok(crypto::SigningKey::from_seed(&seed))
 }
 
 /// Read a data folder's `portal.json` (operator commands that need nothing else).

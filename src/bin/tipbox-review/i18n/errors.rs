@@ -55,6 +55,32 @@ pub(crate) fn ledger_error(e: &tipbox::ledger::LedgerError) -> String {
             "error-second-tip-item",
             &[("item", s(blob)), ("id", s(tip))],
         ),
+        PortalKeyDiffers {
+            portal,
+            pinned,
+            given,
+        } => get(
+            "error-portal-key-differs",
+            &[
+                ("portal", s(portal)),
+                ("pinned", s(pinned)),
+                ("given", s(given)),
+            ],
+        ),
+        PortalBundleUnsigned { portal, pinned } => get(
+            "error-portal-bundle-unsigned",
+            &[("portal", s(portal)), ("pinned", s(pinned))],
+        ),
+        NewPortalKeyNotThis { expected, signed } => match signed {
+            Some(k) => get(
+                "error-new-portal-key-not-this",
+                &[("expected", s(expected)), ("signed", s(k))],
+            ),
+            None => get(
+                "error-new-portal-key-unsigned",
+                &[("expected", s(expected))],
+            ),
+        },
         DamagedItem { blob, detail } => get(
             "error-damaged-item",
             &[("item", s(blob)), ("reason", s(detail))],
@@ -137,6 +163,7 @@ pub(crate) fn bundle_error(e: &tipbox::bundle::BundleReadError) -> String {
         Truncated => get("error-bundle-truncated", &[]),
         Checksum => get("error-bundle-checksum", &[]),
         Malformed(what) => get("error-bundle-malformed", &[("reason", s(what))]),
+        BadSignature => get("error-bundle-bad-signature", &[]),
         Io(reason) => get("error-bundle-io", &[("reason", s(reason))]),
     }
 }
