@@ -37,6 +37,11 @@ pub const FORMAT: u32 = 3;
 pub const UNSIGNED_FORMAT: u32 = 2;
 /// What a portal's signature covers, before the bundle's checksum.
 pub const SIGNATURE_CONTEXT: &[u8] = b"tipbox inbox bundle signature v1\n";
+
+/// The message a portal signs: the context, then the bundle's checksum.
+fn signed_message(digest: &[u8; 32]) -> Vec<u8> {
+    [SIGNATURE_CONTEXT, &digest[..]].concat()
+}
 /// Largest sealed blob accepted in a bundle (a 500 MiB upload plus padding and overhead).
 pub const MAX_ENTRY_SIZE: u64 = 8 << 30;
 const MAX_HEADER: usize = 64 * 1024;
@@ -260,7 +265,7 @@ pub fn write_handover<W: Write>(
         handover: true,
         ..InboxHeader::new(portal_id, made, sources.len() as u64)
     };
-    write_sources(out, header, sources)
+    write_sources(out, header, None, sources)
 }
 
 /// [`write()`], stating the last update bundle the portal applied (the portal's export).
@@ -275,7 +280,7 @@ pub fn write_with_last_update<W: Write>(
         last_update,
         ..InboxHeader::new(portal_id, made, sources.len() as u64)
     };
-    write_sources(out, header, sources)
+    write_sources(out, header, None, sources)
 }
 
 /// Write a bundle with `header` (its `entries` must be `sources.len()`), signed with the
@@ -286,15 +291,21 @@ pub fn write_signed<W: Write>(
     key: &SigningKey,
     sources: &[Source<'_>],
 ) -> io::Result<W> {
-    let mut w = InboxWriter::new_signed(out, header, key)?;
-    for s in sources {
-        w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
-    }
-    w.finish()
+    write_sources(
+        out,
+        header,
+        Some(SigningKey::from_seed(&key.seed())),
+        sources,
+    )
 }
 
-fn write_sources<W: Write>(out: W, header: InboxHeader, sources: &[Source<'_>]) -> io::Result<W> {
-    let mut w = InboxWriter::start(out, header, None)?;
+fn write_sources<W: Write>(
+    out: W,
+    header: InboxHeader,
+    signer: Option<SigningKey>,
+    sources: &[Source<'_>],
+) -> io::Result<W> {
+    let mut w = InboxWriter::start(out, header, signer)?;
     for s in sources {
         w.entry_from_file(s.blob_id, s.sealed_to, s.path)?;
     }
@@ -429,7 +440,7 @@ impl<W: Write> InboxWriter<W> {
         inner.write_all(END_MAGIC)?;
         inner.write_all(&digest)?;
         if let Some(key) = &self.signer {
-            inner.write_all(&key.sign(&[SIGNATURE_CONTEXT, &digest[..]].concat()))?;
+            inner.write_all(&key.sign(&signed_message(&digest)))?;
         }
         inner.flush()?;
         Ok(inner)
@@ -572,11 +583,7 @@ pub fn verify_streaming<R: BufRead>(
                 .ok_or(BundleReadError::Malformed("the header's portal key"))?;
             let mut signature = [0u8; 64];
             read_exact(&mut r, &mut signature)?;
-            if !crypto::verify_signature(
-                &key,
-                &[SIGNATURE_CONTEXT, &digest[..]].concat(),
-                &signature,
-            ) {
+            if !crypto::verify_signature(&key, &signed_message(&digest), &signature) {
                 return Err(BundleReadError::BadSignature);
             }
             Some(key)
