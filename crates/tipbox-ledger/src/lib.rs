@@ -203,7 +203,7 @@ pub struct ImportSummary {
     pub unsigned: bool,
 }
 
-/// How far an inbox bundle's (unauthenticated) `last_update` may move a ledger's update
+/// How far an inbox bundle's `last_update` (the portal's word, hostile input) may move a ledger's update
 /// numbering at once: far beyond any real gap (one export a day for centuries), and far
 /// below an overflow however often a hostile portal tries.
 const MAX_UPDATE_CATCH_UP: u64 = 100_000;

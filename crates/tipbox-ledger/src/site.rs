@@ -7,7 +7,7 @@ use crate::*;
 
 /// `site-of:<portal>`: the site's id (the portal it was founded with) for each member.
 const KEY_SITE_OF: &str = "site-of:";
-/// `site-id:PORTAL` -> the site id its last inbox bundle stated (unauthenticated).
+/// `site-id:PORTAL` -> the site id its last inbox bundle stated (the portal's word).
 const KEY_SITE_ID: &str = "site-id:";
 
 /// What `site add` did.
@@ -135,7 +135,7 @@ impl Ledger {
         if !self.portals()?.iter().any(|p| p == with) {
             return Err(Refused::NoTipFromPortal(with.to_owned()).into());
         }
-        // A mistake check (the ids are the portals' unauthenticated word): a portal made
+        // A mistake check (the ids are the portals' own word): a portal made
         // without the site's file derives other receipt keys, and would answer none of the
         // site's receipts.
         // Compared with every portal of the site it joins, not only `with`.

@@ -203,7 +203,7 @@ impl Ledger {
         let key = self.check_portal_key(&portal_id, verified.portal_key, new_portal_key)?;
         // A hand-over bundle says nothing about what a portal holds or has applied. One that
         // names a portal this ledger imports from directly is that portal's, whatever its
-        // unauthenticated header says: otherwise a hostile portal could have its new tips
+        // header says: otherwise a hostile portal could have its new tips
         // marked as another unit's, and left out of every export.
         let handover = verified.header.handover && !self.imports_directly_from(&portal_id)?;
         let portal = PortalWord {
@@ -425,7 +425,8 @@ impl Drop for Pack {
     }
 }
 
-/// What a bundle says of the portal that made it (unauthenticated: see `portal`).
+/// What a bundle says of the portal that made it: the portal's own word (signed by it once
+/// its key is pinned), so still hostile input (see `portal`).
 struct PortalWord<'a> {
     portal_id: &'a str,
     handover: bool,
