@@ -54,8 +54,17 @@ fn imported() -> Imported {
 /// A bundle naming a portal the test runs is signed with that portal's key first: the
 /// hostile portal holds it.
 fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, String, String) {
+    import_as_is(ledger, work, &forge::signed_by_owner(bundle.to_vec()))
+}
+
+/// [`import`] of exactly `bundle`, signed or not as it is.
+fn import_as_is(
+    ledger: &TestLedger,
+    work: &std::path::Path,
+    bundle: &[u8],
+) -> (i32, String, String) {
     let path = work.join(format!("hand-made-{}.tbx", tipbox::store::Store::new_id()));
-    std::fs::write(&path, forge::signed_by_owner(bundle.to_vec())).unwrap();
+    std::fs::write(&path, bundle).unwrap();
     let out = ledger.run(&["import", path.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -69,10 +78,15 @@ fn import(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8]) -> (i32, S
 /// The import is refused (exit 2) with a message containing `why`, and the ledger is left
 /// exactly as it was.
 fn refused(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8], why: &str) {
+    refused_as_is(ledger, work, &forge::signed_by_owner(bundle.to_vec()), why)
+}
+
+/// [`refused`] for exactly `bundle`, signed or not as it is.
+fn refused_as_is(ledger: &TestLedger, work: &std::path::Path, bundle: &[u8], why: &str) {
     // A command first, so that the summary index exists and is clean.
     ledger.ok(&["list"]);
     let before = ledger_state(ledger);
-    let (code, stdout, stderr) = import(ledger, work, bundle);
+    let (code, stdout, stderr) = import_as_is(ledger, work, bundle);
     assert_eq!(code, 2, "accepted: {stdout} {stderr}");
     assert!(stderr.contains(why), "expected {why:?} in: {stderr}");
     assert!(stderr.contains("Nothing was imported"), "{stderr}");

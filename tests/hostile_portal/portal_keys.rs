@@ -4,6 +4,7 @@
 //! signed otherwise or not at all (docs/design/sites.md, "Portal keys").
 
 use super::*;
+use std::process::Command;
 
 /// Two real portals, A and B, each exported and imported once (so both keys are pinned);
 /// A holds one tip the office has not acknowledged yet.
@@ -224,5 +225,122 @@ fn a_portal_that_lost_its_key_is_accepted_again_only_with_the_key_it_prints() {
         work.path(),
         &with_old,
         &format!("this ledger knows that portal by key {new_key}"),
+    );
+}
+
+#[test]
+fn regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item() {
+    // The pin was checked on the verified bundle only: a bundle in A's name with a broken
+    // item was refused as a broken item ("copy it again"), never as written in A's name,
+    // and only after every byte of it was read.
+    let (a, b, ledger, work) = two_portals();
+    let a_id = id_of(&a);
+    let broken = Entry {
+        blob_id: "ab".repeat(16),
+        sealed_to: "0123456789abcdef".into(),
+        ciphertext: b"not an age file at all".to_vec(),
+        checksum: None,
+    };
+    let bundle = forge::bundle(&forge::header(&a_id, 1), &[broken]);
+    refused(
+        &ledger,
+        work.path(),
+        &forge::signed(&bundle, &forge::portal_key(&b.data)),
+        &format!("this ledger knows that portal by key {}", key_of(&a)),
+    );
+    refused_as_is(&ledger, work.path(), &bundle, "but is not signed");
+    // Its header alone decides: one whose items are cut off is refused the same way.
+    let mut cut = forge::signed(&bundle, &tipbox::crypto::SigningKey::generate());
+    cut.truncate(cut.len() - 120);
+    refused(&ledger, work.path(), &cut, "is signed with portal key");
+}
+
+#[test]
+fn regression_a_signed_hand_over_pinned_a_key_for_typed_in_tips() {
+    // Hand-overs come from another unit's ledger, unsigned. A signed "hand-over" (anyone
+    // can write one, with no item, for `typed-in` or another unit's portal) pinned its key,
+    // and every genuine hand-over naming that portal was refused from then on.
+    let ledger = TestLedger::new();
+    let work = tempfile::tempdir().unwrap();
+    let other_units_portal = "cd".repeat(16);
+    for portal in [tipbox::tip::TYPED_IN_PORTAL, other_units_portal.as_str()] {
+        let mut header = forge::header(portal, 0);
+        header["handover"] = true.into();
+        let genuine = forge::bundle(&header, &[]);
+        refused(
+            &ledger,
+            work.path(),
+            &forge::signed(&genuine, &tipbox::crypto::SigningKey::generate()),
+            "a hand-over bundle is signed",
+        );
+        // Nothing was pinned: the unit's own, unsigned hand-over is imported.
+        let (code, stdout, stderr) = import(&ledger, work.path(), &genuine);
+        assert_eq!(code, 0, "{stdout} {stderr}");
+    }
+}
+
+#[test]
+fn regression_a_fifo_or_an_endless_file_as_the_key_file_hung_the_portal() {
+    // The key file was read whole whatever it was: a FIFO in its place hung `export` and
+    // `serve` for ever, a link to /dev/zero filled the memory.
+    use std::os::unix::fs::PermissionsExt;
+    let mut p = Portal::start();
+    p.kill9();
+    let key = p.data.join(tipbox::store::SIGNING_KEY_FILE);
+    let genuine = std::fs::read(&key).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("x.tbx");
+    let odd: [(&str, &dyn Fn()); 2] = [
+        ("a FIFO", &|| {
+            assert!(Command::new("mkfifo").arg(&key).status().unwrap().success());
+        }),
+        ("a link to /dev/zero", &|| {
+            std::os::unix::fs::symlink("/dev/zero", &key).unwrap();
+        }),
+    ];
+    for (what, make) in odd {
+        std::fs::remove_file(&key).unwrap();
+        make();
+        let mut child = Command::new(PORTAL_BIN)
+            .args(["export", "--data"])
+            .arg(&p.data)
+            .arg("--out")
+            .arg(&out)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A guard against the hang, not a measurement: the refusal takes milliseconds.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("export with {what} as its key file did not end");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut said = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+        assert!(!status.success(), "{what}: {said}");
+        assert!(said.contains("is not an ordinary file"), "{what}: {said}");
+        assert!(!out.exists(), "{what}: a bundle was written");
+    }
+    // A key file readable by others (copied back from a backup with the umask's mode) is
+    // used, and is the owner's alone again.
+    std::fs::remove_file(&key).unwrap();
+    std::fs::write(&key, &genuine).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let exported = export(&p.data, &out);
+    assert!(exported.status.success());
+    assert_eq!(
+        std::fs::read(&key).unwrap(),
+        genuine,
+        "the key was replaced"
+    );
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
     );
 }

@@ -209,6 +209,15 @@ impl InboxHeader {
                 ))
             }
         }
+        // Hand-overs are written by another unit's ledger, which holds no portal key: a
+        // signed one is made up, and would pin a key for a portal the office does not
+        // import from (or for `typed-in`), refusing every genuine hand-over naming it
+        // (test `regression_a_signed_hand_over_pinned_a_key_for_typed_in_tips`).
+        if self.handover && self.portal_key.is_some() {
+            return Err(BundleReadError::Malformed(
+                "a hand-over bundle is signed, and hand-overs come from a ledger, which signs none",
+            ));
+        }
         Ok(())
     }
 }
@@ -468,6 +477,39 @@ pub fn verify(path: &Path, progress: impl FnMut(u64)) -> Result<Verified, Bundle
     )
 }
 
+/// The header alone, checked as [`verify`] checks it, from a bundle's first bytes (`head`:
+/// the header is at most 64 KiB): so that a reader can refuse a bundle on what its header
+/// claims (the ledger's portal-key pin) before it reads any entry. Nothing in it is
+/// authenticated yet: a header that passes here may still be refused by [`verify`].
+pub fn peek_header(mut head: &[u8]) -> Result<InboxHeader, BundleReadError> {
+    read_head(&mut head).map(|(_, header, _)| header)
+}
+
+/// The magic and version, then the header, checked: returns the version and the header
+/// with its framed bytes (for the file's checksum).
+fn read_head<R: Read>(r: &mut R) -> Result<(u32, InboxHeader, Vec<u8>), BundleReadError> {
+    let mut magic = [0u8; 14];
+    read_exact(r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
+    if magic[..13] != MAGIC[..13] {
+        return Err(BundleReadError::NotABundle("inbox"));
+    }
+    let version = u32::from(magic[13]);
+    if !(1..=FORMAT).contains(&version) {
+        return Err(BundleReadError::UnsupportedVersion(version));
+    }
+    let (header, raw): (InboxHeader, _) = read_json(r, MAX_HEADER)?;
+    if header.format != version {
+        return Err(BundleReadError::Malformed(
+            "the header's format differs from the file's version",
+        ));
+    }
+    if header.entries > 100_000_000 {
+        return Err(BundleReadError::Malformed("implausible number of entries"));
+    }
+    header.check()?;
+    Ok((version, header, raw))
+}
+
 /// [`verify`] over any reader (used by the fuzzer).
 pub fn verify_reader<R: Read>(
     r: R,
@@ -510,28 +552,11 @@ pub fn verify_streaming<R: BufRead>(
     checks: EntryChecks,
     mut visit: impl FnMut(&EntryHeader, EntryEvent<'_>) -> io::Result<()>,
 ) -> Result<Verified, BundleReadError> {
-    let mut magic = [0u8; 14];
-    read_exact(&mut r, &mut magic).map_err(|_| BundleReadError::NotABundle("inbox"))?;
-    if magic[..13] != MAGIC[..13] {
-        return Err(BundleReadError::NotABundle("inbox"));
-    }
-    let version = u32::from(magic[13]);
-    if !(1..=FORMAT).contains(&version) {
-        return Err(BundleReadError::UnsupportedVersion(version));
-    }
+    let (version, header, raw) = read_head(&mut r)?;
     let mut file_hash = Checksum::new(version);
-    file_hash.update(&magic);
-    let (header, raw): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    file_hash.update(&MAGIC[..13]);
+    file_hash.update(&[version as u8]);
     file_hash.update(&raw);
-    if header.format != version {
-        return Err(BundleReadError::Malformed(
-            "the header's format differs from the file's version",
-        ));
-    }
-    if header.entries > 100_000_000 {
-        return Err(BundleReadError::Malformed("implausible number of entries"));
-    }
-    header.check()?;
     let mut entries = Vec::new();
     for _ in 0..header.entries {
         let (entry, raw): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
@@ -610,9 +635,7 @@ pub fn for_each_entry(
     mut each: impl FnMut(&EntryHeader, &mut dyn Read) -> io::Result<()>,
 ) -> Result<(), BundleReadError> {
     let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?);
-    let mut magic = [0u8; 14];
-    read_exact(&mut r, &mut magic)?;
-    let (header, _): (InboxHeader, _) = read_json(&mut r, MAX_HEADER)?;
+    let (_, header, _) = read_head(&mut r)?;
     for _ in 0..header.entries {
         let (entry, _): (EntryHeader, _) = read_json(&mut r, MAX_HEADER)?;
         let mut body = (&mut r).take(entry.size);

@@ -136,6 +136,22 @@ impl Ledger {
         let version = head
             .get(inbox::MAGIC.len() - 1)
             .map_or(inbox::FORMAT, |v| u32::from(*v));
+        // The portal-key pin, on what the header claims, before any entry is read: a bundle
+        // in a pinned portal's name that states another key, or none, is refused as that,
+        // whatever else is wrong with it, and costs no more than its header (checked again
+        // on the verified header below; test
+        // `regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item`).
+        if let Ok(claimed) = inbox::peek_header(head) {
+            let mut key = [0u8; 32];
+            // (`check` took exactly 64 lowercase hex digits.)
+            let stated = match claimed.portal_key.as_deref() {
+                None => Some(None),
+                Some(k) => hex::decode_to_slice(k, &mut key).ok().map(|()| Some(key)),
+            };
+            if let Some(stated) = stated {
+                self.check_portal_key(&claimed.portal_id, stated, new_portal_key)?;
+            }
+        }
 
         let mut known = imported::Known::load(&self.imports, &self.blobs, &self.portal_tips)?;
         let mut record = imported::ImportRecord::default();

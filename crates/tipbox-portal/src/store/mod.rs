@@ -433,9 +433,29 @@ fn load_or_create_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreEr
 }
 
 /// Read a data folder's bundle-signing key ([`SIGNING_KEY_FILE`]).
+/// Only an ordinary file is read, and at most a few hundred bytes of it (a FIFO put in its
+/// place hung the portal, a link to /dev/zero filled its memory); a key readable by others
+/// (copied back from a backup with the umask's mode) is made the owner's alone again.
 pub fn read_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreError> {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
     let path = root.join(SIGNING_KEY_FILE);
-    let text = zeroize::Zeroizing::new(fs::read(&path).map_err(io_err(&path))?);
+    let meta = fs::metadata(&path).map_err(io_err(&path))?;
+    if !meta.is_file() {
+        return Err(StoreError::Corrupt {
+            path,
+            reason: "it is not an ordinary file. Restore the key file from the data folder's \
+                     backup"
+                .into(),
+        });
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(io_err(&path))?;
+    }
+    let mut text = zeroize::Zeroizing::new(Vec::with_capacity(256));
+    File::open(&path)
+        .and_then(|f| f.take(128).read_to_end(&mut text))
+        .map_err(io_err(&path))?;
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     let trimmed = text.strip_suffix(b"\n").unwrap_or(&text);
     if hex::decode_to_slice(trimmed, &mut seed[..]).is_err() {
