@@ -242,10 +242,10 @@ fn a_replaced_signing_key_takes_over_on_the_portal_and_the_old_one_is_refused() 
         .contains("authenticated by the office identity"));
 }
 
-/// An inbox bundle's header is not authenticated. A hostile portal could call its own bundle
-/// a hand-over from another unit, so that its new tips were marked as that unit's and left
-/// out of every export (their reporters never answered). A bundle naming a portal this
-/// ledger imports from directly is treated as that portal's.
+/// A hostile portal could call its own bundle a hand-over from another unit, so that its new
+/// tips were marked as that unit's and left out of every export (their reporters never
+/// answered). A hand-over comes from a ledger, which signs none: an unsigned one naming a
+/// portal whose key is pinned is refused, and a signed one is refused as malformed.
 #[test]
 fn a_portal_cannot_pass_its_own_tips_off_as_another_units_hand_over() {
     let (portal, ledger, _receipt, work) = setup();
@@ -299,7 +299,13 @@ fn a_portal_cannot_pass_its_own_tips_off_as_another_units_hand_over() {
         &sources,
     )
     .unwrap();
-    let out = ledger.ok(&["import", forged.to_str().unwrap()]);
+    let out = ledger.run(&["import", forged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a hand-over bundle is signed"));
+    // The portal's own bundle brings the tip, as the portal's.
+    let genuine = work.path().join("inbox2.tbx");
+    assert!(export(&portal.data, &genuine).status.success());
+    let out = ledger.ok(&["import", genuine.to_str().unwrap()]);
     assert!(
         out.starts_with(&format!("imported from portal {portal_id}: 1 new tip(s)")),
         "{out}"
