@@ -126,6 +126,13 @@ fn a_slow_shared_phone_keeps_one_receipt_and_gives_nothing_back() {
                 .click()
                 .await
                 .unwrap();
+            // The receipt page's own h1 is there until the slow link brings the next page
+            // (the check ran on it once, under load).
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while c.find(Locator::Css("#receipt-code")).await.is_ok() {
+                assert!(Instant::now() < deadline, "{lang}: the receipt page stayed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             wait_text(&c, "h1", |t| !t.is_empty()).await;
             assert!(!c.source().await.unwrap().contains(&receipt));
             shot(&c, &tag("closed")).await;
