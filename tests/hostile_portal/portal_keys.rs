@@ -327,6 +327,20 @@ fn regression_a_fifo_or_an_endless_file_as_the_key_file_hung_the_portal() {
         assert!(said.contains("is not an ordinary file"), "{what}: {said}");
         assert!(!out.exists(), "{what}: a bundle was written");
     }
+    // A link to a key elsewhere (another portal's) is not followed, and its mode is left.
+    use std::os::unix::fs::PermissionsExt as _;
+    let elsewhere = work.path().join("other.key");
+    std::fs::write(&elsewhere, &genuine).unwrap();
+    std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &key).unwrap();
+    let linked = export(&p.data, &out);
+    assert!(!linked.status.success());
+    assert!(String::from_utf8_lossy(&linked.stderr).contains("is not an ordinary file"));
+    assert_eq!(
+        std::fs::metadata(&elsewhere).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
     // A key file readable by others (copied back from a backup with the umask's mode) is
     // used, and is the owner's alone again.
     std::fs::remove_file(&key).unwrap();
@@ -343,4 +357,38 @@ fn regression_a_fifo_or_an_endless_file_as_the_key_file_hung_the_portal() {
         std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
         0o600
     );
+}
+
+#[test]
+fn regression_a_piped_bundle_with_a_long_header_skipped_the_early_pin_check() {
+    // The early check read what one read gave: from a pipe, 64 KiB, so a header padded to
+    // just under its limit was not whole, and the bundle's entries were read and judged
+    // before the pin.
+    let (a, _b, ledger, work) = two_portals();
+    let a_id = id_of(&a);
+    let broken = Entry {
+        blob_id: "ab".repeat(16),
+        sealed_to: "0123456789abcdef".into(),
+        ciphertext: b"not an age file at all".to_vec(),
+        checksum: None,
+    };
+    let bundle = forge::bundle(&forge::header(&a_id, 1), &[broken]);
+    // The same header, padded with JSON's white space to 65,530 bytes.
+    let len = u32::from_be_bytes(bundle[14..18].try_into().unwrap()) as usize;
+    let mut header = bundle[18..18 + len].to_vec();
+    header.resize(65_530, b' ');
+    let mut padded = bundle[..14].to_vec();
+    padded.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    padded.extend_from_slice(&header);
+    padded.extend_from_slice(&bundle[18 + len..bundle.len() - 44]);
+    let digest = blake3::hash(&padded);
+    padded.extend_from_slice(b"TIPBOX-END\0\x01");
+    padded.extend_from_slice(digest.as_bytes());
+    ledger.ok(&["list"]);
+    let before = ledger_state(&ledger);
+    let out = ledger.run_with_stdin(&["import", "-"], &padded);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("but is not signed"), "{err}");
+    assert_eq!(before, ledger_state(&ledger), "the ledger changed");
 }

@@ -45,6 +45,8 @@ fn signed_message(digest: &[u8; 32]) -> Vec<u8> {
 /// Largest sealed blob accepted in a bundle (a 500 MiB upload plus padding and overhead).
 pub const MAX_ENTRY_SIZE: u64 = 8 << 30;
 const MAX_HEADER: usize = 64 * 1024;
+/// The most bytes a bundle's magic, version and header take: what [`peek_header`] needs.
+pub const MAX_HEAD: usize = 14 + 4 + MAX_HEADER;
 
 /// The checksum of a bundle version. Version 2 uses BLAKE3 because import hashes every byte
 /// of a bundle while it decrypts on the same cores: for a 1.6 GB bundle, BLAKE2b took 1.7 s
@@ -478,7 +480,7 @@ pub fn verify(path: &Path, progress: impl FnMut(u64)) -> Result<Verified, Bundle
 }
 
 /// The header alone, checked as [`verify`] checks it, from a bundle's first bytes (`head`:
-/// the header is at most 64 KiB): so that a reader can refuse a bundle on what its header
+/// at most [`MAX_HEAD`] of them are needed): so that a reader can refuse a bundle on what its header
 /// claims (the ledger's portal-key pin) before it reads any entry. Nothing in it is
 /// authenticated yet: a header that passes here may still be refused by [`verify`].
 pub fn peek_header(mut head: &[u8]) -> Result<InboxHeader, BundleReadError> {

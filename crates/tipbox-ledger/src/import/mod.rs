@@ -120,15 +120,22 @@ impl Ledger {
         progress: impl FnMut(u64),
         new_portal_key: Option<[u8; 32]>,
     ) -> Result<ImportSummary, LedgerError> {
-        use std::io::BufRead;
+        use std::io::Read;
 
+        // The head of the bundle (magic, version, header), read whole first: a pipe gives
+        // 64 KiB at a time, and a header it cut was not checked below before the entries
+        // (test `regression_a_piped_bundle_with_a_long_header_skipped_the_early_pin_check`).
+        let mut input = input;
+        let mut head = Vec::with_capacity(inbox::MAX_HEAD);
+        (&mut input)
+            .take(inbox::MAX_HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(io_err(bundle))?;
         // A file that is no inbox bundle at all (handed over by mistake) is refused before
         // anything is touched: the summary index is not marked dirty for it, which would
         // make the next command rebuild it.
-        let mut input = std::io::BufReader::with_capacity(1 << 20, input);
-        let head = input.fill_buf().map_err(io_err(bundle))?;
-        let prefix = &inbox::MAGIC[..inbox::MAGIC.len() - 1];
-        if head.len() >= prefix.len() && !head.starts_with(prefix) {
+        let magic = &inbox::MAGIC[..inbox::MAGIC.len() - 1];
+        if head.len() >= magic.len() && !head.starts_with(magic) {
             return Err(BundleReadError::NotABundle("inbox").into());
         }
         // Which checksum each entry states (the workers check it); a bundle whose version
@@ -141,7 +148,7 @@ impl Ledger {
         // whatever else is wrong with it, and costs no more than its header (checked again
         // on the verified header below; test
         // `regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item`).
-        if let Ok(claimed) = inbox::peek_header(head) {
+        if let Ok(claimed) = inbox::peek_header(&head) {
             let mut key = [0u8; 32];
             // (`check` took exactly 64 lowercase hex digits.)
             let stated = match claimed.portal_key.as_deref() {
@@ -152,6 +159,10 @@ impl Ledger {
                 self.check_portal_key(&claimed.portal_id, stated, new_portal_key)?;
             }
         }
+
+        // The head read goes back in front of the rest.
+        let input =
+            std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(input));
 
         let mut known = imported::Known::load(&self.imports, &self.blobs, &self.portal_tips)?;
         let mut record = imported::ImportRecord::default();

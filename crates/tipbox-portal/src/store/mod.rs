@@ -433,28 +433,44 @@ fn load_or_create_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreEr
 }
 
 /// Read a data folder's bundle-signing key ([`SIGNING_KEY_FILE`]).
-/// Only an ordinary file is read, and at most a few hundred bytes of it (a FIFO put in its
-/// place hung the portal, a link to /dev/zero filled its memory); a key readable by others
+/// Only an ordinary file in the data folder itself is read (no link followed), and at most
+/// 128 bytes of it (a FIFO put in its place hung the portal, a link to /dev/zero filled its
+/// memory, a link to another portal's key signed with that one); a key readable by others
 /// (copied back from a backup with the umask's mode) is made the owner's alone again.
 pub fn read_signing_key(root: &Path) -> Result<crypto::SigningKey, StoreError> {
     use std::io::Read;
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let path = root.join(SIGNING_KEY_FILE);
-    let meta = fs::metadata(&path).map_err(io_err(&path))?;
+    let not_ordinary = |path: PathBuf| StoreError::Corrupt {
+        path,
+        reason: "it is not an ordinary file (a link, a device, a FIFO or a folder). Restore \
+                 the key file from the data folder's backup"
+            .into(),
+    };
+    // Not opened if it is a link (O_NOFOLLOW), nor waited on if it is a FIFO (O_NONBLOCK);
+    // what was opened is checked, not the name.
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(&path)
+    {
+        Ok(file) => file,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(not_ordinary(path))
+        }
+        Err(e) => return Err(io_err(&path)(e)),
+    };
+    let meta = file.metadata().map_err(io_err(&path))?;
     if !meta.is_file() {
-        return Err(StoreError::Corrupt {
-            path,
-            reason: "it is not an ordinary file. Restore the key file from the data folder's \
-                     backup"
-                .into(),
-        });
+        return Err(not_ordinary(path));
     }
     if meta.permissions().mode() & 0o077 != 0 {
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(io_err(&path))?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(io_err(&path))?;
     }
     let mut text = zeroize::Zeroizing::new(Vec::with_capacity(256));
-    File::open(&path)
-        .and_then(|f| f.take(128).read_to_end(&mut text))
+    file.take(128)
+        .read_to_end(&mut text)
         .map_err(io_err(&path))?;
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     let trimmed = text.strip_suffix(b"\n").unwrap_or(&text);
