@@ -328,7 +328,6 @@ fn regression_a_fifo_or_an_endless_file_as_the_key_file_hung_the_portal() {
         assert!(!out.exists(), "{what}: a bundle was written");
     }
     // A link to a key elsewhere (another portal's) is not followed, and its mode is left.
-    use std::os::unix::fs::PermissionsExt as _;
     let elsewhere = work.path().join("other.key");
     std::fs::write(&elsewhere, &genuine).unwrap();
     std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -364,7 +363,7 @@ fn regression_a_piped_bundle_with_a_long_header_skipped_the_early_pin_check() {
     // The early check read what one read gave: from a pipe, 64 KiB, so a header padded to
     // just under its limit was not whole, and the bundle's entries were read and judged
     // before the pin.
-    let (a, _b, ledger, work) = two_portals();
+    let (a, _b, ledger, _work) = two_portals();
     let a_id = id_of(&a);
     let broken = Entry {
         blob_id: "ab".repeat(16),
