@@ -809,6 +809,22 @@ pub mod forge {
         }
     }
 
+    /// A hand-made version-2 `bundle` with `header` (its framed bytes, as given) in place of
+    /// its own, and the magic's version byte `version`; the BLAKE3 trailer made again over
+    /// all of it. Returns the bundle and that checksum.
+    pub fn reframed(bundle: &[u8], version: u8, header: &[u8]) -> (Vec<u8>, blake3::Hash) {
+        let len = u32::from_be_bytes(bundle[14..18].try_into().unwrap()) as usize;
+        let mut out = b"TIPBOX-INBOX\0".to_vec();
+        out.push(version);
+        out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+        out.extend_from_slice(header);
+        out.extend_from_slice(&bundle[18 + len..bundle.len() - 44]);
+        let digest = blake3::hash(&out);
+        out.extend_from_slice(b"TIPBOX-END\0\x01");
+        out.extend_from_slice(digest.as_bytes());
+        (out, digest)
+    }
+
     /// A hand-made version-2 `bundle` as a portal signs it (docs/formats.md, version 3):
     /// magic byte 3, the header with `"format":3` and the key's public half as
     /// `portal_key`, the same entries, the BLAKE3 trailer over all of it, then ed25519 by
@@ -818,14 +834,7 @@ pub mod forge {
         let mut header: serde_json::Value = serde_json::from_slice(&bundle[18..18 + len]).unwrap();
         header["format"] = 3.into();
         header["portal_key"] = hex::encode(key.verify_key()).into();
-        let header = serde_json::to_vec(&header).unwrap();
-        let mut out = b"TIPBOX-INBOX\0\x03".to_vec();
-        out.extend_from_slice(&(header.len() as u32).to_be_bytes());
-        out.extend_from_slice(&header);
-        out.extend_from_slice(&bundle[18 + len..bundle.len() - 44]);
-        let digest = blake3::hash(&out);
-        out.extend_from_slice(b"TIPBOX-END\0\x01");
-        out.extend_from_slice(digest.as_bytes());
+        let (mut out, digest) = reframed(bundle, 3, &serde_json::to_vec(&header).unwrap());
         let message = [
             &b"tipbox inbox bundle signature v1\n"[..],
             digest.as_bytes(),

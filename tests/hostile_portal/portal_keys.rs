@@ -228,6 +228,17 @@ fn a_portal_that_lost_its_key_is_accepted_again_only_with_the_key_it_prints() {
     );
 }
 
+/// An unsigned bundle in `portal_id`'s name whose one item is no sealed tip at all.
+fn with_a_broken_item(portal_id: &str) -> Vec<u8> {
+    let broken = Entry {
+        blob_id: "ab".repeat(16),
+        sealed_to: "0123456789abcdef".into(),
+        ciphertext: b"not an age file at all".to_vec(),
+        checksum: None,
+    };
+    forge::bundle(&forge::header(portal_id, 1), &[broken])
+}
+
 #[test]
 fn regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item() {
     // The pin was checked on the verified bundle only: a bundle in A's name with a broken
@@ -235,13 +246,7 @@ fn regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item() {
     // and only after every byte of it was read.
     let (a, b, ledger, work) = two_portals();
     let a_id = id_of(&a);
-    let broken = Entry {
-        blob_id: "ab".repeat(16),
-        sealed_to: "0123456789abcdef".into(),
-        ciphertext: b"not an age file at all".to_vec(),
-        checksum: None,
-    };
-    let bundle = forge::bundle(&forge::header(&a_id, 1), &[broken]);
+    let bundle = with_a_broken_item(&a_id);
     refused(
         &ledger,
         work.path(),
@@ -365,24 +370,12 @@ fn regression_a_piped_bundle_with_a_long_header_skipped_the_early_pin_check() {
     // before the pin.
     let (a, _b, ledger, _work) = two_portals();
     let a_id = id_of(&a);
-    let broken = Entry {
-        blob_id: "ab".repeat(16),
-        sealed_to: "0123456789abcdef".into(),
-        ciphertext: b"not an age file at all".to_vec(),
-        checksum: None,
-    };
-    let bundle = forge::bundle(&forge::header(&a_id, 1), &[broken]);
+    let bundle = with_a_broken_item(&a_id);
     // The same header, padded with JSON's white space to 65,530 bytes.
     let len = u32::from_be_bytes(bundle[14..18].try_into().unwrap()) as usize;
     let mut header = bundle[18..18 + len].to_vec();
     header.resize(65_530, b' ');
-    let mut padded = bundle[..14].to_vec();
-    padded.extend_from_slice(&(header.len() as u32).to_be_bytes());
-    padded.extend_from_slice(&header);
-    padded.extend_from_slice(&bundle[18 + len..bundle.len() - 44]);
-    let digest = blake3::hash(&padded);
-    padded.extend_from_slice(b"TIPBOX-END\0\x01");
-    padded.extend_from_slice(digest.as_bytes());
+    let (padded, _) = forge::reframed(&bundle, 2, &header);
     ledger.ok(&["list"]);
     let before = ledger_state(&ledger);
     let out = ledger.run_with_stdin(&["import", "-"], &padded);
