@@ -224,6 +224,20 @@ impl InboxHeader {
     }
 }
 
+impl InboxHeader {
+    /// The portal key the header states, as bytes (not yet checked against the signature).
+    pub fn stated_key(&self) -> Result<Option<[u8; 32]>, BundleReadError> {
+        let Some(key) = &self.portal_key else {
+            return Ok(None);
+        };
+        // `check` made sure a version-3 header states a key of 64 hex digits.
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(key, &mut bytes)
+            .map_err(|_| BundleReadError::Malformed("the header's portal key"))?;
+        Ok(Some(bytes))
+    }
+}
+
 impl EntryHeader {
     /// The syntax of an entry's fields: its id becomes a file name and is printed, its
     /// fingerprint is printed, its checksum is compared.
@@ -601,13 +615,8 @@ pub fn verify_streaming<R: BufRead>(
     if digest != file_hash.finalize() {
         return Err(BundleReadError::Checksum);
     }
-    let portal_key = match &header.portal_key {
-        // `check` made sure a version-3 header states a key of 64 hex digits.
+    let portal_key = match header.stated_key()? {
         Some(key) => {
-            let key: [u8; 32] = hex::decode(key)
-                .ok()
-                .and_then(|k| k.try_into().ok())
-                .ok_or(BundleReadError::Malformed("the header's portal key"))?;
             let mut signature = [0u8; 64];
             read_exact(&mut r, &mut signature)?;
             if !crypto::verify_signature(&key, &signed_message(&digest), &signature) {

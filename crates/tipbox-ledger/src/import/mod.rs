@@ -149,15 +149,8 @@ impl Ledger {
         // on the verified header below; test
         // `regression_a_forged_bundle_with_a_broken_item_was_refused_for_the_item`).
         if let Ok(claimed) = inbox::peek_header(&head) {
-            let mut key = [0u8; 32];
-            // (`check` took exactly 64 lowercase hex digits.)
-            let stated = match claimed.portal_key.as_deref() {
-                None => Some(None),
-                Some(k) => hex::decode_to_slice(k, &mut key).ok().map(|()| Some(key)),
-            };
-            if let Some(stated) = stated {
-                self.check_portal_key(&claimed.portal_id, stated, new_portal_key)?;
-            }
+            let stated = claimed.stated_key()?;
+            self.check_portal_key(&claimed.portal_id, stated, new_portal_key)?;
         }
 
         // The head read goes back in front of the rest.
